@@ -1,0 +1,4 @@
+//! `till`: a terminal point of sale for Clover payment devices, and the device simulator it
+//! ships with. See README.md for the tour and `../shared/DESIGN.md` for the architecture.
+
+pub mod protocol;

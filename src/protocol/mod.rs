@@ -1,0 +1,23 @@
+//! The Clover Remote Pay wire protocol, shared by the POS side and the device simulator.
+//!
+//! Pure: no I/O. [`Frame::decode`] turns one WebSocket text frame into a typed [`Message`]
+//! tolerantly; [`Encoder`] writes frames the way the JS SDK (POS side) or a real device
+//! (device side) does. See `../shared/protocol/PROTOCOL.md` for the facts behind every rule.
+
+mod enums;
+mod frame;
+mod messages;
+mod money;
+pub mod nested;
+mod objects;
+pub mod redact;
+mod sale;
+pub mod summary;
+mod wire_enum;
+
+pub use enums::*;
+pub use frame::{CLOUD_PACKAGE, DecodeError, Encoder, Frame, RemoteMessage, SNPD_PACKAGE, Side};
+pub use messages::*;
+pub use money::{AmountError, Cents};
+pub use objects::*;
+pub use sale::*;
