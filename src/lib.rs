@@ -2,3 +2,4 @@
 //! ships with. See README.md for the tour and `../shared/DESIGN.md` for the architecture.
 
 pub mod protocol;
+pub mod cli;

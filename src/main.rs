@@ -1,1 +1,5 @@
-fn main(){}
+//! The `till` binary: see `till --help`.
+
+fn main() -> std::process::ExitCode {
+    till::cli::main()
+}

@@ -1,0 +1,62 @@
+//! The command line: one file per command. Every command returns an [`ExitCode`] from the
+//! documented table, and prints errors that say what to do.
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod decode;
+
+/// Exit codes shared by every command (README "Exit codes").
+pub mod exit {
+    /// Success; for a sale, approved.
+    pub const OK: u8 = 0;
+    /// A definitive negative outcome: declined, canceled, not found; or input that failed to decode.
+    pub const NEGATIVE: u8 = 1;
+    /// Usage, configuration or validation error; nothing was sent.
+    pub const USAGE: u8 = 2;
+    /// Device unreachable, not ready, or pairing required.
+    pub const UNREACHABLE: u8 = 3;
+    /// Outcome unknown: the payment is pending recovery in the ledger.
+    pub const UNKNOWN: u8 = 4;
+    /// Refused: another payment is pending or another `till` holds the data directory.
+    pub const REFUSED: u8 = 5;
+}
+
+const EXIT_CODES_HELP: &str = "\
+Exit codes:
+  0  success (a sale: approved)
+  1  definitive negative outcome (declined, canceled, not found; undecodable input)
+  2  usage, configuration or validation error (nothing sent)
+  3  device unreachable, not ready, or pairing required
+  4  outcome unknown: the payment is pending recovery in the ledger
+  5  refused: another payment is pending, or another till holds the data directory";
+
+/// A terminal point of sale for Clover payment devices, with a built-in device simulator.
+#[derive(Debug, Parser)]
+#[command(name = "till", version, about, after_help = EXIT_CODES_HELP)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    Decode(decode::DecodeArgs),
+}
+
+/// Parses the command line and runs the command.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Decode(args) => decode::run(args),
+    };
+    ExitCode::from(code)
+}
