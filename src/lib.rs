@@ -3,3 +3,6 @@
 
 pub mod protocol;
 pub mod cli;
+pub mod connector;
+pub mod ledger;
+pub mod sim;

@@ -1,0 +1,3 @@
+//! The device simulator: a pure device state machine (`device`) and the servers around it.
+
+pub mod device;
