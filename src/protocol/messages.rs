@@ -443,6 +443,9 @@ impl Direction {
 macro_rules! messages {
     ($($(#[$vmeta:meta])* $variant:ident($ty:ty) = $method:literal, $dir:ident;)+) => {
         /// A decoded Remote Pay message: one variant per known `method`, `Unknown` for the rest.
+        // Messages are decoded once per frame and then matched by reference; boxing the big
+        // payment-carrying variants would cost every reader more than the moves cost.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug, Clone, PartialEq)]
         pub enum Message {
             $($(#[$vmeta])* $variant($ty),)+
