@@ -1,6 +1,7 @@
 //! `till`: a terminal point of sale for Clover payment devices, and the device simulator it
 //! ships with. See README.md for the tour and `../shared/DESIGN.md` for the architecture.
 
+pub mod app;
 pub mod cli;
 pub mod connector;
 pub mod ledger;
