@@ -7,3 +7,4 @@ pub mod connector;
 pub mod ledger;
 pub mod protocol;
 pub mod sim;
+pub mod runtime;
