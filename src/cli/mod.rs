@@ -6,6 +6,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod flows;
+mod policy;
+mod report;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {

@@ -5,6 +5,9 @@
 //! TUI, the headless commands and the tests (with the real connector, simulator and SQLite).
 
 mod ports;
+mod tui;
+
+pub use tui::map_key;
 
 pub use ports::{DevicePort, LedgerPort, SendError};
 
@@ -125,6 +128,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
             },
             Some(id) = self.timer_rx.recv() => { self.dispatch(Event::Timer(id)).await; true }
         }
+    }
+
+    /// True while commands can still reach a device (the connector is alive).
+    pub fn device_alive(&self) -> bool {
+        !self.device_rx.is_closed()
     }
 
     /// Runs until `done(state)` holds or `timeout` passes; returns whether `done` held.
