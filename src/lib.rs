@@ -3,6 +3,8 @@
 
 pub mod protocol;
 pub mod cli;
+pub mod config;
 pub mod connector;
 pub mod ledger;
+pub mod logging;
 pub mod sim;
