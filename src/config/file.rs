@@ -40,6 +40,16 @@ pub(crate) fn at(path: &Path, text: &str, offset: usize) -> Source {
     }
 }
 
+/// `"integer"` → `"an integer"`, `"string"` → `"a string"`.
+pub(crate) fn a(word: &str) -> String {
+    let article = if word.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
+    format!("{article} {word}")
+}
+
 /// A value as shown in an error message: strings quoted, secrets masked, tables and arrays
 /// abbreviated.
 pub(crate) fn show(value: &DeValue<'_>, secret: bool) -> String {
@@ -105,7 +115,7 @@ fn walk<'a>(
                         at: Box::new(at(path, text, v.span().start)),
                         key: name.clone(),
                         value: show(other, false),
-                        problem: format!("this is a {}, not a table", other.type_str()),
+                        problem: format!("this is {}, not a table", a(other.type_str())),
                         allowed: format!(
                             "a [{name}] table with the keys {}",
                             allowed_in(&name).join(", ")

@@ -290,6 +290,18 @@ pub struct PathSettings {
     pub data_dir: Option<PathBuf>,
 }
 
+impl Settings {
+    /// The friendlyId to announce in cloud mode: `device.cloud.friendly_id`, else
+    /// `terminal.serial`.
+    pub fn friendly_id(&self) -> &str {
+        self.device
+            .cloud
+            .friendly_id
+            .as_deref()
+            .unwrap_or(&self.terminal.serial)
+    }
+}
+
 /// The default `remoteApplicationID`: `com.till.pos:<crate version>`.
 pub fn default_application_id() -> String {
     format!("com.till.pos:{}", env!("CARGO_PKG_VERSION"))
