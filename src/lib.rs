@@ -3,8 +3,10 @@
 
 pub mod app;
 pub mod cli;
+pub mod config;
 pub mod connector;
 pub mod ledger;
+pub mod logging;
 pub mod protocol;
-pub mod sim;
 pub mod runtime;
+pub mod sim;

@@ -5,10 +5,13 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod config;
 mod decode;
 mod flows;
 mod policy;
 mod report;
+
+pub use config::GlobalArgs;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -39,12 +42,16 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "till", version, about, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
+    /// Flags shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
+    Config(config::ConfigArgs),
     Decode(decode::DecodeArgs),
 }
 
@@ -63,6 +70,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Config(args) => config::run(&cli.global, args),
         Command::Decode(args) => decode::run(args),
     };
     ExitCode::from(code)
