@@ -17,7 +17,9 @@ use crate::protocol::{DecodeError, Frame};
 /// tokens and card data redacted. A frame that does not decode is reported on stderr with its
 /// line number; decoding goes on and the exit code is 1.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  till decode frames.jsonl\n  till sim --frames log.jsonl & … ; till decode --json log.jsonl | jq .method")]
+#[command(
+    after_help = "Example:\n  till decode frames.jsonl\n  till sim --frames log.jsonl & … ; till decode --json log.jsonl | jq .method"
+)]
 pub struct DecodeArgs {
     /// File to read; standard input when absent or `-`.
     file: Option<PathBuf>,
@@ -37,35 +39,61 @@ fn items(text: &str) -> Vec<Item> {
     let trimmed = text.trim_start();
     if trimmed.starts_with('[') {
         if let Ok(Value::Array(values)) = serde_json::from_str::<Value>(trimmed) {
-            return values.into_iter().enumerate().map(|(i, v)| item(i + 1, Ok(v))).collect();
+            return values
+                .into_iter()
+                .enumerate()
+                .map(|(i, v)| item(i + 1, Ok(v)))
+                .collect();
         }
     }
     text.lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
-        .map(|(i, l)| item(i + 1, serde_json::from_str::<Value>(l).map_err(|e| format!("not JSON: {e}"))))
+        .map(|(i, l)| {
+            item(
+                i + 1,
+                serde_json::from_str::<Value>(l).map_err(|e| format!("not JSON: {e}")),
+            )
+        })
         .collect()
 }
 
 /// Unwraps a frame-log entry (`{"dir": …, "frame": "<text>"}`) into its frame.
 fn item(line: usize, value: Result<Value, String>) -> Item {
     let Ok(Value::Object(obj)) = &value else {
-        return Item { line, direction: None, frame: value };
+        return Item {
+            line,
+            direction: None,
+            frame: value,
+        };
     };
     let Some(inner) = obj.get("frame") else {
-        return Item { line, direction: None, frame: value };
+        return Item {
+            line,
+            direction: None,
+            frame: value,
+        };
     };
     let direction = obj.get("dir").and_then(Value::as_str).map(str::to_owned);
     let frame = match inner {
-        Value::String(text) => serde_json::from_str(text).map_err(|e| format!("frame is not JSON: {e}")),
+        Value::String(text) => {
+            serde_json::from_str(text).map_err(|e| format!("frame is not JSON: {e}"))
+        }
         other => Ok(other.clone()),
     };
-    Item { line, direction, frame }
+    Item {
+        line,
+        direction,
+        frame,
+    }
 }
 
 fn typed_json(frame: &Frame, line: usize, direction: Option<&str>) -> Value {
     let message = frame.message.as_ref();
-    let mut fields = message.and_then(|m| m.fields().ok()).map(Value::Object).unwrap_or(Value::Null);
+    let mut fields = message
+        .and_then(|m| m.fields().ok())
+        .map(Value::Object)
+        .unwrap_or(Value::Null);
     expand_nested(&mut fields);
     redact_value(&mut fields);
     let direction = direction
@@ -96,16 +124,24 @@ pub fn run(args: DecodeArgs) -> u8 {
         _ => std::io::stdin().read_to_string(&mut text).map(|_| ()),
     };
     if let Err(e) = read {
-        let name = args.file.as_ref().map_or("standard input".into(), |p| p.display().to_string());
+        let name = args
+            .file
+            .as_ref()
+            .map_or("standard input".into(), |p| p.display().to_string());
         eprintln!("till decode: cannot read {name}: {e}");
         return exit::USAGE;
     }
     let mut failures = 0usize;
     for item in items(&text) {
-        let decoded = item.frame.and_then(|v| Frame::from_value(v).map_err(|e: DecodeError| e.to_string()));
+        let decoded = item
+            .frame
+            .and_then(|v| Frame::from_value(v).map_err(|e: DecodeError| e.to_string()));
         match decoded {
             Ok(frame) if args.json => {
-                println!("{}", typed_json(&frame, item.line, item.direction.as_deref()));
+                println!(
+                    "{}",
+                    typed_json(&frame, item.line, item.direction.as_deref())
+                );
             }
             Ok(frame) => println!("{}", frame_line(&frame, item.direction.as_deref())),
             Err(reason) => {

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod sim;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -43,6 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Decode(decode::DecodeArgs),
+    Sim(sim::SimArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -50,13 +52,18 @@ pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) => {
-            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let code = if e.use_stderr() {
+                exit::USAGE
+            } else {
+                exit::OK
+            };
             let _ = e.print();
             return ExitCode::from(code);
         }
     };
     let code = match cli.command {
         Command::Decode(args) => decode::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     ExitCode::from(code)
 }

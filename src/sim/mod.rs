@@ -15,6 +15,7 @@
 mod actor;
 mod clock;
 mod cloud;
+pub mod commands;
 mod config;
 mod conn;
 pub mod device;
@@ -33,7 +34,7 @@ pub use config::{CloudConfig, DEFAULT_DEVICE_ID, DEV_ACCESS_TOKEN, SimConfig, va
 pub use device::{CustomerAction, Screen};
 pub use frame_log::Direction;
 pub use notes::SimNote;
-pub use simulator::Simulator;
+pub use simulator::{Controller, Simulator};
 
 /// Why a simulator could not start.
 #[derive(Debug, thiserror::Error)]

@@ -11,7 +11,7 @@ use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
 use super::SimError;
-use super::actor::ActorMsg;
+use super::actor::{ActorMsg, DeviceHandle};
 use super::config::{DEFAULT_DEVICE_ID, SimConfig, valid_device_id};
 use super::device::{CustomerAction, Screen};
 use super::frame_log::FrameLog;
@@ -150,10 +150,60 @@ impl Simulator {
         Some(format!("{scheme}://{}/", self.addr))
     }
 
+    /// A cheap, cloneable handle to act on devices and watch them (for other tasks).
+    pub fn controller(&self) -> Controller {
+        Controller {
+            shared: self.shared.clone(),
+        }
+    }
+
+    /// Acts as the customer at device `device_id`; see [`Controller::act`].
+    pub async fn act(&self, device_id: &str, action: CustomerAction) -> Result<(), String> {
+        self.controller().act(device_id, action).await
+    }
+
+    /// The live screen of device `device_id`; see [`Controller::screen`].
+    pub fn screen(&self, device_id: &str) -> Result<watch::Receiver<Screen>, String> {
+        self.controller().screen(device_id)
+    }
+
+    /// Payments device `device_id` remembers; see [`Controller::payments`].
+    pub async fn payments(
+        &self,
+        device_id: &str,
+        external_id: &str,
+    ) -> Result<Vec<Payment>, String> {
+        self.controller().payments(device_id, external_id).await
+    }
+
+    /// Device notes and connection events from now on; see [`Controller::notes`].
+    pub fn notes(&self) -> broadcast::Receiver<SimNote> {
+        self.controller().notes()
+    }
+
+    /// Stops accepting, closes every connection (1001 "simulator shutting down") and stops
+    /// every device.
+    pub async fn shutdown(mut self) {
+        let _ = self.stop.send(true);
+        self.shared.stop_devices();
+        if let Some(accept) = self.accept.take() {
+            let _ = accept.await;
+        }
+    }
+}
+
+/// Acts on a running simulator's devices from any task. Cloning is cheap. Once the simulator
+/// is shut down, every call answers "the simulator has stopped".
+#[derive(Debug, Clone)]
+pub struct Controller {
+    shared: Arc<Shared>,
+}
+
+impl Controller {
     /// Acts as the customer at device `device_id` (created if new). `Err` says why the action
     /// does not apply right now (nothing changed) or that the simulator has stopped.
     pub async fn act(&self, device_id: &str, action: CustomerAction) -> Result<(), String> {
-        let handle = self.handle(device_id)?;
+        let handle = handle(&self.shared, device_id)?;
         let (reply, answer) = oneshot::channel();
         handle
             .tx
@@ -164,7 +214,7 @@ impl Simulator {
 
     /// The screen of device `device_id` (created if new), updated live. `Err` for an invalid id.
     pub fn screen(&self, device_id: &str) -> Result<watch::Receiver<Screen>, String> {
-        Ok(self.handle(device_id)?.screen)
+        Ok(handle(&self.shared, device_id)?.screen)
     }
 
     /// Payments device `device_id` remembers with this external id (what the REST endpoint
@@ -174,7 +224,7 @@ impl Simulator {
         device_id: &str,
         external_id: &str,
     ) -> Result<Vec<Payment>, String> {
-        let handle = self.handle(device_id)?;
+        let handle = handle(&self.shared, device_id)?;
         let (reply, answer) = oneshot::channel();
         handle
             .tx
@@ -190,25 +240,18 @@ impl Simulator {
     pub fn notes(&self) -> broadcast::Receiver<SimNote> {
         self.shared.notes.subscribe()
     }
+}
 
-    /// Stops accepting, closes every connection (1001 "simulator shutting down") and stops
-    /// every device.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        self.shared.stop_devices();
-        if let Some(accept) = self.accept.take() {
-            let _ = accept.await;
-        }
+fn handle(shared: &Shared, device_id: &str) -> Result<DeviceHandle, String> {
+    if !valid_device_id(device_id) {
+        return Err(format!(
+            "'{device_id}' is not a device id: use 1-64 letters, digits, '.', '_' or '-'"
+        ));
     }
-
-    fn handle(&self, device_id: &str) -> Result<super::actor::DeviceHandle, String> {
-        if !valid_device_id(device_id) {
-            return Err(format!(
-                "'{device_id}' is not a device id: use 1-64 letters, digits, '.', '_' or '-'"
-            ));
-        }
-        Ok(self.shared.device(device_id))
+    if *shared.shutdown.borrow() {
+        return Err(stopped());
     }
+    Ok(shared.device(device_id))
 }
 
 fn stopped() -> String {
