@@ -1,8 +1,8 @@
 //! `till`: a terminal point of sale for Clover payment devices, and the device simulator it
 //! ships with. See README.md for the tour and `../shared/DESIGN.md` for the architecture.
 
-pub mod protocol;
 pub mod cli;
 pub mod connector;
 pub mod ledger;
+pub mod protocol;
 pub mod sim;

@@ -22,7 +22,10 @@ fn payload_json(envelope: &Value) -> Value {
 
 #[test]
 fn every_fixture_frame_decodes_to_a_typed_message() {
-    for file in ["official-js-sdk-4.1.2-pos-frames.jsonl", "real-device-frames.jsonl"] {
+    for file in [
+        "official-js-sdk-4.1.2-pos-frames.jsonl",
+        "real-device-frames.jsonl",
+    ] {
         for (i, line) in lines(file).iter().enumerate() {
             let frame = Frame::decode(line).unwrap_or_else(|e| panic!("{file}:{}: {e}", i + 1));
             match frame.kind() {
@@ -43,7 +46,10 @@ fn every_fixture_frame_decodes_to_a_typed_message() {
 
 #[test]
 fn pos_fixture_frames_re_encode_identically() {
-    for (i, line) in lines("official-js-sdk-4.1.2-pos-frames.jsonl").iter().enumerate() {
+    for (i, line) in lines("official-js-sdk-4.1.2-pos-frames.jsonl")
+        .iter()
+        .enumerate()
+    {
         let frame = Frame::decode(line).unwrap();
         let again: Value = serde_json::from_str(&frame.encode()).unwrap();
         let original: Value = serde_json::from_str(line).unwrap();
@@ -52,24 +58,40 @@ fn pos_fixture_frames_re_encode_identically() {
             v.as_object_mut().unwrap().remove("payload");
             v
         };
-        assert_eq!(strip(&again), strip(&original), "envelope of line {}", i + 1);
-        assert_eq!(payload_json(&again), payload_json(&original), "payload of line {}", i + 1);
+        assert_eq!(
+            strip(&again),
+            strip(&original),
+            "envelope of line {}",
+            i + 1
+        );
+        assert_eq!(
+            payload_json(&again),
+            payload_json(&original),
+            "payload of line {}",
+            i + 1
+        );
     }
 }
 
 #[test]
 fn real_device_frames_keep_their_quirks() {
-    let frames: Vec<Frame> =
-        lines("real-device-frames.jsonl").iter().map(|l| Frame::decode(l).unwrap()).collect();
+    let frames: Vec<Frame> = lines("real-device-frames.jsonl")
+        .iter()
+        .map(|l| Frame::decode(l).unwrap())
+        .collect();
     assert_eq!(frames.len(), 14);
 
     // TX_START_RESPONSE with only `success`.
-    let Some(Message::TxStartResponse(tsr)) = &frames[0].message else { panic!() };
+    let Some(Message::TxStartResponse(tsr)) = &frames[0].message else {
+        panic!()
+    };
     assert_eq!(tsr.result, None);
     assert_eq!(tsr.outcome(), TxStartResponseResult::Success);
 
     // A uiText with U+FFFD survives.
-    let Some(Message::UiState(ui)) = &frames[1].message else { panic!() };
+    let Some(Message::UiState(ui)) = &frames[1].message else {
+        panic!()
+    };
     assert_eq!(ui.ui_state, Some(UiState::Configuring));
     assert!(ui.ui_text.as_deref().unwrap().contains('\u{FFFD}'));
 
@@ -92,8 +114,16 @@ fn real_device_frames_keep_their_quirks() {
         _ => None,
     });
     assert_eq!(credit.unwrap().amount, Some(649));
-    assert!(frames.iter().any(|f| f.envelope.package_name.as_deref() == Some("com.clover.remote.protocol.usb")));
-    assert!(frames.iter().any(|f| matches!(&f.message, Some(Message::FinishCancel(c)) if c.request_info.is_none())));
+    assert!(
+        frames
+            .iter()
+            .any(|f| f.envelope.package_name.as_deref() == Some("com.clover.remote.protocol.usb"))
+    );
+    assert!(
+        frames.iter().any(
+            |f| matches!(&f.message, Some(Message::FinishCancel(c)) if c.request_info.is_none())
+        )
+    );
 
     // PAYMENT_VOIDED with its reason.
     let voided = frames.iter().find_map(|f| match &f.message {
@@ -106,7 +136,11 @@ fn real_device_frames_keep_their_quirks() {
 #[test]
 fn device_frames_nest_payments_as_strings() {
     let enc = Encoder::device(SNPD_PACKAGE, "com.clover.remote.device:till-sim");
-    let payment = Payment { id: Some("PAY1".into()), amount: Some(2500), ..Payment::default() };
+    let payment = Payment {
+        id: Some("PAY1".into()),
+        amount: Some(2500),
+        ..Payment::default()
+    };
     let text = enc.command(
         "d1",
         &Message::FinishOk(FinishOk {
@@ -124,15 +158,25 @@ fn device_frames_nest_payments_as_strings() {
     assert!(payload.get("messageId").is_none());
     assert_eq!(envelope["version"], 2);
     let back = Frame::decode(&text).unwrap();
-    let Some(Message::FinishOk(ok)) = back.message else { panic!() };
+    let Some(Message::FinishOk(ok)) = back.message else {
+        panic!()
+    };
     assert_eq!(ok.payment, Some(payment));
 }
 
 #[test]
 fn a_sale_encodes_like_the_js_sdk() {
     let fixture = &lines("official-js-sdk-4.1.2-pos-frames.jsonl")[3];
-    let sale = SaleRequest::builder().amount(Cents(1050)).external_id("EXT0000000001").build().unwrap();
-    let enc = Encoder::pos(SNPD_PACKAGE, "com.clover.cloverconnector.cloud:4.1.2", "com.example.pos");
+    let sale = SaleRequest::builder()
+        .amount(Cents(1050))
+        .external_id("EXT0000000001")
+        .build()
+        .unwrap();
+    let enc = Encoder::pos(
+        SNPD_PACKAGE,
+        "com.clover.cloverconnector.cloud:4.1.2",
+        "com.example.pos",
+    );
     let ours: Value = serde_json::from_str(&enc.command("4", &sale.to_message())).unwrap();
     let theirs: Value = serde_json::from_str(fixture).unwrap();
     assert_eq!(payload_json(&ours), payload_json(&theirs));
@@ -146,29 +190,59 @@ fn tolerant_decoding_rules() {
     // Windows pairing request: no id, no type, no packageName.
     let f = Frame::decode(r#"{"version":1,"method":"PAIRING_REQUEST","payload":"{\"method\":\"PAIRING_REQUEST\",\"serialNumber\":\"LANE-1\",\"name\":\"TUI POS\",\"authenticationToken\":\"tok\"}"}"#).unwrap();
     assert_eq!(f.kind(), MessageType::Command);
-    let Some(Message::PairingRequest(p)) = f.message else { panic!() };
+    let Some(Message::PairingRequest(p)) = f.message else {
+        panic!()
+    };
     assert_eq!(p.authentication_token.as_deref(), Some("tok"));
 
     // Unknown method, unknown enum value, null members, `status` vs `result`.
-    let f = Frame::decode(r#"{"type":"COMMAND","method":"NEW_THING","payload":"{\"x\":1}"}"#).unwrap();
-    assert!(matches!(f.message, Some(Message::Unknown { ref method, .. }) if method == "NEW_THING"));
-    let f = Frame::decode(r#"{"method":"UI_STATE","payload":"{\"uiState\":\"BRAND_NEW\",\"uiText\":null}"}"#).unwrap();
-    let Some(Message::UiState(ui)) = f.message else { panic!() };
+    let f =
+        Frame::decode(r#"{"type":"COMMAND","method":"NEW_THING","payload":"{\"x\":1}"}"#).unwrap();
+    assert!(
+        matches!(f.message, Some(Message::Unknown { ref method, .. }) if method == "NEW_THING")
+    );
+    let f = Frame::decode(
+        r#"{"method":"UI_STATE","payload":"{\"uiState\":\"BRAND_NEW\",\"uiText\":null}"}"#,
+    )
+    .unwrap();
+    let Some(Message::UiState(ui)) = f.message else {
+        panic!()
+    };
     assert_eq!(ui.ui_state, Some(UiState::Unknown("BRAND_NEW".into())));
     assert_eq!(ui.ui_text, None);
     let f = Frame::decode(r#"{"method":"RETRIEVE_DEVICE_STATUS_RESPONSE","payload":"{\"result\":\"SUCCESS\",\"state\":\"IDLE\"}"}"#).unwrap();
-    let Some(Message::RetrieveDeviceStatusResponse(s)) = f.message else { panic!() };
+    let Some(Message::RetrieveDeviceStatusResponse(s)) = f.message else {
+        panic!()
+    };
     assert_eq!(s.outcome(), Some(&ResultStatus::Success));
 
     // Big money values.
-    let f = Frame::decode(r#"{"method":"TIP_ADDED","payload":"{\"tipAmount\":5000000000000}"}"#).unwrap();
-    assert!(matches!(f.message, Some(Message::TipAdded(TipAdded { tip_amount: Some(5_000_000_000_000) }))));
+    let f = Frame::decode(r#"{"method":"TIP_ADDED","payload":"{\"tipAmount\":5000000000000}"}"#)
+        .unwrap();
+    assert!(matches!(
+        f.message,
+        Some(Message::TipAdded(TipAdded {
+            tip_amount: Some(5_000_000_000_000)
+        }))
+    ));
 
     // Errors say what is wrong.
-    assert!(matches!(Frame::decode("nope"), Err(DecodeError::NotJson(_))));
-    assert!(matches!(Frame::decode("[1]"), Err(DecodeError::NotAnObject(_))));
-    assert!(matches!(Frame::decode("{}"), Err(DecodeError::NotAnEnvelope)));
-    assert!(matches!(Frame::decode(r#"{"type":"COMMAND"}"#), Err(DecodeError::NoMethod)));
+    assert!(matches!(
+        Frame::decode("nope"),
+        Err(DecodeError::NotJson(_))
+    ));
+    assert!(matches!(
+        Frame::decode("[1]"),
+        Err(DecodeError::NotAnObject(_))
+    ));
+    assert!(matches!(
+        Frame::decode("{}"),
+        Err(DecodeError::NotAnEnvelope)
+    ));
+    assert!(matches!(
+        Frame::decode(r#"{"type":"COMMAND"}"#),
+        Err(DecodeError::NoMethod)
+    ));
     assert!(matches!(
         Frame::decode(r#"{"method":"TX_START","payload":"{\"payIntent\":7}"}"#),
         Err(DecodeError::BadPayload { .. })

@@ -32,7 +32,10 @@ impl FileTokenStore {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,
-                    format!("{}: not a token file ({e}); move it away to pair again", self.path.display()),
+                    format!(
+                        "{}: not a token file ({e}); move it away to pair again",
+                        self.path.display()
+                    ),
                 )
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Default::default()),
@@ -44,7 +47,10 @@ impl FileTokenStore {
 /// Writes `bytes` to `path` atomically: a 0600 temporary file in the same directory, fsync,
 /// rename, fsync of the directory.
 pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let tmp = dir.join(format!(
         ".{}.tmp-{}",
@@ -69,12 +75,19 @@ pub fn write_private_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()
 
 impl TokenStore for FileTokenStore {
     fn load(&self, endpoint: &str) -> std::io::Result<Option<String>> {
-        Ok(self.read_all()?.get(endpoint).and_then(|v| v.as_str()).map(str::to_owned))
+        Ok(self
+            .read_all()?
+            .get(endpoint)
+            .and_then(|v| v.as_str())
+            .map(str::to_owned))
     }
 
     fn save(&self, endpoint: &str, token: &str) -> std::io::Result<()> {
         let mut all = self.read_all()?;
-        all.insert(endpoint.to_owned(), serde_json::Value::String(token.to_owned()));
+        all.insert(
+            endpoint.to_owned(),
+            serde_json::Value::String(token.to_owned()),
+        );
         let text = serde_json::to_vec_pretty(&all).map_err(std::io::Error::other)?;
         write_private_atomically(&self.path, &text)
     }
@@ -97,7 +110,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(dir.path().join("tokens.json")).unwrap().permissions().mode();
+            let mode = std::fs::metadata(dir.path().join("tokens.json"))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

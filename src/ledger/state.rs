@@ -99,7 +99,10 @@ mod tests {
         for st in PaymentState::ALL {
             assert_eq!(st.as_str().parse::<PaymentState>(), Ok(st));
         }
-        let finals: Vec<_> = PaymentState::ALL.into_iter().filter(|s| s.is_final()).collect();
+        let finals: Vec<_> = PaymentState::ALL
+            .into_iter()
+            .filter(|s| s.is_final())
+            .collect();
         assert_eq!(finals.len(), 5);
         assert!(!PaymentState::Unknown.is_final());
         assert!("paid".parse::<PaymentState>().is_err());

@@ -515,7 +515,10 @@ impl UiState {
     pub fn is_device_event_state(&self) -> bool {
         !matches!(
             self,
-            UiState::WelcomeScreen | UiState::ThankyouScreen | UiState::DisplayMessage | UiState::DisplayOrder
+            UiState::WelcomeScreen
+                | UiState::ThankyouScreen
+                | UiState::DisplayMessage
+                | UiState::DisplayOrder
         )
     }
 }

@@ -126,20 +126,27 @@ impl Frame {
         let Value::Object(obj) = &value else {
             return Err(DecodeError::NotAnObject(json_kind(&value)));
         };
-        if !["type", "method", "payload"].iter().any(|k| obj.contains_key(*k)) {
+        if !["type", "method", "payload"]
+            .iter()
+            .any(|k| obj.contains_key(*k))
+        {
             return Err(DecodeError::NotAnEnvelope);
         }
         let envelope: RemoteMessage =
             serde_json::from_value(value).map_err(|e| DecodeError::BadEnvelope(e.to_string()))?;
         let kind = envelope.kind.clone().unwrap_or(MessageType::Command);
-        let mut frame = Frame { envelope, message: None, message_id: None, payload_version: None };
+        let mut frame = Frame {
+            envelope,
+            message: None,
+            message_id: None,
+            payload_version: None,
+        };
         if matches!(kind, MessageType::Ping | MessageType::Pong) || frame.is_fragment() {
             return Ok(frame);
         }
 
-        let payload_method = |p: &Map<String, Value>| {
-            p.get("method").and_then(Value::as_str).map(str::to_owned)
-        };
+        let payload_method =
+            |p: &Map<String, Value>| p.get("method").and_then(Value::as_str).map(str::to_owned);
         let payload: Map<String, Value> = match &frame.envelope.payload {
             None | Some(Value::Null) => Map::new(),
             Some(Value::Object(map)) => map.clone(),
@@ -179,7 +186,10 @@ impl Frame {
         };
         frame.payload_version = payload.get("version").and_then(Value::as_i64);
         let message = Message::from_payload(&method, Value::Object(payload)).map_err(|e| {
-            DecodeError::BadPayload { method: method.clone(), reason: e.to_string() }
+            DecodeError::BadPayload {
+                method: method.clone(),
+                reason: e.to_string(),
+            }
         })?;
         frame.message = Some(message);
         Ok(frame)

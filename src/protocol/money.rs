@@ -5,7 +5,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 /// An amount of money in minor units (cents). Never a float.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Default, Serialize, Deserialize,
+)]
 #[serde(transparent)]
 pub struct Cents(pub i64);
 
@@ -22,7 +24,9 @@ pub enum AmountError {
     #[error("'{0}' has more than two decimal places: use at most cents, e.g. 12.34")]
     TooPrecise(String),
     /// Something other than ASCII digits and one decimal point.
-    #[error("'{0}' is not an amount: use digits with an optional '.' and at most two decimals, e.g. 12.34")]
+    #[error(
+        "'{0}' is not an amount: use digits with an optional '.' and at most two decimals, e.g. 12.34"
+    )]
     Invalid(String),
     /// Larger than a 64-bit count of cents.
     #[error("'{0}' is too large")]
@@ -130,12 +134,26 @@ mod tests {
         assert_eq!(Cents::parse(""), Err(AmountError::Empty));
         assert_eq!(Cents::parse("   "), Err(AmountError::Empty));
         assert!(matches!(Cents::parse("-1"), Err(AmountError::Negative(_))));
-        assert!(matches!(Cents::parse("1.005"), Err(AmountError::TooPrecise(_))));
-        for bad in ["1e3", "abc", "+1", "1,000", "1.2.3", ".", "１２", "12٫5", "1 000", "0x10", "NaN"] {
-            assert!(matches!(Cents::parse(bad), Err(AmountError::Invalid(_))), "{bad}");
+        assert!(matches!(
+            Cents::parse("1.005"),
+            Err(AmountError::TooPrecise(_))
+        ));
+        for bad in [
+            "1e3", "abc", "+1", "1,000", "1.2.3", ".", "１２", "12٫5", "1 000", "0x10", "NaN",
+        ] {
+            assert!(
+                matches!(Cents::parse(bad), Err(AmountError::Invalid(_))),
+                "{bad}"
+            );
         }
-        assert!(matches!(Cents::parse("99999999999999999999"), Err(AmountError::Overflow(_))));
-        assert!(matches!(Cents::parse("92233720368547758.08"), Err(AmountError::Overflow(_))));
+        assert!(matches!(
+            Cents::parse("99999999999999999999"),
+            Err(AmountError::Overflow(_))
+        ));
+        assert!(matches!(
+            Cents::parse("92233720368547758.08"),
+            Err(AmountError::Overflow(_))
+        ));
     }
 
     #[test]

@@ -25,7 +25,10 @@ pub struct Reference {
 impl Reference {
     /// A reference to `id`.
     pub fn to(id: impl Into<String>) -> Self {
-        Reference { id: Some(id.into()), extra: Map::new() }
+        Reference {
+            id: Some(id.into()),
+            extra: Map::new(),
+        }
     }
 }
 

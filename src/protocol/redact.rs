@@ -71,7 +71,9 @@ pub fn redact_value(value: &mut Value) {
                     }
                 } else if NESTED_KEYS.contains(&key.as_str()) {
                     if let Value::String(text) = v {
-                        if let Ok(mut inner @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
+                        if let Ok(mut inner @ Value::Object(_)) =
+                            serde_json::from_str::<Value>(text)
+                        {
                             redact_value(&mut inner);
                             *text = inner.to_string();
                         }

@@ -17,7 +17,8 @@ pub const CARD_ENTRY_NFC_CONTACTLESS: i64 = 33796;
 /// Card entry bit: manual (keyed).
 pub const CARD_ENTRY_MANUAL: i64 = 34824;
 /// Default card entry methods: stripe, chip and contactless.
-pub const CARD_ENTRY_DEFAULT: i64 = CARD_ENTRY_MAG_STRIPE | CARD_ENTRY_ICC_CONTACT | CARD_ENTRY_NFC_CONTACTLESS;
+pub const CARD_ENTRY_DEFAULT: i64 =
+    CARD_ENTRY_MAG_STRIPE | CARD_ENTRY_ICC_CONTACT | CARD_ENTRY_NFC_CONTACTLESS;
 
 /// Longest external id Clover accepts.
 pub const MAX_EXTERNAL_ID_LEN: usize = 32;
@@ -75,7 +76,9 @@ pub enum SaleError {
     #[error("amount: must be greater than 0.00 (got {0})")]
     AmountNotPositive(Cents),
     /// Amount above the configured ceiling.
-    #[error("amount: {amount} is over the maximum sale amount of {max} (max_sale_amount in the config)")]
+    #[error(
+        "amount: {amount} is over the maximum sale amount of {max} (max_sale_amount in the config)"
+    )]
     AmountOverMax {
         /// The amount asked for.
         amount: Cents,
@@ -98,7 +101,9 @@ pub enum SaleError {
     #[error("external id: at most 32 characters (got {0})")]
     ExternalIdTooLong(usize),
     /// External id with spaces, control or non-ASCII characters.
-    #[error("external id: only printable ASCII letters, digits and punctuation are allowed, without spaces")]
+    #[error(
+        "external id: only printable ASCII letters, digits and punctuation are allowed, without spaces"
+    )]
     ExternalIdNotPrintable,
 }
 
@@ -174,7 +179,13 @@ impl SaleRequestBuilder {
                 id
             }
         };
-        Ok(SaleRequest { amount, tip: self.tip, tax: self.tax, external_id, options: self.options })
+        Ok(SaleRequest {
+            amount,
+            tip: self.tip,
+            tax: self.tax,
+            external_id,
+            options: self.options,
+        })
     }
 }
 
@@ -286,26 +297,64 @@ mod tests {
 
     #[test]
     fn refuses_invalid_sales() {
-        assert_eq!(SaleRequest::builder().build(), Err(SaleError::AmountMissing));
+        assert_eq!(
+            SaleRequest::builder().build(),
+            Err(SaleError::AmountMissing)
+        );
         assert_eq!(sale(0).build(), Err(SaleError::AmountNotPositive(Cents(0))));
-        assert_eq!(sale(-1).build(), Err(SaleError::AmountNotPositive(Cents(-1))));
+        assert_eq!(
+            sale(-1).build(),
+            Err(SaleError::AmountNotPositive(Cents(-1)))
+        );
         assert_eq!(
             sale(10_001).max_amount(Cents(10_000)).build(),
-            Err(SaleError::AmountOverMax { amount: Cents(10_001), max: Cents(10_000) })
+            Err(SaleError::AmountOverMax {
+                amount: Cents(10_001),
+                max: Cents(10_000)
+            })
         );
-        assert_eq!(sale(1).tip(Cents(-1)).build(), Err(SaleError::NegativeTip(Cents(-1))));
-        assert_eq!(sale(1).tax(Cents(-1)).build(), Err(SaleError::NegativeTax(Cents(-1))));
-        assert_eq!(sale(i64::MAX).tip(Cents(1)).build(), Err(SaleError::TotalOverflow));
-        assert_eq!(sale(1).external_id("").build(), Err(SaleError::ExternalIdEmpty));
-        assert_eq!(sale(1).external_id("x".repeat(33)).build(), Err(SaleError::ExternalIdTooLong(33)));
-        assert_eq!(sale(1).external_id("a b").build(), Err(SaleError::ExternalIdNotPrintable));
-        assert_eq!(sale(1).external_id("a\u{7}").build(), Err(SaleError::ExternalIdNotPrintable));
-        assert_eq!(sale(1).external_id("é").build(), Err(SaleError::ExternalIdNotPrintable));
+        assert_eq!(
+            sale(1).tip(Cents(-1)).build(),
+            Err(SaleError::NegativeTip(Cents(-1)))
+        );
+        assert_eq!(
+            sale(1).tax(Cents(-1)).build(),
+            Err(SaleError::NegativeTax(Cents(-1)))
+        );
+        assert_eq!(
+            sale(i64::MAX).tip(Cents(1)).build(),
+            Err(SaleError::TotalOverflow)
+        );
+        assert_eq!(
+            sale(1).external_id("").build(),
+            Err(SaleError::ExternalIdEmpty)
+        );
+        assert_eq!(
+            sale(1).external_id("x".repeat(33)).build(),
+            Err(SaleError::ExternalIdTooLong(33))
+        );
+        assert_eq!(
+            sale(1).external_id("a b").build(),
+            Err(SaleError::ExternalIdNotPrintable)
+        );
+        assert_eq!(
+            sale(1).external_id("a\u{7}").build(),
+            Err(SaleError::ExternalIdNotPrintable)
+        );
+        assert_eq!(
+            sale(1).external_id("é").build(),
+            Err(SaleError::ExternalIdNotPrintable)
+        );
     }
 
     #[test]
     fn accepts_edge_values() {
-        let s = sale(1).tip(Cents(0)).tax(Cents(0)).external_id("x".repeat(32)).build().unwrap();
+        let s = sale(1)
+            .tip(Cents(0))
+            .tax(Cents(0))
+            .external_id("x".repeat(32))
+            .build()
+            .unwrap();
         assert_eq!(s.external_id().len(), 32);
         assert!(sale(10_000).max_amount(Cents(10_000)).build().is_ok());
     }

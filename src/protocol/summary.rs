@@ -44,7 +44,14 @@ pub fn message_fields(message: &Message) -> String {
         Message::PairingRequest(m) => {
             f.text("name", m.name.as_deref());
             f.text("serial", m.serial_number.as_deref());
-            f.put("token", Some(m.authentication_token.as_deref().map_or("none".into(), mask_secret)));
+            f.put(
+                "token",
+                Some(
+                    m.authentication_token
+                        .as_deref()
+                        .map_or("none".into(), mask_secret),
+                ),
+            );
         }
         Message::PairingCode(m) => f.put("code", m.pairing_code.as_deref()),
         Message::PairingResponse(m) => {
@@ -141,7 +148,12 @@ pub fn message_fields(message: &Message) -> String {
             f.put("result", m.outcome());
             f.put("state", m.state.as_ref());
             f.put("substate", m.substate.as_ref());
-            f.put("externalId", m.data.as_ref().and_then(|d| d.external_payment_id.as_deref()));
+            f.put(
+                "externalId",
+                m.data
+                    .as_ref()
+                    .and_then(|d| d.external_payment_id.as_deref()),
+            );
         }
         Message::ResetDeviceResponse(m) => {
             f.put("result", m.outcome());
@@ -197,7 +209,12 @@ pub fn message_fields(message: &Message) -> String {
 pub fn frame_line(frame: &Frame, direction: Option<&str>) -> String {
     let dir = direction
         .map(str::to_owned)
-        .or_else(|| frame.message.as_ref().map(|m| m.direction().arrow().to_owned()))
+        .or_else(|| {
+            frame
+                .message
+                .as_ref()
+                .map(|m| m.direction().arrow().to_owned())
+        })
         .unwrap_or_else(|| "?".to_owned());
     let kind = frame.kind();
     let mut line = format!("{dir} {kind}");
