@@ -13,11 +13,13 @@
 //! order. Errors from the outside world (bad frames, bad requests) never stop it.
 
 mod actor;
+pub mod cards;
 mod clock;
 mod cloud;
 pub mod commands;
 mod config;
 mod conn;
+pub mod customer;
 pub mod device;
 mod frame_log;
 mod http;
