@@ -10,6 +10,7 @@ mod decode;
 mod flows;
 mod policy;
 mod report;
+mod sim;
 
 pub use config::GlobalArgs;
 
@@ -53,6 +54,7 @@ pub struct Cli {
 enum Command {
     Config(config::ConfigArgs),
     Decode(decode::DecodeArgs),
+    Sim(sim::SimArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -72,6 +74,7 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Config(args) => config::run(&cli.global, args),
         Command::Decode(args) => decode::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     ExitCode::from(code)
 }
