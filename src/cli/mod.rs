@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand};
 
 mod decode;
+mod sim;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -43,6 +44,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     Decode(decode::DecodeArgs),
+    Sim(sim::SimArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -61,6 +63,7 @@ pub fn main() -> ExitCode {
     };
     let code = match cli.command {
         Command::Decode(args) => decode::run(args),
+        Command::Sim(args) => sim::run(args),
     };
     ExitCode::from(code)
 }

@@ -1,0 +1,1 @@
+//! FSM table tests of the simulated device (no I/O).
