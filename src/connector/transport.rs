@@ -143,6 +143,13 @@ pub async fn open_websocket(
                         DeviceErrorCode::AccessDenied,
                         format!("{message}: check the access token"),
                     ))
+                } else if status == StatusCode::CONFLICT {
+                    Err(ConnectError::fatal(
+                        DeviceErrorCode::AccessDenied,
+                        format!(
+                            "{message}: the device is already connected to another POS; set force_connect = true (till: --force) to take it over"
+                        ),
+                    ))
                 } else {
                     Err(ConnectError::retry(DeviceErrorCode::NotConnected, message))
                 }
