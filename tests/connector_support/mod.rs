@@ -58,6 +58,7 @@ pub struct Till {
     pub log: Vec<DeviceEvent>,
     pub tokens: Arc<FileTokenStore>,
     pub token_key: String,
+    dir: Option<tempfile::TempDir>,
 }
 
 /// A token file in a fresh temporary directory (kept alive by the returned guard).
@@ -79,7 +80,16 @@ impl Till {
             log: Vec::new(),
             tokens,
             token_key,
+            dir: None,
         }
+    }
+
+    /// Starts a connector with a token file in its own temporary directory.
+    pub fn start_fresh(settings: ConnectorSettings) -> Till {
+        let (dir, tokens) = token_file();
+        let mut till = Till::start(settings, tokens);
+        till.dir = Some(dir);
+        till
     }
 
     /// The saved token for this connector's endpoint.
