@@ -1,0 +1,133 @@
+//! The command side: a cloneable handle whose methods validate, hand the message to the
+//! connector task and return as soon as it is on the wire (or refused). Replies arrive as events.
+//!
+//! A command is sent on the current connection immediately or refused with
+//! [`CommandError::NotConnected`]; it is never queued and replayed after a reconnect, so the
+//! transport can never send a sale twice.
+
+use tokio::sync::{mpsc, oneshot};
+
+use crate::protocol::{Challenge, KeyPress, Message, Payment, SaleRequest};
+
+use super::requests::{self, CommandError};
+
+/// What the handle asks of the connector task.
+#[derive(Debug)]
+pub(crate) enum Command {
+    /// Send this message now (device must be ready), answer with its envelope id.
+    Send {
+        message: Box<Message>,
+        reply: oneshot::Sender<Result<String, CommandError>>,
+    },
+    /// Close and stop; `done` fires when the socket is closed.
+    Dispose { done: oneshot::Sender<()> },
+}
+
+/// Commands to the device. Cheap to clone; every method returns the envelope id of the frame
+/// sent (ACKs refer to it), or why nothing was sent.
+#[derive(Debug, Clone)]
+pub struct ConnectorHandle {
+    tx: mpsc::Sender<Command>,
+}
+
+impl ConnectorHandle {
+    pub(crate) fn new(tx: mpsc::Sender<Command>) -> Self {
+        ConnectorHandle { tx }
+    }
+
+    async fn send(&self, message: Message) -> Result<String, CommandError> {
+        let (reply, answer) = oneshot::channel();
+        self.tx
+            .send(Command::Send {
+                message: Box::new(message),
+                reply,
+            })
+            .await
+            .map_err(|_| CommandError::Disposed)?;
+        answer.await.map_err(|_| CommandError::Disposed)?
+    }
+
+    /// Starts a sale (TX_START). The outcome arrives as [`super::DeviceEvent::SaleFinished`].
+    pub async fn sale(&self, request: &SaleRequest) -> Result<String, CommandError> {
+        self.send(requests::sale(request)).await
+    }
+
+    /// Accepts the challenges on `payment` (PAYMENT_CONFIRMED).
+    pub async fn accept_payment(&self, payment: &Payment) -> Result<String, CommandError> {
+        self.send(requests::accept_payment(payment)?).await
+    }
+
+    /// Rejects `payment` for `challenge` (PAYMENT_REJECTED with the challenge's reason).
+    pub async fn reject_payment(
+        &self,
+        payment: &Payment,
+        challenge: &Challenge,
+    ) -> Result<String, CommandError> {
+        self.send(requests::reject_payment(payment, challenge)?)
+            .await
+    }
+
+    /// Accepts the signature on `payment` (SIGNATURE_VERIFIED true).
+    pub async fn accept_signature(&self, payment: &Payment) -> Result<String, CommandError> {
+        self.send(requests::verify_signature(payment, true)?).await
+    }
+
+    /// Rejects the signature on `payment` (SIGNATURE_VERIFIED false).
+    pub async fn reject_signature(&self, payment: &Payment) -> Result<String, CommandError> {
+        self.send(requests::verify_signature(payment, false)?).await
+    }
+
+    /// Asks for the payment with this external id (RETRIEVE_PAYMENT_REQUEST).
+    pub async fn retrieve_payment(&self, external_id: &str) -> Result<String, CommandError> {
+        self.send(requests::retrieve_payment(external_id)?).await
+    }
+
+    /// Asks what the device is doing; with `send_last_message` the device also re-sends the
+    /// last message the POS must act on (RETRIEVE_DEVICE_STATUS_REQUEST).
+    pub async fn retrieve_device_status(
+        &self,
+        send_last_message: bool,
+    ) -> Result<String, CommandError> {
+        self.send(requests::retrieve_device_status(send_last_message))
+            .await
+    }
+
+    /// Resets the device (BREAK). May void an authorised, unfinished payment.
+    pub async fn reset_device(&self) -> Result<String, CommandError> {
+        self.send(requests::reset_device()).await
+    }
+
+    /// Shows `text` on the device (TERMINAL_MESSAGE).
+    pub async fn show_message(&self, text: &str) -> Result<String, CommandError> {
+        self.send(requests::show_message(text)?).await
+    }
+
+    /// Shows the welcome screen.
+    pub async fn show_welcome(&self) -> Result<String, CommandError> {
+        self.send(requests::show_welcome()).await
+    }
+
+    /// Shows the thank-you screen.
+    pub async fn show_thank_you(&self) -> Result<String, CommandError> {
+        self.send(requests::show_thank_you()).await
+    }
+
+    /// Presses the device's Cancel button (KEY_PRESS ESC).
+    pub async fn cancel(&self) -> Result<String, CommandError> {
+        self.send(requests::cancel()).await
+    }
+
+    /// Presses a device button offered in a UI_STATE's input options (KEY_PRESS).
+    pub async fn press_key(&self, key: KeyPress) -> Result<String, CommandError> {
+        self.send(requests::key_press(key)?).await
+    }
+
+    /// Closes the connection (cloud: after SHUTDOWN, like the JS SDK) and stops the connector.
+    /// Returns once the socket is closed. Later commands fail with [`CommandError::Disposed`].
+    pub async fn dispose(&self) {
+        let (done, closed) = oneshot::channel();
+        if self.tx.send(Command::Dispose { done }).await.is_ok() {
+            let _ = closed.await;
+        }
+    }
+}

@@ -1,0 +1,229 @@
+//! The connector task: connect, run a session, reconnect with backoff, stop on fatal problems.
+//! Commands that arrive while no session is ready are refused at once (never queued).
+
+use std::future::Future;
+use std::sync::Arc;
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+use tokio::sync::{mpsc, oneshot};
+
+use super::backoff::Backoff;
+use super::cloud::{self, ProbeDecision};
+use super::endpoint::Endpoint;
+use super::events::{DeviceErrorCode, DeviceEvent, DisconnectReason};
+use super::frames::FrameWriter;
+use super::handle::Command;
+use super::requests::CommandError;
+use super::session::Session;
+use super::settings::{ConnectorSettings, TransportSettings};
+use super::token_store::TokenStore;
+use super::transport::{ConnectError, TlsContext, Ws, open_websocket};
+
+/// Why the task must stop what it is doing.
+#[derive(Debug)]
+pub(crate) enum Interrupt {
+    /// `dispose()` was called; fire `done` once closed.
+    Disposed(oneshot::Sender<()>),
+    /// Every handle, or the event receiver, is gone.
+    Gone,
+}
+
+/// State shared by every connection of one connector.
+pub(crate) struct Runner {
+    pub settings: Arc<ConnectorSettings>,
+    pub tokens: Arc<dyn TokenStore>,
+    pub events: mpsc::Sender<DeviceEvent>,
+    pub commands: mpsc::Receiver<Command>,
+    pub writer: FrameWriter,
+    pub tls: TlsContext,
+    /// The latest pairing token (direct), once loaded or received.
+    pub token: Option<String>,
+    backoff: Backoff,
+    rng: StdRng,
+    cloud_ws: Option<Endpoint>,
+}
+
+/// Waits for `fut`, refusing every command meanwhile with `NotConnected(state)`.
+pub(crate) async fn refusing<T>(
+    commands: &mut mpsc::Receiver<Command>,
+    state: &str,
+    fut: impl Future<Output = T>,
+) -> Result<T, Interrupt> {
+    tokio::pin!(fut);
+    loop {
+        tokio::select! {
+            out = &mut fut => return Ok(out),
+            cmd = commands.recv() => match cmd {
+                None => return Err(Interrupt::Gone),
+                Some(Command::Dispose { done }) => return Err(Interrupt::Disposed(done)),
+                Some(Command::Send { reply, .. }) => {
+                    let _ = reply.send(Err(CommandError::NotConnected(state.to_owned())));
+                }
+            },
+        }
+    }
+}
+
+async fn connect(
+    settings: &ConnectorSettings,
+    tls: &TlsContext,
+    cloud_ws: &mut Option<Endpoint>,
+) -> Result<Ws, ConnectError> {
+    let limit = settings.connect_timeout;
+    match &settings.transport {
+        TransportSettings::Direct { url } => {
+            let ep = Endpoint::parse(url).map_err(|e| {
+                ConnectError::fatal(DeviceErrorCode::NotConnected, format!("url: {e}"))
+            })?;
+            open_websocket(&ep, tls, None, "the device", limit).await
+        }
+        TransportSettings::Cloud(c) => {
+            let ws = match cloud_ws.clone() {
+                Some(ws) => ws,
+                None => {
+                    let ws = cloud::bootstrap(settings, c, tls, limit).await?;
+                    *cloud_ws = Some(ws.clone());
+                    ws
+                }
+            };
+            let attached = cloud::probe(&ws, c, tls, limit).await;
+            if let ProbeDecision::AlreadyConnected(other) =
+                cloud::decide_probe(attached.as_deref(), c)
+            {
+                return Err(ConnectError::fatal(
+                    DeviceErrorCode::AccessDenied,
+                    cloud::already_connected_message(&other),
+                ));
+            }
+            let result = open_websocket(
+                &ws,
+                tls,
+                Some(c.access_token.expose()),
+                "the cloud proxy",
+                limit,
+            )
+            .await;
+            if result.is_err() {
+                // Ask the server again next time: the support server may have moved.
+                *cloud_ws = None;
+            }
+            result
+        }
+    }
+}
+
+impl Runner {
+    pub fn new(
+        settings: ConnectorSettings,
+        tokens: Arc<dyn TokenStore>,
+        events: mpsc::Sender<DeviceEvent>,
+        commands: mpsc::Receiver<Command>,
+        tls: TlsContext,
+    ) -> Self {
+        let writer = match &settings.transport {
+            TransportSettings::Direct { .. } => {
+                FrameWriter::direct(&settings.remote_application_id)
+            }
+            TransportSettings::Cloud(_) => FrameWriter::cloud(&settings.remote_application_id),
+        };
+        Runner {
+            backoff: Backoff::new(settings.reconnect_floor, settings.reconnect_cap),
+            settings: Arc::new(settings),
+            tokens,
+            events,
+            commands,
+            writer,
+            tls,
+            token: None,
+            rng: StdRng::from_os_rng(),
+            cloud_ws: None,
+        }
+    }
+
+    /// Sends an event; `Gone` when nobody listens any more.
+    pub async fn emit(&self, event: DeviceEvent) -> Result<(), Interrupt> {
+        self.events.send(event).await.map_err(|_| Interrupt::Gone)
+    }
+
+    /// Runs until disposed or abandoned.
+    pub async fn run(mut self) {
+        match self.run_connections().await {
+            Err(Interrupt::Disposed(done)) => {
+                let _ = self
+                    .emit(DeviceEvent::Disconnected {
+                        reason: DisconnectReason::Disposed,
+                        retry_in: None,
+                    })
+                    .await;
+                let _ = done.send(());
+            }
+            Err(Interrupt::Gone) | Ok(()) => {}
+        }
+    }
+
+    async fn run_connections(&mut self) -> Result<(), Interrupt> {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
+            self.emit(DeviceEvent::Connecting { attempt }).await?;
+            let state = format!("connecting, attempt {attempt}");
+            let result = refusing(
+                &mut self.commands,
+                &state,
+                connect(&self.settings, &self.tls, &mut self.cloud_ws),
+            )
+            .await?;
+            let (reason, stop) = match result {
+                Err(e) => {
+                    self.emit(DeviceEvent::DeviceError {
+                        code: e.code.clone(),
+                        message: e.message.clone(),
+                    })
+                    .await?;
+                    if e.fatal {
+                        (DisconnectReason::Fatal(e.message), true)
+                    } else {
+                        (DisconnectReason::ConnectFailed(e.message), false)
+                    }
+                }
+                Ok(ws) => {
+                    self.emit(DeviceEvent::Connected).await?;
+                    let end = Session::new(self, ws).run().await?;
+                    if end.reached_ready {
+                        self.backoff.reset();
+                        attempt = 0;
+                    }
+                    (end.reason, end.stop)
+                }
+            };
+            if stop {
+                let text = reason.to_string();
+                self.emit(DeviceEvent::Disconnected {
+                    reason,
+                    retry_in: None,
+                })
+                .await?;
+                return self.stopped(&text).await;
+            }
+            let delay = self.backoff.next_delay(&mut self.rng);
+            self.emit(DeviceEvent::Disconnected {
+                reason,
+                retry_in: Some(delay),
+            })
+            .await?;
+            refusing(
+                &mut self.commands,
+                "disconnected, waiting to reconnect",
+                tokio::time::sleep(delay),
+            )
+            .await?;
+        }
+    }
+
+    /// After a fatal problem: refuse everything until disposed.
+    async fn stopped(&mut self, why: &str) -> Result<(), Interrupt> {
+        let state = format!("stopped: {why}");
+        refusing(&mut self.commands, &state, std::future::pending::<()>()).await
+    }
+}

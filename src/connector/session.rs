@@ -1,0 +1,691 @@
+//! One WebSocket connection: pairing (direct), discovery, heartbeat, commands out immediately,
+//! device frames in as events. Ends with a [`SessionEnd`] saying why and whether to reconnect.
+
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use tokio::time::Instant;
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+use crate::protocol::redact::redact_frame_text;
+use crate::protocol::{DecodeError, Frame, Message, MessageType, UiDirection, UiState};
+
+use super::direct::{Pairing, PairingStep};
+use super::events::{
+    DeviceErrorCode, DeviceEvent, DisconnectReason, FrameDirection, FrameTap, MerchantInfo,
+    UiStateEvent,
+};
+use super::handle::Command;
+use super::heartbeat::{Beat, Heartbeat};
+use super::outcome;
+use super::requests::{self, CommandError};
+use super::runner::{Interrupt, Runner};
+use super::settings::TransportSettings;
+use super::transport::Ws;
+
+/// How a session ended.
+#[derive(Debug)]
+pub(crate) struct SessionEnd {
+    pub reason: DisconnectReason,
+    /// Do not reconnect.
+    pub stop: bool,
+    /// The device said `ready:true` during this session.
+    pub reached_ready: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Pairing,
+    Discovering,
+    NotReady,
+    Ready,
+}
+
+/// Longest time a single write may take before the connection counts as broken.
+const WRITE_LIMIT: Duration = Duration::from_secs(5);
+
+pub(crate) struct Session<'r> {
+    r: &'r mut Runner,
+    ws: Ws,
+    phase: Phase,
+    pairing: Pairing,
+    heartbeat: Heartbeat,
+    /// PING envelopes only after pairing (devices ignore non-pairing frames until then).
+    ping_envelopes: bool,
+    discovery_due: Option<Instant>,
+    ready_deadline: Option<Instant>,
+    merchant: Option<MerchantInfo>,
+    reached_ready: bool,
+    cloud: bool,
+}
+
+type Step = Result<Option<SessionEnd>, Interrupt>;
+
+impl<'r> Session<'r> {
+    pub fn new(r: &'r mut Runner, ws: Ws) -> Self {
+        let now = Instant::now();
+        let heartbeat = Heartbeat::new(
+            now,
+            r.settings.heartbeat_interval,
+            r.settings.heartbeat_timeout,
+        );
+        let cloud = matches!(r.settings.transport, TransportSettings::Cloud(_));
+        Session {
+            r,
+            ws,
+            phase: Phase::Pairing,
+            pairing: Pairing::new(),
+            heartbeat,
+            ping_envelopes: false,
+            discovery_due: None,
+            ready_deadline: None,
+            merchant: None,
+            reached_ready: false,
+            cloud,
+        }
+    }
+
+    fn end(&self, reason: DisconnectReason, stop: bool) -> Option<SessionEnd> {
+        Some(SessionEnd {
+            reason,
+            stop,
+            reached_ready: self.reached_ready,
+        })
+    }
+
+    fn lost(&self, why: String) -> Option<SessionEnd> {
+        self.end(
+            DisconnectReason::Closed {
+                code: None,
+                reason: why,
+            },
+            false,
+        )
+    }
+
+    pub async fn run(mut self) -> Result<SessionEnd, Interrupt> {
+        let first = if self.cloud {
+            self.start_discovery().await?
+        } else {
+            self.start_pairing().await?
+        };
+        if let Some(end) = first {
+            return Ok(end);
+        }
+        loop {
+            let deadline = self.next_deadline();
+            let step = tokio::select! {
+                cmd = self.r.commands.recv() => match cmd {
+                    None => {
+                        self.close(CloseCode::Normal, "NORMAL_CLOSURE").await;
+                        return Err(Interrupt::Gone);
+                    }
+                    Some(Command::Dispose { done }) => {
+                        self.dispose().await;
+                        return Err(Interrupt::Disposed(done));
+                    }
+                    Some(Command::Send { message, reply }) => {
+                        let result = self.command(&message).await;
+                        let broken = match &result {
+                            Err(CommandError::SendFailed(why)) => Some(why.clone()),
+                            _ => None,
+                        };
+                        let _ = reply.send(result);
+                        Ok(broken.and_then(|why| self.lost(why)))
+                    }
+                },
+                msg = self.ws.next() => self.on_ws(msg).await,
+                _ = tokio::time::sleep_until(deadline) => self.on_timer().await,
+            };
+            if let Some(end) = step? {
+                return Ok(end);
+            }
+        }
+    }
+
+    fn next_deadline(&self) -> Instant {
+        [
+            Some(self.heartbeat.next_deadline()),
+            self.discovery_due,
+            self.ready_deadline,
+        ]
+        .into_iter()
+        .flatten()
+        .min()
+        .unwrap_or_else(|| Instant::now() + Duration::from_secs(3600))
+    }
+
+    // ---- sending -------------------------------------------------------------------------
+
+    async fn write(&mut self, msg: WsMessage) -> Result<(), String> {
+        match tokio::time::timeout(WRITE_LIMIT, self.ws.send(msg)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(e)) => Err(e.to_string()),
+            Err(_) => Err(format!(
+                "a write took longer than {} s",
+                WRITE_LIMIT.as_secs()
+            )),
+        }
+    }
+
+    async fn send_text(&mut self, text: String, method: &str) -> Result<(), String> {
+        let tap = FrameTap {
+            direction: FrameDirection::Sent,
+            method: Some(method.to_owned()),
+            text: redact_frame_text(&text),
+        };
+        self.write(WsMessage::text(text)).await?;
+        // A closed event receiver is noticed by the next emit; the frame is already out.
+        let _ = self.r.events.send(DeviceEvent::Frame(tap)).await;
+        Ok(())
+    }
+
+    /// Frames and sends `message`; returns its envelope id.
+    async fn send_message(&mut self, message: &Message) -> Result<String, String> {
+        let out = self.r.writer.command(message);
+        self.send_text(out.text, message.method()).await?;
+        Ok(out.id)
+    }
+
+    async fn command(&mut self, message: &Message) -> Result<String, CommandError> {
+        let state = match self.phase {
+            Phase::Ready => None,
+            Phase::Pairing => {
+                Some("pairing: waiting for the pairing code to be entered on the device")
+            }
+            Phase::Discovering => Some("connected, waiting for the device to say it is ready"),
+            Phase::NotReady => Some("the device says it is not ready"),
+        };
+        if let Some(state) = state {
+            return Err(CommandError::NotConnected(state.to_owned()));
+        }
+        self.send_message(message)
+            .await
+            .map_err(CommandError::SendFailed)
+    }
+
+    async fn emit(&self, event: DeviceEvent) -> Result<(), Interrupt> {
+        self.r.emit(event).await
+    }
+
+    async fn close(&mut self, code: CloseCode, reason: &str) {
+        let frame = CloseFrame {
+            code,
+            reason: reason.to_owned().into(),
+        };
+        let _ = tokio::time::timeout(Duration::from_secs(1), self.ws.close(Some(frame))).await;
+    }
+
+    async fn dispose(&mut self) {
+        if self.cloud && self.phase != Phase::Pairing {
+            let _ = self.send_message(&requests::shutdown()).await;
+        }
+        self.close(CloseCode::Normal, "NORMAL_CLOSURE").await;
+    }
+
+    // ---- phases --------------------------------------------------------------------------
+
+    async fn start_pairing(&mut self) -> Step {
+        if self.r.token.is_none() {
+            if let Some(key) = self.r.settings.token_key().map(str::to_owned) {
+                let store = self.r.tokens.clone();
+                match tokio::task::spawn_blocking(move || store.load(&key)).await {
+                    Ok(Ok(token)) => self.r.token = token,
+                    Ok(Err(e)) => {
+                        self.emit(DeviceEvent::DeviceError {
+                            code: DeviceErrorCode::TokenStore,
+                            message: format!("could not read the saved pairing token ({e}); pairing with a code instead"),
+                        })
+                        .await?
+                    }
+                    Err(e) => {
+                        self.emit(DeviceEvent::DeviceError {
+                            code: DeviceErrorCode::TokenStore,
+                            message: format!("could not read the saved pairing token ({e})"),
+                        })
+                        .await?
+                    }
+                }
+            }
+        }
+        self.send_pairing_request().await
+    }
+
+    async fn send_pairing_request(&mut self) -> Step {
+        let s = &self.r.settings;
+        let msg = requests::pairing_request(&s.pos_name, &s.serial_number, self.r.token.as_deref());
+        match self.send_message(&msg).await {
+            Ok(_) => Ok(None),
+            Err(why) => Ok(self.lost(why)),
+        }
+    }
+
+    async fn start_discovery(&mut self) -> Step {
+        let now = Instant::now();
+        self.phase = Phase::Discovering;
+        self.ping_envelopes = true;
+        self.ready_deadline = Some(now + self.r.settings.ready_timeout);
+        self.send_discovery().await
+    }
+
+    async fn send_discovery(&mut self) -> Step {
+        self.discovery_due = Some(Instant::now() + self.r.settings.discovery_retry);
+        match self.send_message(&requests::discovery_request()).await {
+            Ok(_) => Ok(None),
+            Err(why) => Ok(self.lost(why)),
+        }
+    }
+
+    async fn on_paired(&mut self, token: Option<String>) -> Step {
+        if let Some(token) = token {
+            self.r.token = Some(token.clone());
+            if let Some(key) = self.r.settings.token_key().map(str::to_owned) {
+                let store = self.r.tokens.clone();
+                let saved = tokio::task::spawn_blocking(move || store.save(&key, &token)).await;
+                let problem = match saved {
+                    Ok(Ok(())) => None,
+                    Ok(Err(e)) => Some(e.to_string()),
+                    Err(e) => Some(e.to_string()),
+                };
+                if let Some(problem) = problem {
+                    self.emit(DeviceEvent::DeviceError {
+                        code: DeviceErrorCode::TokenStore,
+                        message: format!(
+                            "paired, but the new pairing token could not be saved ({problem}); the next start will need a pairing code"
+                        ),
+                    })
+                    .await?;
+                }
+            }
+        }
+        self.emit(DeviceEvent::Paired).await?;
+        self.start_discovery().await
+    }
+
+    // ---- receiving -----------------------------------------------------------------------
+
+    async fn on_ws(
+        &mut self,
+        msg: Option<Result<WsMessage, tokio_tungstenite::tungstenite::Error>>,
+    ) -> Step {
+        match msg {
+            None => Ok(self.lost("the connection closed".to_owned())),
+            Some(Err(e)) => Ok(self.lost(e.to_string())),
+            Some(Ok(WsMessage::Close(frame))) => {
+                let (code, reason) = match frame {
+                    Some(f) => (Some(u16::from(f.code)), f.reason.to_string()),
+                    None => (None, "closed without a reason".to_owned()),
+                };
+                Ok(self.end(DisconnectReason::Closed { code, reason }, false))
+            }
+            Some(Ok(WsMessage::Text(text))) => {
+                self.heartbeat.on_inbound(Instant::now());
+                self.on_text(text.as_str()).await
+            }
+            Some(Ok(_)) => {
+                // Ping, pong, binary: a sign of life (tungstenite answers pings itself).
+                self.heartbeat.on_inbound(Instant::now());
+                Ok(None)
+            }
+        }
+    }
+
+    async fn on_text(&mut self, text: &str) -> Step {
+        let decoded = Frame::decode(text);
+        let method = match &decoded {
+            Ok(f) => match f.kind() {
+                MessageType::Ping => Some("PING".to_owned()),
+                MessageType::Pong => Some("PONG".to_owned()),
+                _ => f.method().map(str::to_owned),
+            },
+            Err(_) => None,
+        };
+        self.emit(DeviceEvent::Frame(FrameTap {
+            direction: FrameDirection::Received,
+            method,
+            text: redact_frame_text(text),
+        }))
+        .await?;
+        let frame = match decoded {
+            Ok(frame) => frame,
+            // The legacy cloud force-connect frame has no method; the 4.x SDK drops it too.
+            Err(DecodeError::NoMethod) if text.contains("forceConnect") => return Ok(None),
+            Err(e) => {
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::Protocol,
+                    message: format!(
+                        "skipped a frame from the device that could not be decoded: {e}"
+                    ),
+                })
+                .await?;
+                return Ok(None);
+            }
+        };
+        match frame.kind() {
+            MessageType::Ping => {
+                let pong = self.r.writer.pong();
+                return match self.send_text(pong, "PONG").await {
+                    Ok(()) => Ok(None),
+                    Err(why) => Ok(self.lost(why)),
+                };
+            }
+            MessageType::Pong | MessageType::Query => return Ok(None),
+            MessageType::Command => {
+                if let Some(v) = frame.envelope.version {
+                    self.r.writer.observe_version(v);
+                }
+            }
+            _ => {}
+        }
+        let Some(message) = frame.message else {
+            return Ok(None);
+        };
+        if self.phase == Phase::Pairing {
+            return self.on_pairing_message(&message).await;
+        }
+        self.on_message(message).await
+    }
+
+    async fn on_pairing_message(&mut self, message: &Message) -> Step {
+        match self.pairing.on_message(message) {
+            PairingStep::ShowCode(code) => {
+                self.emit(DeviceEvent::PairingCode(code)).await?;
+                Ok(None)
+            }
+            PairingStep::Paired { token } => self.on_paired(token).await,
+            PairingStep::Resend => self.send_pairing_request().await,
+            PairingStep::GiveUp => {
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::PairingFailed,
+                    message: "pairing was refused on the device twice (wrong code typed?); reconnecting to get a new code".to_owned(),
+                })
+                .await?;
+                Ok(self.end(
+                    DisconnectReason::ConnectFailed("pairing refused on the device".to_owned()),
+                    false,
+                ))
+            }
+            PairingStep::Ignore => {
+                if let Message::Ack(ack) = message {
+                    if let Some(id) = &ack.source_message_id {
+                        self.emit(DeviceEvent::Ack {
+                            message_id: id.clone(),
+                            method: ack.source_method.clone(),
+                        })
+                        .await?;
+                    }
+                }
+                Ok(None)
+            }
+        }
+    }
+
+    async fn auto_screen(&mut self, message: Message) -> Step {
+        if !self.r.settings.auto_screens || self.phase != Phase::Ready {
+            return Ok(None);
+        }
+        match self.send_message(&message).await {
+            Ok(_) => Ok(None),
+            Err(why) => Ok(self.lost(why)),
+        }
+    }
+
+    async fn on_message(&mut self, message: Message) -> Step {
+        match message {
+            Message::DiscoveryResponse(d) => {
+                let info = outcome::merchant_info(&d);
+                self.merchant = Some(info.clone());
+                self.discovery_due = None;
+                // An absent `ready` counts as ready, as in the JS SDK (§4.2).
+                if d.ready.unwrap_or(true) {
+                    self.phase = Phase::Ready;
+                    self.reached_ready = true;
+                    self.ready_deadline = None;
+                    self.emit(DeviceEvent::Ready(info)).await?;
+                } else {
+                    self.phase = Phase::NotReady;
+                    self.emit(DeviceEvent::NotReady {
+                        merchant: Some(info),
+                        reason: "the device says it is not ready (starting, or in its settings); waiting for it".to_owned(),
+                    })
+                    .await?;
+                }
+            }
+            Message::Ack(ack) => {
+                if let Some(id) = ack.source_message_id {
+                    self.emit(DeviceEvent::Ack {
+                        message_id: id,
+                        method: ack.source_method,
+                    })
+                    .await?;
+                }
+            }
+            Message::UiState(ui) => {
+                let receipt_done = ui.ui_state == Some(UiState::ReceiptOptions)
+                    && ui.ui_direction == Some(UiDirection::Exit);
+                self.emit(DeviceEvent::UiState(UiStateEvent {
+                    state: ui.ui_state,
+                    text: ui.ui_text,
+                    direction: ui.ui_direction,
+                    input_options: ui.input_options.unwrap_or_default(),
+                }))
+                .await?;
+                if receipt_done {
+                    return self.auto_screen(requests::show_welcome()).await;
+                }
+            }
+            Message::TxState(s) => {
+                if let Some(state) = s.tx_state {
+                    self.emit(DeviceEvent::TxState(state)).await?;
+                }
+            }
+            Message::TxStartResponse(r) => {
+                let (event, finished) = outcome::tx_start_response(&r);
+                self.emit(DeviceEvent::TxStartResponse(event)).await?;
+                if let Some(f) = finished {
+                    self.emit(DeviceEvent::SaleFinished(f)).await?;
+                }
+            }
+            Message::ConfirmPayment(c) => match c.payment {
+                Some(p) => {
+                    self.emit(DeviceEvent::ConfirmPayment {
+                        payment: outcome::sanitize_payment(p),
+                        challenges: c.challenges.unwrap_or_default(),
+                    })
+                    .await?
+                }
+                None => {
+                    self.protocol_error(
+                        "CONFIRM_PAYMENT_MESSAGE without a payment: cannot be answered",
+                    )
+                    .await?
+                }
+            },
+            Message::VerifySignature(v) => match v.payment {
+                Some(p) => {
+                    self.emit(DeviceEvent::VerifySignature {
+                        payment: outcome::sanitize_payment(p),
+                        signature: v.signature,
+                    })
+                    .await?
+                }
+                None => {
+                    self.protocol_error("VERIFY_SIGNATURE without a payment: cannot be answered")
+                        .await?
+                }
+            },
+            Message::TipAdded(t) => {
+                self.emit(DeviceEvent::TipAdded(t.tip_amount.unwrap_or(0)))
+                    .await?
+            }
+            Message::PartialAuth(p) => {
+                self.emit(DeviceEvent::PartialAuth(p.partial_auth_amount.unwrap_or(0)))
+                    .await?
+            }
+            Message::FinishOk(ok) => {
+                let response = outcome::sale_from_finish_ok(&ok);
+                self.emit(DeviceEvent::SaleFinished(response)).await?;
+                let next = if ok.payment.is_some() {
+                    requests::show_thank_you()
+                } else {
+                    requests::show_welcome()
+                };
+                return self.auto_screen(next).await;
+            }
+            Message::FinishCancel(c) => {
+                self.emit(DeviceEvent::SaleFinished(outcome::sale_from_finish_cancel(
+                    &c,
+                )))
+                .await?;
+                return self.auto_screen(requests::show_welcome()).await;
+            }
+            Message::RetrievePaymentResponse(r) => {
+                self.emit(DeviceEvent::RetrievePaymentResponse(
+                    outcome::retrieve_payment(&r),
+                ))
+                .await?
+            }
+            Message::RetrieveDeviceStatusResponse(r) => {
+                self.emit(DeviceEvent::DeviceStatusResponse(outcome::device_status(
+                    &r,
+                )))
+                .await?
+            }
+            Message::ResetDeviceResponse(r) => {
+                self.emit(DeviceEvent::ResetResponse(outcome::reset(&r)))
+                    .await?
+            }
+            Message::PaymentVoided(v) => {
+                self.emit(DeviceEvent::PaymentVoided {
+                    payment: v.payment.map(outcome::sanitize_payment),
+                    reason: v.void_reason,
+                })
+                .await?
+            }
+            Message::RemoteError(e) => {
+                let mut text = e.error_message.unwrap_or_else(|| "no message".to_owned());
+                if let Some(code) = e.error_code {
+                    text.push_str(&format!(" (code {code})"));
+                }
+                if let Some(detail) = e.error_detail.filter(|d| !d.is_empty()) {
+                    text.push_str(&format!(": {detail}"));
+                }
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::UnknownError,
+                    message: format!("the device reported an error: {text}"),
+                })
+                .await?
+            }
+            Message::InvalidStateTransition(t) => {
+                let state = match (&t.state, &t.substate) {
+                    (Some(s), Some(ss)) => format!("{s}/{ss}"),
+                    (Some(s), None) => s.to_string(),
+                    _ => "its current state".to_owned(),
+                };
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::InvalidStateTransition,
+                    message: format!(
+                        "the device refused {} in {state}: {}",
+                        t.requested_transition.as_deref().unwrap_or("the request"),
+                        t.reason.as_deref().unwrap_or("no reason given")
+                    ),
+                })
+                .await?
+            }
+            Message::ForceConnect(f) => {
+                let by = f.friendly_id.filter(|s| !s.is_empty());
+                let who = by
+                    .as_deref()
+                    .map(|b| format!(" ('{b}')"))
+                    .unwrap_or_default();
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::Interrupted,
+                    message: format!(
+                        "another POS{who} took over the device with force connect; this connector stopped (connect again with force_connect to take it back)"
+                    ),
+                })
+                .await?;
+                return Ok(self.end(DisconnectReason::ForceConnected { by }, true));
+            }
+            Message::Shutdown(_) => {
+                self.close(CloseCode::Normal, "NORMAL_CLOSURE").await;
+                return Ok(self.end(DisconnectReason::ServerShutdown, false));
+            }
+            Message::Reset(_) => {
+                self.close(CloseCode::Library(4000), "Reset requested")
+                    .await;
+                return Ok(self.end(DisconnectReason::ServerReset, false));
+            }
+            // Frames the POS itself sends, and methods not modelled: shown in the frame tap only.
+            _ => {}
+        }
+        Ok(None)
+    }
+
+    async fn protocol_error(&self, what: &str) -> Result<(), Interrupt> {
+        self.emit(DeviceEvent::DeviceError {
+            code: DeviceErrorCode::Protocol,
+            message: what.to_owned(),
+        })
+        .await
+    }
+
+    // ---- timers --------------------------------------------------------------------------
+
+    async fn on_timer(&mut self) -> Step {
+        let now = Instant::now();
+        match self.heartbeat.poll(now) {
+            Beat::Idle => {}
+            Beat::SendPing => {
+                if let Err(why) = self.write(WsMessage::Ping(Vec::new().into())).await {
+                    return Ok(self.lost(why));
+                }
+                if self.ping_envelopes {
+                    let ping = self.r.writer.ping();
+                    if let Err(why) = self.send_text(ping, "PING").await {
+                        return Ok(self.lost(why));
+                    }
+                }
+            }
+            Beat::Dead { silent_for } => {
+                return Ok(self.end(DisconnectReason::HeartbeatTimeout { silent_for }, false));
+            }
+        }
+        if self.discovery_due.is_some_and(|due| now >= due) {
+            if self.phase == Phase::Discovering {
+                if let Some(end) = self.send_discovery().await? {
+                    return Ok(Some(end));
+                }
+            } else {
+                self.discovery_due = None;
+            }
+        }
+        if self.ready_deadline.is_some_and(|due| now >= due) {
+            self.ready_deadline = None;
+            if self.phase != Phase::Ready {
+                let secs = self.r.settings.ready_timeout.as_secs_f64();
+                let reason = match self.phase {
+                    Phase::NotReady => format!(
+                        "the device answered but has not been ready for {secs:.0} s: open Pay Display on the device (leave its settings screens); till keeps waiting"
+                    ),
+                    _ => format!(
+                        "the device has not answered discovery within {secs:.0} s: check that Pay Display is running on the device; till keeps waiting"
+                    ),
+                };
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::NotReady,
+                    message: reason.clone(),
+                })
+                .await?;
+                self.emit(DeviceEvent::NotReady {
+                    merchant: self.merchant.clone(),
+                    reason,
+                })
+                .await?;
+            }
+        }
+        Ok(None)
+    }
+}
