@@ -133,7 +133,6 @@ fn a_sale_is_persisted_before_it_is_sent_and_ends_approved() {
         s.last_outcome.as_ref().unwrap().state,
         PaymentState::Approved
     );
-    assert!(sends(&fx).contains(&"thank-you screen"));
 }
 
 #[test]

@@ -4,9 +4,13 @@
 //! The device and the ledger are reached through two small ports so the same loop drives the
 //! TUI, the headless commands and the tests (with the real connector, simulator and SQLite).
 
+mod connector_port;
+mod ledger_port;
 mod ports;
 mod tui;
 
+pub use connector_port::{ConnectorPort, forward, map_event};
+pub use ledger_port::{HISTORY_WINDOW, LedgerStore};
 pub use tui::map_key;
 
 pub use ports::{DevicePort, LedgerPort, SendError};
@@ -21,6 +25,12 @@ use crate::app::{self, DeviceInput, Effect, Event, State};
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// `2026-11-21T16:24:28Z` for a time in ms since the epoch.
+pub fn format_time(ms: i64) -> String {
+    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(t).to_string()
 }
 
 /// The loop's state: the app state, the two ports, and the queues feeding events back in.
@@ -50,6 +60,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         }
         rt.queue.push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
         rt
+    }
+
+    /// The device port.
+    pub fn device(&mut self) -> &mut D {
+        &mut self.device
     }
 
     /// The ledger port (for reads the app does not model, e.g. `till payment`).
