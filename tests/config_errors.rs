@@ -458,3 +458,59 @@ fn no_data_dir_anywhere_is_an_error_that_says_what_to_do() {
         "{msg}"
     );
 }
+
+#[test]
+fn duplicate_keys_and_non_utf8_files_are_located() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, result) = load_file(
+        dir.path(),
+        "[sale]\ncurrency = \"USD\"\ncurrency = \"EUR\"\n",
+        0o600,
+    );
+    let msg = result.unwrap_err().to_string();
+    assert!(msg.starts_with(&format!("{}:3:", path.display())), "{msg}");
+    let path = dir.path().join("latin1.toml");
+    std::fs::write(&path, b"[terminal]\nname = \"caf\xe9\"\n").unwrap();
+    let ctx = LoadContext {
+        default_data_dir: Some(dir.path().to_owned()),
+        ..LoadContext::default()
+    };
+    let overrides = ConfigOverrides {
+        config_file: Some(path.clone()),
+        ..Default::default()
+    };
+    let msg = Config::load_with(&ctx, overrides).unwrap_err().to_string();
+    assert!(
+        msg.starts_with(&format!("{}:2:", path.display())) && msg.contains("not UTF-8"),
+        "{msg}"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(128))]
+
+    /// Arbitrary text built from real section and key names never panics the loader.
+    #[test]
+    fn arbitrary_configs_never_panic(
+        lines in proptest::collection::vec(
+            (
+                proptest::sample::select(vec!["[sale]", "[device]", "[device.direct]", "[connection]", "[log]", "[x]", ""]),
+                proptest::sample::select(vec!["max_amount", "mode", "url", "seed", "level", "reconnect_cap_ms", "ca_file", "zz"]),
+                proptest::sample::select(vec!["\"1.00\"", "1", "-5", "true", "\"ws://10.0.0.1/\"", "[1]", "{a=1}", "\"\"", "9999999999999999999", "0x10", "1.5", "\"é\""]),
+            ),
+            0..8,
+        ),
+        noise in ".{0,20}",
+    ) {
+        let mut text = String::new();
+        for (section, key, value) in lines {
+            text.push_str(&format!("{section}\n{key} = {value}\n"));
+        }
+        text.push_str(&noise);
+        let dir = tempfile::tempdir().unwrap();
+        let (_, result) = load_file(dir.path(), &text, 0o600);
+        if let Err(e) = result {
+            proptest::prop_assert!(!e.to_string().is_empty());
+        }
+    }
+}
