@@ -5,10 +5,10 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use config::GlobalArgs;
+
 mod config;
 mod decode;
-
-pub use config::GlobalArgs;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
