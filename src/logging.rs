@@ -1,5 +1,5 @@
 //! Logs: `tracing` to a daily-rolling file `<data dir>/logs/till.YYYY-MM-DD.log` (UTC dates),
-//! written by a background thread ([`tracing_appender::non_blocking`]); never to the terminal
+//! written by a background thread ([`tracing_appender::non_blocking()`]); never to the terminal
 //! while the TUI runs. Headless commands may also log to stderr ([`LogTarget::FileAndStderr`]).
 //!
 //! The log directory is created 0700 and every log file 0600. `till`'s own messages are logged

@@ -5,6 +5,8 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use config::GlobalArgs;
+
 mod config;
 mod decode;
 mod device_commands;
@@ -14,8 +16,6 @@ mod flows;
 mod policy;
 mod report;
 mod sim;
-
-pub use config::GlobalArgs;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {

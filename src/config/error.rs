@@ -94,10 +94,12 @@ pub enum ConfigError {
         message: String,
     },
     /// A key that `till` does not know (a typo must not pass silently).
-    #[error("{at}: unknown key '{key}'{}; allowed here: {allowed}", suggestion(.did_you_mean))]
+    #[error("{at}: unknown {what} '{key}'{}; allowed here: {allowed}", suggestion(.did_you_mean))]
     UnknownKey {
         /// Where the key is.
         at: Box<Source>,
+        /// `key`, or `section` for an unknown table.
+        what: &'static str,
         /// The full dotted key, e.g. `sale.max_amont`.
         key: String,
         /// A known key with a similar spelling.

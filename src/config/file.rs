@@ -139,8 +139,13 @@ fn walk<'a>(
                 k.span().start,
                 ConfigError::UnknownKey {
                     at: Box::new(at(path, text, k.span().start)),
+                    what: if v.get_ref().is_table() {
+                        "section"
+                    } else {
+                        "key"
+                    },
                     did_you_mean: closest(&name).map(str::to_owned),
-                    allowed: format!("{} (in {table_name})", allowed_in(prefix).join(", ")),
+                    allowed: format!("{} ({table_name})", allowed_in(prefix).join(", ")),
                     key: name,
                 },
             ));

@@ -314,9 +314,9 @@ impl Loader {
                     Ok(())
                 }
                 (set, other) => Err(format!(
-                    "this is a {}, not a {}",
-                    other.type_str(),
-                    set.type_name()
+                    "this is {}, not {}",
+                    file::a(other.type_str()),
+                    file::a(set.type_name())
                 )),
             };
             result.map_err(invalid)?;
