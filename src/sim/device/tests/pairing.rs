@@ -352,6 +352,38 @@ fn device_pings_after_pairing_and_drops_a_silent_pos() {
 }
 
 #[test]
+fn pairing_again_on_a_paired_connection_keeps_one_ping_timer() {
+    let config = DeviceConfig {
+        ping_interval_ms: 1_000,
+        ..auto_config()
+    };
+    let mut sim = Sim::new(config);
+    let token = sim.paired(1);
+    sim.advance(500);
+    assert_eq!(
+        trace(&sim.pairing_request(1, Some(&token))),
+        ["ACK", "PAIRING_RESPONSE"]
+    );
+    assert_eq!(trace(&sim.advance(10_000)), ["PING"; 10]);
+}
+
+#[test]
+fn java_and_windows_pairing_envelopes_are_understood() {
+    let java = r#"{"id":"PR-0","method":"PAIRING_REQUEST","payload":"{\"method\":\"PAIRING_REQUEST\",\"serialNumber\":\"LANE-1\",\"name\":\"TUI POS\"}","type":"COMMAND"}"#;
+    let windows = r#"{"version":1,"method":"PAIRING_REQUEST","payload":"{\"method\":\"PAIRING_REQUEST\",\"serialNumber\":\"LANE-1\",\"name\":\"TUI POS\",\"authenticationToken\":\"c3f1b1f2-8a7e-4a2b-9f5d-0e1d2c3b4a59\"}","remoteApplicationID":"com.example.tuipos:0.1.0","remoteSourceSDK":"win"}"#;
+    for text in [java, windows] {
+        let mut sim = Sim::manual();
+        sim.connect(1);
+        assert_eq!(trace(&sim.text(1, text)), ["PAIRING_CODE"], "{text}");
+        let out = sim.act(CustomerAction::ApprovePairing).unwrap();
+        assert_eq!(
+            one!(out, PairingResponse).serial_number.as_deref(),
+            Some("LANE-1")
+        );
+    }
+}
+
+#[test]
 fn a_pos_ping_gets_a_pong() {
     let mut sim = Sim::manual();
     sim.paired(1);
