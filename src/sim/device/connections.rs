@@ -156,7 +156,7 @@ impl Device {
             return;
         }
         if let Some(c) = self.conns.get_mut(&conn) {
-            c.missed_pings += 1;
+            c.missed_pings = c.missed_pings.saturating_add(1);
         }
         self.ping(fx, conn);
         self.start_timer(

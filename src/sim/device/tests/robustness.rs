@@ -218,3 +218,75 @@ fn screen_commands_show_what_they_say() {
         "closed"
     );
 }
+
+/// Payload values chosen to hit type errors, overflows and nested-string decoding.
+fn weird_value() -> impl proptest::strategy::Strategy<Value = Value> {
+    use proptest::prelude::*;
+    prop_oneof![
+        Just(Value::Null),
+        Just(serde_json::json!(-1)),
+        Just(serde_json::json!(i64::MAX)),
+        Just(serde_json::json!(i64::MIN)),
+        Just(serde_json::json!(1.5)),
+        Just(serde_json::json!("")),
+        Just(serde_json::json!("ESC")),
+        Just(serde_json::json!(true)),
+        Just(serde_json::json!([])),
+        Just(serde_json::json!({})),
+        Just(serde_json::json!("{\"id\":5}")),
+        Just(
+            serde_json::json!({"amount": i64::MAX, "externalPaymentId": "EXT-P2",
+            "transactionSettings": {"tipMode": "ON_SCREEN_AFTER_PAYMENT"}})
+        ),
+        Just(serde_json::json!({"amount": 1, "externalPaymentId": 7})),
+        ".{0,12}".prop_map(Value::String),
+    ]
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(200))]
+
+    #[test]
+    fn arbitrary_frames_never_panic(
+        frames_in in proptest::collection::vec(
+            (
+                proptest::sample::select(vec![
+                    "TX_START", "PAYMENT_CONFIRMED", "PAYMENT_REJECTED", "SIGNATURE_VERIFIED",
+                    "KEY_PRESS", "RETRIEVE_PAYMENT_REQUEST", "RETRIEVE_DEVICE_STATUS_REQUEST",
+                    "BREAK", "TERMINAL_MESSAGE", "PAIRING_REQUEST", "DISCOVERY_REQUEST",
+                    "VOID_PAYMENT", "FINISH_OK", "WHATEVER",
+                ]),
+                proptest::collection::btree_map(
+                    proptest::sample::select(vec![
+                        "payIntent", "amount", "externalPaymentId", "payment", "verified", "keyPress",
+                        "sendLastMessage", "authenticationToken", "reason", "text", "requestInfo",
+                    ]),
+                    weird_value(),
+                    0..4,
+                ),
+                proptest::bool::ANY,
+            ),
+            1..12,
+        ),
+        garbage in ".{0,40}",
+    ) {
+        let mut sim = Sim::auto();
+        sim.ready(1);
+        sim.sale(1, 2503, "EXT-P");
+        for (method, fields, as_string) in frames_in {
+            let mut payload: serde_json::Map<String, Value> = fields.into_iter().map(|(k, v)| (k.to_owned(), v)).collect();
+            payload.insert("method".into(), Value::String(method.to_owned()));
+            let payload = Value::Object(payload);
+            let payload = if as_string { Value::String(payload.to_string()) } else { payload };
+            let envelope = serde_json::json!({"id": "p", "type": "COMMAND", "method": method, "payload": payload});
+            sim.text(1, &envelope.to_string());
+            sim.advance(100_000);
+        }
+        sim.text(1, &garbage);
+        // The device is alive and still answers (unless the script itself closed the socket).
+        sim.connect(2);
+        sim.pairing_request(2, None);
+        let out = sim.status(2, false);
+        proptest::prop_assert!(trace(&out).contains(&"RETRIEVE_DEVICE_STATUS_RESPONSE".to_owned()));
+    }
+}
