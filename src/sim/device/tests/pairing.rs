@@ -391,3 +391,30 @@ fn a_pos_ping_gets_a_pong() {
     assert_eq!(trace(&out), ["PONG"]);
     assert_eq!(frames(&out)[0].envelope.id, None);
 }
+
+#[test]
+fn a_pairing_code_is_shown_even_while_a_sale_waits() {
+    let mut sim = Sim::manual();
+    sim.ready(1);
+    sim.sale(1, 2500, "EXT-WAIT");
+    sim.disconnect(1);
+    sim.connect(2);
+    let code = one!(sim.pairing_request(2, None), PairingCode).pairing_code;
+    let screen = sim.dev.screen();
+    assert_eq!(screen.title, "Insert, tap or swipe card");
+    assert_eq!(screen.pairing_code, code);
+    assert_eq!(
+        screen.actions,
+        [
+            "card",
+            "decline",
+            "cancel",
+            "walk-away",
+            "approve-pairing",
+            "reject-pairing",
+            "reboot"
+        ]
+    );
+    sim.act(CustomerAction::ApprovePairing).unwrap();
+    assert_eq!(sim.dev.screen().pairing_code, None);
+}
