@@ -1,8 +1,12 @@
 //! `till`: a terminal point of sale for Clover payment devices, and the device simulator it
 //! ships with. See README.md for the tour and `../shared/DESIGN.md` for the architecture.
 
+pub mod app;
 pub mod cli;
+pub mod config;
 pub mod connector;
 pub mod ledger;
+pub mod logging;
 pub mod protocol;
+pub mod runtime;
 pub mod sim;

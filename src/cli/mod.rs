@@ -5,7 +5,16 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+pub use config::GlobalArgs;
+
+mod config;
 mod decode;
+mod device_commands;
+mod ledger_commands;
+mod session;
+mod flows;
+mod policy;
+mod report;
 mod sim;
 
 /// Exit codes shared by every command (README "Exit codes").
@@ -37,14 +46,26 @@ Exit codes:
 #[derive(Debug, Parser)]
 #[command(name = "till", version, about, after_help = EXIT_CODES_HELP)]
 pub struct Cli {
+    /// Flags shared by every command.
+    #[command(flatten)]
+    pub global: GlobalArgs,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    Decode(decode::DecodeArgs),
+    Config(config::ConfigArgs),
+    Sale(device_commands::SaleArgs),
+    Status(device_commands::StatusArgs),
+    Recover(device_commands::RecoverArgs),
+    Reset(device_commands::ResetArgs),
+    Payment(ledger_commands::PaymentArgs),
+    History(ledger_commands::HistoryArgs),
+    Message(device_commands::MessageArgs),
+    Pair(device_commands::PairArgs),
     Sim(sim::SimArgs),
+    Decode(decode::DecodeArgs),
 }
 
 /// Parses the command line and runs the command.
@@ -62,8 +83,17 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Config(args) => config::run(&cli.global, args),
         Command::Decode(args) => decode::run(args),
         Command::Sim(args) => sim::run(args),
+        Command::Sale(args) => device_commands::sale(&cli.global, args),
+        Command::Status(args) => device_commands::status(&cli.global, args),
+        Command::Recover(args) => device_commands::recover(&cli.global, args),
+        Command::Reset(args) => device_commands::reset(&cli.global, args),
+        Command::Message(args) => device_commands::message(&cli.global, args),
+        Command::Pair(args) => device_commands::pair(&cli.global, args),
+        Command::Payment(args) => ledger_commands::payment(&cli.global, args),
+        Command::History(args) => ledger_commands::history(&cli.global, args),
     };
     ExitCode::from(code)
 }

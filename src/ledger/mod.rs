@@ -1,5 +1,36 @@
 //! The payment ledger: every sale is recorded here before the device hears of it.
+//!
+//! One SQLite file (`ledger.sqlite3`, mode 0600, WAL, `synchronous=FULL`) in a data directory
+//! (mode 0700) locked by one process at a time (`till.lock`). Tables: `payments` (one row per
+//! payment, keyed by external id; card data limited to brand and last four digits),
+//! `payment_events` (append-only history of every state change and its cause) and `pairings`
+//! (the latest pairing token per device endpoint, see [`LedgerTokenStore`]).
+//!
+//! Entry point: [`Ledger::open`]; then [`Ledger::create_payment`], [`Ledger::transition`],
+//! [`Ledger::correct`], and the readers [`Ledger::get`], [`Ledger::non_final`],
+//! [`Ledger::non_final_all`], [`Ledger::history`], [`Ledger::count`], [`Ledger::events`].
 
+mod check;
+mod error;
+mod events;
+mod lock;
+mod open;
+mod payments;
+mod records;
+mod schema;
+mod sql;
 mod state;
+mod tokens;
+mod transitions;
 
+pub use error::{LedgerError, Result};
+pub use lock::LOCK_FILE;
+pub use open::{DB_FILE, Ledger};
+pub use payments::CREATE_CAUSE;
+pub use records::{
+    HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentKind,
+    PaymentRecord, PaymentUpdate, UnknownKind,
+};
+pub use schema::SCHEMA_VERSION;
 pub use state::{PaymentState, UnknownState};
+pub use tokens::LedgerTokenStore;

@@ -1,0 +1,407 @@
+//! The POS state machine: `update(&mut State, Event) -> Vec<Effect>`.
+//!
+//! Pure: no I/O, no clock reads (the runtime stamps `State::now_ms`), no tokio. It owns the
+//! sale lifecycle, the recovery procedure (PROTOCOL.md §6.5) and the guarded reset, and drives
+//! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
+//! failed `Persist` stops the batch so nothing is sent after it.
+
+mod io;
+mod recovery;
+mod reset;
+mod sale;
+pub mod screens;
+mod state;
+
+pub use io::{DeviceCommand, DeviceInfo, DeviceInput, LedgerOp, PaymentFacts, PendingPayment};
+pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
+pub use reset::{ResetFlow, ResetPhase};
+pub use screens::{Key, Screen, Ui};
+pub use state::*;
+
+use crate::ledger::PaymentState;
+use crate::protocol::Cents;
+
+/// Something that happened.
+// Events are handled one at a time and never stored in bulk; boxing payments would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// A request from the operator (TUI) or a headless command.
+    Action(Action),
+    /// A key press in the TUI.
+    Key(Key),
+    /// The device or the connection.
+    Device(DeviceInput),
+    /// A timer fired.
+    Timer(TimerId),
+    /// A ledger write failed; the rest of its batch was not executed.
+    PersistFailed {
+        /// The write that failed.
+        op: LedgerOp,
+        /// Why.
+        error: String,
+    },
+    /// Non-final payments found in the ledger at start-up.
+    Pending(Vec<PendingPayment>),
+    /// A fresh external id for the next sale (answer to `Effect::FreshExternalId`).
+    FreshExternalId(String),
+    /// A window of the ledger history (answer to `Effect::LoadHistory`).
+    History {
+        /// Rows, newest first.
+        rows: Vec<screens::HistoryRow>,
+        /// Absolute index of the first row.
+        offset: usize,
+        /// Rows in the ledger.
+        total: usize,
+    },
+    /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
+    PaymentEvents(Vec<String>),
+    /// The terminal was resized.
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+}
+
+/// A request to the state machine.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Action {
+    /// Ring a sale.
+    StartSale {
+        /// Amount.
+        amount: Cents,
+        /// Tip.
+        tip: Option<Cents>,
+        /// Tax.
+        tax: Option<Cents>,
+        /// External id; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Answer the pending challenge.
+    AnswerChallenge {
+        /// Accept (true) or reject.
+        accept: bool,
+    },
+    /// Answer the pending signature.
+    AnswerSignature {
+        /// Accept (true) or reject.
+        accept: bool,
+    },
+    /// Press Cancel on the device for the running sale.
+    CancelSale,
+    /// Ask the device what it is doing (no recovery).
+    QueryStatus,
+    /// Run recovery for the pending payment (or just query the status when none).
+    Recover,
+    /// Reset the device; `confirm` must equal the pending payment's external id when one is at risk.
+    Reset {
+        /// The typed confirmation.
+        confirm: Option<String>,
+    },
+    /// Show a message on the device.
+    ShowMessage(String),
+    /// Quit (the TUI asks first when a payment is pending).
+    Quit,
+}
+
+/// Something the runtime must do.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Write to the ledger; must succeed before any later effect runs.
+    Persist(LedgerOp),
+    /// Send a request to the device.
+    Send(DeviceCommand),
+    /// Call back with `Event::Timer(id)` after `after_ms`.
+    StartTimer {
+        /// Id.
+        id: TimerId,
+        /// Delay, ms.
+        after_ms: u64,
+    },
+    /// Reload the history window around `ui.history_selected` from the ledger.
+    LoadHistory,
+    /// Load the event history of the payment at this history index.
+    LoadPaymentEvents(usize),
+    /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
+    FreshExternalId,
+    /// Stop.
+    Quit,
+}
+
+/// Applies one event and returns the effects to run, in order.
+pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
+    let mut fx = Vec::new();
+    match event {
+        Event::Action(action) => on_action(state, action, &mut fx),
+        Event::Key(key) => screens::on_key(state, key, &mut fx),
+        Event::Device(input) => on_device(state, input, &mut fx),
+        Event::Timer(id) => on_timer(state, id, &mut fx),
+        Event::PersistFailed { op, error } => sale::on_persist_failed(state, &op, &error),
+        Event::Pending(list) => sale::on_pending(state, list, &mut fx),
+        Event::Resize { width, height } => state.ui.size = (width, height),
+        Event::FreshExternalId(id) => state.ui.next_external_id = id,
+        Event::History {
+            rows,
+            offset,
+            total,
+        } => {
+            state.ui.history = rows;
+            state.ui.history_offset = offset;
+            state.ui.history_total = total;
+            state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
+        }
+        Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
+    }
+    fx
+}
+
+pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+    match action {
+        Action::StartSale {
+            amount,
+            tip,
+            tax,
+            external_id,
+        } => sale::start(state, amount, tip, tax, external_id, fx),
+        Action::AnswerChallenge { accept } => sale::answer_challenge(state, accept, fx),
+        Action::AnswerSignature { accept } => sale::answer_signature(state, accept, fx),
+        Action::CancelSale => sale::cancel(state, fx),
+        Action::QueryStatus => {
+            if require_ready(state) {
+                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
+                    send_last_message: false,
+                }));
+            }
+        }
+        Action::Recover => {
+            if state.pending().is_some() {
+                recovery::start(state, RecoveryReason::OnDemand, fx);
+            } else if require_ready(state) {
+                state.info("No payment is pending; asking the device what it is doing.");
+                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
+                    send_last_message: false,
+                }));
+            }
+        }
+        Action::Reset { confirm } => reset::request(state, confirm, fx),
+        Action::ShowMessage(text) => {
+            if text.trim().is_empty() {
+                state.error(
+                    NoticeKind::Validation,
+                    "message: the text must not be empty",
+                );
+            } else if require_ready(state) {
+                fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
+            }
+        }
+        Action::Quit => {
+            state.quit = true;
+            fx.push(Effect::Quit);
+        }
+    }
+}
+
+/// True when ready; otherwise sets a notice saying why nothing was sent.
+pub(crate) fn require_ready(state: &mut State) -> bool {
+    if state.is_ready() {
+        return true;
+    }
+    let why = match &state.connection {
+        Connection::Pairing { code } => {
+            format!("the device is waiting for pairing code {code} to be entered on it")
+        }
+        Connection::NotReady(why) => format!("the device is connected but not ready ({why})"),
+        Connection::Disconnected(why) => format!("the device is not connected ({why})"),
+        _ => "the device is not connected yet".to_owned(),
+    };
+    state.error(
+        NoticeKind::NotConnected,
+        format!("Nothing was sent: {why}."),
+    );
+    false
+}
+
+fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
+    match input {
+        DeviceInput::Connecting { attempt } => {
+            state.connection = Connection::Connecting { attempt }
+        }
+        DeviceInput::PairingCode(code) => state.connection = Connection::Pairing { code },
+        DeviceInput::Paired => state.info("Paired with the device; the new token is saved."),
+        DeviceInput::NotReady(why) => state.connection = Connection::NotReady(why),
+        DeviceInput::Ready(info) => {
+            state.connection = Connection::Ready;
+            state.device = Some(info);
+            if state.pending().is_some() {
+                recovery::start(state, RecoveryReason::Ready, fx);
+            }
+        }
+        DeviceInput::Disconnected(why) => {
+            state.connection = Connection::Disconnected(why.clone());
+            sale::on_disconnected(state, &why, fx);
+        }
+        DeviceInput::Error(text) => state.error(NoticeKind::General, text),
+        DeviceInput::UiState { text, declined, .. } => {
+            if declined {
+                if let Some(p) = state.payment.as_mut() {
+                    p.decline_seen = true;
+                }
+            }
+            state.device_text = Some(text);
+        }
+        DeviceInput::TxState(_) => {}
+        DeviceInput::TxStartResponse {
+            result,
+            external_id,
+            message,
+        } => sale::on_tx_start_response(state, result, external_id, message, fx),
+        DeviceInput::ConfirmPayment {
+            payment,
+            challenges,
+        } => sale::on_prompt(
+            state,
+            Prompt::Challenge {
+                payment,
+                challenges,
+            },
+            fx,
+        ),
+        DeviceInput::VerifySignature { payment, signature } => {
+            sale::on_prompt(state, Prompt::Signature { payment, signature }, fx)
+        }
+        DeviceInput::FinishOk {
+            payment,
+            request_info,
+        } => sale::on_finish_ok(state, payment, request_info, fx),
+        DeviceInput::FinishCancel { request_info } => {
+            sale::on_finish_cancel(state, request_info, fx)
+        }
+        DeviceInput::RetrievePayment {
+            query,
+            external_id,
+            payment,
+        } => recovery::on_retrieve(state, query, external_id, payment, fx),
+        DeviceInput::DeviceStatus {
+            state: dev,
+            substate,
+            external_id,
+        } => {
+            state.device_status = Some(DeviceStatusView {
+                state: dev,
+                substate,
+                external_id,
+            });
+            recovery::on_status(state, fx);
+        }
+        DeviceInput::ResetDone { state: dev } => reset::on_done(state, dev, fx),
+        DeviceInput::CommandFailed {
+            command,
+            error,
+            not_sent,
+        } => sale::on_command_failed(state, command, &error, not_sent, fx),
+        DeviceInput::Frame { direction, summary } => {
+            state.frames.push((direction, summary));
+            if state.frames.len() > FRAME_HISTORY {
+                let excess = state.frames.len() - FRAME_HISTORY;
+                state.frames.drain(..excess);
+            }
+        }
+    }
+}
+
+fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
+    let Some(purpose) = state.timers.remove(&id) else {
+        return; // stale timer
+    };
+    match purpose {
+        TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
+        TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
+        TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
+        TimerPurpose::Clock => {
+            if state.pending().is_some() {
+                start_timer(state, TimerPurpose::Clock, 1_000, fx);
+            }
+        }
+    }
+}
+
+/// Starts a timer, replacing any running timer with the same purpose.
+pub(crate) fn start_timer(
+    state: &mut State,
+    purpose: TimerPurpose,
+    after_ms: u64,
+    fx: &mut Vec<Effect>,
+) {
+    cancel_timer(state, purpose);
+    let id = state.next_timer;
+    state.next_timer += 1;
+    state.timers.insert(id, purpose);
+    fx.push(Effect::StartTimer { id, after_ms });
+}
+
+/// Forgets the running timer with this purpose (when it fires it is stale and ignored).
+pub(crate) fn cancel_timer(state: &mut State, purpose: TimerPurpose) {
+    state.timers.retain(|_, p| *p != purpose);
+}
+
+/// Records a ledger transition of the current payment and applies it to the state.
+pub(crate) fn transition(
+    state: &mut State,
+    to: PaymentState,
+    cause: &str,
+    detail: impl Into<String>,
+    facts: PaymentFacts,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(p) = state.payment.as_mut() else {
+        return;
+    };
+    if p.state == to && !to.is_final() {
+        return;
+    }
+    p.state = to;
+    let detail = detail.into();
+    fx.push(Effect::Persist(LedgerOp::Transition {
+        external_id: p.external_id.clone(),
+        to,
+        cause: cause.to_owned(),
+        detail: detail.clone(),
+        facts: facts.clone(),
+    }));
+    if to.is_final() {
+        let p = state.payment.take().expect("checked above");
+        state.prompt = None;
+        state.recovery = None;
+        cancel_timer(state, TimerPurpose::SaleResponse);
+        cancel_timer(state, TimerPurpose::RecoveryResponse);
+        cancel_timer(state, TimerPurpose::RecoveryPoll);
+        cancel_timer(state, TimerPurpose::Clock);
+        state.last_outcome = Some(Outcome {
+            external_id: p.external_id,
+            state: to,
+            amount: p.amount,
+            tip: p.tip,
+            tax: p.tax,
+            facts,
+            message: detail,
+        });
+        fx.push(Effect::LoadHistory);
+    }
+}
+
+/// Records an event on the current payment without a state change.
+pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &mut Vec<Effect>) {
+    if let Some(p) = &state.payment {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: p.external_id.clone(),
+            cause: cause.to_owned(),
+            detail: detail.into(),
+        }));
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,338 @@
+//! The recovery procedure (PROTOCOL.md §6.5) for the payment whose outcome we do not know:
+//! device status with `sendLastMessage` (a re-delivered challenge, signature or FINISH is handled
+//! by the sale code), then RETRIEVE_PAYMENT by external id: FOUND → the payment's own result;
+//! IN_PROGRESS → poll with backoff and say what the device waits for; NOT_FOUND → final
+//! `not_found` only when the device is IDLE. Every step is recorded in the ledger.
+
+use super::io::{DeviceCommand, PaymentFacts};
+use super::sale::resolve_with_payment;
+use super::state::*;
+use super::{Effect, cancel_timer, note, require_ready, reset, start_timer, transition};
+use crate::ledger::PaymentState;
+use crate::protocol::{ExternalDeviceState, Payment, QueryStatus};
+
+/// Why recovery started.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryReason {
+    /// The device became ready (connect, reconnect, restart).
+    Ready,
+    /// A new sale was asked for while this one is open.
+    BeforeSale,
+    /// A reset was asked for.
+    BeforeReset,
+    /// The device was reset.
+    AfterReset,
+    /// The operator asked.
+    OnDemand,
+    /// An answer did not come in time.
+    Timeout,
+    /// The device said the external id was used before.
+    Duplicate,
+}
+
+impl RecoveryReason {
+    /// Short text.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecoveryReason::Ready => "device ready",
+            RecoveryReason::BeforeSale => "before a new sale",
+            RecoveryReason::BeforeReset => "before a reset",
+            RecoveryReason::AfterReset => "after a reset",
+            RecoveryReason::OnDemand => "on demand",
+            RecoveryReason::Timeout => "timeout",
+            RecoveryReason::Duplicate => "duplicate external id",
+        }
+    }
+}
+
+/// Where the procedure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RecoveryStep {
+    /// Waiting for RETRIEVE_DEVICE_STATUS_RESPONSE.
+    AwaitStatus,
+    /// Waiting for RETRIEVE_PAYMENT_RESPONSE.
+    AwaitPayment,
+    /// The device still works on the payment; asking again later.
+    Polling,
+    /// Waiting for the connection to come back.
+    Suspended,
+}
+
+/// One step taken and its answer, for the Check Payment Status screen and the ledger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepRecord {
+    /// What was asked or received.
+    pub what: String,
+    /// The answer.
+    pub answer: String,
+}
+
+/// The running procedure.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recovery {
+    /// Why it started.
+    pub reason: RecoveryReason,
+    /// Where it is.
+    pub step: RecoveryStep,
+    /// Steps so far.
+    pub steps: Vec<StepRecord>,
+    /// Status rounds done.
+    pub rounds: u32,
+    /// Device state from the last status answer.
+    pub device_state: Option<ExternalDeviceState>,
+    /// The external id the device said it works on.
+    pub device_external_id: Option<String>,
+}
+
+impl Recovery {
+    pub(super) fn suspend(&mut self) {
+        self.step = RecoveryStep::Suspended;
+    }
+}
+
+/// Starts (or restarts) recovery of the pending payment.
+pub(super) fn start(state: &mut State, reason: RecoveryReason, fx: &mut Vec<Effect>) {
+    let Some(p) = state.pending() else { return };
+    let ext = p.external_id.clone();
+    let steps = state.recovery.take().map(|r| r.steps).unwrap_or_default();
+    state.recovery = Some(Recovery {
+        reason,
+        step: RecoveryStep::Suspended,
+        steps,
+        rounds: 0,
+        device_state: None,
+        device_external_id: None,
+    });
+    note(
+        state,
+        "recovery",
+        format!("recovery of {ext} started ({})", reason.as_str()),
+        fx,
+    );
+    if state.is_ready() {
+        ask_status(state, fx);
+    }
+}
+
+fn record(state: &mut State, what: impl Into<String>, answer: impl Into<String>) {
+    if let Some(r) = state.recovery.as_mut() {
+        r.steps.push(StepRecord {
+            what: what.into(),
+            answer: answer.into(),
+        });
+    }
+}
+
+fn ask_status(state: &mut State, fx: &mut Vec<Effect>) {
+    if !require_ready(state) {
+        if let Some(r) = state.recovery.as_mut() {
+            r.suspend();
+        }
+        return;
+    }
+    if let Some(r) = state.recovery.as_mut() {
+        r.step = RecoveryStep::AwaitStatus;
+        r.rounds += 1;
+    }
+    record(state, "device status (send last message)", "asked");
+    fx.push(Effect::Send(DeviceCommand::DeviceStatus {
+        send_last_message: true,
+    }));
+    let t = state.settings.response_timeout_ms;
+    start_timer(state, TimerPurpose::RecoveryResponse, t, fx);
+}
+
+/// A device status answer arrived (recovery or a plain status query).
+pub(super) fn on_status(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(status) = state.device_status.clone() else {
+        return;
+    };
+    let awaiting = state
+        .recovery
+        .as_ref()
+        .is_some_and(|r| r.step == RecoveryStep::AwaitStatus);
+    if !awaiting {
+        return;
+    }
+    cancel_timer(state, TimerPurpose::RecoveryResponse);
+    let answer = format!(
+        "{}{}{}",
+        status.state,
+        status
+            .substate
+            .as_ref()
+            .map(|s| format!("/{s}"))
+            .unwrap_or_default(),
+        status
+            .external_id
+            .as_ref()
+            .map(|e| format!(", working on {e}"))
+            .unwrap_or_default()
+    );
+    if let Some(r) = state.recovery.as_mut() {
+        r.device_state = Some(status.state.clone());
+        r.device_external_id = status.external_id.clone();
+        r.step = RecoveryStep::AwaitPayment;
+    }
+    if let Some(last) = state.recovery.as_mut().and_then(|r| r.steps.last_mut()) {
+        last.answer = answer.clone();
+    }
+    note(state, "RETRIEVE_DEVICE_STATUS_RESPONSE", answer, fx);
+    let Some(ext) = state.pending().map(|p| p.external_id.clone()) else {
+        return;
+    };
+    record(state, format!("retrieve payment {ext}"), "asked");
+    fx.push(Effect::Send(DeviceCommand::RetrievePayment(ext)));
+    let t = state.settings.response_timeout_ms;
+    start_timer(state, TimerPurpose::RecoveryResponse, t, fx);
+}
+
+/// A RETRIEVE_PAYMENT_RESPONSE arrived.
+pub(super) fn on_retrieve(
+    state: &mut State,
+    query: QueryStatus,
+    external_id: Option<String>,
+    payment: Option<Payment>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(pending) = state.pending() else {
+        return;
+    };
+    if external_id
+        .as_deref()
+        .is_some_and(|e| e != pending.external_id)
+    {
+        return; // an answer about another payment
+    }
+    let awaiting = state
+        .recovery
+        .as_ref()
+        .is_some_and(|r| r.step == RecoveryStep::AwaitPayment);
+    if !awaiting {
+        return;
+    }
+    cancel_timer(state, TimerPurpose::RecoveryResponse);
+    let device_idle = state
+        .recovery
+        .as_ref()
+        .is_some_and(|r| r.device_state == Some(ExternalDeviceState::Idle));
+    let answer = match (&query, &payment) {
+        (QueryStatus::Found, Some(p)) => format!(
+            "FOUND, result {}",
+            p.result
+                .as_ref()
+                .map(|r| r.to_string())
+                .unwrap_or_else(|| "absent".into())
+        ),
+        _ => query.to_string(),
+    };
+    if let Some(last) = state.recovery.as_mut().and_then(|r| r.steps.last_mut()) {
+        last.answer = answer.clone();
+    }
+    note(state, "RETRIEVE_PAYMENT_RESPONSE", answer, fx);
+    let resolved = match (query, payment) {
+        (QueryStatus::Found, Some(p)) => {
+            resolve_with_payment(state, &p, "RETRIEVE_PAYMENT_RESPONSE", fx)
+        }
+        (QueryStatus::NotFound, _) if device_idle => {
+            transition(
+                state,
+                PaymentState::NotFound,
+                "RETRIEVE_PAYMENT_RESPONSE",
+                "the device has no such payment and is idle: no money taken",
+                PaymentFacts::default(),
+                fx,
+            );
+            true
+        }
+        (QueryStatus::InProgress, _) => {
+            transition(
+                state,
+                PaymentState::InProgress,
+                "RETRIEVE_PAYMENT_RESPONSE",
+                "the device is still working on it",
+                PaymentFacts::default(),
+                fx,
+            );
+            false
+        }
+        _ => false,
+    };
+    if resolved {
+        state.recovery = None;
+        reset::after_recovery(state, fx);
+        return;
+    }
+    // Not final yet: say what the device waits for, and ask again later.
+    let waiting = match state.device_status.as_ref() {
+        Some(s) => format!(
+            "The device is {}{}.",
+            s.state,
+            s.substate
+                .as_ref()
+                .map(|x| format!(" ({x})"))
+                .unwrap_or_default()
+        ),
+        None => String::new(),
+    };
+    let prompt_open = state.prompt.is_some();
+    state.info(if prompt_open {
+        format!("{waiting} It waits for your answer.")
+    } else {
+        format!("{waiting} Checking again shortly.")
+    });
+    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
+    if let Some(r) = state.recovery.as_mut() {
+        r.step = RecoveryStep::Polling;
+    }
+    if reset::after_recovery(state, fx) {
+        return;
+    }
+    if !prompt_open {
+        let delay = poll_delay(&state.settings, rounds);
+        start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
+    }
+}
+
+/// Capped exponential backoff: initial, 2×, 4×… up to the cap.
+pub(super) fn poll_delay(settings: &AppSettings, rounds: u32) -> u64 {
+    let factor = 1u64 << rounds.saturating_sub(1).min(16);
+    settings
+        .poll_initial_ms
+        .saturating_mul(factor)
+        .min(settings.poll_max_ms)
+}
+
+pub(super) fn on_poll(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_some() && state.recovery.is_some() {
+        ask_status(state, fx);
+    }
+}
+
+pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.recovery.is_none() || state.pending().is_none() {
+        return;
+    }
+    record(state, "answer", "none in time");
+    if let Some(p) = state.pending() {
+        if p.state != PaymentState::Unknown {
+            transition(
+                state,
+                PaymentState::Unknown,
+                "timeout",
+                "the device did not answer in time",
+                PaymentFacts::default(),
+                fx,
+            );
+        }
+    }
+    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
+    if let Some(r) = state.recovery.as_mut() {
+        r.step = RecoveryStep::Polling;
+    }
+    if reset::after_recovery(state, fx) {
+        return;
+    }
+    let delay = poll_delay(&state.settings, rounds);
+    start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
+}

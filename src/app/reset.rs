@@ -1,0 +1,134 @@
+//! The guarded reset: recovery first; if a payment is still at risk, the operator must confirm
+//! with its external id; then BREAK; afterwards the payment is checked again.
+
+use super::recovery::{self, RecoveryReason};
+use super::state::*;
+use super::{DeviceCommand, Effect, note, require_ready};
+use crate::protocol::ExternalDeviceState;
+
+/// Where the reset is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ResetPhase {
+    /// Recovering the pending payment before deciding.
+    Recovering,
+    /// A payment is at risk; waiting for the typed confirmation.
+    NeedsConfirmation,
+    /// BREAK sent; waiting for RESET_DEVICE_RESPONSE.
+    Sent,
+}
+
+/// The running reset.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResetFlow {
+    /// Where it is.
+    pub phase: ResetPhase,
+    /// The confirmation given with the request.
+    pub confirm: Option<String>,
+}
+
+/// The operator asked for a reset.
+pub(super) fn request(state: &mut State, confirm: Option<String>, fx: &mut Vec<Effect>) {
+    if !require_ready(state) {
+        return;
+    }
+    if state.pending().is_none() {
+        send_break(state, confirm, fx);
+        return;
+    }
+    let already_checked = state
+        .reset
+        .as_ref()
+        .is_some_and(|r| r.phase == ResetPhase::NeedsConfirmation);
+    state.reset = Some(ResetFlow {
+        phase: ResetPhase::Recovering,
+        confirm,
+    });
+    if already_checked {
+        decide(state, fx);
+    } else {
+        recovery::start(state, RecoveryReason::BeforeReset, fx);
+    }
+}
+
+/// Called when a recovery round ends; returns true when the reset took over.
+pub(super) fn after_recovery(state: &mut State, fx: &mut Vec<Effect>) -> bool {
+    if state
+        .reset
+        .as_ref()
+        .is_some_and(|r| r.phase == ResetPhase::Recovering)
+    {
+        decide(state, fx);
+        return true;
+    }
+    false
+}
+
+fn decide(state: &mut State, fx: &mut Vec<Effect>) {
+    let confirm = state.reset.as_ref().and_then(|r| r.confirm.clone());
+    let Some(p) = state.pending().cloned() else {
+        send_break(state, confirm, fx);
+        return;
+    };
+    if confirm.as_deref() == Some(p.external_id.as_str()) {
+        note(
+            state,
+            "reset",
+            format!(
+                "reset confirmed by the operator with payment {} ({}) at risk",
+                p.external_id, p.amount
+            ),
+            fx,
+        );
+        send_break(state, confirm, fx);
+        return;
+    }
+    if let Some(r) = state.recovery.as_mut() {
+        r.suspend();
+    }
+    state.reset = Some(ResetFlow {
+        phase: ResetPhase::NeedsConfirmation,
+        confirm: None,
+    });
+    state.error(
+        NoticeKind::ResetNeedsConfirmation,
+        format!(
+            "Payment {} of {} is still {} on the device; a reset may void it. To reset anyway, confirm with its \
+             external id (till reset --yes-void-pending {}).",
+            p.external_id, p.amount, p.state, p.external_id
+        ),
+    );
+}
+
+fn send_break(state: &mut State, confirm: Option<String>, fx: &mut Vec<Effect>) {
+    state.reset = Some(ResetFlow {
+        phase: ResetPhase::Sent,
+        confirm,
+    });
+    state.prompt = None;
+    fx.push(Effect::Send(DeviceCommand::Reset));
+}
+
+/// RESET_DEVICE_RESPONSE arrived: check the payment again.
+pub(super) fn on_done(state: &mut State, dev: Option<ExternalDeviceState>, fx: &mut Vec<Effect>) {
+    if state
+        .reset
+        .as_ref()
+        .is_none_or(|r| r.phase != ResetPhase::Sent)
+    {
+        return;
+    }
+    state.reset = None;
+    state.info(format!(
+        "The device was reset{}.",
+        dev.map(|d| format!(" and is {d}")).unwrap_or_default()
+    ));
+    if state.pending().is_some() {
+        note(
+            state,
+            "RESET_DEVICE_RESPONSE",
+            "device reset; checking the payment again",
+            fx,
+        );
+        recovery::start(state, RecoveryReason::AfterReset, fx);
+    }
+}

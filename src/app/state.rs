@@ -1,0 +1,279 @@
+//! The state the POS state machine keeps between events.
+
+use std::collections::BTreeMap;
+
+use super::io::{DeviceInfo, PaymentFacts};
+use super::recovery::Recovery;
+use super::reset::ResetFlow;
+use crate::ledger::PaymentState;
+use crate::protocol::{
+    Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, SaleOptions, Signature,
+};
+
+/// The connection to the device, as the operator sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Connection {
+    /// Not started yet.
+    #[default]
+    Idle,
+    /// Trying to connect.
+    Connecting {
+        /// Attempt number.
+        attempt: u32,
+    },
+    /// The device shows a pairing request; the code must be typed on the device.
+    Pairing {
+        /// The code.
+        code: String,
+    },
+    /// Connected but the device cannot take payments yet.
+    NotReady(String),
+    /// Ready.
+    Ready,
+    /// Connection lost; reconnecting.
+    Disconnected(String),
+}
+
+/// The payment `till` is working on (at most one per device).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CurrentPayment {
+    /// External id.
+    pub external_id: String,
+    /// Amount.
+    pub amount: Cents,
+    /// Tip.
+    pub tip: Option<Cents>,
+    /// Tax.
+    pub tax: Option<Cents>,
+    /// Ledger state.
+    pub state: PaymentState,
+    /// When the sale started (ms since the epoch), for the elapsed time.
+    pub started_ms: i64,
+    /// The device showed DECLINED during this flow.
+    pub decline_seen: bool,
+}
+
+/// A question from the device waiting for the operator.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Prompt {
+    /// CONFIRM_PAYMENT_MESSAGE.
+    Challenge {
+        /// The authorised payment.
+        payment: Payment,
+        /// Its challenges (the operator sees each message).
+        challenges: Vec<Challenge>,
+    },
+    /// VERIFY_SIGNATURE.
+    Signature {
+        /// The authorised payment.
+        payment: Payment,
+        /// The strokes.
+        signature: Signature,
+    },
+}
+
+/// How the last payment ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// External id.
+    pub external_id: String,
+    /// Final (or unknown) state.
+    pub state: PaymentState,
+    /// Amount asked for.
+    pub amount: Cents,
+    /// Tip.
+    pub tip: Option<Cents>,
+    /// Tax.
+    pub tax: Option<Cents>,
+    /// What the device said about the payment.
+    pub facts: PaymentFacts,
+    /// Human explanation.
+    pub message: String,
+}
+
+/// How serious a notice is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    /// Information.
+    Info,
+    /// Something the operator must act on.
+    Error,
+}
+
+/// A line for the operator (status bar / stderr).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// Severity.
+    pub level: Level,
+    /// Text that says what happened and what to do.
+    pub text: String,
+    /// Why a request was refused, for exit codes.
+    pub kind: NoticeKind,
+}
+
+/// What a notice is about (headless commands map these to exit codes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoticeKind {
+    /// Nothing special.
+    General,
+    /// Invalid input; nothing sent.
+    Validation,
+    /// The device is not connected / not ready.
+    NotConnected,
+    /// Another payment is pending.
+    PendingPayment,
+    /// A reset needs the operator's confirmation.
+    ResetNeedsConfirmation,
+    /// A ledger write failed; nothing was sent.
+    PersistFailed,
+}
+
+/// The last device status answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceStatusView {
+    /// State.
+    pub state: ExternalDeviceState,
+    /// Substate.
+    pub substate: Option<ExternalDeviceSubState>,
+    /// External id it works on.
+    pub external_id: Option<String>,
+}
+
+/// Settings the state machine needs (from the configuration).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSettings {
+    /// Largest sale amount.
+    pub max_amount: Option<Cents>,
+    /// Transaction settings for every sale.
+    pub sale_options: SaleOptions,
+    /// How long to wait for TX_START_RESPONSE or a recovery answer before recovering, ms.
+    pub response_timeout_ms: u64,
+    /// First poll interval while the device still works on a payment, ms (doubles, capped).
+    pub poll_initial_ms: u64,
+    /// Poll interval cap, ms.
+    pub poll_max_ms: u64,
+}
+
+impl Default for AppSettings {
+    fn default() -> Self {
+        AppSettings {
+            max_amount: None,
+            sale_options: SaleOptions {
+                disable_restart_on_failure: true,
+                ..SaleOptions::default()
+            },
+            response_timeout_ms: 10_000,
+            poll_initial_ms: 1_000,
+            poll_max_ms: 10_000,
+        }
+    }
+}
+
+/// A timer id handed out by the state machine; a late timer whose id is gone is ignored.
+pub type TimerId = u64;
+
+/// What a running timer is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimerPurpose {
+    /// No TX_START_RESPONSE yet.
+    SaleResponse,
+    /// No answer to a recovery query yet.
+    RecoveryResponse,
+    /// Time to ask the device again.
+    RecoveryPoll,
+    /// Redraw the elapsed time while a sale runs.
+    Clock,
+}
+
+/// Everything the POS state machine knows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct State {
+    /// The current time, stamped by the runtime before each event (the app reads no clock).
+    pub now_ms: i64,
+    /// Settings.
+    pub settings: AppSettings,
+    /// Connection.
+    pub connection: Connection,
+    /// The device's names once ready.
+    pub device: Option<DeviceInfo>,
+    /// The device's current screen text.
+    pub device_text: Option<String>,
+    /// The last device status answer.
+    pub device_status: Option<DeviceStatusView>,
+    /// The payment in flight or pending recovery.
+    pub payment: Option<CurrentPayment>,
+    /// A device question waiting for the operator.
+    pub prompt: Option<Prompt>,
+    /// The recovery procedure, while it runs.
+    pub recovery: Option<Recovery>,
+    /// The guarded reset, while it runs.
+    pub reset: Option<ResetFlow>,
+    /// How the last payment ended.
+    pub last_outcome: Option<Outcome>,
+    /// The latest notice.
+    pub notice: Option<Notice>,
+    /// Recent frames (redacted summaries), newest last.
+    pub frames: Vec<(&'static str, String)>,
+    /// Running timers.
+    pub timers: BTreeMap<TimerId, TimerPurpose>,
+    /// Next timer id.
+    pub next_timer: TimerId,
+    /// Set when the operator quit.
+    pub quit: bool,
+    /// The TUI's screen state.
+    pub ui: super::screens::Ui,
+}
+
+/// Frames kept for the inspector.
+pub const FRAME_HISTORY: usize = 2_000;
+
+impl State {
+    /// A fresh state with these settings.
+    pub fn new(settings: AppSettings) -> State {
+        State {
+            now_ms: 0,
+            settings,
+            connection: Connection::Idle,
+            device: None,
+            device_text: None,
+            device_status: None,
+            payment: None,
+            prompt: None,
+            recovery: None,
+            reset: None,
+            last_outcome: None,
+            notice: None,
+            frames: Vec::new(),
+            timers: BTreeMap::new(),
+            next_timer: 1,
+            quit: false,
+            ui: super::screens::Ui::default(),
+        }
+    }
+
+    /// True when the device can take requests.
+    pub fn is_ready(&self) -> bool {
+        self.connection == Connection::Ready
+    }
+
+    /// The payment still needing an outcome, if any.
+    pub fn pending(&self) -> Option<&CurrentPayment> {
+        self.payment.as_ref().filter(|p| !p.state.is_final())
+    }
+
+    pub(crate) fn info(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level: Level::Info,
+            text: text.into(),
+            kind: NoticeKind::General,
+        });
+    }
+
+    pub(crate) fn error(&mut self, kind: NoticeKind, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level: Level::Error,
+            text: text.into(),
+            kind,
+        });
+    }
+}

@@ -1,0 +1,327 @@
+//! The headless flows, driven through the same runtime and state machine as the TUI.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use super::exit;
+use super::policy::{Policy, decide};
+use super::report::{exit_for, outcome_json, outcome_line, pending_json};
+use crate::app::{Action, Connection, Event, NoticeKind, State};
+use crate::protocol::Cents;
+use crate::runtime::{DevicePort, LedgerPort, Runtime};
+
+/// How long headless commands wait.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// For the device to become ready.
+    pub ready: Duration,
+    /// For a sale to finish (the customer acts in this time).
+    pub sale: Duration,
+    /// For recovery to reach a final state.
+    pub recovery: Duration,
+}
+
+/// What a flow ends with: exit code, the JSON object, the human lines.
+pub struct Finish {
+    /// Exit code.
+    pub code: u8,
+    /// The `--json` object.
+    pub json: Value,
+    /// Human output.
+    pub human: Vec<String>,
+}
+
+impl Finish {
+    fn error(command: &str, code: u8, message: String) -> Finish {
+        Finish { code, json: json!({"command": command, "error": message}), human: vec![message] }
+    }
+}
+
+/// Waits for the device to be ready. On failure: exit 3 and why.
+pub async fn wait_ready<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, command: &str, t: Timeouts) -> Result<(), Finish> {
+    let ready = rt
+        .run_until(t.ready, |s| s.is_ready() || matches!(s.connection, Connection::Pairing { .. }))
+        .await;
+    if ready && rt.state.is_ready() {
+        return Ok(());
+    }
+    let why = match &rt.state.connection {
+        Connection::Pairing { code } => format!(
+            "Pairing required: the device shows a pairing request. Run `till pair` and enter the code on the device (code {code})."
+        ),
+        Connection::NotReady(w) => format!("The device is connected but not ready: {w}."),
+        Connection::Disconnected(w) => format!("The device is unreachable: {w}."),
+        _ => "The device did not answer in time; check the address and that it is on.".to_owned(),
+    };
+    let why = match rt.state.notice.as_ref() {
+        Some(n) if n.level == crate::app::Level::Error && !why.contains(&n.text) => format!("{why} ({})", n.text),
+        _ => why,
+    };
+    Err(Finish::error(command, exit::UNREACHABLE, why))
+}
+
+/// Runs until the pending payment is final, answering prompts by policy. Returns `false` when
+/// a prompt was left open or time ran out.
+async fn settle<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    on_challenge: Policy,
+    on_signature: Policy,
+    timeout: Duration,
+) -> bool {
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some()).await;
+        if rt.state.pending().is_none() {
+            return true;
+        }
+        let Some(prompt) = rt.state.prompt.clone() else { return false };
+        let action = match (&prompt, decide(&prompt, on_challenge, on_signature)) {
+            (_, None) => return false,
+            (crate::app::Prompt::Challenge { .. }, Some(accept)) => Action::AnswerChallenge { accept },
+            (crate::app::Prompt::Signature { .. }, Some(accept)) => Action::AnswerSignature { accept },
+        };
+        rt.dispatch(Event::Action(action)).await;
+        if tokio::time::Instant::now() >= deadline {
+            return rt.state.pending().is_none();
+        }
+    }
+}
+
+fn unresolved(command: &str, state: &State) -> Finish {
+    let p = state.pending();
+    let message = match (p, &state.prompt) {
+        (Some(p), Some(_)) => format!(
+            "Payment {} of {} is waiting for your answer on the device; it stays pending. Run `till recover --on-challenge accept|reject --on-signature accept|reject`.",
+            p.external_id, p.amount
+        ),
+        (Some(p), None) => format!(
+            "Outcome unknown: payment {} of {} is {} and recorded for recovery. Run `till recover` when the device is reachable.",
+            p.external_id, p.amount, p.state
+        ),
+        (None, _) => "Outcome unknown.".to_owned(),
+    };
+    Finish { code: exit::UNKNOWN, json: json!({"command": command, "pending": pending_json(state), "error": message}), human: vec![message] }
+}
+
+fn finished(command: &str, state: &State) -> Finish {
+    match &state.last_outcome {
+        Some(o) => {
+            let mut json = outcome_json(o);
+            json["command"] = json!(command);
+            Finish { code: exit_for(o.state), json, human: vec![outcome_line(o)] }
+        }
+        None => unresolved(command, state),
+    }
+}
+
+/// The sale arguments.
+pub struct SaleInput {
+    /// Amount.
+    pub amount: Cents,
+    /// Tip.
+    pub tip: Option<Cents>,
+    /// Tax.
+    pub tax: Option<Cents>,
+    /// External id.
+    pub external_id: Option<String>,
+}
+
+/// `till sale`.
+pub async fn sale<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    input: SaleInput,
+    on_challenge: Policy,
+    on_signature: Policy,
+    t: Timeouts,
+) -> Finish {
+    if let Err(f) = wait_ready(rt, "sale", t).await {
+        return f;
+    }
+    // Anything left open is recovered first (it started on ready).
+    if rt.state.pending().is_some() {
+        settle(rt, Policy::Ask, Policy::Ask, t.recovery).await;
+        if let Some(p) = rt.state.pending() {
+            let message = format!(
+                "Refused: payment {} of {} is still {}. Resolve it first with `till recover`.",
+                p.external_id, p.amount, p.state
+            );
+            return Finish { code: exit::REFUSED, json: json!({"command": "sale", "pending": pending_json(&rt.state), "error": message}), human: vec![message] };
+        }
+    }
+    let action = Action::StartSale { amount: input.amount, tip: input.tip, tax: input.tax, external_id: input.external_id };
+    rt.dispatch(Event::Action(action)).await;
+    if rt.state.payment.is_none() || rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
+        let notice = rt.state.notice.clone();
+        let code = match notice.as_ref().map(|n| n.kind) {
+            Some(NoticeKind::Validation) => exit::USAGE,
+            Some(NoticeKind::PendingPayment) => exit::REFUSED,
+            Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
+            _ => exit::UNKNOWN,
+        };
+        if rt.state.payment.is_none() {
+            return Finish::error("sale", code, notice.map(|n| n.text).unwrap_or_else(|| "The sale was not started.".into()));
+        }
+    }
+    if settle(rt, on_challenge, on_signature, t.sale).await {
+        finished("sale", &rt.state)
+    } else {
+        unresolved("sale", &rt.state)
+    }
+}
+
+/// `till recover`.
+pub async fn recover<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    on_challenge: Policy,
+    on_signature: Policy,
+    t: Timeouts,
+) -> Finish {
+    let had = rt.state.pending().cloned();
+    if let Err(f) = wait_ready(rt, "recover", t).await {
+        return f;
+    }
+    let Some(_) = had else {
+        return Finish {
+            code: exit::OK,
+            json: json!({"command": "recover", "recovered": []}),
+            human: vec!["Nothing to recover: no payment is pending.".into()],
+        };
+    };
+    if rt.state.recovery.is_none() && rt.state.pending().is_some() {
+        rt.dispatch(Event::Action(Action::Recover)).await;
+    }
+    if !settle(rt, on_challenge, on_signature, t.recovery).await {
+        return unresolved("recover", &rt.state);
+    }
+    let mut f = finished("recover", &rt.state);
+    let steps: Vec<Value> = Vec::new();
+    f.json = json!({"command": "recover", "recovered": [f.json], "steps": steps});
+    f
+}
+
+/// `till status`.
+pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeouts) -> Finish {
+    let ready = wait_ready(rt, "status", t).await;
+    let pending = pending_json(&rt.state);
+    if let Err(mut f) = ready {
+        f.json["pending"] = pending;
+        if let Some(p) = rt.state.pending() {
+            f.human.push(format!("Pending payment: {} of {} ({}).", p.external_id, p.amount, p.state));
+        }
+        return f;
+    }
+    rt.state.device_status = None;
+    rt.dispatch(Event::Action(Action::QueryStatus)).await;
+    rt.run_until(t.ready, |s| s.device_status.is_some()).await;
+    let device = rt.state.device.clone().unwrap_or_default();
+    let status = rt.state.device_status.clone();
+    let mut human = vec![format!(
+        "connected: ready, device {} ({}), merchant {}",
+        device.device_name, device.serial, device.merchant_name
+    )];
+    match &status {
+        Some(s) => human.push(format!(
+            "device state: {}{}{}",
+            s.state,
+            s.substate.as_ref().map(|x| format!(" / {x}")).unwrap_or_default(),
+            s.external_id.as_ref().map(|e| format!(", working on {e}")).unwrap_or_default()
+        )),
+        None => human.push("device state: no answer".into()),
+    }
+    match rt.state.pending() {
+        Some(p) => human.push(format!("pending payment: {} of {} ({})", p.external_id, p.amount, p.state)),
+        None => human.push("pending payment: none".into()),
+    }
+    Finish {
+        code: exit::OK,
+        json: json!({
+            "command": "status",
+            "connection": "ready",
+            "device": {"name": device.device_name, "serial": device.serial, "merchant": device.merchant_name},
+            "device_state": status.as_ref().map(|s| s.state.to_string()),
+            "device_substate": status.as_ref().and_then(|s| s.substate.as_ref().map(|x| x.to_string())),
+            "device_external_id": status.as_ref().and_then(|s| s.external_id.clone()),
+            "pending": pending,
+        }),
+        human,
+    }
+}
+
+/// `till reset`.
+pub async fn reset<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, confirm: Option<String>, t: Timeouts) -> Finish {
+    if let Err(f) = wait_ready(rt, "reset", t).await {
+        return f;
+    }
+    // Let recovery of an open payment (started on ready) finish its round first.
+    rt.run_until(t.recovery.min(Duration::from_secs(5)), |s| s.pending().is_none() || s.recovery.as_ref().is_some_and(|r| r.step == crate::app::RecoveryStep::Polling)).await;
+    rt.dispatch(Event::Action(Action::Reset { confirm })).await;
+    let done = rt
+        .run_until(t.recovery, |s| {
+            s.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
+                || (s.reset.is_none() && s.recovery.is_none())
+        })
+        .await;
+    if rt.state.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation) {
+        let text = rt.state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
+        return Finish { code: exit::REFUSED, json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}), human: vec![text] };
+    }
+    if !done {
+        return unresolved("reset", &rt.state);
+    }
+    let mut human = vec!["The device was reset.".to_owned()];
+    let mut json = json!({"command": "reset", "reset": true});
+    if let Some(o) = &rt.state.last_outcome {
+        human.push(format!("Checked afterwards: {}", outcome_line(o)));
+        json["payment"] = outcome_json(o);
+    }
+    if rt.state.pending().is_some() {
+        let f = unresolved("reset", &rt.state);
+        human.extend(f.human);
+        json["pending"] = pending_json(&rt.state);
+        return Finish { code: exit::UNKNOWN, json, human };
+    }
+    Finish { code: exit::OK, json, human }
+}
+
+/// `till message`.
+pub async fn message<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, text: String, t: Timeouts) -> Finish {
+    if let Err(f) = wait_ready(rt, "message", t).await {
+        return f;
+    }
+    rt.state.notice = None;
+    rt.dispatch(Event::Action(Action::ShowMessage(text.clone()))).await;
+    if let Some(n) = rt.state.notice.as_ref().filter(|n| n.level == crate::app::Level::Error) {
+        let code = if n.kind == NoticeKind::Validation { exit::USAGE } else { exit::UNREACHABLE };
+        return Finish::error("message", code, n.text.clone());
+    }
+    Finish { code: exit::OK, json: json!({"command": "message", "shown": text}), human: vec![format!("Shown on the device: {text}")] }
+}
+
+/// `till pair`: prints the code when the device asks for one, waits until paired and ready.
+pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeouts) -> Finish {
+    let mut shown = None;
+    let deadline = tokio::time::Instant::now() + t.sale;
+    loop {
+        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
+        let got = rt
+            .run_until(left, |s| {
+                s.is_ready() || matches!(&s.connection, Connection::Pairing { code } if Some(code) != shown.as_ref())
+            })
+            .await;
+        if rt.state.is_ready() {
+            let d = rt.state.device.clone().unwrap_or_default();
+            let line = format!("Paired with {} ({}); the token is saved.", d.device_name, d.serial);
+            return Finish { code: exit::OK, json: json!({"command": "pair", "paired": true, "device": d.device_name, "serial": d.serial}), human: vec![line] };
+        }
+        if !got {
+            return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
+        }
+        if let Connection::Pairing { code } = &rt.state.connection {
+            println!("pairing code: {code}");
+            println!("Enter this code on the device.");
+            shown = Some(code.clone());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+//! How a headless command answers the device's questions: `accept`, `reject` or `ask`.
+//! `ask` prompts on the terminal; without one it leaves the question open (the payment stays
+//! pending for `till recover`), so a script never auto-accepts a duplicate charge.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use clap::ValueEnum;
+
+use crate::app::Prompt;
+
+/// An answer policy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Policy {
+    /// Accept.
+    Accept,
+    /// Reject (the device voids the payment).
+    Reject,
+    /// Ask on the terminal; leave it open when there is no terminal.
+    Ask,
+}
+
+/// What to do with a prompt: `Some(true)` accept, `Some(false)` reject, `None` leave it open.
+pub fn decide(prompt: &Prompt, on_challenge: Policy, on_signature: Policy) -> Option<bool> {
+    let (policy, question) = match prompt {
+        Prompt::Challenge { challenges, payment } => {
+            let texts: Vec<String> = challenges
+                .iter()
+                .map(|c| {
+                    format!(
+                        "{}: {}",
+                        c.kind.as_ref().map_or("CHALLENGE".into(), |k| k.to_string()),
+                        c.message.as_deref().unwrap_or("(no message)")
+                    )
+                })
+                .collect();
+            let amount = payment.amount.map(|a| crate::protocol::Cents(a).to_string()).unwrap_or_default();
+            (on_challenge, format!("The device asks about the payment of {amount}: {}. Accept it?", texts.join("; ")))
+        }
+        Prompt::Signature { signature, .. } => (
+            on_signature,
+            format!("The customer signed ({} strokes). Accept the signature?", signature.strokes.len()),
+        ),
+    };
+    match policy {
+        Policy::Accept => Some(true),
+        Policy::Reject => Some(false),
+        Policy::Ask => ask(&question),
+    }
+}
+
+fn ask(question: &str) -> Option<bool> {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        eprintln!("{question}\nNo terminal to ask on: leaving it open (answer with --on-challenge/--on-signature).");
+        return None;
+    }
+    loop {
+        eprint!("{question} [y/n] ");
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        if stdin.lock().read_line(&mut line).ok()? == 0 {
+            return None;
+        }
+        match line.trim().to_ascii_lowercase().as_str() {
+            "y" | "yes" => return Some(true),
+            "n" | "no" => return Some(false),
+            _ => eprintln!("Please answer y or n."),
+        }
+    }
+}

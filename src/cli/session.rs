@@ -1,0 +1,201 @@
+//! Everything a command that talks to the device needs, built from the global flags and the
+//! configuration: the ledger (locked), logs, the device (a configured one, or an embedded
+//! simulator), the connector, and the runtime over them.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use super::GlobalArgs;
+use super::exit;
+use super::flows::Timeouts;
+use crate::app::{AppSettings, State};
+use crate::config::{DeviceMode, LoadedConfig, SimCustomer};
+use crate::connector::{self, CloudSettings, ConnectorSettings, Secret, TokenStore};
+use crate::ledger::{Ledger, LedgerError};
+use crate::logging::{self, LogGuard, LogTarget};
+use crate::protocol::SaleOptions;
+use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use crate::sim::device::{CustomerMode, DeviceConfig};
+use crate::sim::{SimConfig, Simulator};
+
+/// A command that cannot even start: exit code and what to do.
+pub struct Failure {
+    /// Exit code.
+    pub code: u8,
+    /// The message.
+    pub message: String,
+}
+
+impl Failure {
+    fn new(code: u8, message: impl Into<String>) -> Failure {
+        Failure { code, message: message.into() }
+    }
+}
+
+/// Who the session is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Purpose {
+    /// A headless command (the embedded simulator's customer acts by itself).
+    Headless,
+    /// The TUI (the embedded simulator's customer as configured, or as `--sim-customer` says).
+    Tui {
+        /// `--sim-customer`.
+        sim_customer: Option<SimCustomer>,
+    },
+}
+
+/// An open session.
+pub struct Session {
+    /// The loop over the state machine.
+    pub rt: Runtime<ConnectorPort, LedgerStore>,
+    /// The embedded simulator, when the device is `sim`.
+    pub sim: Option<Simulator>,
+    /// The configuration in use.
+    pub config: LoadedConfig,
+    /// How long headless commands wait.
+    pub timeouts: Timeouts,
+    _log: Option<LogGuard>,
+}
+
+/// Loads the configuration (exit 2 on error), before anything else is touched.
+pub fn load_config(global: &GlobalArgs) -> Result<LoadedConfig, Failure> {
+    global.load_config().map_err(|e| Failure::new(exit::USAGE, e.to_string()))
+}
+
+/// Opens the ledger: exit 5 when another `till` holds the data directory.
+pub fn open_ledger(config: &LoadedConfig) -> Result<Ledger, Failure> {
+    Ledger::open(&config.paths.data_dir).map_err(|e| match e {
+        LedgerError::Locked { .. } => Failure::new(exit::REFUSED, e.to_string()),
+        other => Failure::new(exit::USAGE, other.to_string()),
+    })
+}
+
+fn app_settings(config: &LoadedConfig) -> AppSettings {
+    let s = &config.settings;
+    AppSettings {
+        max_amount: Some(s.sale.max_amount),
+        sale_options: SaleOptions { disable_restart_on_failure: s.sale.disable_restart_on_failure, ..SaleOptions::default() },
+        response_timeout_ms: s.connection.response_timeout_ms,
+        ..AppSettings::default()
+    }
+}
+
+fn connector_settings(config: &LoadedConfig, transport_url: Option<String>) -> Result<ConnectorSettings, Failure> {
+    let s = &config.settings;
+    let mut c = match (transport_url, s.device.mode) {
+        (Some(url), _) => ConnectorSettings::direct(url),
+        (None, DeviceMode::Direct) => {
+            let url = s.device.direct.url.clone().ok_or_else(|| {
+                Failure::new(exit::USAGE, "device.direct.url is not set: set it in the config or pass --device wss://…/remote_pay")
+            })?;
+            let mut c = ConnectorSettings::direct(url);
+            c.ca_file = s.device.direct.ca_file.clone();
+            c.allow_insecure_ws = s.device.direct.allow_insecure_ws;
+            c
+        }
+        (None, DeviceMode::Cloud) => {
+            let cloud = &s.device.cloud;
+            let missing = |k: &str| Failure::new(exit::USAGE, format!("device.cloud.{k} is not set (cloud mode needs it)"));
+            let token = cloud.access_token.as_ref().ok_or_else(|| {
+                Failure::new(exit::USAGE, "no cloud access token: set TILL_ACCESS_TOKEN (preferred) or device.cloud.access_token")
+            })?;
+            let mut cs = CloudSettings::new(
+                cloud.merchant_id.clone().ok_or_else(|| missing("merchant_id"))?,
+                cloud.device_id.clone().ok_or_else(|| missing("device_id"))?,
+                Secret::new(token.expose()),
+                s.friendly_id().to_owned(),
+            );
+            cs.server = cloud.server.clone();
+            cs.force_connect = cloud.force_connect;
+            let mut c = ConnectorSettings::cloud(cs);
+            c.ca_file = cloud.ca_file.clone();
+            c
+        }
+        (None, DeviceMode::Simulator) => {
+            return Err(Failure::new(exit::UNREACHABLE, "the embedded simulator is not running"));
+        }
+    };
+    c.pos_name = s.terminal.name.clone();
+    c.serial_number = s.terminal.serial.clone();
+    c.remote_application_id = s.terminal.application_id.clone();
+    let ms = Duration::from_millis;
+    c.heartbeat_interval = ms(s.connection.heartbeat_interval_ms);
+    c.heartbeat_timeout = ms(s.connection.heartbeat_timeout_ms);
+    c.reconnect_floor = ms(s.connection.reconnect_floor_ms);
+    c.reconnect_cap = ms(s.connection.reconnect_cap_ms);
+    c.ready_timeout = ms(s.connection.ready_timeout_ms);
+    Ok(c)
+}
+
+/// The device key payments are recorded under.
+fn device_key(config: &LoadedConfig) -> String {
+    let s = &config.settings;
+    match s.device.mode {
+        DeviceMode::Simulator => "sim".to_owned(),
+        DeviceMode::Direct => s.device.direct.url.clone().unwrap_or_default(),
+        DeviceMode::Cloud => format!(
+            "cloud:{}/{}",
+            s.device.cloud.merchant_id.clone().unwrap_or_default(),
+            s.device.cloud.device_id.clone().unwrap_or_default()
+        ),
+    }
+}
+
+/// Opens a session over a loaded configuration: ledger, logs, device, connector, runtime.
+pub async fn open(global: &GlobalArgs, config: LoadedConfig, purpose: Purpose) -> Result<Session, Failure> {
+    let ledger = open_ledger(&config)?;
+    let target = match purpose {
+        Purpose::Headless if global.verbose > 0 => LogTarget::FileAndStderr,
+        _ => LogTarget::File,
+    };
+    let log = logging::init(&config, target).ok();
+    let s = &config.settings;
+
+    let sim = if s.device.mode == DeviceMode::Simulator {
+        let customer = match purpose {
+            Purpose::Headless => SimCustomer::Auto,
+            Purpose::Tui { sim_customer } => sim_customer.unwrap_or(s.simulator.customer),
+        };
+        let delay = match purpose {
+            Purpose::Headless => 0,
+            Purpose::Tui { .. } => s.simulator.delay_ms,
+        };
+        let device = DeviceConfig {
+            customer: match customer {
+                SimCustomer::Auto => CustomerMode::Auto { card_delay_ms: delay, sign_delay_ms: delay, pairing_delay_ms: delay },
+                SimCustomer::Manual => CustomerMode::Manual,
+            },
+            seed: s.simulator.seed,
+            ..DeviceConfig::default()
+        };
+        let sim = Simulator::start(SimConfig { device, ..SimConfig::default() })
+            .await
+            .map_err(|e| Failure::new(exit::UNREACHABLE, format!("the embedded simulator did not start: {e}")))?;
+        Some(sim)
+    } else {
+        None
+    };
+    let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
+    let store = LedgerStore::new(ledger, device_key(&config));
+    let tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
+    let (handle, events) = connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let rt = Runtime::new(State::new(app_settings(&config)), ConnectorPort::new(handle), store, forward(events));
+    let c = &config.settings.connection;
+    let timeouts = Timeouts {
+        ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
+        sale: Duration::from_secs(300),
+        recovery: Duration::from_millis((c.response_timeout_ms * 6).max(5_000)),
+    };
+    Ok(Session { rt, sim, config, timeouts, _log: log })
+}
+
+impl Session {
+    /// Disconnects and stops the embedded simulator.
+    pub async fn close(self) {
+        let Session { mut rt, sim, .. } = self;
+        rt.device().handle().dispose().await;
+        if let Some(sim) = sim {
+            sim.shutdown().await;
+        }
+    }
+}

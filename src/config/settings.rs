@@ -1,0 +1,381 @@
+//! The typed settings every part of `till` reads, with their defaults.
+//!
+//! Durations are integer milliseconds (`*_ms`), as in the configuration file, so the pure state
+//! machines can use them without a clock type.
+
+use std::fmt;
+use std::path::PathBuf;
+
+use crate::protocol::Cents;
+use crate::protocol::redact::mask_secret;
+
+/// Everything `till` can be configured with. Built by [`crate::config::Config::load`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Settings {
+    /// How this point of sale names itself to the device (`[terminal]`).
+    pub terminal: TerminalSettings,
+    /// Which device to talk to and how (`[device]`).
+    pub device: DeviceSettings,
+    /// Liveness, reconnect and answer timeouts (`[connection]`).
+    pub connection: ConnectionSettings,
+    /// Sale limits and policies (`[sale]`).
+    pub sale: SaleSettings,
+    /// The embedded device simulator (`[simulator]`).
+    pub simulator: SimulatorSettings,
+    /// Log level and retention (`[log]`).
+    pub log: LogSettings,
+    /// The data directory named in the file (`[paths]`); see [`crate::config::Paths`] for the
+    /// directory actually in use.
+    pub paths: PathSettings,
+}
+
+/// `[terminal]`: the identity of this point of sale.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TerminalSettings {
+    /// POS name shown on the device (PAIRING_REQUEST `name`). Default `till`.
+    pub name: String,
+    /// POS id (PAIRING_REQUEST `serialNumber`). Default `till-1`.
+    pub serial: String,
+    /// Envelope `remoteApplicationID`. Default `com.till.pos:<version>`.
+    pub application_id: String,
+}
+
+/// `[device] mode`: where the payment device is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceMode {
+    /// The simulator embedded in `till` (default).
+    Simulator,
+    /// A device on the LAN (Secure Network Pay Display), `[device.direct]`.
+    Direct,
+    /// A device through Clover's cloud (Cloud Pay Display), `[device.cloud]`.
+    Cloud,
+}
+
+impl DeviceMode {
+    /// The configuration spelling: `simulator`, `direct` or `cloud`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeviceMode::Simulator => "simulator",
+            DeviceMode::Direct => "direct",
+            DeviceMode::Cloud => "cloud",
+        }
+    }
+}
+
+/// `[device]`: the mode and the settings of each mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeviceSettings {
+    /// Which device is used.
+    pub mode: DeviceMode,
+    /// `[device.direct]`, used when `mode` is [`DeviceMode::Direct`].
+    pub direct: DirectSettings,
+    /// `[device.cloud]`, used when `mode` is [`DeviceMode::Cloud`].
+    pub cloud: CloudSettings,
+}
+
+/// `[device.direct]`: a device on the LAN.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DirectSettings {
+    /// `ws://` or `wss://` URL of the device, e.g. `wss://10.0.0.5:12345/remote_pay`.
+    pub url: Option<String>,
+    /// PEM file with the CA that signed the device certificate (checked to exist at load).
+    pub ca_file: Option<PathBuf>,
+    /// Allow `ws://` (unencrypted) to a host other than this machine. Default false.
+    pub allow_insecure_ws: bool,
+}
+
+/// `[device.cloud]`: a device through Clover's cloud.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloudSettings {
+    /// Clover server, default `https://www.clover.com/`.
+    pub server: String,
+    /// Clover merchant id (required in cloud mode).
+    pub merchant_id: Option<String>,
+    /// Clover device id (required in cloud mode).
+    pub device_id: Option<String>,
+    /// OAuth access token (required in cloud mode; prefer env `TILL_ACCESS_TOKEN`).
+    pub access_token: Option<Secret>,
+    /// friendlyId this POS announces; `None` means the terminal serial.
+    pub friendly_id: Option<String>,
+    /// Take the device over from another POS attached to it. Default false.
+    pub force_connect: bool,
+    /// PEM file with an extra CA for the server (e.g. the simulator's). Optional.
+    pub ca_file: Option<PathBuf>,
+}
+
+/// A secret (an access token). `Debug` and `Display` show it masked with
+/// [`mask_secret`]; [`Secret::expose`] gives the real value to the code that sends it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The real value: only for putting it on the wire, never for printing or logging.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({})", mask_secret(&self.0))
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&mask_secret(&self.0))
+    }
+}
+
+/// `[connection]`: liveness and timeouts, all in milliseconds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionSettings {
+    /// Send a PING this often once ready; 0 = never. Default 5000.
+    pub heartbeat_interval_ms: u64,
+    /// Declare the device gone when its PONG has not come after this long. Default 3000.
+    pub heartbeat_timeout_ms: u64,
+    /// First reconnect delay (then doubled up to the cap). Default 1000.
+    pub reconnect_floor_ms: u64,
+    /// Longest reconnect delay. Default 30000.
+    pub reconnect_cap_ms: u64,
+    /// How long to wait for DISCOVERY_RESPONSE `ready:true` after connecting. Default 15000.
+    pub ready_timeout_ms: u64,
+    /// How long to wait for the answer to a sale start or a status query before recovery runs.
+    /// Default 15000.
+    pub response_timeout_ms: u64,
+}
+
+/// `[sale] on_challenge` / `on_signature`: how a device question (a challenge such as a
+/// possible duplicate or an offline payment, or a signature to verify) is answered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AnswerPolicy {
+    /// The cashier decides each one (default). A headless command without a terminal leaves
+    /// the question open: the payment stays pending for recovery.
+    Ask,
+    /// Accept every one.
+    Accept,
+    /// Reject every one (the device voids the payment).
+    Reject,
+}
+
+impl AnswerPolicy {
+    /// The configuration spelling: `ask`, `accept` or `reject`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AnswerPolicy::Ask => "ask",
+            AnswerPolicy::Accept => "accept",
+            AnswerPolicy::Reject => "reject",
+        }
+    }
+}
+
+/// `[sale]`: limits and policies for sales.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SaleSettings {
+    /// The largest amount (tip included) a sale may have. Default 10000.00.
+    pub max_amount: Cents,
+    /// ISO 4217 currency code, three capital letters. Default `USD`.
+    pub currency: String,
+    /// TX_START `disableRestartTransactionOnFailure`. Default true.
+    pub disable_restart_on_failure: bool,
+    /// Default answer to device challenges. Default [`AnswerPolicy::Ask`].
+    pub on_challenge: AnswerPolicy,
+    /// Default answer to signature verification. Default [`AnswerPolicy::Ask`].
+    pub on_signature: AnswerPolicy,
+}
+
+/// `[simulator] customer`: who acts as the simulated customer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SimCustomer {
+    /// The operator acts (device panel, `till sim` stdin). Default.
+    Manual,
+    /// The simulator acts by itself following the amount-driven outcome table.
+    Auto,
+}
+
+impl SimCustomer {
+    /// The configuration spelling: `manual` or `auto`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SimCustomer::Manual => "manual",
+            SimCustomer::Auto => "auto",
+        }
+    }
+}
+
+/// `[simulator]`: the embedded device simulator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimulatorSettings {
+    /// Who the customer is. Default manual.
+    pub customer: SimCustomer,
+    /// Seed of every random choice. Default 0.
+    pub seed: u64,
+    /// Delay of each automatic customer action (card, signature, pairing). Default 500.
+    pub delay_ms: u64,
+}
+
+/// `[log] level`: how much is logged, from nothing to everything.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LogLevel {
+    /// Nothing.
+    Off,
+    /// Errors only.
+    Error,
+    /// Errors and warnings.
+    Warn,
+    /// Normal operation (default).
+    Info,
+    /// Details for developers.
+    Debug,
+    /// Everything.
+    Trace,
+}
+
+impl LogLevel {
+    /// All levels, quietest first.
+    pub const ALL: [LogLevel; 6] = [
+        LogLevel::Off,
+        LogLevel::Error,
+        LogLevel::Warn,
+        LogLevel::Info,
+        LogLevel::Debug,
+        LogLevel::Trace,
+    ];
+
+    /// The configuration spelling: `off`, `error`, `warn`, `info`, `debug`, `trace`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogLevel::Off => "off",
+            LogLevel::Error => "error",
+            LogLevel::Warn => "warn",
+            LogLevel::Info => "info",
+            LogLevel::Debug => "debug",
+            LogLevel::Trace => "trace",
+        }
+    }
+
+    /// Parses a level name (case-insensitive).
+    pub fn parse(text: &str) -> Option<LogLevel> {
+        LogLevel::ALL
+            .into_iter()
+            .find(|l| l.as_str().eq_ignore_ascii_case(text.trim()))
+    }
+
+    /// `steps` levels louder (positive, `-v`) or quieter (negative, `-q`), clamped.
+    pub fn shifted(self, steps: i32) -> LogLevel {
+        let index = LogLevel::ALL.iter().position(|l| *l == self).unwrap_or(3) as i32;
+        let last = LogLevel::ALL.len() as i32 - 1;
+        LogLevel::ALL[(index + steps).clamp(0, last) as usize]
+    }
+}
+
+/// `[log]`: log level and retention.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogSettings {
+    /// Level of `till`'s own messages (dependencies log at most warnings). Default info.
+    pub level: LogLevel,
+    /// Daily log files kept; older ones are deleted. Default 14.
+    pub keep_files: u64,
+}
+
+/// `[paths]`: directories named in the configuration file.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct PathSettings {
+    /// Data directory (ledger, tokens, logs); relative paths are relative to the config file.
+    pub data_dir: Option<PathBuf>,
+}
+
+impl Settings {
+    /// The friendlyId to announce in cloud mode: `device.cloud.friendly_id`, else
+    /// `terminal.serial`.
+    pub fn friendly_id(&self) -> &str {
+        self.device
+            .cloud
+            .friendly_id
+            .as_deref()
+            .unwrap_or(&self.terminal.serial)
+    }
+}
+
+/// The default `remoteApplicationID`: `com.till.pos:<crate version>`.
+pub fn default_application_id() -> String {
+    format!("com.till.pos:{}", env!("CARGO_PKG_VERSION"))
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            terminal: TerminalSettings {
+                name: "till".into(),
+                serial: "till-1".into(),
+                application_id: default_application_id(),
+            },
+            device: DeviceSettings {
+                mode: DeviceMode::Simulator,
+                direct: DirectSettings::default(),
+                cloud: CloudSettings {
+                    server: "https://www.clover.com/".into(),
+                    merchant_id: None,
+                    device_id: None,
+                    access_token: None,
+                    friendly_id: None,
+                    force_connect: false,
+                    ca_file: None,
+                },
+            },
+            connection: ConnectionSettings {
+                heartbeat_interval_ms: 5_000,
+                heartbeat_timeout_ms: 3_000,
+                reconnect_floor_ms: 1_000,
+                reconnect_cap_ms: 30_000,
+                ready_timeout_ms: 15_000,
+                response_timeout_ms: 15_000,
+            },
+            sale: SaleSettings {
+                max_amount: Cents(1_000_000),
+                currency: "USD".into(),
+                disable_restart_on_failure: true,
+                on_challenge: AnswerPolicy::Ask,
+                on_signature: AnswerPolicy::Ask,
+            },
+            simulator: SimulatorSettings {
+                customer: SimCustomer::Manual,
+                seed: 0,
+                delay_ms: 500,
+            },
+            log: LogSettings {
+                level: LogLevel::Info,
+                keep_files: 14,
+            },
+            paths: PathSettings::default(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn levels_shift_and_clamp() {
+        assert_eq!(LogLevel::Info.shifted(1), LogLevel::Debug);
+        assert_eq!(LogLevel::Info.shifted(5), LogLevel::Trace);
+        assert_eq!(LogLevel::Info.shifted(-1), LogLevel::Warn);
+        assert_eq!(LogLevel::Error.shifted(-3), LogLevel::Off);
+        assert_eq!(LogLevel::parse("DEBUG"), Some(LogLevel::Debug));
+        assert_eq!(LogLevel::parse("verbose"), None);
+    }
+
+    #[test]
+    fn secrets_are_masked_when_shown() {
+        let s = Secret::new("CANARY-0123456789");
+        assert_eq!(format!("{s:?}"), "Secret(CANA…)");
+        assert_eq!(s.to_string(), "CANA…");
+        assert_eq!(s.expose(), "CANARY-0123456789");
+    }
+}

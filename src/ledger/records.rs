@@ -1,0 +1,352 @@
+//! The values the ledger takes and gives: new payments, field updates, stored payments, events.
+//!
+//! Card data is limited to the brand and the last four digits; nothing here can hold a card
+//! number, a cardholder name or a token.
+
+use std::fmt;
+use std::str::FromStr;
+
+use super::PaymentState;
+use super::error::{LedgerError, Result};
+use crate::protocol::Cents;
+
+/// Longest external id accepted (Clover's limit).
+pub const MAX_EXTERNAL_ID_LEN: usize = 32;
+
+/// What kind of payment a ledger row is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaymentKind {
+    /// A sale (TX_START with `requestInfo: "SALE"`).
+    Sale,
+}
+
+impl PaymentKind {
+    /// The stored name, e.g. `sale`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PaymentKind::Sale => "sale",
+        }
+    }
+}
+
+impl fmt::Display for PaymentKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A stored kind name that is not one of ours.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown payment kind '{0}'")]
+pub struct UnknownKind(pub String);
+
+impl FromStr for PaymentKind {
+    type Err = UnknownKind;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "sale" => Ok(PaymentKind::Sale),
+            other => Err(UnknownKind(other.to_owned())),
+        }
+    }
+}
+
+/// A payment about to be recorded (state `created`), before the device hears of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewPayment {
+    /// The external payment id sent to the device: 1–32 printable ASCII characters.
+    pub external_id: String,
+    /// The device it is for: its endpoint (e.g. `ws://127.0.0.1:40123/remote_pay`) or id.
+    pub device: String,
+    /// What kind of payment.
+    pub kind: PaymentKind,
+    /// The amount asked for, before tip (> 0).
+    pub amount: Cents,
+    /// The tip asked for (≥ 0).
+    pub tip: Cents,
+    /// The tax included (≥ 0), for the record.
+    pub tax: Cents,
+}
+
+impl NewPayment {
+    /// A sale of `amount` with no tip and no tax.
+    pub fn sale(external_id: impl Into<String>, device: impl Into<String>, amount: Cents) -> Self {
+        NewPayment {
+            external_id: external_id.into(),
+            device: device.into(),
+            kind: PaymentKind::Sale,
+            amount,
+            tip: Cents::ZERO,
+            tax: Cents::ZERO,
+        }
+    }
+
+    /// Refuses ids, devices and amounts the ledger cannot record.
+    pub(super) fn validate(&self) -> Result<()> {
+        validate_external_id(&self.external_id)?;
+        if self.device.trim().is_empty() {
+            return Err(invalid(
+                "device",
+                "empty: give the device endpoint or id".to_owned(),
+            ));
+        }
+        if self.amount.get() <= 0 {
+            return Err(invalid(
+                "amount",
+                format!("{} is not more than zero", self.amount),
+            ));
+        }
+        for (field, value) in [("tip", self.tip), ("tax", self.tax)] {
+            if value.get() < 0 {
+                return Err(invalid(field, format!("{value} is negative")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Checks an external id: 1–32 printable ASCII characters.
+pub(super) fn validate_external_id(id: &str) -> Result<()> {
+    if id.is_empty() || id.len() > MAX_EXTERNAL_ID_LEN {
+        return Err(invalid(
+            "external id",
+            format!(
+                "'{id}' has {} characters; use 1 to {MAX_EXTERNAL_ID_LEN}",
+                id.len()
+            ),
+        ));
+    }
+    if !id.bytes().all(|b| b.is_ascii_graphic()) {
+        return Err(invalid(
+            "external id",
+            format!(
+                "'{}' has spaces or characters other than printable ASCII",
+                id.escape_debug()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn invalid(field: &'static str, reason: String) -> LedgerError {
+    LedgerError::InvalidField { field, reason }
+}
+
+/// Fields learned about a payment, recorded together with a state change. `None` leaves the
+/// stored value as it is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentUpdate {
+    /// The device's own payment id (Clover `payment.id`).
+    pub device_payment_id: Option<String>,
+    /// The Clover order id.
+    pub order_id: Option<String>,
+    /// Card brand, e.g. `VISA` (letters only: never a card number).
+    pub card_brand: Option<String>,
+    /// The card's last four digits (exactly four digits).
+    pub last4: Option<String>,
+    /// The authorisation code.
+    pub auth_code: Option<String>,
+    /// The amount actually charged before tip (e.g. half the amount after a partial auth).
+    pub charged_amount: Option<Cents>,
+    /// The tip actually charged.
+    pub charged_tip: Option<Cents>,
+    /// The device's result, e.g. `SUCCESS`, `FAIL`, `CANCEL`, `VOIDED`.
+    pub result: Option<String>,
+    /// The device's reason code, e.g. `REJECT_DUPLICATE`.
+    pub reason: Option<String>,
+    /// The device's message for people.
+    pub message: Option<String>,
+}
+
+impl PaymentUpdate {
+    /// Refuses anything that could carry more card data than brand and last four digits.
+    pub(super) fn validate(&self) -> Result<()> {
+        let last4_ok = |l: &String| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit());
+        if !self.last4.as_ref().is_none_or(last4_ok) {
+            return Err(invalid(
+                "last4",
+                "must be exactly the last four digits of the card".to_owned(),
+            ));
+        }
+        let brand_ok =
+            |b: &&String| !b.is_empty() && b.len() <= 32 && !b.bytes().any(|c| c.is_ascii_digit());
+        if let Some(brand) = self.card_brand.as_ref().filter(|b| !brand_ok(b)) {
+            return Err(invalid(
+                "card brand",
+                format!(
+                    "'{}' is not a brand name (1–32 characters, no digits)",
+                    brand.escape_debug()
+                ),
+            ));
+        }
+        for (field, value) in [
+            ("charged amount", self.charged_amount),
+            ("charged tip", self.charged_tip),
+        ] {
+            if let Some(v) = value.filter(|v| v.get() < 0) {
+                return Err(invalid(field, format!("{v} is negative")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Where a payment sits in the history; pass it to `Ledger::history` to get the older rows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct HistoryCursor(pub(super) i64);
+
+/// A payment as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentRecord {
+    /// Its place in the history (creation order).
+    pub cursor: HistoryCursor,
+    /// The external payment id.
+    pub external_id: String,
+    /// The device endpoint or id.
+    pub device: String,
+    /// What kind of payment.
+    pub kind: PaymentKind,
+    /// The amount asked for, before tip.
+    pub amount: Cents,
+    /// The tip asked for.
+    pub tip: Cents,
+    /// The tax included.
+    pub tax: Cents,
+    /// Where it stands.
+    pub state: PaymentState,
+    /// The device's own payment id.
+    pub device_payment_id: Option<String>,
+    /// The Clover order id.
+    pub order_id: Option<String>,
+    /// Card brand.
+    pub card_brand: Option<String>,
+    /// Last four digits of the card.
+    pub last4: Option<String>,
+    /// Authorisation code.
+    pub auth_code: Option<String>,
+    /// The amount actually charged before tip, once known.
+    pub charged_amount: Option<Cents>,
+    /// The tip actually charged, once known.
+    pub charged_tip: Option<Cents>,
+    /// The device's result.
+    pub result: Option<String>,
+    /// The device's reason code.
+    pub reason: Option<String>,
+    /// The device's message.
+    pub message: Option<String>,
+    /// When it was recorded (milliseconds since the Unix epoch).
+    pub created_ms: i64,
+    /// When it last changed (milliseconds since the Unix epoch).
+    pub updated_ms: i64,
+}
+
+/// One entry of a payment's append-only history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PaymentEvent {
+    /// The payment.
+    pub external_id: String,
+    /// 1 for the creation, then 2, 3, … without gaps.
+    pub seq: i64,
+    /// When (milliseconds since the Unix epoch).
+    pub at_ms: i64,
+    /// The state before; `None` for the creation.
+    pub from: Option<PaymentState>,
+    /// The state after.
+    pub to: PaymentState,
+    /// What caused it: a frame method (`TX_START_RESPONSE`, `FINISH_OK`) or a recovery step.
+    pub cause: String,
+    /// Free text for people.
+    pub detail: String,
+    /// True when a final outcome was corrected (`Ledger::correct`).
+    pub correction: bool,
+}
+
+/// One page of the history, newest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HistoryPage {
+    /// The payments, newest first.
+    pub payments: Vec<PaymentRecord>,
+    /// Where the next (older) page starts; `None` when this page reaches the oldest payment.
+    pub next: Option<HistoryCursor>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_bad_new_payments() {
+        let ok = NewPayment::sale("abc", "ws://127.0.0.1:1/remote_pay", Cents(100));
+        ok.validate().unwrap();
+        let cases = [
+            NewPayment {
+                external_id: String::new(),
+                ..ok.clone()
+            },
+            NewPayment {
+                external_id: "x".repeat(33),
+                ..ok.clone()
+            },
+            NewPayment {
+                external_id: "a b".into(),
+                ..ok.clone()
+            },
+            NewPayment {
+                device: " ".into(),
+                ..ok.clone()
+            },
+            NewPayment {
+                amount: Cents(0),
+                ..ok.clone()
+            },
+            NewPayment {
+                tip: Cents(-1),
+                ..ok.clone()
+            },
+            NewPayment {
+                tax: Cents(-1),
+                ..ok.clone()
+            },
+        ];
+        for case in cases {
+            assert!(
+                matches!(case.validate(), Err(LedgerError::InvalidField { .. })),
+                "{case:?}"
+            );
+        }
+        assert_eq!("sale".parse::<PaymentKind>(), Ok(PaymentKind::Sale));
+        assert!("refund".parse::<PaymentKind>().is_err());
+    }
+
+    #[test]
+    fn updates_cannot_carry_card_numbers() {
+        let good = PaymentUpdate {
+            card_brand: Some("VISA".into()),
+            last4: Some("4242".into()),
+            ..Default::default()
+        };
+        good.validate().unwrap();
+        for bad in [
+            PaymentUpdate {
+                last4: Some("4242424242424242".into()),
+                ..Default::default()
+            },
+            PaymentUpdate {
+                last4: Some("42a2".into()),
+                ..Default::default()
+            },
+            PaymentUpdate {
+                card_brand: Some("4242424242424242".into()),
+                ..Default::default()
+            },
+            PaymentUpdate {
+                charged_amount: Some(Cents(-5)),
+                ..Default::default()
+            },
+        ] {
+            assert!(
+                matches!(bad.validate(), Err(LedgerError::InvalidField { .. })),
+                "{bad:?}"
+            );
+        }
+    }
+}

@@ -1,0 +1,125 @@
+//! The ledger's schema and its migrations, versioned with `PRAGMA user_version`.
+//!
+//! `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`. To change the schema, append a
+//! migration; never edit one that has shipped. Each migration runs in its own transaction together
+//! with the version bump, so a crash leaves the database at the old or the new version.
+
+use std::path::Path;
+
+use rusqlite::{Connection, TransactionBehavior};
+
+use super::error::{LedgerError, Result};
+
+/// Version 1: payments, their append-only event history, pairing tokens.
+pub(super) const V1: &str = "
+CREATE TABLE payments (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    external_id       TEXT    NOT NULL UNIQUE,
+    device            TEXT    NOT NULL,
+    kind              TEXT    NOT NULL,
+    amount            INTEGER NOT NULL CHECK (amount > 0),
+    tip               INTEGER NOT NULL CHECK (tip >= 0),
+    tax               INTEGER NOT NULL CHECK (tax >= 0),
+    state             TEXT    NOT NULL,
+    device_payment_id TEXT,
+    order_id          TEXT,
+    card_brand        TEXT,
+    last4             TEXT CHECK (last4 IS NULL OR (length(last4) = 4 AND last4 NOT GLOB '*[^0-9]*')),
+    auth_code         TEXT,
+    charged_amount    INTEGER,
+    charged_tip       INTEGER,
+    result            TEXT,
+    reason            TEXT,
+    message           TEXT,
+    created_ms        INTEGER NOT NULL,
+    updated_ms        INTEGER NOT NULL
+);
+
+-- At most one unfinished payment per device, enforced by the database itself.
+CREATE UNIQUE INDEX payments_one_open_per_device ON payments (device)
+    WHERE state IN ('created', 'sent', 'in_progress', 'unknown');
+
+CREATE TABLE payment_events (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    external_id   TEXT    NOT NULL REFERENCES payments (external_id),
+    seq           INTEGER NOT NULL CHECK (seq >= 1),
+    at_ms         INTEGER NOT NULL,
+    from_state    TEXT,
+    to_state      TEXT    NOT NULL,
+    cause         TEXT    NOT NULL,
+    detail        TEXT    NOT NULL,
+    is_correction INTEGER NOT NULL DEFAULT 0 CHECK (is_correction IN (0, 1)),
+    UNIQUE (external_id, seq)
+);
+
+CREATE TRIGGER payment_events_no_update BEFORE UPDATE ON payment_events
+BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+
+CREATE TRIGGER payment_events_no_delete BEFORE DELETE ON payment_events
+BEGIN SELECT RAISE(ABORT, 'payment_events is append-only'); END;
+
+CREATE TRIGGER payments_no_delete BEFORE DELETE ON payments
+BEGIN SELECT RAISE(ABORT, 'payments are never deleted'); END;
+
+CREATE TABLE pairings (
+    endpoint   TEXT    PRIMARY KEY NOT NULL,
+    token      TEXT    NOT NULL,
+    updated_ms INTEGER NOT NULL
+);
+";
+
+/// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1];
+
+/// The schema version this build writes.
+pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
+
+/// Brings the database at `path` up to [`SCHEMA_VERSION`], refusing newer or foreign databases.
+pub fn migrate(conn: &mut Connection, path: &Path) -> Result<()> {
+    let db = |action, source| LedgerError::Db {
+        action,
+        path: path.to_path_buf(),
+        source,
+    };
+    let found: i64 = conn
+        .pragma_query_value(None, "user_version", |row| row.get(0))
+        .map_err(|e| db("read the schema version", e))?;
+    if found < 0 {
+        return Err(LedgerError::Corrupt {
+            path: path.to_path_buf(),
+            reason: format!("schema version {found} is not one till writes"),
+        });
+    }
+    if found > SCHEMA_VERSION {
+        return Err(LedgerError::TooNew {
+            path: path.to_path_buf(),
+            found,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if found == 0 {
+        let objects: i64 = conn
+            .query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get(0))
+            .map_err(|e| db("read the schema", e))?;
+        if objects > 0 {
+            return Err(LedgerError::Corrupt {
+                path: path.to_path_buf(),
+                reason: format!(
+                    "an SQLite database with {objects} tables or indexes, but not a till ledger"
+                ),
+            });
+        }
+    }
+    for (from, sql) in (found..).zip(&MIGRATIONS[found as usize..]) {
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| db("start a schema migration", e))?;
+        tx.execute_batch(sql)
+            .map_err(|e| db("migrate the schema", e))?;
+        tx.pragma_update(None, "user_version", from + 1)
+            .map_err(|e| db("record the schema version", e))?;
+        tx.commit()
+            .map_err(|e| db("commit a schema migration", e))?;
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! The only impure loop: feeds events to [`crate::app::update`] and executes the effects it
+//! returns, **in order** — a failed `Persist` stops the batch so nothing is sent after it.
+//!
+//! The device and the ledger are reached through two small ports so the same loop drives the
+//! TUI, the headless commands and the tests (with the real connector, simulator and SQLite).
+
+mod connector_port;
+mod ledger_port;
+mod ports;
+mod tui;
+
+pub use connector_port::{ConnectorPort, forward, map_event};
+pub use ledger_port::{HISTORY_WINDOW, LedgerStore};
+pub use tui::map_key;
+
+pub use ports::{DevicePort, LedgerPort, SendError};
+
+use std::collections::VecDeque;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use tokio::sync::mpsc;
+
+use crate::app::{self, DeviceInput, Effect, Event, State};
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+}
+
+/// `2026-11-21T16:24:28Z` for a time in ms since the epoch.
+pub fn format_time(ms: i64) -> String {
+    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
+    humantime::format_rfc3339_seconds(t).to_string()
+}
+
+/// The loop's state: the app state, the two ports, and the queues feeding events back in.
+pub struct Runtime<D, L> {
+    /// The app state (read it to render or to decide when a headless command is done).
+    pub state: State,
+    device: D,
+    ledger: L,
+    device_rx: mpsc::Receiver<DeviceInput>,
+    timer_tx: mpsc::UnboundedSender<app::TimerId>,
+    timer_rx: mpsc::UnboundedReceiver<app::TimerId>,
+    queue: VecDeque<Event>,
+    /// Set once the state changed since the last draw.
+    pub dirty: bool,
+}
+
+impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
+    /// A runtime over `state`, sending through `device`, persisting through `ledger`, hearing
+    /// the device on `device_rx`. Non-final payments in the ledger are loaded at once.
+    pub fn new(state: State, device: D, ledger: L, device_rx: mpsc::Receiver<DeviceInput>) -> Self {
+        let (timer_tx, timer_rx) = mpsc::unbounded_channel();
+        let mut rt = Runtime { state, device, ledger, device_rx, timer_tx, timer_rx, queue: VecDeque::new(), dirty: true };
+        match rt.ledger.pending() {
+            Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
+            Ok(_) => {}
+            Err(e) => rt.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+        }
+        rt.queue.push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
+        rt
+    }
+
+    /// The device port.
+    pub fn device(&mut self) -> &mut D {
+        &mut self.device
+    }
+
+    /// The ledger port (for reads the app does not model, e.g. `till payment`).
+    pub fn ledger(&mut self) -> &mut L {
+        &mut self.ledger
+    }
+
+    /// Applies `event` and everything it leads to.
+    pub async fn dispatch(&mut self, event: Event) {
+        self.queue.push_back(event);
+        self.drain().await;
+    }
+
+    async fn drain(&mut self) {
+        while let Some(event) = self.queue.pop_front() {
+            self.state.now_ms = now_ms();
+            let effects = app::update(&mut self.state, event);
+            self.dirty = true;
+            self.execute(effects).await;
+        }
+    }
+
+    async fn execute(&mut self, effects: Vec<Effect>) {
+        for effect in effects {
+            match effect {
+                Effect::Persist(op) => {
+                    if let Err(error) = self.ledger.apply(&op) {
+                        tracing::error!(%error, "ledger write failed; the rest of the batch is dropped");
+                        self.queue.push_back(Event::PersistFailed { op, error });
+                        return;
+                    }
+                }
+                Effect::Send(command) => {
+                    let name = command.name();
+                    if let Err(e) = self.device.send(command).await {
+                        self.queue.push_back(Event::Device(DeviceInput::CommandFailed {
+                            command: name,
+                            error: e.message,
+                            not_sent: e.not_sent,
+                        }));
+                    }
+                }
+                Effect::StartTimer { id, after_ms } => {
+                    let tx = self.timer_tx.clone();
+                    tokio::spawn(async move {
+                        tokio::time::sleep(Duration::from_millis(after_ms)).await;
+                        let _ = tx.send(id);
+                    });
+                }
+                Effect::LoadHistory => {
+                    let selected = self.state.ui.history_selected;
+                    match self.ledger.history_window(selected) {
+                        Ok((rows, offset, total)) => self.queue.push_back(Event::History { rows, offset, total }),
+                        Err(e) => self.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                    }
+                }
+                Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
+                    Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),
+                    Err(e) => self.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                },
+                Effect::FreshExternalId => {
+                    self.queue.push_back(Event::FreshExternalId(crate::protocol::new_external_id()))
+                }
+                Effect::Quit => self.state.quit = true,
+            }
+        }
+    }
+
+    /// Waits for the next device event or timer and applies it. Returns false when the device
+    /// side has gone away for good.
+    pub async fn step(&mut self) -> bool {
+        tokio::select! {
+            input = self.device_rx.recv() => match input {
+                Some(input) => { self.dispatch(Event::Device(input)).await; true }
+                None => false,
+            },
+            Some(id) = self.timer_rx.recv() => { self.dispatch(Event::Timer(id)).await; true }
+        }
+    }
+
+    /// True while commands can still reach a device (the connector is alive).
+    pub fn device_alive(&self) -> bool {
+        !self.device_rx.is_closed()
+    }
+
+    /// Runs until `done(state)` holds or `timeout` passes; returns whether `done` held.
+    pub async fn run_until(&mut self, timeout: Duration, done: impl Fn(&State) -> bool) -> bool {
+        self.drain().await;
+        let deadline = tokio::time::Instant::now() + timeout;
+        while !done(&self.state) {
+            match tokio::time::timeout_at(deadline, self.step()).await {
+                Ok(true) => {}
+                Ok(false) | Err(_) => return done(&self.state),
+            }
+        }
+        true
+    }
+}

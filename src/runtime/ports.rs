@@ -1,0 +1,31 @@
+//! The two ports the runtime drives: the device (a connector) and the ledger.
+
+use crate::app::{DeviceCommand, LedgerOp, PendingPayment, screens::HistoryRow};
+
+/// Why a command did not go out.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SendError {
+    /// What went wrong.
+    pub message: String,
+    /// True when nothing reached the wire (e.g. not connected).
+    pub not_sent: bool,
+}
+
+/// Sends commands to the device.
+pub trait DevicePort {
+    /// Hands `command` to the transport; returns once it is written (or refused).
+    fn send(&mut self, command: DeviceCommand) -> impl std::future::Future<Output = Result<(), SendError>>;
+}
+
+/// Reads and writes the ledger.
+pub trait LedgerPort {
+    /// Applies one write, durably.
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
+    /// Non-final payments (at most one per device).
+    fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
+    /// A window of history rows around absolute index `selected`, newest first:
+    /// (rows, offset of the first row, total rows).
+    fn history_window(&mut self, selected: usize) -> Result<(Vec<HistoryRow>, usize, usize), String>;
+    /// Event lines of the payment at absolute history index `index`.
+    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+}

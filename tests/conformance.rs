@@ -1,0 +1,155 @@
+//! Conformance with the official Clover JS SDK: `npm ci` in `tests/conformance` (remote-pay-cloud
+//! 4.1.2 + ws), then every scenario of `scenarios.js` against a fresh `till sim --listen
+//! 127.0.0.1:0 --customer auto --delay-ms 0 --cloud`. Skips (with a message) only when `node` or
+//! `npm` is not installed; any failed expectation fails the test.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use std::io::{BufRead, BufReader};
+
+fn project() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests")
+        .join("conformance")
+}
+
+fn available(tool: &str) -> bool {
+    Command::new(tool)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A `till sim` child, killed on drop.
+struct Sim {
+    child: std::process::Child,
+    url: String,
+}
+
+impl Sim {
+    fn start() -> Sim {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
+            .args([
+                "sim",
+                "--listen",
+                "127.0.0.1:0",
+                "--customer",
+                "auto",
+                "--delay-ms",
+                "0",
+                "--cloud",
+            ])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("till sim starts");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("read the listening line");
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {line:?}"))
+            .to_owned();
+        Sim { child, url }
+    }
+}
+
+impl Drop for Sim {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `node run.js <scenario> <url>` with a hang guard; returns (passed, output).
+fn run_scenario(dir: &Path, scenario: &str, url: &str) -> (bool, String) {
+    let mut child = Command::new("node")
+        .args(["run.js", scenario, url])
+        .current_dir(dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("node runs");
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        if child.try_wait().expect("poll node").is_some() {
+            break;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().expect("node output");
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    (output.status.success(), text)
+}
+
+#[test]
+fn official_js_sdk_drives_the_simulator() {
+    if !available("node") || !available("npm") {
+        eprintln!(
+            "SKIPPED conformance: `node` and `npm` are needed (install Node.js 18+ to run the official-SDK conformance suite)"
+        );
+        return;
+    }
+    let dir = project();
+    let ci = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(&dir)
+        .output()
+        .expect("npm runs");
+    assert!(
+        ci.status.success(),
+        "npm ci failed in {}:\n{}",
+        dir.display(),
+        String::from_utf8_lossy(&ci.stderr)
+    );
+
+    let list = Command::new("node")
+        .args(["run.js", "--list"])
+        .current_dir(&dir)
+        .output()
+        .expect("node runs");
+    assert!(
+        list.status.success(),
+        "listing scenarios failed: {}",
+        String::from_utf8_lossy(&list.stderr)
+    );
+    let scenarios: Vec<String> = String::from_utf8_lossy(&list.stdout)
+        .lines()
+        .map(str::to_owned)
+        .filter(|l| !l.is_empty())
+        .collect();
+    assert!(scenarios.len() >= 10, "scenarios found: {scenarios:?}");
+
+    let mut failures = Vec::new();
+    for scenario in &scenarios {
+        let sim = Sim::start();
+        let (passed, output) = run_scenario(&dir, scenario, &sim.url);
+        drop(sim);
+        if passed {
+            eprintln!("ok {scenario}");
+        } else {
+            eprintln!("FAILED {scenario}:\n{output}");
+            failures.push(scenario.clone());
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "conformance scenarios failed: {failures:?}"
+    );
+}
