@@ -184,3 +184,21 @@ async fn refused_credentials_stop_with_advice() {
     bad_token.dispose().await;
     bad_merchant.dispose().await;
 }
+
+#[tokio::test]
+async fn cloud_over_https_and_wss_with_the_simulators_ca() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config = auto_sim();
+    config.cloud = Some(CloudConfig::dev(MERCHANT));
+    config.tls = true;
+    config.ca_out = Some(dir.path().join("ca.pem"));
+    let sim = sim(config).await;
+    assert!(sim.cloud_base_url().unwrap().starts_with("https://"));
+    let mut settings = cloud(&sim, "lane-1", DEV_ACCESS_TOKEN);
+    settings.ca_file = sim.ca_pem_path().map(|p| p.to_owned());
+    let mut till = start(settings);
+    till.ready().await;
+    till.handle.sale(&sale(1000)).await.unwrap();
+    assert!(till.finished().await.success);
+    till.dispose().await;
+}

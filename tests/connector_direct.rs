@@ -5,7 +5,9 @@
 mod connector_support;
 
 use connector_support::{Till, auto_sim, fast, sale, sim, token_file};
-use till::connector::{CommandError, ConnectorSettings, DeviceEvent, FrameDirection};
+use till::connector::{
+    CommandError, ConnectorSettings, DeviceErrorCode, DeviceEvent, FrameDirection,
+};
 use till::protocol::{
     CardType, ChallengeType, ExternalDeviceState, Payment, PaymentResult, QueryStatus, RequestInfo,
     ResponseCode, TxState,
@@ -152,6 +154,23 @@ async fn declined_partial_cancelled_and_walked_away() {
         _ => None,
     })
     .await;
+    // A second sale while the device is busy is refused by the device, typed.
+    let second = sale(1000);
+    till.handle
+        .sale(&second)
+        .await
+        .expect("sent: only the device knows it is busy");
+    let message = till
+        .wait("InvalidStateTransition", |e| match e {
+            DeviceEvent::DeviceError {
+                code: DeviceErrorCode::InvalidStateTransition,
+                message,
+            } => Some(message.clone()),
+            DeviceEvent::SaleFinished(r) => panic!("the first sale must still run: {r:?}"),
+            _ => None,
+        })
+        .await;
+    assert!(message.contains("TX_START"), "{message}");
     till.handle.cancel().await.expect("cancel sent");
     assert_eq!(till.finished().await.result, ResponseCode::Cancel);
     till.dispose().await;

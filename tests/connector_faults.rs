@@ -275,3 +275,53 @@ async fn a_wrong_ca_is_refused_with_a_message_naming_the_file() {
     till.dispose().await;
     till2.dispose().await;
 }
+
+#[tokio::test]
+async fn device_pings_are_answered_so_the_device_keeps_the_connection() {
+    let mut config = auto_sim();
+    config.device.ping_interval_ms = 30;
+    config.device.ping_max_missed = 2;
+    let sim = sim(config).await;
+    let (_dir, tokens) = token_file();
+    let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
+    till.ready().await;
+    let mut pings = 0;
+    till.wait("device PINGs", |e| match e {
+        DeviceEvent::Frame(t)
+            if t.direction == till::connector::FrameDirection::Received
+                && t.method.as_deref() == Some("PING") =>
+        {
+            pings += 1;
+            (pings == 6).then_some(())
+        }
+        DeviceEvent::Disconnected { reason, .. } => panic!("dropped: {reason}"),
+        _ => None,
+    })
+    .await;
+    till.handle
+        .sale(&sale(1000))
+        .await
+        .expect("still connected");
+    assert!(till.finished().await.success);
+    assert!(
+        till.position(|e| matches!(e, DeviceEvent::Disconnected { .. }))
+            .is_none(),
+        "{}",
+        till.story()
+    );
+    till.dispose().await;
+}
+
+#[tokio::test]
+async fn a_legacy_initial_pairing_state_counts_as_paired() {
+    let mut config = auto_sim();
+    config.device.legacy_initial = true;
+    let sim = sim(config).await;
+    let (_dir, tokens) = token_file();
+    let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
+    till.wait("Paired", |e| matches!(e, DeviceEvent::Paired).then_some(()))
+        .await;
+    assert!(till.saved_token().is_some());
+    till.ready().await;
+    till.dispose().await;
+}

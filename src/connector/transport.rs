@@ -116,7 +116,7 @@ pub async fn open_websocket(
         let mut request = ep.url().into_client_request().map_err(|e| {
             ConnectError::fatal(
                 DeviceErrorCode::NotConnected,
-                format!("bad URL {}: {e}", ep.url()),
+                format!("bad URL {}: {e}", ep.url_without_query()),
             )
         })?;
         if let Some(proto) = subprotocol {

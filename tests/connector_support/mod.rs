@@ -38,7 +38,7 @@ pub async fn sim(config: SimConfig) -> Simulator {
 /// Connector timings small enough for tests (reconnects, heartbeats, discovery).
 pub fn fast(mut s: ConnectorSettings) -> ConnectorSettings {
     s.heartbeat_interval = Duration::from_millis(200);
-    s.heartbeat_timeout = Duration::from_millis(400);
+    s.heartbeat_timeout = Duration::from_millis(1000);
     s.reconnect_floor = Duration::from_millis(20);
     s.reconnect_cap = Duration::from_millis(200);
     s.connect_timeout = Duration::from_secs(3);
