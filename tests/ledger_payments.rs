@@ -461,6 +461,7 @@ fn history_pages_newest_first() {
         .map(|p| p.external_id.as_str())
         .collect();
     assert_eq!(ids, ["H029", "H028", "H027"]);
+    assert_eq!(ledger.history(0, None).unwrap().payments.len(), 0);
     // An exact last page has no next.
     assert_eq!(ledger.history(n as usize, None).unwrap().next, None);
     assert!(ledger.history(n as usize - 1, None).unwrap().next.is_some());

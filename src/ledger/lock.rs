@@ -52,11 +52,8 @@ impl DirLock {
             Err(TryLockError::WouldBlock) => return Err(refused(&mut file, data_dir)),
             Err(TryLockError::Error(e)) => return Err(io("lock", e)),
         }
-        let owner = format!(
-            "pid={}\ndata_dir={}\n",
-            std::process::id(),
-            data_dir.display()
-        );
+        let shown = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
+        let owner = format!("pid={}\ndata_dir={}\n", std::process::id(), shown.display());
         file.set_len(0)
             .and_then(|()| file.seek(SeekFrom::Start(0)))
             .and_then(|_| file.write_all(owner.as_bytes()))

@@ -173,7 +173,7 @@ fn create_private_file(path: &Path) -> Result<()> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     options
         .open(path)
-        .map_err(|e| io("create the database file", e))?;
+        .map_err(|e| io("open or create the database file", e))?;
     set_private(path).map_err(|e| io("restrict the permissions of", e))
 }
 

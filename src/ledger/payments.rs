@@ -235,8 +235,14 @@ impl Ledger {
 
     /// Up to `limit` payments, newest first, starting just after `before` (from the previous
     /// page's `next`, or a record's `cursor`), or at the newest when `None`. Each page is one
-    /// walk down the primary key, however long the history.
+    /// walk down the primary key, however long the history. A `limit` of 0 gives an empty page.
     pub fn history(&self, limit: usize, before: Option<HistoryCursor>) -> Result<HistoryPage> {
+        if limit == 0 {
+            return Ok(HistoryPage {
+                payments: Vec::new(),
+                next: None,
+            });
+        }
         let conn = self.conn();
         let read = self.db_error("read the history");
         let mut stmt = conn

@@ -14,6 +14,14 @@ pub struct LedgerTokenStore {
     ledger: Ledger,
 }
 
+// The connector keeps its store in its own task, and the runtime may hand the ledger to
+// `spawn_blocking`: both handles must move between threads (checked at compile time).
+const _: () = {
+    const fn send_sync<T: Send + Sync>() {}
+    send_sync::<Ledger>();
+    send_sync::<LedgerTokenStore>();
+};
+
 impl Ledger {
     /// A token store backed by this ledger.
     pub fn token_store(&self) -> LedgerTokenStore {
