@@ -16,7 +16,9 @@ fn parse_amount(text: &str) -> Result<Cents, String> {
 }
 
 fn parse_external_id(text: &str) -> Result<String, String> {
-    validate_external_id(text).map(|_| text.to_owned()).map_err(|e| e.to_string())
+    validate_external_id(text)
+        .map(|_| text.to_owned())
+        .map_err(|e| e.to_string())
 }
 
 fn policy(p: crate::config::AnswerPolicy) -> Policy {
@@ -29,7 +31,10 @@ fn policy(p: crate::config::AnswerPolicy) -> Policy {
 
 fn fail(json: bool, command: &str, f: Failure) -> u8 {
     if json {
-        println!("{}", serde_json::json!({"command": command, "error": f.message, "exit_code": f.code}));
+        println!(
+            "{}",
+            serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
+        );
     } else {
         eprintln!("till {command}: {}", f.message);
     }
@@ -47,7 +52,13 @@ fn finish(json: bool, f: Finish) -> u8 {
 }
 
 /// Runs `body` on a session opened for a headless command.
-fn with_session<F>(global: &GlobalArgs, json: bool, command: &str, check: impl FnOnce(&crate::config::LoadedConfig) -> Result<(), Failure>, body: F) -> u8
+fn with_session<F>(
+    global: &GlobalArgs,
+    json: bool,
+    command: &str,
+    check: impl FnOnce(&crate::config::LoadedConfig) -> Result<(), Failure>,
+    body: F,
+) -> u8
 where
     F: AsyncFnOnce(&mut session::Session) -> Finish,
 {
@@ -60,7 +71,16 @@ where
     }
     let rt = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
-        Err(e) => return fail(json, command, Failure { code: exit::UNREACHABLE, message: format!("cannot start: {e}") }),
+        Err(e) => {
+            return fail(
+                json,
+                command,
+                Failure {
+                    code: exit::UNREACHABLE,
+                    message: format!("cannot start: {e}"),
+                },
+            );
+        }
     };
     rt.block_on(async {
         let mut s = match session::open(global, config, Purpose::Headless).await {
@@ -78,7 +98,9 @@ where
 /// Exit 0 approved; 1 declined or canceled; 2 invalid input (nothing sent); 3 device unreachable
 /// or pairing required; 4 outcome unknown (pending recovery); 5 another payment is pending.
 #[derive(Debug, Args)]
-#[command(after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json")]
+#[command(
+    after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
+)]
 pub struct SaleArgs {
     /// Amount to charge, e.g. 12.34.
     #[arg(value_parser = parse_amount)]
@@ -110,11 +132,17 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
         if args.amount > max {
             return Err(Failure {
                 code: exit::USAGE,
-                message: format!("amount: {} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent", args.amount),
+                message: format!(
+                    "amount: {} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent",
+                    args.amount
+                ),
             });
         }
         if args.amount.get() <= 0 {
-            return Err(Failure { code: exit::USAGE, message: "amount: must be greater than 0.00; nothing was sent".into() });
+            return Err(Failure {
+                code: exit::USAGE,
+                message: "amount: must be greater than 0.00; nothing was sent".into(),
+            });
         }
         Ok(())
     };
@@ -123,7 +151,12 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
         let sale = &s.config.settings.sale;
         let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
         let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
-        let input = SaleInput { amount: args.amount, tip: args.tip, tax: args.tax, external_id: args.external_id };
+        let input = SaleInput {
+            amount: args.amount,
+            tip: args.tip,
+            tax: args.tax,
+            external_id: args.external_id,
+        };
         let t = s.timeouts;
         flows::sale(&mut s.rt, input, on_challenge, on_signature, t).await
     })
@@ -142,10 +175,16 @@ pub struct StatusArgs {
 
 /// `till status`.
 pub fn status(global: &GlobalArgs, args: StatusArgs) -> u8 {
-    with_session(global, args.json, "status", |_| Ok(()), async |s| {
-        let t = s.timeouts;
-        flows::status(&mut s.rt, t).await
-    })
+    with_session(
+        global,
+        args.json,
+        "status",
+        |_| Ok(()),
+        async |s| {
+            let t = s.timeouts;
+            flows::status(&mut s.rt, t).await
+        },
+    )
 }
 
 /// Find out what happened to every payment left open, and record it.
@@ -169,13 +208,19 @@ pub struct RecoverArgs {
 
 /// `till recover`.
 pub fn recover(global: &GlobalArgs, args: RecoverArgs) -> u8 {
-    with_session(global, args.json, "recover", |_| Ok(()), async |s| {
-        let sale = &s.config.settings.sale;
-        let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
-        let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
-        let t = s.timeouts;
-        flows::recover(&mut s.rt, on_challenge, on_signature, t).await
-    })
+    with_session(
+        global,
+        args.json,
+        "recover",
+        |_| Ok(()),
+        async |s| {
+            let sale = &s.config.settings.sale;
+            let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
+            let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
+            let t = s.timeouts;
+            flows::recover(&mut s.rt, on_challenge, on_signature, t).await
+        },
+    )
 }
 
 /// Reset the device (BREAK), guarded: recovery runs first, and a payment still at risk must be
@@ -183,7 +228,9 @@ pub fn recover(global: &GlobalArgs, args: RecoverArgs) -> u8 {
 ///
 /// Exit 0 done; 5 refused (a payment is at risk and was not named); 3 unreachable; 4 unknown.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  till reset\n  till reset --yes-void-pending 3f2a9c0d1b7e4f6a8c5d2e1f0a9b8c7d")]
+#[command(
+    after_help = "Example:\n  till reset\n  till reset --yes-void-pending 3f2a9c0d1b7e4f6a8c5d2e1f0a9b8c7d"
+)]
 pub struct ResetArgs {
     /// Confirm the reset although this pending payment may be voided by it.
     #[arg(long, value_name = "EXTERNAL_ID", value_parser = parse_external_id)]
@@ -195,10 +242,16 @@ pub struct ResetArgs {
 
 /// `till reset`.
 pub fn reset(global: &GlobalArgs, args: ResetArgs) -> u8 {
-    with_session(global, args.json, "reset", |_| Ok(()), async |s| {
-        let t = s.timeouts;
-        flows::reset(&mut s.rt, args.yes_void_pending, t).await
-    })
+    with_session(
+        global,
+        args.json,
+        "reset",
+        |_| Ok(()),
+        async |s| {
+            let t = s.timeouts;
+            flows::reset(&mut s.rt, args.yes_void_pending, t).await
+        },
+    )
 }
 
 /// Show a message on the device screen.
@@ -215,12 +268,25 @@ pub struct MessageArgs {
 /// `till message`.
 pub fn message(global: &GlobalArgs, args: MessageArgs) -> u8 {
     if args.text.trim().is_empty() {
-        return fail(args.json, "message", Failure { code: exit::USAGE, message: "the text must not be empty".into() });
+        return fail(
+            args.json,
+            "message",
+            Failure {
+                code: exit::USAGE,
+                message: "the text must not be empty".into(),
+            },
+        );
     }
-    with_session(global, args.json, "message", |_| Ok(()), async |s| {
-        let t = s.timeouts;
-        flows::message(&mut s.rt, args.text, t).await
-    })
+    with_session(
+        global,
+        args.json,
+        "message",
+        |_| Ok(()),
+        async |s| {
+            let t = s.timeouts;
+            flows::message(&mut s.rt, args.text, t).await
+        },
+    )
 }
 
 /// Pair with the device: prints the pairing code to enter on the device, waits, stores the token.
@@ -234,8 +300,14 @@ pub struct PairArgs {
 
 /// `till pair`.
 pub fn pair(global: &GlobalArgs, args: PairArgs) -> u8 {
-    with_session(global, args.json, "pair", |_| Ok(()), async |s| {
-        let t = s.timeouts;
-        flows::pair(&mut s.rt, t).await
-    })
+    with_session(
+        global,
+        args.json,
+        "pair",
+        |_| Ok(()),
+        async |s| {
+            let t = s.timeouts;
+            flows::pair(&mut s.rt, t).await
+        },
+    )
 }

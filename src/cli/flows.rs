@@ -34,15 +34,21 @@ pub struct Finish {
 
 impl Finish {
     fn error(command: &str, code: u8, message: String) -> Finish {
-        Finish { code, json: json!({"command": command, "error": message}), human: vec![message] }
+        Finish {
+            code,
+            json: json!({"command": command, "error": message}),
+            human: vec![message],
+        }
     }
 }
 
 /// Waits for the device to be ready. On failure: exit 3 and why.
-pub async fn wait_ready<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, command: &str, t: Timeouts) -> Result<(), Finish> {
-    let ready = rt
-        .run_until(t.ready, |s| s.is_ready() || matches!(s.connection, Connection::Pairing { .. }))
-        .await;
+pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    command: &str,
+    t: Timeouts,
+) -> Result<(), Finish> {
+    let ready = rt.run_until(t.ready, |s| s.is_ready()).await;
     if ready && rt.state.is_ready() {
         return Ok(());
     }
@@ -55,7 +61,9 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, co
         _ => "The device did not answer in time; check the address and that it is on.".to_owned(),
     };
     let why = match rt.state.notice.as_ref() {
-        Some(n) if n.level == crate::app::Level::Error && !why.contains(&n.text) => format!("{why} ({})", n.text),
+        Some(n) if n.level == crate::app::Level::Error && !why.contains(&n.text) => {
+            format!("{why} ({})", n.text)
+        }
         _ => why,
     };
     Err(Finish::error(command, exit::UNREACHABLE, why))
@@ -72,15 +80,22 @@ async fn settle<D: DevicePort, L: LedgerPort>(
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some()).await;
+        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some())
+            .await;
         if rt.state.pending().is_none() {
             return true;
         }
-        let Some(prompt) = rt.state.prompt.clone() else { return false };
+        let Some(prompt) = rt.state.prompt.clone() else {
+            return false;
+        };
         let action = match (&prompt, decide(&prompt, on_challenge, on_signature)) {
             (_, None) => return false,
-            (crate::app::Prompt::Challenge { .. }, Some(accept)) => Action::AnswerChallenge { accept },
-            (crate::app::Prompt::Signature { .. }, Some(accept)) => Action::AnswerSignature { accept },
+            (crate::app::Prompt::Challenge { .. }, Some(accept)) => {
+                Action::AnswerChallenge { accept }
+            }
+            (crate::app::Prompt::Signature { .. }, Some(accept)) => {
+                Action::AnswerSignature { accept }
+            }
         };
         rt.dispatch(Event::Action(action)).await;
         if tokio::time::Instant::now() >= deadline {
@@ -102,7 +117,11 @@ fn unresolved(command: &str, state: &State) -> Finish {
         ),
         (None, _) => "Outcome unknown.".to_owned(),
     };
-    Finish { code: exit::UNKNOWN, json: json!({"command": command, "pending": pending_json(state), "error": message}), human: vec![message] }
+    Finish {
+        code: exit::UNKNOWN,
+        json: json!({"command": command, "pending": pending_json(state), "error": message}),
+        human: vec![message],
+    }
 }
 
 fn finished(command: &str, state: &State) -> Finish {
@@ -110,7 +129,11 @@ fn finished(command: &str, state: &State) -> Finish {
         Some(o) => {
             let mut json = outcome_json(o);
             json["command"] = json!(command);
-            Finish { code: exit_for(o.state), json, human: vec![outcome_line(o)] }
+            Finish {
+                code: exit_for(o.state),
+                json,
+                human: vec![outcome_line(o)],
+            }
         }
         None => unresolved(command, state),
     }
@@ -147,12 +170,22 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
                 "Refused: payment {} of {} is still {}. Resolve it first with `till recover`.",
                 p.external_id, p.amount, p.state
             );
-            return Finish { code: exit::REFUSED, json: json!({"command": "sale", "pending": pending_json(&rt.state), "error": message}), human: vec![message] };
+            return Finish {
+                code: exit::REFUSED,
+                json: json!({"command": "sale", "pending": pending_json(&rt.state), "error": message}),
+                human: vec![message],
+            };
         }
     }
-    let action = Action::StartSale { amount: input.amount, tip: input.tip, tax: input.tax, external_id: input.external_id };
+    let action = Action::StartSale {
+        amount: input.amount,
+        tip: input.tip,
+        tax: input.tax,
+        external_id: input.external_id,
+    };
     rt.dispatch(Event::Action(action)).await;
-    if rt.state.payment.is_none() || rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
+    if rt.state.payment.is_none() || rt.state.pending().is_none() && rt.state.last_outcome.is_none()
+    {
         let notice = rt.state.notice.clone();
         let code = match notice.as_ref().map(|n| n.kind) {
             Some(NoticeKind::Validation) => exit::USAGE,
@@ -161,7 +194,13 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             _ => exit::UNKNOWN,
         };
         if rt.state.payment.is_none() {
-            return Finish::error("sale", code, notice.map(|n| n.text).unwrap_or_else(|| "The sale was not started.".into()));
+            return Finish::error(
+                "sale",
+                code,
+                notice
+                    .map(|n| n.text)
+                    .unwrap_or_else(|| "The sale was not started.".into()),
+            );
         }
     }
     if settle(rt, on_challenge, on_signature, t.sale).await {
@@ -208,7 +247,10 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
     if let Err(mut f) = ready {
         f.json["pending"] = pending;
         if let Some(p) = rt.state.pending() {
-            f.human.push(format!("Pending payment: {} of {} ({}).", p.external_id, p.amount, p.state));
+            f.human.push(format!(
+                "Pending payment: {} of {} ({}).",
+                p.external_id, p.amount, p.state
+            ));
         }
         return f;
     }
@@ -225,13 +267,22 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         Some(s) => human.push(format!(
             "device state: {}{}{}",
             s.state,
-            s.substate.as_ref().map(|x| format!(" / {x}")).unwrap_or_default(),
-            s.external_id.as_ref().map(|e| format!(", working on {e}")).unwrap_or_default()
+            s.substate
+                .as_ref()
+                .map(|x| format!(" / {x}"))
+                .unwrap_or_default(),
+            s.external_id
+                .as_ref()
+                .map(|e| format!(", working on {e}"))
+                .unwrap_or_default()
         )),
         None => human.push("device state: no answer".into()),
     }
     match rt.state.pending() {
-        Some(p) => human.push(format!("pending payment: {} of {} ({})", p.external_id, p.amount, p.state)),
+        Some(p) => human.push(format!(
+            "pending payment: {} of {} ({})",
+            p.external_id, p.amount, p.state
+        )),
         None => human.push("pending payment: none".into()),
     }
     Finish {
@@ -250,22 +301,48 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
 }
 
 /// `till reset`.
-pub async fn reset<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, confirm: Option<String>, t: Timeouts) -> Finish {
+pub async fn reset<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    confirm: Option<String>,
+    t: Timeouts,
+) -> Finish {
     if let Err(f) = wait_ready(rt, "reset", t).await {
         return f;
     }
     // Let recovery of an open payment (started on ready) finish its round first.
-    rt.run_until(t.recovery.min(Duration::from_secs(5)), |s| s.pending().is_none() || s.recovery.as_ref().is_some_and(|r| r.step == crate::app::RecoveryStep::Polling)).await;
+    rt.run_until(t.recovery.min(Duration::from_secs(5)), |s| {
+        s.pending().is_none()
+            || s.recovery
+                .as_ref()
+                .is_some_and(|r| r.step == crate::app::RecoveryStep::Polling)
+    })
+    .await;
     rt.dispatch(Event::Action(Action::Reset { confirm })).await;
     let done = rt
         .run_until(t.recovery, |s| {
-            s.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
+            s.notice
+                .as_ref()
+                .is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
                 || (s.reset.is_none() && s.recovery.is_none())
         })
         .await;
-    if rt.state.notice.as_ref().is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation) {
-        let text = rt.state.notice.as_ref().map(|n| n.text.clone()).unwrap_or_default();
-        return Finish { code: exit::REFUSED, json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}), human: vec![text] };
+    if rt
+        .state
+        .notice
+        .as_ref()
+        .is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
+    {
+        let text = rt
+            .state
+            .notice
+            .as_ref()
+            .map(|n| n.text.clone())
+            .unwrap_or_default();
+        return Finish {
+            code: exit::REFUSED,
+            json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}),
+            human: vec![text],
+        };
     }
     if !done {
         return unresolved("reset", &rt.state);
@@ -280,23 +357,49 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, confirm
         let f = unresolved("reset", &rt.state);
         human.extend(f.human);
         json["pending"] = pending_json(&rt.state);
-        return Finish { code: exit::UNKNOWN, json, human };
+        return Finish {
+            code: exit::UNKNOWN,
+            json,
+            human,
+        };
     }
-    Finish { code: exit::OK, json, human }
+    Finish {
+        code: exit::OK,
+        json,
+        human,
+    }
 }
 
 /// `till message`.
-pub async fn message<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, text: String, t: Timeouts) -> Finish {
+pub async fn message<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    text: String,
+    t: Timeouts,
+) -> Finish {
     if let Err(f) = wait_ready(rt, "message", t).await {
         return f;
     }
     rt.state.notice = None;
-    rt.dispatch(Event::Action(Action::ShowMessage(text.clone()))).await;
-    if let Some(n) = rt.state.notice.as_ref().filter(|n| n.level == crate::app::Level::Error) {
-        let code = if n.kind == NoticeKind::Validation { exit::USAGE } else { exit::UNREACHABLE };
+    rt.dispatch(Event::Action(Action::ShowMessage(text.clone())))
+        .await;
+    if let Some(n) = rt
+        .state
+        .notice
+        .as_ref()
+        .filter(|n| n.level == crate::app::Level::Error)
+    {
+        let code = if n.kind == NoticeKind::Validation {
+            exit::USAGE
+        } else {
+            exit::UNREACHABLE
+        };
         return Finish::error("message", code, n.text.clone());
     }
-    Finish { code: exit::OK, json: json!({"command": "message", "shown": text}), human: vec![format!("Shown on the device: {text}")] }
+    Finish {
+        code: exit::OK,
+        json: json!({"command": "message", "shown": text}),
+        human: vec![format!("Shown on the device: {text}")],
+    }
 }
 
 /// `till pair`: prints the code when the device asks for one, waits until paired and ready.
@@ -312,8 +415,15 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             .await;
         if rt.state.is_ready() {
             let d = rt.state.device.clone().unwrap_or_default();
-            let line = format!("Paired with {} ({}); the token is saved.", d.device_name, d.serial);
-            return Finish { code: exit::OK, json: json!({"command": "pair", "paired": true, "device": d.device_name, "serial": d.serial}), human: vec![line] };
+            let line = format!(
+                "Paired with {} ({}); the token is saved.",
+                d.device_name, d.serial
+            );
+            return Finish {
+                code: exit::OK,
+                json: json!({"command": "pair", "paired": true, "device": d.device_name, "serial": d.serial}),
+                human: vec![line],
+            };
         }
         if !got {
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());

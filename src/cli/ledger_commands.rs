@@ -10,7 +10,10 @@ use crate::runtime::format_time;
 
 fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
     if json_mode {
-        println!("{}", json!({"command": command, "error": f.message, "exit_code": f.code}));
+        println!(
+            "{}",
+            json!({"command": command, "error": f.message, "exit_code": f.code})
+        );
     } else {
         eprintln!("till {command}: {}", f.message);
     }
@@ -44,7 +47,13 @@ fn record_line(r: &PaymentRecord) -> String {
         (Some(b), Some(l)) => format!("  {b} {l}"),
         _ => String::new(),
     };
-    format!("{}  {:<11}  {:>10}  {}{card}", format_time(r.created_ms), r.state.as_str(), r.amount.to_string(), r.external_id)
+    format!(
+        "{}  {:<11}  {:>10}  {}{card}",
+        format_time(r.created_ms),
+        r.state.as_str(),
+        r.amount.to_string(),
+        r.external_id
+    )
 }
 
 fn event_json(e: &PaymentEvent) -> Value {
@@ -77,7 +86,10 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
     let result = (|| {
         let config = session::load_config(global)?;
         let ledger = session::open_ledger(&config)?;
-        let io = |e: crate::ledger::LedgerError| Failure { code: exit::USAGE, message: e.to_string() };
+        let io = |e: crate::ledger::LedgerError| Failure {
+            code: exit::USAGE,
+            message: e.to_string(),
+        };
         let record = ledger.get(&args.external_id).map_err(io)?;
         let events = match &record {
             Some(_) => ledger.events(&args.external_id).map_err(io)?,
@@ -90,8 +102,18 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         Err(f) => return fail(args.json, "payment", f),
     };
     let Some(record) = record else {
-        let message = format!("No payment with external id {} in the ledger.", args.external_id);
-        return fail(args.json, "payment", Failure { code: exit::NEGATIVE, message });
+        let message = format!(
+            "No payment with external id {} in the ledger.",
+            args.external_id
+        );
+        return fail(
+            args.json,
+            "payment",
+            Failure {
+                code: exit::NEGATIVE,
+                message,
+            },
+        );
     };
     if args.json {
         let mut v = record_json(&record);
@@ -106,7 +128,13 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         }
         for e in &events {
             let from = e.from.map_or("-".to_owned(), |s| s.to_string());
-            println!("  {} {from} → {} [{}] {}", format_time(e.at_ms), e.to, e.cause, e.detail);
+            println!(
+                "  {} {from} → {} [{}] {}",
+                format_time(e.at_ms),
+                e.to,
+                e.cause,
+                e.detail
+            );
         }
     }
     exit::OK
@@ -114,7 +142,9 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
 
 /// List payments from the ledger, newest first.
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  till history --limit 20\n  till history --json | jq '.payments[] | select(.state==\"unknown\")'")]
+#[command(
+    after_help = "Example:\n  till history --limit 20\n  till history --json | jq '.payments[] | select(.state==\"unknown\")'"
+)]
 pub struct HistoryArgs {
     /// How many payments to show.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
@@ -129,7 +159,10 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     let result = (|| {
         let config = session::load_config(global)?;
         let ledger = session::open_ledger(&config)?;
-        let io = |e: crate::ledger::LedgerError| Failure { code: exit::USAGE, message: e.to_string() };
+        let io = |e: crate::ledger::LedgerError| Failure {
+            code: exit::USAGE,
+            message: e.to_string(),
+        };
         let total = ledger.count().map_err(io)?;
         let rows = ledger.history_at(0, args.limit as usize).map_err(io)?;
         Ok((rows, total))
@@ -140,7 +173,10 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     };
     if args.json {
         let payments: Vec<Value> = rows.iter().map(record_json).collect();
-        println!("{}", json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK}));
+        println!(
+            "{}",
+            json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK})
+        );
     } else if rows.is_empty() {
         println!("No payments yet.");
     } else {

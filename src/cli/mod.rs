@@ -10,11 +10,11 @@ pub use config::GlobalArgs;
 mod config;
 mod decode;
 mod device_commands;
-mod ledger_commands;
-mod session;
 mod flows;
+mod ledger_commands;
 mod policy;
 mod report;
+mod session;
 mod sim;
 
 /// Exit codes shared by every command (README "Exit codes").

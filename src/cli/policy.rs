@@ -22,23 +22,40 @@ pub enum Policy {
 /// What to do with a prompt: `Some(true)` accept, `Some(false)` reject, `None` leave it open.
 pub fn decide(prompt: &Prompt, on_challenge: Policy, on_signature: Policy) -> Option<bool> {
     let (policy, question) = match prompt {
-        Prompt::Challenge { challenges, payment } => {
+        Prompt::Challenge {
+            challenges,
+            payment,
+        } => {
             let texts: Vec<String> = challenges
                 .iter()
                 .map(|c| {
                     format!(
                         "{}: {}",
-                        c.kind.as_ref().map_or("CHALLENGE".into(), |k| k.to_string()),
+                        c.kind
+                            .as_ref()
+                            .map_or("CHALLENGE".into(), |k| k.to_string()),
                         c.message.as_deref().unwrap_or("(no message)")
                     )
                 })
                 .collect();
-            let amount = payment.amount.map(|a| crate::protocol::Cents(a).to_string()).unwrap_or_default();
-            (on_challenge, format!("The device asks about the payment of {amount}: {}. Accept it?", texts.join("; ")))
+            let amount = payment
+                .amount
+                .map(|a| crate::protocol::Cents(a).to_string())
+                .unwrap_or_default();
+            (
+                on_challenge,
+                format!(
+                    "The device asks about the payment of {amount}: {}. Accept it?",
+                    texts.join("; ")
+                ),
+            )
         }
         Prompt::Signature { signature, .. } => (
             on_signature,
-            format!("The customer signed ({} strokes). Accept the signature?", signature.strokes.len()),
+            format!(
+                "The customer signed ({} strokes). Accept the signature?",
+                signature.strokes.len()
+            ),
         ),
     };
     match policy {
@@ -51,7 +68,9 @@ pub fn decide(prompt: &Prompt, on_challenge: Policy, on_signature: Policy) -> Op
 fn ask(question: &str) -> Option<bool> {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        eprintln!("{question}\nNo terminal to ask on: leaving it open (answer with --on-challenge/--on-signature).");
+        eprintln!(
+            "{question}\nNo terminal to ask on: leaving it open (answer with --on-challenge/--on-signature)."
+        );
         return None;
     }
     loop {

@@ -11,9 +11,10 @@ use super::exit;
 pub fn exit_for(state: PaymentState) -> u8 {
     match state {
         PaymentState::Approved => exit::OK,
-        PaymentState::Declined | PaymentState::Canceled | PaymentState::Voided | PaymentState::NotFound => {
-            exit::NEGATIVE
-        }
+        PaymentState::Declined
+        | PaymentState::Canceled
+        | PaymentState::Voided
+        | PaymentState::NotFound => exit::NEGATIVE,
         _ => exit::UNKNOWN,
     }
 }
@@ -37,7 +38,12 @@ pub fn outcome_json(o: &Outcome) -> Value {
 
 /// A finished payment as one human line.
 pub fn outcome_line(o: &Outcome) -> String {
-    let mut line = format!("{} {} (external id {})", o.state.as_str().replace('_', " "), o.amount, o.external_id);
+    let mut line = format!(
+        "{} {} (external id {})",
+        o.state.as_str().replace('_', " "),
+        o.amount,
+        o.external_id
+    );
     if let (Some(b), Some(l)) = (&o.facts.card_brand, &o.facts.last4) {
         line.push_str(&format!(", {b} ending {l}"));
     }
@@ -47,7 +53,7 @@ pub fn outcome_line(o: &Outcome) -> String {
     if let Some(c) = o.facts.amount_charged.filter(|c| *c != o.amount) {
         line.push_str(&format!(", charged {c}"));
     }
-    if !o.message.is_empty() {
+    if !o.message.is_empty() && !o.message.starts_with("approved") {
         line.push_str(&format!(": {}", o.message));
     }
     line

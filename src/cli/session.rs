@@ -28,7 +28,10 @@ pub struct Failure {
 
 impl Failure {
     fn new(code: u8, message: impl Into<String>) -> Failure {
-        Failure { code, message: message.into() }
+        Failure {
+            code,
+            message: message.into(),
+        }
     }
 }
 
@@ -59,7 +62,9 @@ pub struct Session {
 
 /// Loads the configuration (exit 2 on error), before anything else is touched.
 pub fn load_config(global: &GlobalArgs) -> Result<LoadedConfig, Failure> {
-    global.load_config().map_err(|e| Failure::new(exit::USAGE, e.to_string()))
+    global
+        .load_config()
+        .map_err(|e| Failure::new(exit::USAGE, e.to_string()))
 }
 
 /// Opens the ledger: exit 5 when another `till` holds the data directory.
@@ -74,13 +79,19 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
     let s = &config.settings;
     AppSettings {
         max_amount: Some(s.sale.max_amount),
-        sale_options: SaleOptions { disable_restart_on_failure: s.sale.disable_restart_on_failure, ..SaleOptions::default() },
+        sale_options: SaleOptions {
+            disable_restart_on_failure: s.sale.disable_restart_on_failure,
+            ..SaleOptions::default()
+        },
         response_timeout_ms: s.connection.response_timeout_ms,
         ..AppSettings::default()
     }
 }
 
-fn connector_settings(config: &LoadedConfig, transport_url: Option<String>) -> Result<ConnectorSettings, Failure> {
+fn connector_settings(
+    config: &LoadedConfig,
+    transport_url: Option<String>,
+) -> Result<ConnectorSettings, Failure> {
     let s = &config.settings;
     let mut c = match (transport_url, s.device.mode) {
         (Some(url), _) => ConnectorSettings::direct(url),
@@ -95,13 +106,24 @@ fn connector_settings(config: &LoadedConfig, transport_url: Option<String>) -> R
         }
         (None, DeviceMode::Cloud) => {
             let cloud = &s.device.cloud;
-            let missing = |k: &str| Failure::new(exit::USAGE, format!("device.cloud.{k} is not set (cloud mode needs it)"));
+            let missing = |k: &str| {
+                Failure::new(
+                    exit::USAGE,
+                    format!("device.cloud.{k} is not set (cloud mode needs it)"),
+                )
+            };
             let token = cloud.access_token.as_ref().ok_or_else(|| {
                 Failure::new(exit::USAGE, "no cloud access token: set TILL_ACCESS_TOKEN (preferred) or device.cloud.access_token")
             })?;
             let mut cs = CloudSettings::new(
-                cloud.merchant_id.clone().ok_or_else(|| missing("merchant_id"))?,
-                cloud.device_id.clone().ok_or_else(|| missing("device_id"))?,
+                cloud
+                    .merchant_id
+                    .clone()
+                    .ok_or_else(|| missing("merchant_id"))?,
+                cloud
+                    .device_id
+                    .clone()
+                    .ok_or_else(|| missing("device_id"))?,
                 Secret::new(token.expose()),
                 s.friendly_id().to_owned(),
             );
@@ -112,7 +134,10 @@ fn connector_settings(config: &LoadedConfig, transport_url: Option<String>) -> R
             c
         }
         (None, DeviceMode::Simulator) => {
-            return Err(Failure::new(exit::UNREACHABLE, "the embedded simulator is not running"));
+            return Err(Failure::new(
+                exit::UNREACHABLE,
+                "the embedded simulator is not running",
+            ));
         }
     };
     c.pos_name = s.terminal.name.clone();
@@ -142,7 +167,11 @@ fn device_key(config: &LoadedConfig) -> String {
 }
 
 /// Opens a session over a loaded configuration: ledger, logs, device, connector, runtime.
-pub async fn open(global: &GlobalArgs, config: LoadedConfig, purpose: Purpose) -> Result<Session, Failure> {
+pub async fn open(
+    global: &GlobalArgs,
+    config: LoadedConfig,
+    purpose: Purpose,
+) -> Result<Session, Failure> {
     let ledger = open_ledger(&config)?;
     let target = match purpose {
         Purpose::Headless if global.verbose > 0 => LogTarget::FileAndStderr,
@@ -162,15 +191,27 @@ pub async fn open(global: &GlobalArgs, config: LoadedConfig, purpose: Purpose) -
         };
         let device = DeviceConfig {
             customer: match customer {
-                SimCustomer::Auto => CustomerMode::Auto { card_delay_ms: delay, sign_delay_ms: delay, pairing_delay_ms: delay },
+                SimCustomer::Auto => CustomerMode::Auto {
+                    card_delay_ms: delay,
+                    sign_delay_ms: delay,
+                    pairing_delay_ms: delay,
+                },
                 SimCustomer::Manual => CustomerMode::Manual,
             },
             seed: s.simulator.seed,
             ..DeviceConfig::default()
         };
-        let sim = Simulator::start(SimConfig { device, ..SimConfig::default() })
-            .await
-            .map_err(|e| Failure::new(exit::UNREACHABLE, format!("the embedded simulator did not start: {e}")))?;
+        let sim = Simulator::start(SimConfig {
+            device,
+            ..SimConfig::default()
+        })
+        .await
+        .map_err(|e| {
+            Failure::new(
+                exit::UNREACHABLE,
+                format!("the embedded simulator did not start: {e}"),
+            )
+        })?;
         Some(sim)
     } else {
         None
@@ -178,15 +219,27 @@ pub async fn open(global: &GlobalArgs, config: LoadedConfig, purpose: Purpose) -
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
     let store = LedgerStore::new(ledger, device_key(&config));
     let tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
-    let (handle, events) = connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let rt = Runtime::new(State::new(app_settings(&config)), ConnectorPort::new(handle), store, forward(events));
+    let (handle, events) =
+        connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    let rt = Runtime::new(
+        State::new(app_settings(&config)),
+        ConnectorPort::new(handle),
+        store,
+        forward(events),
+    );
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
         sale: Duration::from_secs(300),
         recovery: Duration::from_millis((c.response_timeout_ms * 6).max(5_000)),
     };
-    Ok(Session { rt, sim, config, timeouts, _log: log })
+    Ok(Session {
+        rt,
+        sim,
+        config,
+        timeouts,
+        _log: log,
+    })
 }
 
 impl Session {

@@ -28,7 +28,10 @@ impl ConnectorPort {
 
 fn send_error(e: CommandError) -> SendError {
     let not_sent = !matches!(e, CommandError::SendFailed(_));
-    SendError { not_sent, message: e.to_string() }
+    SendError {
+        not_sent,
+        message: e.to_string(),
+    }
 }
 
 impl DevicePort for ConnectorPort {
@@ -41,7 +44,9 @@ impl DevicePort for ConnectorPort {
             DeviceCommand::AcceptSignature(p) => h.accept_signature(p).await,
             DeviceCommand::RejectSignature(p) => h.reject_signature(p).await,
             DeviceCommand::RetrievePayment(id) => h.retrieve_payment(id).await,
-            DeviceCommand::DeviceStatus { send_last_message } => h.retrieve_device_status(*send_last_message).await,
+            DeviceCommand::DeviceStatus { send_last_message } => {
+                h.retrieve_device_status(*send_last_message).await
+            }
             DeviceCommand::Reset => h.reset_device().await,
             DeviceCommand::Cancel => h.cancel().await,
             DeviceCommand::ShowMessage(t) => h.show_message(t).await,
@@ -65,10 +70,12 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             serial: m.device_serial.unwrap_or_default(),
         }),
         DeviceEvent::NotReady { reason, .. } => DeviceInput::NotReady(reason),
-        DeviceEvent::Disconnected { reason, retry_in } => DeviceInput::Disconnected(match retry_in {
-            Some(d) => format!("{reason}; retrying in {:.1} s", d.as_secs_f64()),
-            None => format!("{reason}"),
-        }),
+        DeviceEvent::Disconnected { reason, retry_in } => {
+            DeviceInput::Disconnected(match retry_in {
+                Some(d) => format!("{reason}; retrying in {:.1} s", d.as_secs_f64()),
+                None => format!("{reason}"),
+            })
+        }
         DeviceEvent::UiState(ui) => DeviceInput::UiState {
             declined: ui.state == Some(UiState::Declined),
             text: ui.text.unwrap_or_default(),
@@ -80,15 +87,27 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             external_id: r.external_id,
             message: r.message.or(r.reason),
         },
-        DeviceEvent::ConfirmPayment { payment, challenges } => DeviceInput::ConfirmPayment { payment, challenges },
-        DeviceEvent::VerifySignature { payment, signature } => {
-            DeviceInput::VerifySignature { payment, signature: signature.unwrap_or_default() }
-        }
+        DeviceEvent::ConfirmPayment {
+            payment,
+            challenges,
+        } => DeviceInput::ConfirmPayment {
+            payment,
+            challenges,
+        },
+        DeviceEvent::VerifySignature { payment, signature } => DeviceInput::VerifySignature {
+            payment,
+            signature: signature.unwrap_or_default(),
+        },
         DeviceEvent::SaleFinished(r) => match (r.payment, r.external_id) {
-            (Some(payment), _) => DeviceInput::FinishOk { payment: Some(payment), request_info: r.request_info },
+            (Some(payment), _) => DeviceInput::FinishOk {
+                payment: Some(payment),
+                request_info: r.request_info,
+            },
             // A refused TX_START: already reported as TxStartResponse.
             (None, Some(_)) => return None,
-            (None, None) if r.result == ResponseCode::Cancel => DeviceInput::FinishCancel { request_info: r.request_info },
+            (None, None) if r.result == ResponseCode::Cancel => DeviceInput::FinishCancel {
+                request_info: r.request_info,
+            },
             (None, None) => return None,
         },
         DeviceEvent::RetrievePaymentResponse(r) => DeviceInput::RetrievePayment {
@@ -97,12 +116,16 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             payment: r.payment,
         },
         DeviceEvent::DeviceStatusResponse(s) => DeviceInput::DeviceStatus {
-            state: s.state.unwrap_or(crate::protocol::ExternalDeviceState::UnknownValue),
+            state: s
+                .state
+                .unwrap_or(crate::protocol::ExternalDeviceState::UnknownValue),
             substate: s.substate,
             external_id: s.external_payment_id,
         },
         DeviceEvent::ResetResponse(r) => DeviceInput::ResetDone { state: r.state },
-        DeviceEvent::DeviceError { code, message } => DeviceInput::Error(format!("{message} ({code})")),
+        DeviceEvent::DeviceError { code, message } => {
+            DeviceInput::Error(format!("{message} ({code})"))
+        }
         DeviceEvent::Frame(tap) => {
             let direction = match tap.direction {
                 FrameDirection::Sent => "pos->device",
@@ -111,13 +134,18 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             let summary = match crate::protocol::Frame::decode(&tap.text) {
                 Ok(f) => {
                     let fields = f.message.as_ref().map(message_fields).unwrap_or_default();
-                    format!("{} {}", f.method().unwrap_or(f.kind().as_str()), fields).trim_end().to_owned()
+                    format!("{} {}", f.method().unwrap_or(f.kind().as_str()), fields)
+                        .trim_end()
+                        .to_owned()
                 }
                 Err(_) => tap.method.unwrap_or_else(|| "?".into()),
             };
             DeviceInput::Frame { direction, summary }
         }
-        DeviceEvent::TipAdded(_) | DeviceEvent::PartialAuth(_) | DeviceEvent::PaymentVoided { .. } | DeviceEvent::Ack { .. } => {
+        DeviceEvent::TipAdded(_)
+        | DeviceEvent::PartialAuth(_)
+        | DeviceEvent::PaymentVoided { .. }
+        | DeviceEvent::Ack { .. } => {
             return None;
         }
     })

@@ -18,7 +18,10 @@ pub struct LedgerStore {
 impl LedgerStore {
     /// The ledger, recording payments for `device` (its endpoint or id).
     pub fn new(ledger: Ledger, device: impl Into<String>) -> Self {
-        LedgerStore { ledger, device: device.into() }
+        LedgerStore {
+            ledger,
+            device: device.into(),
+        }
     }
 
     /// The ledger itself, for reads.
@@ -32,7 +35,10 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
         device_payment_id: facts.device_payment_id.clone(),
         order_id: facts.order_id.clone(),
         card_brand: facts.card_brand.clone(),
-        last4: facts.last4.clone().filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
+        last4: facts
+            .last4
+            .clone()
+            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
         auth_code: facts.auth_code.clone(),
         charged_amount: facts.amount_charged,
         charged_tip: None,
@@ -45,23 +51,41 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
 impl LedgerPort for LedgerStore {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
         let result = match op {
-            LedgerOp::Create { external_id, amount, tip, tax } => {
+            LedgerOp::Create {
+                external_id,
+                amount,
+                tip,
+                tax,
+            } => {
                 let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
             }
-            LedgerOp::Transition { external_id, to, cause, detail, facts } => self
+            LedgerOp::Transition {
+                external_id,
+                to,
+                cause,
+                detail,
+                facts,
+            } => self
                 .ledger
                 .transition(external_id, *to, cause, detail, update(facts, detail))
                 .map(|_| ()),
-            LedgerOp::Note { external_id, cause, detail } => self.ledger.note(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Note {
+                external_id,
+                cause,
+                detail,
+            } => self.ledger.note(external_id, cause, detail).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
-        let open = self.ledger.non_final(&self.device).map_err(|e| e.to_string())?;
+        let open = self
+            .ledger
+            .non_final(&self.device)
+            .map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
             .map(|r| PendingPayment {
@@ -74,10 +98,16 @@ impl LedgerPort for LedgerStore {
             .collect())
     }
 
-    fn history_window(&mut self, selected: usize) -> Result<(Vec<HistoryRow>, usize, usize), String> {
+    fn history_window(
+        &mut self,
+        selected: usize,
+    ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
         let total = self.ledger.count().map_err(|e| e.to_string())? as usize;
         let offset = selected.saturating_sub(HISTORY_WINDOW / 2);
-        let rows = self.ledger.history_at(offset as u64, HISTORY_WINDOW).map_err(|e| e.to_string())?;
+        let rows = self
+            .ledger
+            .history_at(offset as u64, HISTORY_WINDOW)
+            .map_err(|e| e.to_string())?;
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
@@ -95,16 +125,31 @@ impl LedgerPort for LedgerStore {
     }
 
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
-        let Some(row) = self.ledger.history_at(index as u64, 1).map_err(|e| e.to_string())?.into_iter().next() else {
+        let Some(row) = self
+            .ledger
+            .history_at(index as u64, 1)
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .next()
+        else {
             return Ok(Vec::new());
         };
-        let events = self.ledger.events(&row.external_id).map_err(|e| e.to_string())?;
+        let events = self
+            .ledger
+            .events(&row.external_id)
+            .map_err(|e| e.to_string())?;
         Ok(events
             .into_iter()
             .map(|e| {
                 let from = e.from.map_or("-".to_owned(), |s| s.to_string());
                 let fix = if e.correction { " (correction)" } else { "" };
-                format!("{} {from} → {}{fix} [{}] {}", super::format_time(e.at_ms), e.to, e.cause, e.detail)
+                format!(
+                    "{} {from} → {}{fix} [{}] {}",
+                    super::format_time(e.at_ms),
+                    e.to,
+                    e.cause,
+                    e.detail
+                )
             })
             .collect())
     }

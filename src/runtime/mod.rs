@@ -24,7 +24,9 @@ use crate::app::{self, DeviceInput, Effect, Event, State};
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }
 
 /// `2026-11-21T16:24:28Z` for a time in ms since the epoch.
@@ -52,13 +54,25 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     /// the device on `device_rx`. Non-final payments in the ledger are loaded at once.
     pub fn new(state: State, device: D, ledger: L, device_rx: mpsc::Receiver<DeviceInput>) -> Self {
         let (timer_tx, timer_rx) = mpsc::unbounded_channel();
-        let mut rt = Runtime { state, device, ledger, device_rx, timer_tx, timer_rx, queue: VecDeque::new(), dirty: true };
+        let mut rt = Runtime {
+            state,
+            device,
+            ledger,
+            device_rx,
+            timer_tx,
+            timer_rx,
+            queue: VecDeque::new(),
+            dirty: true,
+        };
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
             Ok(_) => {}
-            Err(e) => rt.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+            Err(e) => rt
+                .queue
+                .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
         }
-        rt.queue.push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
+        rt.queue
+            .push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
         rt
     }
 
@@ -100,11 +114,12 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 Effect::Send(command) => {
                     let name = command.name();
                     if let Err(e) = self.device.send(command).await {
-                        self.queue.push_back(Event::Device(DeviceInput::CommandFailed {
-                            command: name,
-                            error: e.message,
-                            not_sent: e.not_sent,
-                        }));
+                        self.queue
+                            .push_back(Event::Device(DeviceInput::CommandFailed {
+                                command: name,
+                                error: e.message,
+                                not_sent: e.not_sent,
+                            }));
                     }
                 }
                 Effect::StartTimer { id, after_ms } => {
@@ -117,17 +132,25 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 Effect::LoadHistory => {
                     let selected = self.state.ui.history_selected;
                     match self.ledger.history_window(selected) {
-                        Ok((rows, offset, total)) => self.queue.push_back(Event::History { rows, offset, total }),
-                        Err(e) => self.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                        Ok((rows, offset, total)) => self.queue.push_back(Event::History {
+                            rows,
+                            offset,
+                            total,
+                        }),
+                        Err(e) => self
+                            .queue
+                            .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                     }
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
                     Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),
-                    Err(e) => self.queue.push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                    Err(e) => self
+                        .queue
+                        .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
-                Effect::FreshExternalId => {
-                    self.queue.push_back(Event::FreshExternalId(crate::protocol::new_external_id()))
-                }
+                Effect::FreshExternalId => self
+                    .queue
+                    .push_back(Event::FreshExternalId(crate::protocol::new_external_id())),
                 Effect::Quit => self.state.quit = true,
             }
         }

@@ -14,7 +14,10 @@ pub struct SendError {
 /// Sends commands to the device.
 pub trait DevicePort {
     /// Hands `command` to the transport; returns once it is written (or refused).
-    fn send(&mut self, command: DeviceCommand) -> impl std::future::Future<Output = Result<(), SendError>>;
+    fn send(
+        &mut self,
+        command: DeviceCommand,
+    ) -> impl std::future::Future<Output = Result<(), SendError>>;
 }
 
 /// Reads and writes the ledger.
@@ -25,7 +28,10 @@ pub trait LedgerPort {
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
     /// A window of history rows around absolute index `selected`, newest first:
     /// (rows, offset of the first row, total rows).
-    fn history_window(&mut self, selected: usize) -> Result<(Vec<HistoryRow>, usize, usize), String>;
+    fn history_window(
+        &mut self,
+        selected: usize,
+    ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
     /// Event lines of the payment at absolute history index `index`.
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
 }

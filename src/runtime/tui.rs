@@ -60,13 +60,19 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         F: std::future::Future<Output = ()>,
     {
         if let Ok(size) = terminal.size() {
-            self.dispatch(Event::Resize { width: size.width, height: size.height }).await;
+            self.dispatch(Event::Resize {
+                width: size.width,
+                height: size.height,
+            })
+            .await;
         }
         self.drain().await;
         let mut device_open = true;
         loop {
             if self.dirty {
-                terminal.draw(|f| render(&self.state, f)).map_err(Into::into)?;
+                terminal
+                    .draw(|f| render(&self.state, f))
+                    .map_err(Into::into)?;
                 self.dirty = false;
             }
             if self.state.quit {
