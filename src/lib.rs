@@ -6,5 +6,6 @@ pub mod cli;
 pub mod connector;
 pub mod ledger;
 pub mod protocol;
-pub mod sim;
 pub mod runtime;
+pub mod sim;
+pub mod ui;
