@@ -6,7 +6,7 @@ use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Paragraph, Widget, Wrap};
 
-use super::big_text::{BigText, GLYPH_ROWS};
+use super::big_text::BigText;
 use super::notice;
 use super::text;
 use super::theme::Theme;
@@ -19,6 +19,8 @@ pub struct ConnectView<'a> {
     pub state: &'a State,
     /// Styling.
     pub theme: Theme,
+    /// Show the notice here (false when the sale entry below shows it).
+    pub notice: bool,
 }
 
 impl ConnectView<'_> {
@@ -77,34 +79,28 @@ impl Widget for &ConnectView<'_> {
             };
             let code_h = big.height_for(inner.width);
             let mut y = inner.y;
-            let line = |l: Line, y: &mut u16, buf: &mut Buffer| {
-                if *y < inner.bottom() {
-                    l.centered()
-                        .render(Rect::new(inner.x, *y, inner.width, 1), buf);
-                    *y += 1;
-                }
-            };
-            line(
-                Line::styled("Pairing with the device", theme.strong()),
-                &mut y,
-                buf,
-            );
-            y += 1;
+            Line::styled("Pairing with the device", theme.strong())
+                .centered()
+                .render(Rect::new(inner.x, y, inner.width, 1), buf);
+            y += 2;
             if y < inner.bottom() {
                 let h = code_h.min(inner.bottom() - y);
                 (&big).render(Rect::new(inner.x, y, inner.width, h), buf);
-                y += if code_h == GLYPH_ROWS { h } else { 1 };
+                y += h + 1;
             }
-            y += 1;
-            line(
-                Line::styled("Enter this code on the device", theme.warn()),
-                &mut y,
-                buf,
-            );
-            line(Line::styled(self.advice(), theme.dim()), &mut y, buf);
             if y < inner.bottom() {
+                let mut lines = vec![
+                    Line::styled("Enter this code on the device", theme.warn()),
+                    Line::styled(self.advice(), theme.dim()),
+                ];
+                if self.notice {
+                    lines.extend(notice::lines(self.state, theme));
+                }
                 let rest = Rect::new(inner.x, y, inner.width, inner.bottom() - y);
-                notice::inline(self.state, theme).render(rest, buf);
+                Paragraph::new(lines)
+                    .centered()
+                    .wrap(Wrap { trim: true })
+                    .render(rest, buf);
             }
             return;
         }
@@ -113,7 +109,9 @@ impl Widget for &ConnectView<'_> {
             Line::styled(conn, style),
             Line::styled(self.advice(), theme.dim()),
         ];
-        lines.extend(notice::lines(self.state, theme));
+        if self.notice {
+            lines.extend(notice::lines(self.state, theme));
+        }
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
             .render(inner, buf);

@@ -31,19 +31,35 @@ pub fn first_visible(selected: usize, total: usize, visible: usize) -> usize {
     selected.saturating_sub(visible / 2).min(total - visible)
 }
 
-const HEADER: &str = "  When (UTC)         Amount  State        Card       External id";
+/// The card column is shown from this width on (the external id matters more).
+const CARD_FROM_WIDTH: u16 = 85;
 
-fn row_line(row: &HistoryRow, selected: bool, theme: &Theme) -> Line<'static> {
-    let (st, st_style) = text::payment_state(row.state, theme);
+fn header(card: bool) -> String {
+    let mut h = format!(
+        "  {:<16} {:>9}  {:<11} {:<32}",
+        "When (UTC)", "Amount", "State", "External id"
+    );
+    if card {
+        h.push_str("  Card");
+    }
+    h
+}
+
+fn row_line(row: &HistoryRow, selected: bool, card: bool, theme: &Theme) -> Line<'static> {
+    let (_, st_style) = text::payment_state(row.state, theme);
+    let st = row.state.as_str().replace('_', " ");
     let marker = if selected { "▸ " } else { "  " };
-    let line = Line::from(vec![
+    let mut spans = vec![
         Span::raw(marker),
         Span::styled(text::utc_minute(row.created_ms), theme.dim()),
-        Span::raw(format!(" {:>10}  ", row.amount.to_string())),
+        Span::raw(format!(" {:>9}  ", row.amount.to_string())),
         Span::styled(format!("{st:<11}"), st_style),
-        Span::raw(format!("  {:<9}  ", row.card)),
-        Span::raw(row.external_id.clone()),
-    ]);
+        Span::raw(format!(" {:<32}", row.external_id)),
+    ];
+    if card {
+        spans.push(Span::raw(format!("  {}", row.card)));
+    }
+    let line = Line::from(spans);
     if selected {
         line.style(theme.focus())
     } else {
@@ -66,13 +82,14 @@ impl Widget for &HistoryView<'_> {
         } else {
             format!("History · {} of {total} · newest first", selected + 1)
         };
+        let card = area.width >= CARD_FROM_WIDTH;
         let mut y = area.y;
         Line::styled(title, theme.strong()).render(Rect::new(area.x, y, area.width, 1), buf);
         y += 1;
         if y >= area.bottom() {
             return;
         }
-        Line::styled(HEADER, theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
+        Line::styled(header(card), theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
         y += 1;
         let rest = area.bottom().saturating_sub(y);
         // The opened payment's events take the lower part when there is room.
@@ -91,7 +108,7 @@ impl Widget for &HistoryView<'_> {
                 .checked_sub(ui.history_offset)
                 .and_then(|k| ui.history.get(k))
             {
-                Some(row) => row_line(row, abs == selected, theme),
+                Some(row) => row_line(row, abs == selected, card, theme),
                 None => Line::styled(if abs == selected { "▸ …" } else { "  …" }, theme.dim()),
             };
             line.render(r, buf);

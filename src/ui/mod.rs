@@ -178,11 +178,16 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
 fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buffer) {
     match view {
         View::Connect => {
-            let connect = ConnectView { state, theme };
+            let mut connect = ConnectView {
+                state,
+                theme,
+                notice: true,
+            };
             let want = connect.wanted_height(body.width);
-            // The sale entry stays visible below when there is room for it.
+            // The sale entry stays visible below when there is room for it (and shows the notice).
             const SALE_ROWS: u16 = 9;
             if body.height >= want + SALE_ROWS {
+                connect.notice = false;
                 (&connect).render(
                     Rect {
                         height: want,

@@ -47,7 +47,8 @@ impl Widget for &QuitOverlay<'_> {
                 Span::raw(" stay"),
             ]),
         ];
-        let popup = text::centered(area, 60, 10);
+        let w = area.width.saturating_sub(4).clamp(area.width.min(24), 60);
+        let popup = text::centered(area, w, 10);
         Clear.render(popup, buf);
         Paragraph::new(lines)
             .block(text::panel(" Quit? ", theme))

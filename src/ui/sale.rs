@@ -42,6 +42,7 @@ impl SaleView<'_> {
             theme.field()
         };
         let label_w = LABEL_WIDTH - 2;
+        // The field text starts with a space, so values line up with `text::kv` values.
         Line::from(vec![
             Span::styled(marker, theme.key()),
             Span::styled(format!("{label:<label_w$}"), theme.dim()),

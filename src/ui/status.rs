@@ -9,7 +9,7 @@ use ratatui::widgets::{Clear, Paragraph, Widget, Wrap};
 use super::notice;
 use super::text;
 use super::theme::Theme;
-use crate::app::{RecoveryStep, ResetPhase, State};
+use crate::app::{NoticeKind, RecoveryStep, ResetPhase, State};
 
 /// The Check Payment Status view.
 #[derive(Debug, Clone, Copy)]
@@ -97,12 +97,14 @@ impl StatusView<'_> {
         }
         let mut lines = vec![Line::styled("Steps", theme.dim())];
         let fit = room - 1;
-        let skip = if r.steps.len() > fit {
-            r.steps.len() - fit.saturating_sub(1)
-        } else {
-            0
-        };
-        if skip > 0 {
+        // When they do not all fit, the newest are shown, after an "… earlier" line if there
+        // is room for it and at least one step.
+        let ellipsis = r.steps.len() > fit && fit >= 2;
+        let skip = r
+            .steps
+            .len()
+            .saturating_sub(if ellipsis { fit - 1 } else { fit });
+        if ellipsis {
             lines.push(Line::styled(
                 format!("  … {skip} earlier steps"),
                 theme.dim(),
@@ -132,8 +134,38 @@ pub struct ResetBox<'a> {
 }
 
 impl ResetBox<'_> {
-    /// Rows the box needs.
-    pub const HEIGHT: u16 = 6;
+    fn message(&self) -> Vec<Line<'static>> {
+        let theme = &self.theme;
+        match self.state.pending() {
+            Some(p) => vec![
+                Line::styled(
+                    format!(
+                        "! Payment {} of {} is still {}: a reset may void it.",
+                        p.external_id, p.amount, p.state
+                    ),
+                    theme.error(),
+                ),
+                Line::raw(format!(
+                    "Type {} to reset; the payment may be voided.",
+                    p.external_id
+                )),
+            ],
+            None => vec![Line::raw(
+                "No payment is at risk now; Enter resets the device.",
+            )],
+        }
+    }
+
+    /// Rows the box wants at this width: borders, the wrapped message and the typing line.
+    pub fn height(&self, width: u16) -> u16 {
+        let inner = usize::from(width.saturating_sub(2)).max(1);
+        let text: usize = self
+            .message()
+            .iter()
+            .map(|l| l.width().div_ceil(inner).max(1))
+            .sum();
+        u16::try_from(text + 3).unwrap_or(u16::MAX)
+    }
 }
 
 impl Widget for &ResetBox<'_> {
@@ -143,34 +175,27 @@ impl Widget for &ResetBox<'_> {
             return;
         }
         let theme = &self.theme;
-        let mut lines = Vec::new();
-        match self.state.pending() {
-            Some(p) => {
-                lines.push(Line::styled(
-                    format!(
-                        "! Payment {} of {} is still {}: a reset may void it.",
-                        p.external_id, p.amount, p.state
-                    ),
-                    theme.error(),
-                ));
-                lines.push(Line::raw(format!(
-                    "Type {} to reset; the payment may be voided.",
-                    p.external_id
-                )));
-            }
-            None => lines.push(Line::raw(
-                "No payment is at risk now; Enter resets the device.",
-            )),
+        Clear.render(area, buf);
+        let block = text::panel(" Reset device ", theme).border_style(theme.error());
+        let inner = block.inner(area);
+        block.render(area, buf);
+        if inner.is_empty() {
+            return;
         }
-        lines.push(Line::from(vec![
+        // The typing line is pinned to the last row so it is always visible.
+        let input = Rect::new(inner.x, inner.bottom() - 1, inner.width, 1);
+        Line::from(vec![
             Span::styled("> ", theme.key()),
             Span::styled(format!("{}_", self.typed), theme.focus()),
-        ]));
-        Clear.render(area, buf);
-        Paragraph::new(lines)
-            .block(text::panel(" Reset device ", theme).border_style(theme.error()))
+        ])
+        .render(input, buf);
+        let above = Rect {
+            height: inner.height - 1,
+            ..inner
+        };
+        Paragraph::new(self.message())
             .wrap(Wrap { trim: false })
-            .render(area, buf);
+            .render(above, buf);
     }
 }
 
@@ -184,15 +209,15 @@ impl Widget for &StatusView<'_> {
         let state = self.state;
         let mut main = area;
         if let Some(typed) = &state.ui.reset_input {
-            let h = ResetBox::HEIGHT.min(area.height);
-            let boxed = Rect::new(area.x, area.bottom() - h, area.width, h);
-            main.height -= h;
-            (&ResetBox {
+            let reset = ResetBox {
                 state,
                 typed,
                 theme: *theme,
-            })
-                .render(boxed, buf);
+            };
+            let h = reset.height(area.width).min(area.height);
+            let boxed = Rect::new(area.x, area.bottom() - h, area.width, h);
+            main.height -= h;
+            (&reset).render(boxed, buf);
         }
         if main.is_empty() {
             return;
@@ -203,7 +228,11 @@ impl Widget for &StatusView<'_> {
         if inner.is_empty() {
             return;
         }
-        let notice_h = state.notice.as_ref().map_or(0, |n| {
+        // While the reset box is up it says what the reset-confirmation notice says.
+        let notice = state.notice.as_ref().filter(|n| {
+            !(state.ui.reset_input.is_some() && n.kind == NoticeKind::ResetNeedsConfirmation)
+        });
+        let notice_h = notice.map_or(0, |n| {
             notice::height(n, inner.width, 4).min(inner.height / 2)
         });
         let top_h = inner.height - notice_h;

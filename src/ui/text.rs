@@ -11,7 +11,7 @@ use crate::ledger::PaymentState;
 /// Width of the label column in key/value lines.
 pub const LABEL_WIDTH: usize = 13;
 
-/// `label   value` with the label dimmed and padded.
+/// `label   value` with the label dimmed and padded to [`LABEL_WIDTH`] plus a space.
 pub fn kv<'a>(
     label: &str,
     value: impl Into<String>,
@@ -19,7 +19,7 @@ pub fn kv<'a>(
     theme: &Theme,
 ) -> Line<'a> {
     Line::from(vec![
-        Span::styled(format!("{label:<LABEL_WIDTH$}"), theme.dim()),
+        Span::styled(format!("{label:<LABEL_WIDTH$} "), theme.dim()),
         Span::styled(value.into(), value_style),
     ])
 }
