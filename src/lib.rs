@@ -10,3 +10,4 @@ pub mod logging;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
+pub mod ui;

@@ -1,0 +1,66 @@
+//! Simulator mode: what the simulated device's screen shows and which customer actions apply
+//! (the runtime maps keys to them).
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::text;
+use super::theme::Theme;
+use crate::sim::device::Screen as SimScreen;
+
+/// The simulated device panel.
+#[derive(Debug, Clone, Copy)]
+pub struct DevicePanel<'a> {
+    /// The device screen.
+    pub screen: &'a SimScreen,
+    /// Styling.
+    pub theme: Theme,
+}
+
+impl DevicePanel<'_> {
+    /// Columns the panel takes at the right side.
+    pub const WIDTH: u16 = 30;
+    /// Rows the panel takes at the bottom.
+    pub const HEIGHT: u16 = 6;
+}
+
+impl Widget for &DevicePanel<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let theme = &self.theme;
+        let s = self.screen;
+        let title = if s.title.is_empty() {
+            "(blank screen)".to_owned()
+        } else {
+            s.title.clone()
+        };
+        let mut lines = vec![Line::styled(title, theme.strong())];
+        if !s.detail.is_empty() {
+            lines.push(Line::raw(s.detail.clone()));
+        }
+        if let Some(code) = &s.pairing_code {
+            lines.push(Line::from(vec![
+                Span::styled("Pairing code ", theme.dim()),
+                Span::styled(code.clone(), theme.warn()),
+            ]));
+        }
+        let actions = if s.actions.is_empty() {
+            "none right now".to_owned()
+        } else {
+            s.actions.join(", ")
+        };
+        lines.push(Line::from(vec![
+            Span::styled("Customer: ", theme.dim()),
+            Span::styled(actions, theme.key()),
+        ]));
+        Paragraph::new(lines)
+            .block(text::panel(" Simulated device ", theme))
+            .wrap(Wrap { trim: true })
+            .render(area, buf);
+    }
+}

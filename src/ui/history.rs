@@ -1,0 +1,156 @@
+//! The ledger, newest first, virtualised: only the rows that fit are drawn, from the window the
+//! app loaded (`ui.history`, starting at absolute index `ui.history_offset`). The selected row is
+//! highlighted and kept in view; its event lines show below when opened.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Widget};
+
+use super::text;
+use super::theme::Theme;
+use crate::app::State;
+use crate::app::screens::HistoryRow;
+
+/// The history view.
+#[derive(Debug, Clone, Copy)]
+pub struct HistoryView<'a> {
+    /// What to show.
+    pub state: &'a State,
+    /// Styling.
+    pub theme: Theme,
+}
+
+/// The first absolute row to draw so that `selected` is visible in `visible` rows (the
+/// selection is kept near the middle once the list scrolls).
+pub fn first_visible(selected: usize, total: usize, visible: usize) -> usize {
+    if visible == 0 || total <= visible {
+        return 0;
+    }
+    let selected = selected.min(total - 1);
+    selected.saturating_sub(visible / 2).min(total - visible)
+}
+
+/// The card column is shown from this width on (the external id matters more).
+const CARD_FROM_WIDTH: u16 = 85;
+
+fn header(card: bool) -> String {
+    let mut h = format!(
+        "  {:<16} {:>9}  {:<11} {:<32}",
+        "When (UTC)", "Amount", "State", "External id"
+    );
+    if card {
+        h.push_str("  Card");
+    }
+    h
+}
+
+fn row_line(row: &HistoryRow, selected: bool, card: bool, theme: &Theme) -> Line<'static> {
+    let (_, st_style) = text::payment_state(row.state, theme);
+    let st = row.state.as_str().replace('_', " ");
+    let marker = if selected { "▸ " } else { "  " };
+    let mut spans = vec![
+        Span::raw(marker),
+        Span::styled(text::utc_minute(row.created_ms), theme.dim()),
+        Span::raw(format!(" {:>9}  ", row.amount.to_string())),
+        Span::styled(format!("{st:<11}"), st_style),
+        Span::raw(format!(" {:<32}", row.external_id)),
+    ];
+    if card {
+        spans.push(Span::raw(format!("  {}", row.card)));
+    }
+    let line = Line::from(spans);
+    if selected {
+        line.style(theme.focus())
+    } else {
+        line
+    }
+}
+
+impl Widget for &HistoryView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let theme = &self.theme;
+        let ui = &self.state.ui;
+        let total = ui.history_total;
+        let selected = ui.history_selected.min(total.saturating_sub(1));
+        let title = if total == 0 {
+            "History · no payments yet".to_owned()
+        } else {
+            format!("History · {} of {total} · newest first", selected + 1)
+        };
+        let card = area.width >= CARD_FROM_WIDTH;
+        let mut y = area.y;
+        Line::styled(title, theme.strong()).render(Rect::new(area.x, y, area.width, 1), buf);
+        y += 1;
+        if y >= area.bottom() {
+            return;
+        }
+        Line::styled(header(card), theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
+        y += 1;
+        let rest = area.bottom().saturating_sub(y);
+        // The opened payment's events take the lower part when there is room.
+        let detail_h = match &ui.history_detail {
+            Some(lines) if rest >= 8 => {
+                (u16::try_from(lines.len()).unwrap_or(u16::MAX) + 2).clamp(3, rest / 2)
+            }
+            _ => 0,
+        };
+        let list_h = rest - detail_h;
+        let visible = usize::from(list_h);
+        let first = first_visible(selected, total, visible);
+        for (i, abs) in (first..total).take(visible).enumerate() {
+            let r = Rect::new(area.x, y + i as u16, area.width, 1);
+            let line = match abs
+                .checked_sub(ui.history_offset)
+                .and_then(|k| ui.history.get(k))
+            {
+                Some(row) => row_line(row, abs == selected, card, theme),
+                None => Line::styled(if abs == selected { "▸ …" } else { "  …" }, theme.dim()),
+            };
+            line.render(r, buf);
+        }
+        if detail_h > 0 {
+            let r = Rect::new(area.x, y + list_h, area.width, detail_h);
+            let lines: Vec<Line> = ui
+                .history_detail
+                .iter()
+                .flatten()
+                .map(|l| Line::raw(l.as_str()))
+                .collect();
+            let title = match ui
+                .history_selected
+                .checked_sub(ui.history_offset)
+                .and_then(|k| ui.history.get(k))
+            {
+                Some(row) => format!(" Events of {} ", row.external_id),
+                None => " Events ".to_owned(),
+            };
+            Paragraph::new(lines)
+                .block(text::panel(&title, theme))
+                .render(r, buf);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::first_visible;
+
+    #[test]
+    fn the_selection_stays_visible() {
+        assert_eq!(first_visible(0, 5, 10), 0);
+        assert_eq!(first_visible(3, 100, 10), 0);
+        assert_eq!(first_visible(50, 100, 10), 45);
+        assert_eq!(first_visible(99, 100, 10), 90);
+        assert_eq!(first_visible(500, 100, 10), 90);
+        assert_eq!(first_visible(7, 100, 0), 0);
+        for sel in 0..100 {
+            let f = first_visible(sel, 100, 7);
+            assert!(f <= sel && sel < f + 7);
+        }
+    }
+}

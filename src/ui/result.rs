@@ -1,0 +1,91 @@
+//! How the last sale ended: approved / declined / canceled / voided / not found / unknown, with
+//! the card brand and last4, auth code, amounts, external id and the explanation.
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use ratatui::text::Line;
+use ratatui::widgets::{Paragraph, Widget, Wrap};
+
+use super::in_progress::amount_with_extras;
+use super::text;
+use super::theme::Theme;
+use crate::app::Outcome;
+use crate::ledger::PaymentState;
+
+/// The result view.
+#[derive(Debug, Clone, Copy)]
+pub struct ResultView<'a> {
+    /// The outcome.
+    pub outcome: &'a Outcome,
+    /// Styling.
+    pub theme: Theme,
+}
+
+fn headline(state: PaymentState) -> &'static str {
+    match state {
+        PaymentState::Approved => "APPROVED",
+        PaymentState::Declined => "DECLINED — no money taken",
+        PaymentState::Canceled => "CANCELED — no money taken",
+        PaymentState::Voided => "VOIDED — no money taken",
+        PaymentState::NotFound => "NOT FOUND — no money taken",
+        PaymentState::Unknown => "UNKNOWN — recovery needed",
+        PaymentState::Created | PaymentState::Sent | PaymentState::InProgress => "NOT FINISHED",
+    }
+}
+
+impl Widget for &ResultView<'_> {
+    fn render(self, area: Rect, buf: &mut Buffer) {
+        let area = area.intersection(buf.area);
+        if area.is_empty() {
+            return;
+        }
+        let theme = &self.theme;
+        let o = self.outcome;
+        let (_, style) = text::payment_state(o.state, theme);
+        let f = &o.facts;
+        let mut lines = vec![Line::styled(headline(o.state), style), Line::raw("")];
+        lines.push(text::kv(
+            "Amount",
+            amount_with_extras(o.amount, o.tip, o.tax),
+            theme.strong(),
+            theme,
+        ));
+        if let Some(charged) = f.amount_charged.filter(|c| *c != o.amount) {
+            lines.push(text::kv(
+                "Charged",
+                format!("{charged} (partial authorisation)"),
+                theme.warn(),
+                theme,
+            ));
+        }
+        let card = match (&f.card_brand, &f.last4) {
+            (Some(b), Some(l)) => Some(format!("{b} ending {l}")),
+            (Some(b), None) => Some(b.clone()),
+            (None, Some(l)) => Some(format!("ending {l}")),
+            (None, None) => None,
+        };
+        if let Some(card) = card {
+            lines.push(text::kv("Card", card, theme.text(), theme));
+        }
+        if let Some(a) = &f.auth_code {
+            lines.push(text::kv("Auth code", a.clone(), theme.text(), theme));
+        }
+        lines.push(text::kv(
+            "External id",
+            o.external_id.clone(),
+            theme.text(),
+            theme,
+        ));
+        if let Some(id) = &f.device_payment_id {
+            lines.push(text::kv("Payment id", id.clone(), theme.dim(), theme));
+        }
+        if !o.message.is_empty() {
+            lines.push(Line::raw(""));
+            lines.push(Line::raw(o.message.clone()));
+        }
+        Paragraph::new(lines)
+            .block(text::panel(" Result ", theme))
+            .wrap(Wrap { trim: false })
+            .render(area, buf);
+    }
+}

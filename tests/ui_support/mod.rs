@@ -1,0 +1,508 @@
+//! Fixed states for the UI tests and the render bench: every screen and overlay, with fixed
+//! times and ids so snapshots are stable.
+#![allow(dead_code)]
+
+use ratatui::buffer::Buffer;
+use ratatui::layout::Rect;
+use till::app::screens::{Field, HistoryRow, Screen};
+use till::app::{
+    AppSettings, Connection, CurrentPayment, DeviceInfo, DeviceStatusView, Level, Notice,
+    NoticeKind, Outcome, PaymentFacts, Prompt, Recovery, RecoveryReason, RecoveryStep, ResetFlow,
+    ResetPhase, State, StepRecord,
+};
+use till::ledger::PaymentState;
+use till::protocol::{
+    CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState,
+    ExternalDeviceSubState, Payment, Point, Signature, Stroke, VoidReason,
+};
+use till::sim::device::Screen as SimScreen;
+
+/// 2024-02-29 12:34:56 UTC.
+pub const NOW: i64 = 1_709_210_096_000;
+/// The external id of the running sale.
+pub const EXT: &str = "0f8b1c2d3e4f5a6b7c8d9e0f1a2b3c4d";
+/// The external id the next sale will use.
+pub const NEXT: &str = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d";
+
+/// A ready device with names and a fresh external id.
+pub fn ready() -> State {
+    let mut s = State::new(AppSettings::default());
+    s.now_ms = NOW;
+    s.connection = Connection::Ready;
+    s.device = Some(DeviceInfo {
+        merchant_name: "Corner Bakery".into(),
+        device_name: "Counter 1".into(),
+        serial: "C043UQ03350123".into(),
+    });
+    s.ui.next_external_id = NEXT.into();
+    s
+}
+
+pub fn notice(level: Level, kind: NoticeKind, text: &str) -> Option<Notice> {
+    Some(Notice {
+        level,
+        text: text.into(),
+        kind,
+    })
+}
+
+pub fn payment(state: PaymentState) -> CurrentPayment {
+    CurrentPayment {
+        external_id: EXT.into(),
+        amount: Cents(1234),
+        tip: Some(Cents(200)),
+        tax: None,
+        state,
+        started_ms: NOW - 65_000,
+        decline_seen: false,
+    }
+}
+
+pub fn device_payment(amount: i64) -> Payment {
+    Payment {
+        id: Some("QWERTY123456".into()),
+        amount: Some(amount),
+        external_payment_id: Some(EXT.into()),
+        card_transaction: Some(CardTransaction {
+            card_type: Some(CardType::Visa),
+            last4: Some("4242".into()),
+            auth_code: Some("OK1234".into()),
+            ..CardTransaction::default()
+        }),
+        ..Payment::default()
+    }
+}
+
+/// A signature that looks handwritten: `points` points over a few strokes of loops.
+pub fn signature(points: usize) -> Signature {
+    let strokes_n = 4usize;
+    let per = (points / strokes_n).max(1);
+    let strokes = (0..strokes_n)
+        .map(|s| Stroke {
+            points: (0..per)
+                .map(|i| {
+                    let t = i as f64 / per as f64;
+                    let base = s as f64 * 150.0;
+                    let x = base + 20.0 + t * 120.0 + 18.0 * (t * 18.0).sin();
+                    let y = 100.0 - 45.0 * (t * 9.0 + s as f64).sin() * (1.0 - 0.5 * t)
+                        + 15.0 * (t * 18.0).cos();
+                    Point {
+                        x: x as i32,
+                        y: y as i32,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Signature {
+        width: Some(620),
+        height: Some(200),
+        strokes,
+    }
+}
+
+pub fn history_rows(offset: usize, count: usize, total: usize) -> Vec<HistoryRow> {
+    const STATES: [PaymentState; 6] = [
+        PaymentState::Approved,
+        PaymentState::Approved,
+        PaymentState::Declined,
+        PaymentState::Canceled,
+        PaymentState::Voided,
+        PaymentState::NotFound,
+    ];
+    (offset..(offset + count).min(total))
+        .map(|i| {
+            let state = STATES[i % STATES.len()];
+            HistoryRow {
+                external_id: format!("{:032x}", 0xabc0_0000_u64 + i as u64),
+                created_ms: NOW - i as i64 * 97_000,
+                amount: Cents(100 + (i as i64 * 37) % 10_000),
+                state,
+                card: if state == PaymentState::Approved {
+                    "VISA 4242".into()
+                } else {
+                    String::new()
+                },
+            }
+        })
+        .collect()
+}
+
+/// A history screen over `total` ledger rows with a window around `selected`.
+pub fn history(total: usize, selected: usize) -> State {
+    let mut s = ready();
+    s.ui.screen = Screen::History;
+    let offset = selected.saturating_sub(50);
+    s.ui.history = history_rows(offset, 100, total);
+    s.ui.history_offset = offset;
+    s.ui.history_total = total;
+    s.ui.history_selected = selected;
+    s
+}
+
+pub fn frames(n: usize) -> Vec<(&'static str, String)> {
+    let lines = [
+        (
+            "pos->device",
+            "→ COMMAND TX_START payIntent.amount=1234 externalPaymentId=0f8b…",
+        ),
+        ("device->pos", "← COMMAND ACK sourceMessageId=17"),
+        ("device->pos", "← COMMAND TX_START_RESPONSE result=SUCCESS"),
+        (
+            "device->pos",
+            "← COMMAND UI_STATE uiState=START_TAP_CARD uiText=\"Tap, insert or swipe\"",
+        ),
+        ("device->pos", "← COMMAND TX_STATE txState=IN_PROGRESS"),
+        ("pos->device", "→ COMMAND ACK sourceMessageId=d42"),
+    ];
+    (0..n)
+        .map(|i| {
+            let (d, l) = lines[i % lines.len()];
+            (d, format!("{l} #{i}"))
+        })
+        .collect()
+}
+
+pub fn outcome(state: PaymentState, facts: PaymentFacts, message: &str) -> Outcome {
+    Outcome {
+        external_id: EXT.into(),
+        state,
+        amount: Cents(1234),
+        tip: Some(Cents(200)),
+        tax: Some(Cents(99)),
+        facts,
+        message: message.into(),
+    }
+}
+
+pub fn approved_facts() -> PaymentFacts {
+    PaymentFacts {
+        device_payment_id: Some("QWERTY123456".into()),
+        order_id: Some("ORDER98765".into()),
+        card_brand: Some("VISA".into()),
+        last4: Some("4242".into()),
+        auth_code: Some("OK1234".into()),
+        result: Some("SUCCESS".into()),
+        amount_charged: Some(Cents(1234)),
+    }
+}
+
+pub fn recovering() -> State {
+    let mut s = ready();
+    s.ui.screen = Screen::Status;
+    s.payment = Some(payment(PaymentState::Unknown));
+    s.device_status = Some(DeviceStatusView {
+        state: ExternalDeviceState::WaitingForCustomer,
+        substate: Some(ExternalDeviceSubState::ProcessingPayment),
+        external_id: Some(EXT.into()),
+    });
+    s.recovery = Some(Recovery {
+        reason: RecoveryReason::Ready,
+        step: RecoveryStep::Polling,
+        steps: vec![
+            StepRecord {
+                what: "device status (send last message)".into(),
+                answer: format!("WAITING_FOR_CUSTOMER/PROCESSING_PAYMENT, working on {EXT}"),
+            },
+            StepRecord {
+                what: format!("retrieve payment {EXT}"),
+                answer: "IN_PROGRESS".into(),
+            },
+            StepRecord {
+                what: "device status (send last message)".into(),
+                answer: "asked".into(),
+            },
+        ],
+        rounds: 2,
+        device_state: Some(ExternalDeviceState::WaitingForCustomer),
+        device_external_id: Some(EXT.into()),
+    });
+    s.notice = notice(
+        Level::Info,
+        NoticeKind::General,
+        "The device is WAITING_FOR_CUSTOMER (PROCESSING_PAYMENT). Checking again shortly.",
+    );
+    s
+}
+
+pub fn sim_screen() -> SimScreen {
+    SimScreen {
+        title: "Insert, tap or swipe card".into(),
+        detail: "Amount 14.34".into(),
+        pairing_code: None,
+        actions: vec![
+            "card".into(),
+            "decline".into(),
+            "cancel".into(),
+            "walk-away".into(),
+        ],
+    }
+}
+
+/// Every screen and overlay: (name, state, simulator screen).
+pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
+    let mut out: Vec<(&'static str, State, Option<SimScreen>)> = Vec::new();
+    let mut push = |name, state, sim| out.push((name, state, sim));
+
+    // 1. Connect / pairing.
+    let mut s = ready();
+    s.connection = Connection::Idle;
+    s.device = None;
+    push("connect_idle", s, None);
+    let mut s = ready();
+    s.connection = Connection::Connecting { attempt: 3 };
+    s.device = None;
+    push("connect_connecting", s, None);
+    let mut s = ready();
+    s.connection = Connection::Pairing {
+        code: "492815".into(),
+    };
+    s.device = None;
+    push("connect_pairing", s, None);
+    let mut s = ready();
+    s.connection = Connection::NotReady("the device shows another app".into());
+    push("connect_not_ready", s, None);
+    let mut s = ready();
+    s.connection = Connection::Disconnected("connection reset by peer".into());
+    s.notice = notice(
+        Level::Error,
+        NoticeKind::NotConnected,
+        "Nothing was sent: the device is not connected (connection reset by peer).",
+    );
+    push("connect_disconnected", s, None);
+
+    // 2. Sale entry.
+    push("sale_empty", ready(), None);
+    let mut s = ready();
+    s.ui.amount = "12.34".into();
+    s.ui.tip = "2".into();
+    s.ui.field = Field::Tip;
+    push("sale_typing_tip", s, None);
+    let mut s = ready();
+    s.ui.amount = "12.345".into();
+    s.notice = notice(
+        Level::Error,
+        NoticeKind::Validation,
+        "Nothing was sent: amount: more than two decimal places in '12.345'; type at most 2 digits after the point",
+    );
+    push("sale_validation", s, None);
+    let mut s = ready();
+    s.payment = Some(payment(PaymentState::Unknown));
+    s.notice = notice(
+        Level::Error,
+        NoticeKind::PendingPayment,
+        &format!(
+            "Refused: payment {EXT} of 12.34 is still unknown. Resolve it first: run `till recover`, or press s (Check Payment Status)."
+        ),
+    );
+    push("sale_refused_pending", s, None);
+
+    // 3. In progress.
+    let mut s = ready();
+    s.ui.screen = Screen::InProgress;
+    s.payment = Some(payment(PaymentState::InProgress));
+    s.device_text = Some("Tap, insert or swipe card".into());
+    push("in_progress", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::InProgress;
+    s.payment = Some(payment(PaymentState::Unknown));
+    s.connection = Connection::Disconnected("connection reset by peer".into());
+    s.notice = notice(
+        Level::Error,
+        NoticeKind::General,
+        "Could not send cancel: not connected.",
+    );
+    push("in_progress_unknown_disconnected", s, None);
+
+    // 4. Prompts.
+    let mut s = ready();
+    s.ui.screen = Screen::Prompt;
+    s.payment = Some(payment(PaymentState::InProgress));
+    s.prompt = Some(Prompt::Challenge {
+        payment: device_payment(1234),
+        challenges: vec![Challenge {
+            kind: Some(ChallengeType::DuplicateChallenge),
+            message: Some(
+                "This card was used for a payment of the same amount a moment ago. Continue?"
+                    .into(),
+            ),
+            reason: Some(VoidReason::RejectDuplicate),
+        }],
+    });
+    push("prompt_challenge", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::Prompt;
+    s.payment = Some(payment(PaymentState::InProgress));
+    s.prompt = Some(Prompt::Signature {
+        payment: device_payment(1234),
+        signature: signature(400),
+    });
+    push("prompt_signature", s, None);
+
+    // 5. Results (the app leaves the screen on InProgress when the sale ends).
+    let results = [
+        (
+            "result_approved",
+            PaymentState::Approved,
+            approved_facts(),
+            "approved on VISA ending 4242",
+        ),
+        (
+            "result_partial",
+            PaymentState::Approved,
+            PaymentFacts {
+                amount_charged: Some(Cents(617)),
+                ..approved_facts()
+            },
+            "approved on VISA ending 4242",
+        ),
+        (
+            "result_declined",
+            PaymentState::Declined,
+            PaymentFacts::default(),
+            "the card was declined: no money taken",
+        ),
+        (
+            "result_canceled",
+            PaymentState::Canceled,
+            PaymentFacts::default(),
+            "canceled on the device: no money taken",
+        ),
+        (
+            "result_voided",
+            PaymentState::Voided,
+            PaymentFacts {
+                result: Some("VOIDED".into()),
+                ..approved_facts()
+            },
+            "authorised, then voided: no money taken",
+        ),
+        (
+            "result_not_found",
+            PaymentState::NotFound,
+            PaymentFacts::default(),
+            "the device has no such payment and is idle: no money taken",
+        ),
+        (
+            "result_unknown",
+            PaymentState::Unknown,
+            PaymentFacts::default(),
+            "the device did not answer in time",
+        ),
+    ];
+    for (name, st, facts, msg) in results {
+        let mut s = ready();
+        s.ui.screen = if name == "result_approved" {
+            Screen::InProgress
+        } else {
+            Screen::Result
+        };
+        s.last_outcome = Some(outcome(st, facts, msg));
+        push(name, s, None);
+    }
+
+    // 6. Check payment status, reset.
+    push("status_recovering", recovering(), None);
+    let mut s = recovering();
+    if let Some(r) = s.recovery.as_mut() {
+        r.step = RecoveryStep::Suspended;
+    }
+    s.reset = Some(ResetFlow {
+        phase: ResetPhase::NeedsConfirmation,
+        confirm: None,
+    });
+    s.ui.reset_input = Some("0f8b1c".into());
+    s.notice = notice(
+        Level::Error,
+        NoticeKind::ResetNeedsConfirmation,
+        &format!(
+            "Payment {EXT} of 12.34 is still unknown on the device; a reset may void it. To reset anyway, confirm with its external id (till reset --yes-void-pending {EXT})."
+        ),
+    );
+    push("status_reset_confirm", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::Status;
+    s.device_status = Some(DeviceStatusView {
+        state: ExternalDeviceState::Idle,
+        substate: None,
+        external_id: None,
+    });
+    s.notice = notice(
+        Level::Info,
+        NoticeKind::General,
+        "No payment is pending; asking the device what it is doing.",
+    );
+    push("status_nothing_pending", s, None);
+
+    // 7. History.
+    push("history_top", history(100_000, 0), None);
+    let mut s = history(100_000, 54_321);
+    s.ui.history_detail = Some(vec![
+        "2024-02-29 12:30:01 created (amount 12.34)".into(),
+        "2024-02-29 12:30:01 sent TX_START".into(),
+        "2024-02-29 12:30:02 in_progress TX_START_RESPONSE: the device accepted the sale".into(),
+        "2024-02-29 12:30:19 approved FINISH_OK: approved on VISA ending 4242".into(),
+    ]);
+    push("history_detail", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::History;
+    push("history_empty", s, None);
+
+    // 8. Frames.
+    let mut s = ready();
+    s.ui.screen = Screen::Frames;
+    s.frames = frames(40);
+    push("frames", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::Frames;
+    s.frames = frames(40);
+    s.ui.frames_back = 12;
+    push("frames_scrolled_back", s, None);
+
+    // Overlays and the simulator panel.
+    let mut s = ready();
+    s.ui.help = true;
+    push("overlay_help", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::InProgress;
+    s.payment = Some(payment(PaymentState::InProgress));
+    s.device_text = Some("Tap, insert or swipe card".into());
+    s.ui.quit_confirm = true;
+    push("overlay_quit", s, None);
+    let mut s = ready();
+    s.ui.screen = Screen::InProgress;
+    s.payment = Some(payment(PaymentState::InProgress));
+    s.device_text = Some("Tap, insert or swipe card".into());
+    push("sim_in_progress", s, Some(sim_screen()));
+    let mut s = ready();
+    s.connection = Connection::Pairing {
+        code: "492815".into(),
+    };
+    s.device = None;
+    push(
+        "sim_pairing",
+        s,
+        Some(SimScreen {
+            title: "Pair with POS".into(),
+            detail: "Enter the code shown on the POS".into(),
+            pairing_code: Some("492815".into()),
+            actions: vec!["approve-pairing".into(), "reject-pairing".into()],
+        }),
+    );
+    out
+}
+
+/// The buffer as text, one line per row (styles dropped).
+pub fn buffer_text(buf: &Buffer) -> String {
+    let a: Rect = buf.area;
+    let mut out = String::new();
+    for y in a.top()..a.bottom() {
+        let mut line = String::new();
+        for x in a.left()..a.right() {
+            line.push_str(buf[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
