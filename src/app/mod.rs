@@ -388,6 +388,9 @@ pub(crate) fn transition(
             facts,
             message: detail,
         });
+        if matches!(state.ui.screen, Screen::InProgress | Screen::Prompt) {
+            state.ui.screen = Screen::Result;
+        }
         fx.push(Effect::LoadHistory);
     }
 }

@@ -16,6 +16,7 @@ mod policy;
 mod report;
 mod session;
 mod sim;
+mod tui;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -49,8 +50,21 @@ pub struct Cli {
     /// Flags shared by every command.
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// The simulated customer of the embedded simulator (TUI): `manual` acts from the device
+    /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
+    #[arg(long, value_enum, value_name = "manual|auto")]
+    pub sim_customer: Option<SimCustomerArg>,
     #[command(subcommand)]
-    command: Command,
+    command: Option<Command>,
+}
+
+/// `--sim-customer` values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum SimCustomerArg {
+    /// Act from the device panel (function keys).
+    Manual,
+    /// Act by itself (amount-driven outcomes).
+    Auto,
 }
 
 #[derive(Debug, Subcommand)]
@@ -82,7 +96,14 @@ pub fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    let code = match cli.command {
+    let Some(command) = cli.command else {
+        let customer = cli.sim_customer.map(|c| match c {
+            SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
+            SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
+        });
+        return ExitCode::from(tui::run(&cli.global, customer));
+    };
+    let code = match command {
         Command::Config(args) => config::run(&cli.global, args),
         Command::Decode(args) => decode::run(args),
         Command::Sim(args) => sim::run(args),
