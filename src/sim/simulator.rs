@@ -27,7 +27,7 @@ use crate::protocol::Payment;
 /// use till::sim::{CustomerAction, SimConfig, Simulator};
 /// let sim = Simulator::start(SimConfig::default()).await?;
 /// println!("POS, connect to {}", sim.url());
-/// let mut screen = sim.screen("default")?;
+/// let mut screen = sim.screen("default").expect("a valid device id");
 /// screen.changed().await.ok();
 /// sim.act("default", CustomerAction::TapCard("4242424242424242".into())).await.ok();
 /// sim.shutdown().await;
