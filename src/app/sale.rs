@@ -64,6 +64,7 @@ pub(super) fn start(
         state: PaymentState::Created,
         started_ms: state.now_ms,
         decline_seen: false,
+        authorised: None,
     });
     state.prompt = None;
     state.last_outcome = None;
@@ -184,6 +185,10 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
         ),
         Prompt::Signature { .. } => ("VERIFY_SIGNATURE", "signature to verify".to_owned()),
     };
+    let facts = PaymentFacts::from_payment(payment);
+    if let Some(p) = state.payment.as_mut() {
+        p.authorised = Some(facts);
+    }
     transition(
         state,
         PaymentState::InProgress,
@@ -384,25 +389,27 @@ pub(super) fn on_finish_cancel(
     if !matches!(p.state, PaymentState::Sent | PaymentState::InProgress) {
         return;
     }
-    let (to, detail) = if p.decline_seen {
-        (
+    let (to, detail, facts) = match (&p.authorised, p.decline_seen) {
+        (Some(facts), _) => (
+            PaymentState::Voided,
+            "authorised, then voided on the device: no money taken",
+            PaymentFacts {
+                result: Some("VOIDED".into()),
+                ..facts.clone()
+            },
+        ),
+        (None, true) => (
             PaymentState::Declined,
             "the card was declined: no money taken",
-        )
-    } else {
-        (
+            PaymentFacts::default(),
+        ),
+        (None, false) => (
             PaymentState::Canceled,
             "canceled on the device: no money taken",
-        )
+            PaymentFacts::default(),
+        ),
     };
-    transition(
-        state,
-        to,
-        "FINISH_CANCEL",
-        detail,
-        PaymentFacts::default(),
-        fx,
-    );
+    transition(state, to, "FINISH_CANCEL", detail, facts, fx);
     fx.push(Effect::Send(DeviceCommand::ShowWelcome));
 }
 
@@ -530,6 +537,7 @@ pub(super) fn on_pending(state: &mut State, list: Vec<PendingPayment>, fx: &mut 
         state: p.state,
         started_ms: state.now_ms,
         decline_seen: false,
+        authorised: None,
     });
     if p.state != PaymentState::Unknown {
         transition(

@@ -51,6 +51,9 @@ pub struct CurrentPayment {
     pub started_ms: i64,
     /// The device showed DECLINED during this flow.
     pub decline_seen: bool,
+    /// The device asked about the payment after authorising it (a challenge or signature):
+    /// what it said. A FINISH_CANCEL after that means the authorisation was voided.
+    pub authorised: Option<PaymentFacts>,
 }
 
 /// A question from the device waiting for the operator.

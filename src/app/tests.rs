@@ -189,6 +189,35 @@ fn challenge_arriving_on_another_screen_takes_over_and_a_accepts() {
 }
 
 #[test]
+fn a_rejected_challenge_ends_voided_not_canceled() {
+    let mut s = in_progress("EXT1");
+    let challenge = Challenge {
+        kind: Some(ChallengeType::DuplicateChallenge),
+        message: None,
+        reason: Some(VoidReason::RejectDuplicate),
+    };
+    dev(
+        &mut s,
+        DeviceInput::ConfirmPayment {
+            payment: paid("EXT1", PaymentResult::Success),
+            challenges: vec![challenge],
+        },
+    );
+    update(&mut s, Event::Key(Key::Char('r')));
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Sale),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Voided]);
+    assert_eq!(
+        s.last_outcome.as_ref().unwrap().facts.last4.as_deref(),
+        Some("4242")
+    );
+}
+
+#[test]
 fn signature_reject_sends_verified_false() {
     let mut s = in_progress("EXT1");
     dev(

@@ -184,22 +184,27 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
         external_id: input.external_id,
     };
     rt.dispatch(Event::Action(action)).await;
-    if rt.state.payment.is_none() || rt.state.pending().is_none() && rt.state.last_outcome.is_none()
-    {
-        let notice = rt.state.notice.clone();
-        let code = match notice.as_ref().map(|n| n.kind) {
-            Some(NoticeKind::Validation) => exit::USAGE,
-            Some(NoticeKind::PendingPayment) => exit::REFUSED,
-            Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-            _ => exit::UNKNOWN,
-        };
-        if rt.state.payment.is_none() {
+    let notice_kind = rt.state.notice.as_ref().map(|n| n.kind);
+    if rt.state.payment.is_none() {
+        let not_started = rt.state.last_outcome.is_none();
+        let unsent = rt
+            .state
+            .last_outcome
+            .as_ref()
+            .is_some_and(|o| o.state == crate::ledger::PaymentState::NotFound)
+            && notice_kind == Some(NoticeKind::NotConnected);
+        if not_started || unsent {
+            let code = match notice_kind {
+                Some(NoticeKind::Validation) => exit::USAGE,
+                Some(NoticeKind::PendingPayment) => exit::REFUSED,
+                Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
+                _ => exit::UNKNOWN,
+            };
+            let text = rt.state.notice.as_ref().map(|n| n.text.clone());
             return Finish::error(
                 "sale",
                 code,
-                notice
-                    .map(|n| n.text)
-                    .unwrap_or_else(|| "The sale was not started.".into()),
+                text.unwrap_or_else(|| "The sale was not started.".into()),
             );
         }
     }
@@ -217,6 +222,8 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     on_signature: Policy,
     t: Timeouts,
 ) -> Finish {
+    // Load what the ledger has open before the device answers anything.
+    rt.run_until(Duration::ZERO, |_| true).await;
     let had = rt.state.pending().cloned();
     if let Err(f) = wait_ready(rt, "recover", t).await {
         return f;
