@@ -55,6 +55,7 @@ pub fn payment(state: PaymentState) -> CurrentPayment {
         state,
         started_ms: NOW - 65_000,
         decline_seen: false,
+        authorised: None,
     }
 }
 
