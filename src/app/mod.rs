@@ -43,6 +43,13 @@ pub enum Event {
     },
     /// Non-final payments found in the ledger at start-up.
     Pending(Vec<PendingPayment>),
+    /// Payments with this external id from Clover's REST API (answer to `Effect::RestLookup`).
+    RestPayments {
+        /// The external id asked about.
+        external_id: String,
+        /// The payments, or why the lookup failed.
+        result: Result<Vec<crate::protocol::Payment>, String>,
+    },
     /// A fresh external id for the next sale (answer to `Effect::FreshExternalId`).
     FreshExternalId(String),
     /// A window of the ledger history (answer to `Effect::LoadHistory`).
@@ -125,6 +132,8 @@ pub enum Effect {
     LoadHistory,
     /// Load the event history of the payment at this history index.
     LoadPaymentEvents(usize),
+    /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
+    RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
     FreshExternalId,
     /// Stop.
@@ -143,6 +152,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Pending(list) => sale::on_pending(state, list, &mut fx),
         Event::Resize { width, height } => state.ui.size = (width, height),
         Event::FreshExternalId(id) => state.ui.next_external_id = id,
+        Event::RestPayments {
+            external_id,
+            result,
+        } => recovery::on_rest(state, &external_id, result, &mut fx),
         Event::History {
             rows,
             offset,

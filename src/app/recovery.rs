@@ -54,6 +54,8 @@ pub enum RecoveryStep {
     AwaitPayment,
     /// The device still works on the payment; asking again later.
     Polling,
+    /// Waiting for Clover's REST API (cloud mode).
+    AwaitRest,
     /// Waiting for the connection to come back.
     Suspended,
 }
@@ -234,6 +236,18 @@ pub(super) fn on_retrieve(
         (QueryStatus::Found, Some(p)) => {
             resolve_with_payment(state, &p, "RETRIEVE_PAYMENT_RESPONSE", fx)
         }
+        (QueryStatus::NotFound, _) if device_idle && state.settings.rest_lookup => {
+            let ext = state
+                .pending()
+                .map(|p| p.external_id.clone())
+                .unwrap_or_default();
+            if let Some(r) = state.recovery.as_mut() {
+                r.step = RecoveryStep::AwaitRest;
+            }
+            record(state, format!("Clover REST payments for {ext}"), "asked");
+            fx.push(Effect::RestLookup(ext));
+            return;
+        }
         (QueryStatus::NotFound, _) if device_idle => {
             transition(
                 state,
@@ -326,6 +340,78 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
             );
         }
     }
+    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
+    if let Some(r) = state.recovery.as_mut() {
+        r.step = RecoveryStep::Polling;
+    }
+    if reset::after_recovery(state, fx) {
+        return;
+    }
+    let delay = poll_delay(&state.settings, rounds);
+    start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
+}
+
+/// Clover's REST API answered (cloud mode, the idle device had no such payment).
+pub(super) fn on_rest(
+    state: &mut State,
+    external_id: &str,
+    result: Result<Vec<Payment>, String>,
+    fx: &mut Vec<Effect>,
+) {
+    let awaiting = state
+        .recovery
+        .as_ref()
+        .is_some_and(|r| r.step == RecoveryStep::AwaitRest);
+    if !awaiting || state.pending().is_none_or(|p| p.external_id != external_id) {
+        return;
+    }
+    let answer = match &result {
+        Ok(list) => format!("{} payment(s)", list.len()),
+        Err(e) => format!("failed: {e}"),
+    };
+    if let Some(last) = state.recovery.as_mut().and_then(|r| r.steps.last_mut()) {
+        last.answer = answer.clone();
+    }
+    note(state, "REST payments", answer, fx);
+    let resolved = match result {
+        Ok(list) => {
+            let ours: Vec<&Payment> = list
+                .iter()
+                .filter(|p| {
+                    p.external_payment_id
+                        .as_deref()
+                        .is_none_or(|e| e == external_id)
+                })
+                .collect();
+            // An approved payment wins over voided ones (a voided retry must not hide a charge).
+            let pick = ours
+                .iter()
+                .find(|p| super::sale::state_of(p) == Some(PaymentState::Approved))
+                .or_else(|| ours.first())
+                .map(|p| (*p).clone());
+            match pick {
+                Some(p) => resolve_with_payment(state, &p, "REST payments", fx),
+                None => {
+                    transition(
+                        state,
+                        PaymentState::NotFound,
+                        "REST payments",
+                        "neither the idle device nor Clover has such a payment: no money taken",
+                        PaymentFacts::default(),
+                        fx,
+                    );
+                    true
+                }
+            }
+        }
+        Err(_) => false,
+    };
+    if resolved {
+        state.recovery = None;
+        reset::after_recovery(state, fx);
+        return;
+    }
+    state.info("Clover's payment records could not be checked; the payment stays open and will be checked again.");
     let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
     if let Some(r) = state.recovery.as_mut() {
         r.step = RecoveryStep::Polling;

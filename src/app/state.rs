@@ -155,6 +155,9 @@ pub struct AppSettings {
     pub poll_initial_ms: u64,
     /// Poll interval cap, ms.
     pub poll_max_ms: u64,
+    /// Cloud mode with a REST token: when the idle device has no such payment, ask Clover's REST
+    /// payments endpoint too before deciding `not_found`.
+    pub rest_lookup: bool,
 }
 
 impl Default for AppSettings {
@@ -168,6 +171,7 @@ impl Default for AppSettings {
             response_timeout_ms: 10_000,
             poll_initial_ms: 1_000,
             poll_max_ms: 10_000,
+            rest_lookup: false,
         }
     }
 }

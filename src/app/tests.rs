@@ -730,3 +730,56 @@ fn typing_an_amount_and_enter_rings_a_sale() {
     assert_eq!(s.ui.screen, Screen::Sale);
     assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::Validation);
 }
+
+#[test]
+fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
+    let mut s = in_progress("EXT1");
+    s.settings.rest_lookup = true;
+    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle, None));
+    let fx = dev(&mut s, retrieve(QueryStatus::NotFound, "EXT1", None));
+    assert!(fx.contains(&Effect::RestLookup("EXT1".into())), "{fx:?}");
+    assert!(transitions(&fx).is_empty());
+    // The device forgot (rebooted) but Clover has it approved.
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: "EXT1".into(),
+            result: Ok(vec![paid("EXT1", PaymentResult::Success)]),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+
+    // Nothing anywhere: not found. A failed lookup: still open, asked again later.
+    let mut s = in_progress("EXT2");
+    s.settings.rest_lookup = true;
+    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle, None));
+    dev(&mut s, retrieve(QueryStatus::NotFound, "EXT2", None));
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: "EXT2".into(),
+            result: Err("503".into()),
+        },
+    );
+    assert!(transitions(&fx).is_empty());
+    assert!(matches!(fx.last(), Some(Effect::StartTimer { .. })));
+    assert!(s.pending().is_some());
+    let mut s = in_progress("EXT3");
+    s.settings.rest_lookup = true;
+    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle, None));
+    dev(&mut s, retrieve(QueryStatus::NotFound, "EXT3", None));
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: "EXT3".into(),
+            result: Ok(vec![]),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::NotFound]);
+}

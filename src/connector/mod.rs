@@ -31,6 +31,7 @@ pub mod handle;
 pub mod heartbeat;
 pub mod outcome;
 pub mod requests;
+pub mod rest;
 mod runner;
 mod session;
 pub mod settings;

@@ -12,12 +12,19 @@ use crate::protocol::{UiState, summary::message_fields};
 #[derive(Clone)]
 pub struct ConnectorPort {
     handle: ConnectorHandle,
+    rest: Option<crate::connector::ConnectorSettings>,
 }
 
 impl ConnectorPort {
     /// Wraps a connector handle.
     pub fn new(handle: ConnectorHandle) -> Self {
-        ConnectorPort { handle }
+        ConnectorPort { handle, rest: None }
+    }
+
+    /// Also answers REST lookups with these (cloud) settings.
+    pub fn with_rest(mut self, settings: crate::connector::ConnectorSettings) -> Self {
+        self.rest = Some(settings);
+        self
     }
 
     /// The handle (to dispose it at the end).
@@ -54,6 +61,18 @@ impl DevicePort for ConnectorPort {
             DeviceCommand::ShowWelcome => h.show_welcome().await,
         };
         result.map(|_| ()).map_err(send_error)
+    }
+
+    async fn rest_payments(
+        &mut self,
+        external_id: &str,
+    ) -> Result<Vec<crate::protocol::Payment>, String> {
+        match &self.rest {
+            Some(settings) => {
+                crate::connector::rest::payments_by_external_id(settings, external_id).await
+            }
+            None => Err("no REST access configured".to_owned()),
+        }
     }
 }
 

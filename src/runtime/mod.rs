@@ -148,6 +148,13 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         .queue
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
+                Effect::RestLookup(external_id) => {
+                    let result = self.device.rest_payments(&external_id).await;
+                    self.queue.push_back(Event::RestPayments {
+                        external_id,
+                        result,
+                    });
+                }
                 Effect::FreshExternalId => self
                     .queue
                     .push_back(Event::FreshExternalId(crate::protocol::new_external_id())),

@@ -18,6 +18,12 @@ pub trait DevicePort {
         &mut self,
         command: DeviceCommand,
     ) -> impl std::future::Future<Output = Result<(), SendError>>;
+
+    /// Payments with this external id from Clover's REST API (cloud mode only).
+    fn rest_payments(
+        &mut self,
+        external_id: &str,
+    ) -> impl std::future::Future<Output = Result<Vec<crate::protocol::Payment>, String>>;
 }
 
 /// Reads and writes the ledger.

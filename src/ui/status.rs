@@ -25,6 +25,7 @@ fn step_text(step: RecoveryStep) -> &'static str {
         RecoveryStep::AwaitStatus => "waiting for the device status",
         RecoveryStep::AwaitPayment => "waiting for the payment lookup",
         RecoveryStep::Polling => "the device still works on it; asking again shortly",
+        RecoveryStep::AwaitRest => "asking Clover's payment records",
         RecoveryStep::Suspended => "paused until the device is ready",
     }
 }
