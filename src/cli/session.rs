@@ -219,14 +219,16 @@ pub async fn open(
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
     let store = LedgerStore::new(ledger, device_key(&config));
     let tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
+    let rest = connector::rest::available(&settings).then(|| settings.clone());
     let (handle, events) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let rt = Runtime::new(
-        State::new(app_settings(&config)),
-        ConnectorPort::new(handle),
-        store,
-        forward(events),
-    );
+    let mut port = ConnectorPort::new(handle);
+    let mut app = app_settings(&config);
+    if let Some(rest) = rest {
+        port = port.with_rest(rest);
+        app.rest_lookup = true;
+    }
+    let rt = Runtime::new(State::new(app), port, store, forward(events));
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
