@@ -10,7 +10,7 @@ use super::exit;
 use super::flows::Timeouts;
 use crate::app::{AppSettings, State};
 use crate::config::{DeviceMode, LoadedConfig, SimCustomer};
-use crate::connector::{self, CloudSettings, ConnectorSettings, Secret, TokenStore};
+use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
@@ -124,7 +124,7 @@ fn connector_settings(
                     .device_id
                     .clone()
                     .ok_or_else(|| missing("device_id"))?,
-                Secret::new(token.expose()),
+                token.clone(),
                 s.friendly_id().to_owned(),
             );
             cs.server = cloud.server.clone();

@@ -3,11 +3,9 @@
 //! Durations are integer milliseconds (`*_ms`), as in the configuration file, so the pure state
 //! machines can use them without a clock type.
 
-use std::fmt;
 use std::path::PathBuf;
 
 use crate::protocol::Cents;
-use crate::protocol::redact::mask_secret;
 
 /// Everything `till` can be configured with. Built by [`crate::config::Config::load`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -103,34 +101,7 @@ pub struct CloudSettings {
     pub ca_file: Option<PathBuf>,
 }
 
-/// A secret (an access token). `Debug` and `Display` show it masked with
-/// [`mask_secret`]; [`Secret::expose`] gives the real value to the code that sends it.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The real value: only for putting it on the wire, never for printing or logging.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret({})", mask_secret(&self.0))
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&mask_secret(&self.0))
-    }
-}
+pub use crate::protocol::redact::Secret;
 
 /// `[connection]`: liveness and timeouts, all in milliseconds.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,11 +2,8 @@
 //! liveness, discovery and reconnects. [`ConnectorSettings::validate`] checks everything before
 //! a socket is opened, with errors that name the setting to fix.
 
-use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
-
-use crate::protocol::redact::mask_secret;
 
 use super::endpoint::{Endpoint, EndpointError, Scheme};
 
@@ -19,33 +16,7 @@ pub const DEFAULT_REMOTE_APPLICATION_ID: &str = concat!("com.till.pos:", env!("C
 /// Default Clover server for the cloud bootstrap.
 pub const DEFAULT_CLOUD_SERVER: &str = "https://www.clover.com/";
 
-/// A secret (OAuth access token). `Debug` and `Display` show only its first characters.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret value.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-
-    /// The secret itself, for the one place that must send it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Secret({})", mask_secret(&self.0))
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&mask_secret(&self.0))
-    }
-}
+pub use crate::protocol::redact::Secret;
 
 /// Cloud Pay Display (CPD) settings (PROTOCOL.md §1.2).
 #[derive(Debug, Clone, PartialEq, Eq)]

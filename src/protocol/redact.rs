@@ -46,6 +46,35 @@ const NESTED_KEYS: &[&str] = &[
     "vaultedCard",
 ];
 
+/// A secret (a pairing or OAuth access token). `Debug` and `Display` show it masked with
+/// [`mask_secret`]; [`Secret::expose`] gives the real value to the one place that sends it.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret value.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+
+    /// The real value: only for putting it on the wire, never for printing or logging.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Secret({})", mask_secret(&self.0))
+    }
+}
+
+impl std::fmt::Display for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&mask_secret(&self.0))
+    }
+}
+
 /// `c3f1b1f2-…` → `c3f1…`. Short secrets (≤ 8 chars) are hidden entirely.
 pub fn mask_secret(secret: &str) -> String {
     if secret.chars().count() <= 8 {
