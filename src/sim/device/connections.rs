@@ -40,6 +40,8 @@ pub(super) struct Conn {
     pub stalled: bool,
     /// PINGs sent and not answered yet.
     pub missed_pings: u32,
+    /// Bumped at every pairing, so only the latest PING timer of a connection runs.
+    pub ping_gen: u64,
 }
 
 impl Conn {
@@ -94,6 +96,7 @@ impl Device {
                 link,
                 stalled: false,
                 missed_pings: 0,
+                ping_gen: 0,
             },
         );
         fx.note(format!("POS {conn} connected ({transport:?})"));
@@ -126,18 +129,24 @@ impl Device {
         };
         c.link = Link::Paired;
         c.missed_pings = 0;
+        c.ping_gen += 1;
+        let generation = c.ping_gen;
         self.pos = Some(conn);
         if self.config.ping_interval_ms > 0 {
-            self.start_timer(fx, self.config.ping_interval_ms, Timer::Ping { conn });
+            self.start_timer(
+                fx,
+                self.config.ping_interval_ms,
+                Timer::Ping { conn, generation },
+            );
         }
     }
 
     /// Ping timer: drop the POS after too many unanswered PINGs, else PING again.
-    pub(super) fn ping_due(&mut self, fx: &mut Fx, conn: ConnId) {
+    pub(super) fn ping_due(&mut self, fx: &mut Fx, conn: ConnId, generation: u64) {
         let Some(c) = self.conns.get(&conn) else {
             return;
         };
-        if !c.is_paired() || c.stalled {
+        if !c.is_paired() || c.stalled || c.ping_gen != generation {
             return;
         }
         let max = self.config.ping_max_missed;
@@ -147,10 +156,14 @@ impl Device {
             return;
         }
         if let Some(c) = self.conns.get_mut(&conn) {
-            c.missed_pings += 1;
+            c.missed_pings = c.missed_pings.saturating_add(1);
         }
         self.ping(fx, conn);
-        self.start_timer(fx, self.config.ping_interval_ms, Timer::Ping { conn });
+        self.start_timer(
+            fx,
+            self.config.ping_interval_ms,
+            Timer::Ping { conn, generation },
+        );
     }
 
     /// A PONG arrived: the POS is alive.

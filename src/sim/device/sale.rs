@@ -284,7 +284,12 @@ impl Device {
     /// On-screen tip: ADD_TIP, then TIP_ADDED with 15 % of the amount.
     fn add_tip(&mut self, fx: &mut Fx) {
         let Some(tx) = self.tx.as_mut() else { return };
-        tx.tip = (tx.amount * ON_SCREEN_TIP_PERCENT + 50) / 100;
+        // Saturating: the amount comes from the POS and may be absurdly large.
+        tx.tip = tx
+            .amount
+            .saturating_mul(ON_SCREEN_TIP_PERCENT)
+            .saturating_add(50)
+            / 100;
         let tip = tx.tip;
         self.ui_pos(fx, UiState::AddTip, "Add a tip?", UiDirection::Enter);
         self.send_pos(

@@ -10,28 +10,10 @@ use super::sale::CARD_PROMPT;
 use super::tx::Phase;
 
 impl Device {
-    /// What the screen shows now: a pairing code, the transaction's current screen, or the idle
-    /// screen (welcome, thank you, a terminal message).
+    /// What the screen shows now: the transaction's current screen, else a pairing request, else
+    /// the idle screen (welcome, thank you, a terminal message). A pairing code waiting to be
+    /// entered is always given, also during a transaction (a POS may re-pair while one waits).
     pub fn screen(&self) -> Screen {
-        let actions = |list: &[&str]| list.iter().map(|a| (*a).to_owned()).collect::<Vec<_>>();
-        if let Some(tx) = &self.tx {
-            let detail = format!("${} — {}", Cents(tx.amount), tx.external_id);
-            let (title, list): (&str, &[&str]) = match tx.phase {
-                Phase::CardPrompt => (
-                    CARD_PROMPT,
-                    &["card", "decline", "cancel", "walk-away", "reboot"],
-                ),
-                Phase::Signing => ("Please sign", &["sign", "walk-away", "reboot"]),
-                Phase::Challenge => ("Merchant is verifying your payment", &["reboot"]),
-                Phase::VerifySignature => ("Merchant is verifying your signature", &["reboot"]),
-            };
-            return Screen {
-                title: title.into(),
-                detail,
-                pairing_code: None,
-                actions: actions(list),
-            };
-        }
         let pairing =
             self.conn_awaiting_code()
                 .and_then(|conn| match &self.conns.get(&conn)?.link {
@@ -40,20 +22,34 @@ impl Device {
                     }
                     _ => None,
                 });
-        if let Some((code, name)) = pairing {
-            let name = name.unwrap_or_else(|| "A POS".into());
-            return Screen {
-                title: "Pairing request".into(),
-                detail: format!("{name} wants to pair: enter the code shown on the POS"),
-                pairing_code: Some(code),
-                actions: actions(&["approve-pairing", "reject-pairing", "reboot"]),
-            };
+        let (title, detail, actions): (String, String, &[&str]) = match (&self.tx, &pairing) {
+            (Some(tx), _) => {
+                let detail = format!("${} — {}", Cents(tx.amount), tx.external_id);
+                let (title, actions): (&str, &[&str]) = match tx.phase {
+                    Phase::CardPrompt => (CARD_PROMPT, &["card", "decline", "cancel", "walk-away"]),
+                    Phase::Signing => ("Please sign", &["sign", "walk-away"]),
+                    Phase::Challenge => ("Merchant is verifying your payment", &[]),
+                    Phase::VerifySignature => ("Merchant is verifying your signature", &[]),
+                };
+                (title.to_owned(), detail, actions)
+            }
+            (None, Some((_, name))) => {
+                let name = name.as_deref().unwrap_or("A POS");
+                let detail = format!("{name} wants to pair: enter the code shown on the POS");
+                ("Pairing request".to_owned(), detail, &[])
+            }
+            (None, None) => (self.display.title.clone(), self.display.detail.clone(), &[]),
+        };
+        let mut list: Vec<String> = actions.iter().map(|a| (*a).to_owned()).collect();
+        if pairing.is_some() {
+            list.extend(["approve-pairing".to_owned(), "reject-pairing".to_owned()]);
         }
+        list.push("reboot".to_owned());
         Screen {
-            title: self.display.title.clone(),
-            detail: self.display.detail.clone(),
-            pairing_code: None,
-            actions: actions(&["reboot"]),
+            title,
+            detail,
+            pairing_code: pairing.map(|(code, _)| code),
+            actions: list,
         }
     }
 }

@@ -14,7 +14,7 @@ pub(super) const WIDTH: i32 = 640;
 /// Canvas height of the simulated signature pad.
 pub(super) const HEIGHT: i32 = 240;
 /// Points drawn per letter (one turn of the trochoid).
-const POINTS_PER_LETTER: usize = 12;
+const POINTS_PER_LETTER: usize = 16;
 
 /// Draws a signature: two or three words of 3–6 letters, then an underline.
 pub(super) fn scribble(rng: &mut ChaCha8Rng) -> Signature {
@@ -79,7 +79,8 @@ fn word(rng: &mut ChaCha8Rng, x0: f64, baseline: f64, slant: f64, letters: usize
 
 /// A gently curved underline from `from` to `to`, ending in a small upward hook.
 fn underline(rng: &mut ChaCha8Rng, from: f64, to: f64, y: f64) -> Stroke {
-    let n = 30;
+    // About one point every 8 px, like a pad sampling a quick pen stroke.
+    let n = (((to - from) / 8.0).ceil() as i32).max(30);
     let sag = rng.random_range(4.0..10.0);
     let points = (0..=n)
         .map(|i| {

@@ -11,8 +11,8 @@ use super::{Device, Fx};
 pub(super) enum Timer {
     /// The auto customer types the pairing code shown for this connection.
     ApprovePairing { conn: ConnId, code: String },
-    /// Time to PING this connection.
-    Ping { conn: ConnId },
+    /// Time to PING this connection (only the timer of its latest pairing counts).
+    Ping { conn: ConnId, generation: u64 },
     /// The auto customer acts in the phase the transaction was in when the timer started.
     Customer { tx: u64, step: u64 },
     /// Nobody presented a card in time.
@@ -51,7 +51,7 @@ impl Device {
     fn fire(&mut self, fx: &mut Fx, timer: Timer) {
         match timer {
             Timer::ApprovePairing { conn, code } => self.auto_approve_pairing(fx, conn, &code),
-            Timer::Ping { conn } => self.ping_due(fx, conn),
+            Timer::Ping { conn, generation } => self.ping_due(fx, conn, generation),
             Timer::Customer { tx, step } => {
                 if self.current_step(tx, step) {
                     self.auto_customer(fx);
