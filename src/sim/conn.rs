@@ -30,6 +30,8 @@ where
 {
     let conn = ctx.conn;
     let (tx, mut cmds) = mpsc::unbounded_channel();
+    // A command taken from the queue while batching sends, handled next.
+    let mut pending: Option<ConnCmd> = None;
     if ctx
         .device
         .send(ActorMsg::Connected {
@@ -55,10 +57,24 @@ where
                 Some(Ok(_)) => {} // ping/pong/close: tungstenite answers them
                 Some(Err(_)) | None => break,
             },
-            cmd = cmds.recv() => match cmd {
+            cmd = next_cmd(&mut cmds, &mut pending) => match cmd {
                 Some(ConnCmd::Send(text)) => {
-                    ctx.log.record(&ctx.device_id, conn, Direction::DeviceToPos, &text);
-                    if ws.send(WsMessage::text(text)).await.is_err() {
+                    // Write every frame already queued, then flush once (one syscall per burst).
+                    let mut next = Some(ConnCmd::Send(text));
+                    let mut failed = false;
+                    while let Some(ConnCmd::Send(text)) = next.take() {
+                        ctx.log.record(&ctx.device_id, conn, Direction::DeviceToPos, &text);
+                        if ws.feed(WsMessage::text(text)).await.is_err() {
+                            failed = true;
+                            break;
+                        }
+                        match cmds.try_recv() {
+                            Ok(ConnCmd::Send(text)) => next = Some(ConnCmd::Send(text)),
+                            Ok(other) => pending = Some(other),
+                            Err(_) => {}
+                        }
+                    }
+                    if failed || ws.flush().await.is_err() {
                         break;
                     }
                 }
@@ -82,6 +98,17 @@ where
         }
     }
     let _ = ctx.device.send(ActorMsg::Disconnected { conn });
+}
+
+/// The command set aside while batching, else the next one from the queue.
+async fn next_cmd(
+    cmds: &mut mpsc::UnboundedReceiver<ConnCmd>,
+    pending: &mut Option<ConnCmd>,
+) -> Option<ConnCmd> {
+    match pending.take() {
+        Some(cmd) => Some(cmd),
+        None => cmds.recv().await,
+    }
 }
 
 fn deliver(ctx: &ConnCtx, text: String) {
