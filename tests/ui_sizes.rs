@@ -75,3 +75,73 @@ proptest! {
         check(w, h, x, y);
     }
 }
+
+fn arb_text() -> impl Strategy<Value = String> {
+    prop_oneof![
+        ".{0,200}",
+        "[\\x00-\\x1f\\u{7f}\\u{200b}\\u{fe0f}\\u{1f600}-\\u{1f64f}\\u{4e00}-\\u{4e20}a-z ]{0,80}",
+    ]
+}
+
+fn arb_signature() -> impl Strategy<Value = till::protocol::Signature> {
+    use till::protocol::{Point, Signature, Stroke};
+    let coord = prop_oneof![any::<i32>(), -50i32..700];
+    let stroke = proptest::collection::vec((coord.clone(), coord), 0..40).prop_map(|pts| Stroke {
+        points: pts.into_iter().map(|(x, y)| Point { x, y }).collect(),
+    });
+    (
+        proptest::option::of(any::<i32>()),
+        proptest::option::of(any::<i32>()),
+        proptest::collection::vec(stroke, 0..6),
+    )
+        .prop_map(|(width, height, strokes)| Signature {
+            width,
+            height,
+            strokes,
+        })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Device-supplied text and strokes (external input) never make rendering panic or spill.
+    #[test]
+    fn device_text_and_strokes_of_any_shape(
+        text in arb_text(),
+        sig in arb_signature(),
+        w in 0u16..120,
+        h in 0u16..40,
+    ) {
+        use till::app::{Connection, Prompt};
+        use till::app::screens::Screen;
+        let mut states = Vec::new();
+        let mut s = ready();
+        s.ui.screen = Screen::Prompt;
+        s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+        s.prompt = Some(Prompt::Signature { payment: device_payment(1), signature: sig });
+        states.push(s);
+        let mut s = ready();
+        s.ui.screen = Screen::InProgress;
+        s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+        s.device_text = Some(text.clone());
+        s.notice = notice(till::app::Level::Error, till::app::NoticeKind::General, &text);
+        states.push(s);
+        let mut s = ready();
+        s.connection = Connection::Pairing { code: text.clone() };
+        states.push(s);
+        let mut s = ready();
+        s.ui.screen = Screen::Frames;
+        s.frames = vec![("device->pos", text.clone()), ("?", text)];
+        states.push(s);
+        let outer = Rect::new(0, 0, w + 2, h + 2);
+        let area = Rect::new(1, 1, w, h);
+        for s in &states {
+            let mut buf = Buffer::empty(outer);
+            ui::draw(s, None, &Theme::default(), area, &mut buf);
+            for pos in outer.positions() {
+                if !area.contains(pos) {
+                    prop_assert_eq!(&buf[pos], &ratatui::buffer::Cell::default());
+                }
+            }
+        }
+    }
+}

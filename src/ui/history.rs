@@ -100,6 +100,10 @@ impl Widget for &HistoryView<'_> {
             _ => 0,
         };
         let list_h = rest - detail_h;
+        if total == 0 && list_h > 0 {
+            Line::styled("  Sales appear here once they are rung.", theme.dim())
+                .render(Rect::new(area.x, y, area.width, 1), buf);
+        }
         let visible = usize::from(list_h);
         let first = first_visible(selected, total, visible);
         for (i, abs) in (first..total).take(visible).enumerate() {

@@ -85,7 +85,7 @@ impl Widget for &PromptView<'_> {
                 lines.push(answer_line(
                     theme,
                     "accept the payment",
-                    "reject it (the payment is voided)",
+                    "reject (voids the payment)",
                 ));
                 Paragraph::new(lines)
                     .block(text::panel(" Confirm payment ", theme))
@@ -101,11 +101,7 @@ impl Widget for &PromptView<'_> {
                 }
                 let head = vec![
                     payment_line(payment, theme),
-                    answer_line(
-                        theme,
-                        "accept the signature",
-                        "reject it (the payment is voided)",
-                    ),
+                    answer_line(theme, "accept the signature", "reject (voids the payment)"),
                 ];
                 let head_h = (head.len() as u16).min(inner.height);
                 Paragraph::new(head).render(
