@@ -29,7 +29,11 @@ fn sale_outcomes_map_to_exit_codes() {
     let (code, j) = sale(&env, &sim, "12.07", &[]);
     assert_eq!((code, j["state"].as_str()), (1, Some("canceled")), "{j}");
     let (code, j) = sale(&env, &sim, "10.02", &["--external-id", "PARTIAL-1"]);
-    assert_eq!((code, j["state"].as_str(), j["charged"].as_str()), (0, Some("approved"), Some("5.01")), "{j}");
+    assert_eq!(
+        (code, j["state"].as_str(), j["charged"].as_str()),
+        (0, Some("approved"), Some("5.01")),
+        "{j}"
+    );
     assert_eq!(j["external_id"], "PARTIAL-1");
     let (code, j) = sale(&env, &sim, "12.03", &["--on-challenge", "accept"]);
     assert_eq!((code, j["state"].as_str()), (0, Some("approved")), "{j}");
@@ -43,7 +47,10 @@ fn sale_outcomes_map_to_exit_codes() {
     // Human output says the same thing on one line.
     let (code, out, _) = env.run(&["--device", &sim.url, "sale", "12.34"]);
     assert_eq!(code, 0);
-    assert!(out.starts_with("approved 12.34") && out.contains("VISA ending 4242"), "{out}");
+    assert!(
+        out.starts_with("approved 12.34") && out.contains("VISA ending 4242"),
+        "{out}"
+    );
 
     let (code, j) = env.json(&["history", "--limit", "3"]);
     assert_eq!(code, 0);
@@ -61,7 +68,10 @@ fn an_open_payment_refuses_new_sales_until_recovered() {
     assert_eq!(j["pending"]["external_id"], "OPEN-1");
     let (code, out, err) = env.run(&["--device", &sim.url, "sale", "1.00"]);
     assert_eq!(code, 5, "{out}{err}");
-    assert!(err.contains("OPEN-1") && err.contains("till recover"), "{err}");
+    assert!(
+        err.contains("OPEN-1") && err.contains("till recover"),
+        "{err}"
+    );
 
     let (code, j) = env.json(&["--device", &sim.url, "status"]);
     assert_eq!(code, 0, "{j}");
@@ -75,8 +85,16 @@ fn an_open_payment_refuses_new_sales_until_recovered() {
     let (code, j) = env.json(&["payment", "OPEN-1"]);
     assert_eq!(code, 0);
     assert_eq!(j["state"], "approved");
-    let causes: Vec<&str> = j["events"].as_array().unwrap().iter().filter_map(|e| e["cause"].as_str()).collect();
-    assert!(causes.contains(&"RETRIEVE_DEVICE_STATUS_RESPONSE") && causes.contains(&"FINISH_OK"), "{causes:?}");
+    let causes: Vec<&str> = j["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["cause"].as_str())
+        .collect();
+    assert!(
+        causes.contains(&"RETRIEVE_DEVICE_STATUS_RESPONSE") && causes.contains(&"FINISH_OK"),
+        "{causes:?}"
+    );
     let (code, _, err) = env.run(&["payment", "NOPE"]);
     assert_eq!(code, 1);
     assert!(err.contains("NOPE"), "{err}");
@@ -97,9 +115,19 @@ fn guarded_reset_needs_the_external_id_then_rechecks() {
     assert_eq!(code, 5, "{j}");
     assert!(j["error"].as_str().unwrap().contains("RISKY-1"), "{j}");
     let (code, j) = env.json(&["payment", "RISKY-1"]);
-    assert_eq!((code, j["state"].as_str()), (0, Some("in_progress")), "untouched: {j}");
+    assert_eq!(
+        (code, j["state"].as_str()),
+        (0, Some("in_progress")),
+        "untouched: {j}"
+    );
 
-    let (code, j) = env.json(&["--device", &sim.url, "reset", "--yes-void-pending", "RISKY-1"]);
+    let (code, j) = env.json(&[
+        "--device",
+        &sim.url,
+        "reset",
+        "--yes-void-pending",
+        "RISKY-1",
+    ]);
     assert_eq!(code, 0, "{j}");
     assert_eq!(j["payment"]["state"], "voided", "{j}");
 }

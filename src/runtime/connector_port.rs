@@ -175,7 +175,13 @@ pub fn forward(mut events: mpsc::Receiver<DeviceEvent>) -> mpsc::Receiver<Device
     let (tx, rx) = mpsc::channel(1024);
     tokio::spawn(async move {
         while let Some(event) = events.recv().await {
-            tracing::debug!(%event, "device event");
+            match &event {
+                // The frame text is already redacted by the connector.
+                DeviceEvent::Frame(tap) => {
+                    tracing::trace!(direction = ?tap.direction, frame = %tap.text, "frame")
+                }
+                other => tracing::debug!(event = %other, "device event"),
+            }
             if let Some(input) = map_event(event) {
                 if tx.send(input).await.is_err() {
                     break;

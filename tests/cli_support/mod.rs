@@ -37,14 +37,18 @@ impl Env {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(self.config(), std::fs::Permissions::from_mode(0o600)).unwrap();
+            std::fs::set_permissions(self.config(), std::fs::Permissions::from_mode(0o600))
+                .unwrap();
         }
     }
 
     /// A `till` command with the config and data dir set and nothing from the user's environment.
     pub fn cmd(&self) -> Command {
         let mut c = Command::new(BIN);
-        c.arg("--config").arg(self.config()).arg("--data-dir").arg(self.data());
+        c.arg("--config")
+            .arg(self.config())
+            .arg("--data-dir")
+            .arg(self.data());
         c.env("HOME", self.dir.path())
             .env("XDG_CONFIG_HOME", self.dir.path().join("xdg"))
             .env_remove("TILL_CONFIG")
@@ -68,9 +72,13 @@ impl Env {
         all.push("--json");
         let (code, stdout, stderr) = self.run(&all);
         let lines: Vec<&str> = stdout.lines().filter(|l| !l.trim().is_empty()).collect();
-        assert_eq!(lines.len(), 1, "exactly one JSON line for {args:?}; stdout: {stdout}\nstderr: {stderr}");
-        let value: serde_json::Value =
-            serde_json::from_str(lines[0]).unwrap_or_else(|e| panic!("{e}: {stdout}\nstderr: {stderr}"));
+        assert_eq!(
+            lines.len(),
+            1,
+            "exactly one JSON line for {args:?}; stdout: {stdout}\nstderr: {stderr}"
+        );
+        let value: serde_json::Value = serde_json::from_str(lines[0])
+            .unwrap_or_else(|e| panic!("{e}: {stdout}\nstderr: {stderr}"));
         assert_eq!(value["exit_code"], code, "{value}");
         (code, value)
     }
@@ -100,7 +108,15 @@ impl Sim {
     /// Starts `till sim --listen 127.0.0.1:0 --delay-ms 0 EXTRA…` and waits for its URL.
     pub fn start(extra: &[&str]) -> Sim {
         let mut child = Command::new(BIN)
-            .args(["sim", "--listen", "127.0.0.1:0", "--delay-ms", "0", "--seed", "7"])
+            .args([
+                "sim",
+                "--listen",
+                "127.0.0.1:0",
+                "--delay-ms",
+                "0",
+                "--seed",
+                "7",
+            ])
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -108,8 +124,14 @@ impl Sim {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let url = line.trim().strip_prefix("listening on ").unwrap_or_else(|| panic!("sim said {line:?}")).to_owned();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let url = line
+            .trim()
+            .strip_prefix("listening on ")
+            .unwrap_or_else(|| panic!("sim said {line:?}"))
+            .to_owned();
         Sim { child, url }
     }
 }
