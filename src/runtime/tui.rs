@@ -53,7 +53,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     ) -> io::Result<()>
     where
         B: Backend,
-        B::Error: Into<io::Error>,
+        B::Error: std::error::Error + Send + Sync + 'static,
         S: Stream<Item = io::Result<TermEvent>> + Unpin,
         R: FnMut(&crate::app::State, &mut Frame),
         C: FnMut() -> F,
@@ -72,7 +72,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
             if self.dirty {
                 terminal
                     .draw(|f| render(&self.state, f))
-                    .map_err(Into::into)?;
+                    .map_err(io::Error::other)?;
                 self.dirty = false;
             }
             if self.state.quit {
