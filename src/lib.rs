@@ -10,4 +10,5 @@ pub mod logging;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
+pub mod soak;
 pub mod ui;
