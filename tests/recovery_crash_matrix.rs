@@ -130,6 +130,7 @@ async fn run_case(spec: Spec) -> Outcome {
             faults.cut = Some(Cut {
                 direction: CutDirection::PosToDevice,
                 method: "TX_START".into(),
+                skip: 0,
                 deliver: spec.boundary == TxStartUnanswered,
                 kind: CutKind::HalfOpen,
             });

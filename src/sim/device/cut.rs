@@ -23,13 +23,17 @@ pub enum CutKind {
     HalfOpen,
 }
 
-/// Break the connection at the first frame with `method` going `direction` (once per device).
+/// Break the connection at a frame with `method` going `direction` — the first one after
+/// `skip` such frames went through — once per device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
     /// Which way the frame goes.
     pub direction: CutDirection,
-    /// Its method, e.g. `"FINISH_OK"` (the first such frame triggers the cut).
+    /// Its method, e.g. `"FINISH_OK"`.
     pub method: String,
+    /// How many frames of this method and direction go through before the one that cuts (the
+    /// device counts them from its start, over every connection): 0 cuts at the first.
+    pub skip: u32,
     /// `true`: the frame gets through — the POS receives it, or the device acts on it (its
     /// answers are lost with the connection) — and the connection breaks right after.
     /// `false`: the frame is lost with the connection (the device never acts on it, or never
@@ -53,6 +57,10 @@ impl Device {
             .as_ref()
             .filter(|c| c.direction == direction && c.method == method)?
             .clone();
+        if self.cut_skipped < cut.skip {
+            self.cut_skipped += 1;
+            return None;
+        }
         self.cut_done = true;
         Some(cut)
     }

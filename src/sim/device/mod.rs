@@ -111,6 +111,8 @@ pub struct Device {
     display: Display,
     /// The cut fault already happened on this device.
     cut_done: bool,
+    /// Frames matching the cut fault that went through (its `skip`).
+    cut_skipped: u32,
 }
 
 impl Device {
@@ -138,6 +140,7 @@ impl Device {
                 detail: String::new(),
             },
             cut_done: false,
+            cut_skipped: 0,
         }
     }
 

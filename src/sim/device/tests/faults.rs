@@ -147,10 +147,26 @@ fn cut_at(direction: CutDirection, method: &str, deliver: bool, kind: CutKind) -
         f.cut = Some(Cut {
             direction,
             method: method.into(),
+            skip: 0,
             deliver,
             kind,
         })
     })
+}
+
+#[test]
+fn cut_skips_the_first_matching_frames() {
+    let mut sim = faulty(|f| {
+        f.cut = Some(Cut {
+            direction: CutDirection::DeviceToPos,
+            method: "ACK".into(),
+            skip: 1,
+            deliver: true,
+            kind: CutKind::Drop,
+        })
+    });
+    sim.ready(1); // DISCOVERY_REQUEST's ACK goes through
+    assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT6")), ["ACK", "CLOSE None"]);
 }
 
 #[test]
