@@ -222,19 +222,18 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     on_signature: Policy,
     t: Timeouts,
 ) -> Finish {
-    // Load what the ledger has open before the device answers anything.
-    rt.run_until(Duration::ZERO, |_| true).await;
-    let had = rt.state.pending().cloned();
     if let Err(f) = wait_ready(rt, "recover", t).await {
         return f;
     }
-    let Some(_) = had else {
+    // The payment left open is loaded from the ledger by the first events the runtime handles
+    // (inside `wait_ready`), so only now does the state know about it.
+    if rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
         return Finish {
             code: exit::OK,
             json: json!({"command": "recover", "recovered": []}),
             human: vec!["Nothing to recover: no payment is pending.".into()],
         };
-    };
+    }
     if rt.state.recovery.is_none() && rt.state.pending().is_some() {
         rt.dispatch(Event::Action(Action::Recover)).await;
     }

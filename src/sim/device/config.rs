@@ -54,6 +54,8 @@ pub struct Faults {
     pub late_frames: bool,
     /// Probability (0.0–1.0) of a random fault per sale, for soak runs.
     pub random_rate: f64,
+    /// Break the connection at one chosen frame, once per device (network-drop tests).
+    pub cut: Option<super::cut::Cut>,
 }
 
 /// Everything that shapes a simulated device.

@@ -17,6 +17,7 @@
 mod commands;
 mod config;
 mod connections;
+mod cut;
 mod flow;
 mod io;
 mod outbox;
@@ -39,6 +40,7 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
+pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
 
 use crate::protocol::{Frame, Message, MessageType, Payment};
@@ -107,6 +109,10 @@ pub struct Device {
     slow_queue: BTreeMap<ConnId, VecDeque<Output>>,
     factory: PaymentFactory,
     display: Display,
+    /// The cut fault already happened on this device.
+    cut_done: bool,
+    /// Frames matching the cut fault that went through (its `skip`).
+    cut_skipped: u32,
 }
 
 impl Device {
@@ -133,6 +139,8 @@ impl Device {
                 title: "Welcome".into(),
                 detail: String::new(),
             },
+            cut_done: false,
+            cut_skipped: 0,
         }
     }
 
@@ -187,6 +195,13 @@ impl Device {
         if !Device::accepts(&message) {
             let detail = format!("{} is not supported by the simulator", message.method());
             return self.remote_error(fx, conn, outbox::ERROR_UNSUPPORTED, &detail);
+        }
+        if let Some(cut) = self.cut_due(CutDirection::PosToDevice, message.method()) {
+            self.apply_cut(fx, conn, &cut);
+            if !cut.deliver {
+                return;
+            }
+            // The device acts on the frame; its answers are lost with the connection.
         }
         self.ack(fx, conn, &frame);
         self.on_command(fx, conn, message);

@@ -7,6 +7,7 @@ use crate::protocol::{
     UiDirection, UiState, UiStateMessage,
 };
 
+use super::cut::CutDirection;
 use super::io::{ConnId, Output, Transport};
 use super::timers::Timer;
 use super::{Device, Fx, REMOTE_SOURCE_SDK};
@@ -54,6 +55,10 @@ impl Device {
         let encoder = self.encoder(c.transport, version);
         self.next_frame += 1;
         let text = encoder.command(&format!("d{}", self.next_frame), message);
+        let cut = self.cut_due(CutDirection::DeviceToPos, message.method());
+        if let Some(cut) = cut.as_ref().filter(|c| !c.deliver) {
+            return self.apply_cut(fx, conn, cut);
+        }
         let copies = if self.config.faults.duplicate_frames {
             2
         } else {
@@ -67,6 +72,9 @@ impl Device {
                     text: text.clone(),
                 },
             );
+        }
+        if let Some(cut) = cut {
+            self.apply_cut(fx, conn, &cut);
         }
     }
 

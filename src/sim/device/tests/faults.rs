@@ -141,3 +141,86 @@ fn random_faults_are_seeded() {
     sim.ready(1);
     assert_eq!(trace(&sim.sale(1, 2500, "EXT-CLEAN")), APPROVED_TRACE);
 }
+
+fn cut_at(direction: CutDirection, method: &str, deliver: bool, kind: CutKind) -> Sim {
+    faulty(|f| {
+        f.cut = Some(Cut {
+            direction,
+            method: method.into(),
+            skip: 0,
+            deliver,
+            kind,
+        })
+    })
+}
+
+#[test]
+fn cut_skips_the_first_matching_frames() {
+    let mut sim = faulty(|f| {
+        f.cut = Some(Cut {
+            direction: CutDirection::DeviceToPos,
+            method: "ACK".into(),
+            skip: 1,
+            deliver: true,
+            kind: CutKind::Drop,
+        })
+    });
+    sim.ready(1); // DISCOVERY_REQUEST's ACK goes through
+    assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT6")), ["ACK", "CLOSE None"]);
+}
+
+#[test]
+fn cut_after_a_device_frame_sends_it_then_drops_once() {
+    let mut sim = cut_at(CutDirection::DeviceToPos, "FINISH_OK", true, CutKind::Drop);
+    let token = sim.ready(1);
+    let t = trace(&sim.sale(1, 2500, "EXT-CUT1"));
+    assert_eq!(t[t.len() - 2..], ["FINISH_OK", "CLOSE None"]);
+    sim.disconnect(1);
+    sim.reconnect(2, &token);
+    // Once per device: the next sale runs through.
+    assert_eq!(trace(&sim.sale(2, 3000, "EXT-CUT2")), APPROVED_TRACE);
+}
+
+#[test]
+fn cut_instead_of_a_device_frame_loses_it_but_the_device_moves_on() {
+    let mut sim = cut_at(
+        CutDirection::DeviceToPos,
+        "TX_START_RESPONSE",
+        false,
+        CutKind::Drop,
+    );
+    let token = sim.ready(1);
+    assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT3")), ["ACK", "CLOSE None"]);
+    sim.disconnect(1);
+    sim.reconnect(2, &token);
+    let response = one!(sim.retrieve_payment(2, "EXT-CUT3"), RetrievePaymentResponse);
+    assert_eq!(response.query_status, Some(QueryStatus::Found));
+}
+
+#[test]
+fn cut_instead_of_a_pos_frame_means_the_device_never_got_it() {
+    let mut sim = cut_at(CutDirection::PosToDevice, "TX_START", false, CutKind::Drop);
+    let token = sim.ready(1);
+    assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT4")), ["CLOSE None"]);
+    sim.disconnect(1);
+    sim.reconnect(2, &token);
+    let response = one!(sim.retrieve_payment(2, "EXT-CUT4"), RetrievePaymentResponse);
+    assert_eq!(response.query_status, Some(QueryStatus::NotFound));
+}
+
+#[test]
+fn cut_after_a_pos_frame_acts_on_it_and_loses_the_answers() {
+    let mut sim = cut_at(
+        CutDirection::PosToDevice,
+        "TX_START",
+        true,
+        CutKind::HalfOpen,
+    );
+    let token = sim.ready(1);
+    assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT5")), ["STALL"]);
+    // The stalled socket neither reads nor writes; a new connection finds the payment.
+    assert!(trace(&sim.status(1, true)).is_empty());
+    sim.reconnect(2, &token);
+    let response = one!(sim.retrieve_payment(2, "EXT-CUT5"), RetrievePaymentResponse);
+    assert_eq!(response.query_status, Some(QueryStatus::Found));
+}

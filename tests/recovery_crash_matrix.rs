@@ -1,0 +1,340 @@
+//! Crash matrix: a real `till sale` process is killed with SIGKILL at each frame boundary of a
+//! sale, while the device (the simulator, a real WebSocket server) completes the sale, keeps
+//! waiting, or never got / forgot the request. Then `till recover` runs, and the ledger must
+//! hold every payment final and equal to the device's own record: 0 duplicates, 0 lost.
+//!
+//! Boundaries are hit exactly: the test waits for the frame in the simulator's frame log or
+//! for the state in the child's ledger (read-only), and where the POS must not react to a
+//! frame, it is frozen with SIGSTOP first, the device acts, then SIGKILL.
+
+mod recovery_common;
+
+use std::sync::Arc;
+
+use recovery_common::*;
+use till::ledger::PaymentState;
+use till::sim::CustomerAction;
+use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults};
+use tokio::sync::Semaphore;
+
+/// Where the POS dies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Boundary {
+    /// Connected, waiting for pairing: nothing recorded, nothing sent.
+    BeforeTxStart,
+    /// TX_START written; the device never got it (lost with the connection).
+    TxStartLost,
+    /// The device acted on TX_START; its TX_START_RESPONSE never came back.
+    TxStartUnanswered,
+    /// TX_START_RESPONSE processed (`in_progress`); the device waits for the card.
+    AfterTxStartResponse,
+    /// CONFIRM_PAYMENT_MESSAGE (duplicate challenge) reached the POS, unanswered.
+    DuringChallenge,
+    /// The device asks the customer to sign.
+    WhileSigning,
+    /// VERIFY_SIGNATURE reached the POS, unanswered.
+    DuringSignatureVerify,
+    /// The device completed the payment and dropped the connection instead of FINISH_OK (.06).
+    BeforeFinishOk,
+    /// FINISH_OK reached the POS, which never processed it.
+    FinishOkUnprocessed,
+    /// FINISH_OK processed: `approved` is in the ledger.
+    AfterFinishOkRecorded,
+}
+
+/// What the device does after the POS died.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fate {
+    /// The sale completes on the device while the POS is down (the customer acts).
+    Completes,
+    /// The customer's card is declined while the POS is down.
+    Declined,
+    /// The device still waits when recovery starts; the customer acts (or the recovering POS
+    /// accepts the re-delivered question).
+    Waiting,
+    /// The device still waits; the recovering POS rejects the re-delivered question.
+    Rejected,
+    /// The device never got the request, or forgot it (reboot).
+    Lost,
+}
+
+struct Spec {
+    boundary: Boundary,
+    fate: Fate,
+    amount: &'static str,
+    expected: Option<PaymentState>,
+}
+
+const VISA: &str = "4242424242424242";
+const PARTIAL_VISA: &str = "4005578003333335";
+
+fn specs() -> Vec<Spec> {
+    use Boundary::*;
+    use Fate::*;
+    use PaymentState::{Approved, NotFound, Voided};
+    let s = |boundary, fate, amount, expected| Spec {
+        boundary,
+        fate,
+        amount,
+        expected,
+    };
+    vec![
+        s(BeforeTxStart, Lost, "10.00", None),
+        s(TxStartLost, Lost, "10.00", Some(NotFound)),
+        s(TxStartUnanswered, Completes, "10.00", Some(Approved)),
+        s(TxStartUnanswered, Waiting, "10.00", Some(Approved)),
+        s(TxStartUnanswered, Lost, "10.00", Some(NotFound)),
+        s(AfterTxStartResponse, Completes, "10.00", Some(Approved)),
+        s(AfterTxStartResponse, Completes, "10.02", Some(Approved)),
+        s(AfterTxStartResponse, Declined, "10.00", Some(NotFound)),
+        s(AfterTxStartResponse, Waiting, "10.00", Some(Approved)),
+        s(AfterTxStartResponse, Lost, "10.00", Some(NotFound)),
+        s(DuringChallenge, Waiting, "10.03", Some(Approved)),
+        s(DuringChallenge, Rejected, "10.03", Some(Voided)),
+        s(DuringChallenge, Lost, "10.03", Some(NotFound)),
+        s(WhileSigning, Completes, "10.05", Some(Approved)),
+        s(WhileSigning, Waiting, "10.05", Some(Approved)),
+        s(WhileSigning, Lost, "10.05", Some(NotFound)),
+        s(DuringSignatureVerify, Waiting, "10.05", Some(Approved)),
+        s(DuringSignatureVerify, Rejected, "10.05", Some(Voided)),
+        s(BeforeFinishOk, Completes, "10.06", Some(Approved)),
+        s(FinishOkUnprocessed, Completes, "10.00", Some(Approved)),
+        s(AfterFinishOkRecorded, Completes, "10.00", Some(Approved)),
+    ]
+}
+
+/// The card the customer presents for this amount (manual customer).
+fn card_for(amount: &str) -> &'static str {
+    if amount.ends_with(".02") {
+        PARTIAL_VISA
+    } else {
+        VISA
+    }
+}
+
+/// What one case ended with.
+struct Outcome {
+    name: String,
+    at_kill: Option<PaymentState>,
+    verdict: Verdict,
+    expected: Option<PaymentState>,
+    recover_code: Option<i32>,
+}
+
+async fn run_case(spec: Spec) -> Outcome {
+    use Boundary::*;
+    let name = format!("{:?}/{:?}/{}", spec.boundary, spec.fate, spec.amount);
+    let mut faults = Faults::default();
+    match spec.boundary {
+        TxStartLost | TxStartUnanswered => {
+            faults.cut = Some(Cut {
+                direction: CutDirection::PosToDevice,
+                method: "TX_START".into(),
+                skip: 0,
+                deliver: spec.boundary == TxStartUnanswered,
+                kind: CutKind::HalfOpen,
+            });
+        }
+        _ => {}
+    }
+    let mut case = Case::start(&name, device(CustomerMode::Manual, faults), spec.amount).await;
+    if spec.boundary != BeforeTxStart {
+        case.approve_pairing();
+    }
+    let notes = case.sim.notes();
+    let mut child = case.spawn_sale("accept", "accept");
+    let card = CustomerAction::TapCard(card_for(spec.amount).into());
+
+    // Drive the sale to the boundary, then SIGKILL.
+    match spec.boundary {
+        BeforeTxStart => case.wait_pairing_code().await,
+        TxStartLost => {
+            case.wait_frame(TO_DEVICE, "TX_START", 0).await;
+        }
+        TxStartUnanswered => case.wait_screen(CARD_PROMPT).await,
+        AfterTxStartResponse => case.wait_live_state("in_progress").await,
+        DuringChallenge => {
+            case.wait_live_state("in_progress").await;
+            sigstop(&child).await;
+            case.act(card.clone()).await;
+            case.wait_frame(TO_POS, "CONFIRM_PAYMENT_MESSAGE", 0).await;
+        }
+        WhileSigning => {
+            case.wait_live_state("in_progress").await;
+            case.act(card.clone()).await;
+            case.wait_screen("Please sign").await;
+        }
+        DuringSignatureVerify => {
+            case.wait_live_state("in_progress").await;
+            case.act(card.clone()).await;
+            case.wait_screen("Please sign").await;
+            sigstop(&child).await;
+            case.act(CustomerAction::Sign).await;
+            case.wait_frame(TO_POS, "VERIFY_SIGNATURE", 0).await;
+        }
+        BeforeFinishOk => {
+            case.wait_live_state("in_progress").await;
+            sigstop(&child).await;
+            case.act(card.clone()).await;
+        }
+        FinishOkUnprocessed => {
+            case.wait_live_state("in_progress").await;
+            sigstop(&child).await;
+            case.act(card.clone()).await;
+            case.wait_frame(TO_POS, "FINISH_OK", 0).await;
+        }
+        AfterFinishOkRecorded => {
+            case.wait_live_state("in_progress").await;
+            case.act(card.clone()).await;
+            case.wait_live_state("approved").await;
+        }
+    }
+    sigkill(&mut child).await;
+    let at_kill = case.record().0.map(|r| r.state);
+    if spec.boundary == BeforeFinishOk {
+        assert!(
+            !case.frames().iter().any(|f| f.method == "FINISH_OK"),
+            "{name}: the device was to drop the connection instead of sending FINISH_OK"
+        );
+    }
+
+    // The device's fate while the POS is down.
+    match spec.fate {
+        Fate::Completes | Fate::Declined => {
+            let needs_customer = matches!(
+                spec.boundary,
+                TxStartUnanswered | AfterTxStartResponse | WhileSigning
+            );
+            if needs_customer {
+                // A half-open socket is never noticed by the device; any other goes at once.
+                if spec.boundary != TxStartUnanswered {
+                    case.wait_disconnected(notes).await;
+                }
+                match (spec.boundary, spec.fate) {
+                    (WhileSigning, _) => case.act(CustomerAction::Sign).await,
+                    (_, Fate::Declined) => case.act(CustomerAction::Decline).await,
+                    _ => case.act(card.clone()).await,
+                }
+            }
+        }
+        Fate::Lost => {
+            if matches!(
+                spec.boundary,
+                TxStartUnanswered | AfterTxStartResponse | DuringChallenge | WhileSigning
+            ) {
+                case.act(CustomerAction::Reboot).await;
+            }
+        }
+        Fate::Waiting | Fate::Rejected => {}
+    }
+    case.approve_pairing();
+
+    // Restart: `till recover`, answering re-delivered questions by the fate.
+    let answer = if spec.fate == Fate::Rejected {
+        "reject"
+    } else {
+        "accept"
+    };
+    let from = case.frames().len();
+    let recover = case.spawn(&[
+        "recover",
+        "--on-challenge",
+        answer,
+        "--on-signature",
+        answer,
+        "--json",
+    ]);
+    let customer_acts_now = spec.fate == Fate::Waiting
+        && matches!(
+            spec.boundary,
+            TxStartUnanswered | AfterTxStartResponse | WhileSigning
+        );
+    if customer_acts_now {
+        // The recovering POS asked and heard IN_PROGRESS; now the customer acts.
+        case.wait_frame(TO_POS, "RETRIEVE_PAYMENT_RESPONSE", from)
+            .await;
+        if spec.boundary == WhileSigning {
+            case.act(CustomerAction::Sign).await;
+        } else {
+            case.act(card.clone()).await;
+        }
+    }
+    let run = finish(recover).await;
+    let verdict = case.verdict().await;
+    let expected_code = match verdict.state {
+        Some(PaymentState::Approved) | None => 0,
+        _ => 1,
+    };
+    assert_eq!(
+        run.code,
+        Some(expected_code),
+        "{name}: till recover exit code; stdout {} stderr {}; ledger {:#?}",
+        run.json,
+        run.stderr,
+        case.record()
+    );
+    Outcome {
+        name,
+        at_kill,
+        verdict,
+        expected: spec.expected,
+        recover_code: run.code,
+    }
+}
+
+/// The card prompt's title on the device screen.
+const CARD_PROMPT: &str = "Insert, tap or swipe card";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn sigkill_at_every_frame_boundary_then_recover() {
+    let only = std::env::var("RECOVERY_CASE").ok();
+    let specs: Vec<Spec> = specs()
+        .into_iter()
+        .filter(|s| {
+            only.as_deref()
+                .is_none_or(|o| format!("{:?}/{:?}/{}", s.boundary, s.fate, s.amount).contains(o))
+        })
+        .collect();
+    let total = specs.len();
+    // A few cases at a time: each runs two `till` processes and a simulator.
+    let slots = Arc::new(Semaphore::new(4));
+    let mut tasks = Vec::new();
+    for spec in specs {
+        let slots = slots.clone();
+        tasks.push(tokio::spawn(async move {
+            let _slot = slots.acquire_owned().await.expect("semaphore open");
+            run_case(spec).await
+        }));
+    }
+    let mut outcomes = Vec::new();
+    for task in tasks {
+        outcomes.push(task.await.expect("case ran to the end"));
+    }
+    let mut good = 0;
+    let mut duplicates = 0;
+    let mut lost = 0;
+    let mut failures = Vec::new();
+    for o in &outcomes {
+        let v = &o.verdict;
+        println!(
+            "{:<48} at kill {:<12} → {:<10} device: {} (recover exit {:?})",
+            o.name,
+            o.at_kill.map_or("(none)", |s| s.as_str()),
+            v.state.map_or("(none)", |s| s.as_str()),
+            v.device,
+            o.recover_code
+        );
+        duplicates += v.duplicates;
+        lost += v.lost;
+        if v.ok() && v.state == o.expected {
+            good += 1;
+        } else {
+            failures.push(format!("{}: {v:?}, expected {:?}", o.name, o.expected));
+        }
+    }
+    println!(
+        "crash matrix: {total} cases, {good} final and equal to the device, {duplicates} duplicates, {lost} lost"
+    );
+    assert!(failures.is_empty(), "{failures:#?}");
+    assert_eq!(good, total);
+}
