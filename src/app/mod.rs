@@ -258,10 +258,8 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
         DeviceInput::UiState { text, declined, .. } => {
-            if declined {
-                if let Some(p) = state.payment.as_mut() {
-                    p.decline_seen = true;
-                }
+            if declined && let Some(p) = state.payment.as_mut() {
+                p.decline_seen = true;
             }
             state.device_text = Some(text);
         }

@@ -328,17 +328,17 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
         return;
     }
     record(state, "answer", "none in time");
-    if let Some(p) = state.pending() {
-        if p.state != PaymentState::Unknown {
-            transition(
-                state,
-                PaymentState::Unknown,
-                "timeout",
-                "the device did not answer in time",
-                PaymentFacts::default(),
-                fx,
-            );
-        }
+    if let Some(p) = state.pending()
+        && p.state != PaymentState::Unknown
+    {
+        transition(
+            state,
+            PaymentState::Unknown,
+            "timeout",
+            "the device did not answer in time",
+            PaymentFacts::default(),
+            fx,
+        );
     }
     let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
     if let Some(r) = state.recovery.as_mut() {

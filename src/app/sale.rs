@@ -421,20 +421,20 @@ pub(super) fn on_disconnected(state: &mut State, why: &str, fx: &mut Vec<Effect>
     if let Some(r) = state.recovery.as_mut() {
         r.suspend();
     }
-    if let Some(p) = state.pending() {
-        if matches!(
+    if let Some(p) = state.pending()
+        && matches!(
             p.state,
             PaymentState::Sent | PaymentState::InProgress | PaymentState::Created
-        ) {
-            transition(
-                state,
-                PaymentState::Unknown,
-                "disconnected",
-                format!("connection lost ({why}); will recover on reconnect"),
-                PaymentFacts::default(),
-                fx,
-            );
-        }
+        )
+    {
+        transition(
+            state,
+            PaymentState::Unknown,
+            "disconnected",
+            format!("connection lost ({why}); will recover on reconnect"),
+            PaymentFacts::default(),
+            fx,
+        );
     }
 }
 

@@ -37,14 +37,14 @@ struct Item {
 
 fn items(text: &str) -> Vec<Item> {
     let trimmed = text.trim_start();
-    if trimmed.starts_with('[') {
-        if let Ok(Value::Array(values)) = serde_json::from_str::<Value>(trimmed) {
-            return values
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| item(i + 1, Ok(v)))
-                .collect();
-        }
+    if trimmed.starts_with('[')
+        && let Ok(Value::Array(values)) = serde_json::from_str::<Value>(trimmed)
+    {
+        return values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| item(i + 1, Ok(v)))
+            .collect();
     }
     text.lines()
         .enumerate()

@@ -441,10 +441,10 @@ pub(crate) fn allowed_in(table: &str) -> Vec<&'static str> {
     };
     let mut names: Vec<&'static str> = Vec::new();
     for full in KEYS.iter().map(|k| k.name).chain(TABLES.iter().copied()) {
-        if let Some(c) = child(full) {
-            if !names.contains(&c) {
-                names.push(c);
-            }
+        if let Some(c) = child(full)
+            && !names.contains(&c)
+        {
+            names.push(c);
         }
     }
     names

@@ -36,11 +36,13 @@ pub(crate) fn check(
         });
     }
     let direct = &settings.device.direct;
-    if let Some(url) = &direct.url {
-        if let Ok(parsed) = parse_url(url, &["ws", "wss"]) {
-            if parsed.scheme == "ws" && !is_loopback_host(&parsed.host) && !direct.allow_insecure_ws
-            {
-                return Err(ConfigError::Invalid {
+    if let Some(url) = &direct.url
+        && let Ok(parsed) = parse_url(url, &["ws", "wss"])
+        && parsed.scheme == "ws"
+        && !is_loopback_host(&parsed.host)
+        && !direct.allow_insecure_ws
+    {
+        return Err(ConfigError::Invalid {
                     at: Box::new(source(sources, "device.direct.url")),
                     key: "device.direct.url".into(),
                     value: format!("\"{url}\""),
@@ -50,8 +52,6 @@ pub(crate) fn check(
                     ),
                     allowed: "a wss:// URL; or ws:// to 127.0.0.1, ::1 or localhost; or set device.direct.allow_insecure_ws = true to accept the risk".into(),
                 });
-            }
-        }
     }
     let required = |name: &str, missing: bool| -> Result<(), ConfigError> {
         if !missing {

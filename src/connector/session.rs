@@ -228,10 +228,11 @@ impl<'r> Session<'r> {
     // ---- phases --------------------------------------------------------------------------
 
     async fn start_pairing(&mut self) -> Step {
-        if self.r.token.is_none() {
-            if let Some(key) = self.r.settings.token_key().map(str::to_owned) {
-                let store = self.r.tokens.clone();
-                match tokio::task::spawn_blocking(move || store.load(&key)).await {
+        if self.r.token.is_none()
+            && let Some(key) = self.r.settings.token_key().map(str::to_owned)
+        {
+            let store = self.r.tokens.clone();
+            match tokio::task::spawn_blocking(move || store.load(&key)).await {
                     Ok(Ok(token)) => self.r.token = token,
                     Ok(Err(e)) => {
                         self.emit(DeviceEvent::DeviceError {
@@ -248,7 +249,6 @@ impl<'r> Session<'r> {
                         .await?
                     }
                 }
-            }
         }
         self.send_pairing_request().await
     }
@@ -408,14 +408,14 @@ impl<'r> Session<'r> {
                 ))
             }
             PairingStep::Ignore => {
-                if let Message::Ack(ack) = message {
-                    if let Some(id) = &ack.source_message_id {
-                        self.emit(DeviceEvent::Ack {
-                            message_id: id.clone(),
-                            method: ack.source_method.clone(),
-                        })
-                        .await?;
-                    }
+                if let Message::Ack(ack) = message
+                    && let Some(id) = &ack.source_message_id
+                {
+                    self.emit(DeviceEvent::Ack {
+                        message_id: id.clone(),
+                        method: ack.source_method.clone(),
+                    })
+                    .await?;
                 }
                 Ok(None)
             }

@@ -43,9 +43,7 @@ impl DirLock {
         let mut file = options
             .open(&path)
             .map_err(|e| io("open the lock file", e))?;
-        // `File::try_lock` (flock on Unix, LockFileEx on Windows) is stable since Rust 1.89;
-        // Cargo.toml's rust-version must say so (reported to the lead).
-        #[allow(clippy::incompatible_msrv)]
+        // `File::try_lock`: flock on Unix, LockFileEx on Windows (Rust 1.89).
         let locked = file.try_lock();
         match locked {
             Ok(()) => {}
@@ -67,7 +65,6 @@ impl Drop for DirLock {
     fn drop(&mut self) {
         // Closing the file releases the lock too; unlocking first makes the release immediate
         // even if another handle to the same open file lingers. Nothing useful to do on error.
-        #[allow(clippy::incompatible_msrv)]
         let _ = self.file.unlock();
     }
 }

@@ -125,12 +125,11 @@ pub fn expand_nested(value: &mut Value) {
     match value {
         Value::Object(map) => {
             for (key, v) in map.iter_mut() {
-                if NESTED_KEYS.contains(&key.as_str()) {
-                    if let Value::String(text) = v {
-                        if let Ok(inner @ Value::Object(_)) = serde_json::from_str::<Value>(text) {
-                            *v = inner;
-                        }
-                    }
+                if NESTED_KEYS.contains(&key.as_str())
+                    && let Value::String(text) = v
+                    && let Ok(inner @ Value::Object(_)) = serde_json::from_str::<Value>(text)
+                {
+                    *v = inner;
                 }
                 expand_nested(v);
             }

@@ -156,10 +156,10 @@ impl SaleRequestBuilder {
         if amount.get() <= 0 {
             return Err(SaleError::AmountNotPositive(amount));
         }
-        if let Some(max) = self.max_amount {
-            if amount > max {
-                return Err(SaleError::AmountOverMax { amount, max });
-            }
+        if let Some(max) = self.max_amount
+            && amount > max
+        {
+            return Err(SaleError::AmountOverMax { amount, max });
         }
         if let Some(tip) = self.tip {
             if tip.get() < 0 {
@@ -167,10 +167,10 @@ impl SaleRequestBuilder {
             }
             amount.checked_add(tip).ok_or(SaleError::TotalOverflow)?;
         }
-        if let Some(tax) = self.tax {
-            if tax.get() < 0 {
-                return Err(SaleError::NegativeTax(tax));
-            }
+        if let Some(tax) = self.tax
+            && tax.get() < 0
+        {
+            return Err(SaleError::NegativeTax(tax));
         }
         let external_id = match self.external_id {
             None => new_external_id(),

@@ -182,10 +182,10 @@ pub fn forward(mut events: mpsc::Receiver<DeviceEvent>) -> mpsc::Receiver<Device
                 }
                 other => tracing::debug!(event = %other, "device event"),
             }
-            if let Some(input) = map_event(event) {
-                if tx.send(input).await.is_err() {
-                    break;
-                }
+            if let Some(input) = map_event(event)
+                && tx.send(input).await.is_err()
+            {
+                break;
             }
         }
     });

@@ -95,10 +95,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     async fn drain(&mut self) {
         while let Some(event) = self.queue.pop_front() {
             // A stale timer changes nothing: no update, no redraw.
-            if let Event::Timer(id) = &event {
-                if !self.state.timers.contains_key(id) {
-                    continue;
-                }
+            if let Event::Timer(id) = &event
+                && !self.state.timers.contains_key(id)
+            {
+                continue;
             }
             self.state.now_ms = now_ms();
             let effects = app::update(&mut self.state, event);

@@ -235,10 +235,10 @@ async fn probe(
         Err(refusal) => return refusal.response(),
     };
     let mut response = Response::new(Body::default());
-    if let Some(friendly) = attached(shared, &params.device_id).await {
-        if let Ok(value) = HeaderValue::from_str(&friendly) {
-            response.headers_mut().insert(CONNECTED_ID_HEADER, value);
-        }
+    if let Some(friendly) = attached(shared, &params.device_id).await
+        && let Ok(value) = HeaderValue::from_str(&friendly)
+    {
+        response.headers_mut().insert(CONNECTED_ID_HEADER, value);
     }
     response
 }
@@ -267,15 +267,14 @@ async fn proxy_upgrade(
         Ok(params) => params,
         Err(refusal) => return refusal.response(),
     };
-    if !params.force {
-        if let Some(other) = attached(shared, &params.device_id).await {
-            if other != params.friendly_id {
-                return message(
-                    StatusCode::CONFLICT,
-                    &format!("Device is already connected to '{other}'."),
-                );
-            }
-        }
+    if !params.force
+        && let Some(other) = attached(shared, &params.device_id).await
+        && other != params.friendly_id
+    {
+        return message(
+            StatusCode::CONFLICT,
+            &format!("Device is already connected to '{other}'."),
+        );
     }
     let pos = CloudPos {
         friendly_id: params.friendly_id,
@@ -318,10 +317,9 @@ async fn payments(
                 reply,
             })
             .is_ok()
+            && let Ok(payments) = answer.await
         {
-            if let Ok(payments) = answer.await {
-                found.extend(payments);
-            }
+            found.extend(payments);
         }
     }
     let elements: Vec<Value> = found.iter().map(rest_payment).collect();

@@ -62,10 +62,10 @@ impl Shared {
             .devices
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(handle) = devices.get(id) {
-            if !handle.tx.is_closed() {
-                return handle.clone();
-            }
+        if let Some(handle) = devices.get(id)
+            && !handle.tx.is_closed()
+        {
+            return handle.clone();
         }
         let handle = actor::spawn(
             id.to_owned(),
@@ -167,11 +167,10 @@ where
         .with_upgrades();
     tokio::select! {
         result = connection => {
-            if let Err(e) = result {
-                if !e.is_incomplete_message() {
+            if let Err(e) = result
+                && !e.is_incomplete_message() {
                     tracing::debug!("HTTP connection from {peer}: {e}");
                 }
-            }
         }
         _ = shutdown.changed() => {}
     }

@@ -141,13 +141,13 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         return;
     }
 
-    if let Some(n) = state.notice.as_ref().filter(|_| !view.shows_notice()) {
-        if body.height >= 4 {
-            let h = notice::height(n, body.width, 3.min(body.height / 4).max(1));
-            let r = Rect::new(body.x, body.bottom() - h, body.width, h);
-            notice::render(state, &theme, r, buf);
-            body.height -= h;
-        }
+    if let Some(n) = state.notice.as_ref().filter(|_| !view.shows_notice())
+        && body.height >= 4
+    {
+        let h = notice::height(n, body.width, 3.min(body.height / 4).max(1));
+        let r = Rect::new(body.x, body.bottom() - h, body.width, h);
+        notice::render(state, &theme, r, buf);
+        body.height -= h;
     }
 
     if let Some(screen) = sim {

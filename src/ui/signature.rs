@@ -24,10 +24,11 @@ pub struct SignatureView<'a> {
 /// The drawing's frame in signature coordinates: `(x0, y0, width, height)`, from the
 /// signature's own size when it has one, else the strokes' bounding box.
 pub fn frame_of(sig: &Signature) -> Option<(f64, f64, f64, f64)> {
-    if let (Some(w), Some(h)) = (sig.width, sig.height) {
-        if w > 0 && h > 0 {
-            return Some((0.0, 0.0, f64::from(w), f64::from(h)));
-        }
+    if let (Some(w), Some(h)) = (sig.width, sig.height)
+        && w > 0
+        && h > 0
+    {
+        return Some((0.0, 0.0, f64::from(w), f64::from(h)));
     }
     let mut points = sig.strokes.iter().flat_map(|s| s.points.iter());
     let first = points.next()?;
