@@ -89,22 +89,8 @@ fn days_since_epoch(now: SystemTime) -> u64 {
 }
 
 fn file_name_for_day(day: u64) -> String {
-    let (y, m, d) = civil_from_days(day as i64);
-    format!("{PREFIX}.{y:04}-{m:02}-{d:02}.{SUFFIX}")
-}
-
-/// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
-fn civil_from_days(days: i64) -> (i64, u32, u32) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
+    let date = crate::timefmt::date((day as i64).saturating_mul(86_400_000));
+    format!("{PREFIX}.{date}.{SUFFIX}")
 }
 
 fn level_filter(level: LogLevel) -> LevelFilter {

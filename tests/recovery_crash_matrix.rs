@@ -56,6 +56,9 @@ enum Fate {
     Rejected,
     /// The device never got the request, or forgot it (reboot).
     Lost,
+    /// The recovering POS is killed too, right after it accepted the re-delivered challenge;
+    /// the customer signs while no POS is there; a second `till recover` settles it.
+    RecoverKilled,
 }
 
 struct Spec {
@@ -92,6 +95,7 @@ fn specs() -> Vec<Spec> {
         s(DuringChallenge, Waiting, "10.03", Some(Approved)),
         s(DuringChallenge, Rejected, "10.03", Some(Voided)),
         s(DuringChallenge, Lost, "10.03", Some(NotFound)),
+        s(DuringChallenge, RecoverKilled, "10.09", Some(Approved)),
         s(WhileSigning, Completes, "10.05", Some(Approved)),
         s(WhileSigning, Waiting, "10.05", Some(Approved)),
         s(WhileSigning, Lost, "10.05", Some(NotFound)),
@@ -226,6 +230,17 @@ async fn run_case(spec: Spec) -> Outcome {
             }
         }
         Fate::Waiting | Fate::Rejected => {}
+        Fate::RecoverKilled => {
+            case.approve_pairing();
+            let from = case.frames().len();
+            let notes = case.sim.notes();
+            let mut first = case.spawn(&["recover", "--on-challenge", "accept", "--json"]);
+            case.wait_frame(TO_DEVICE, "PAYMENT_CONFIRMED", from).await;
+            case.wait_screen("Please sign").await;
+            sigkill(&mut first).await;
+            case.wait_disconnected(notes).await;
+            case.act(CustomerAction::Sign).await;
+        }
     }
     case.approve_pairing();
 
@@ -337,4 +352,101 @@ async fn sigkill_at_every_frame_boundary_then_recover() {
     );
     assert!(failures.is_empty(), "{failures:#?}");
     assert_eq!(good, total);
+}
+
+/// After a crash, a new `till sale` first settles the payment left open (the device completed
+/// it meanwhile), records it, and only then rings the new one.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sale_after_a_crash_settles_the_open_payment_first() {
+    let mut case = Case::start(
+        "new sale after crash",
+        device(CustomerMode::Manual, Faults::default()),
+        "10.00",
+    )
+    .await;
+    case.approve_pairing();
+    let notes = case.sim.notes();
+    let mut child = case.spawn_sale("accept", "accept");
+    case.wait_live_state("in_progress").await;
+    sigkill(&mut child).await;
+    case.wait_disconnected(notes).await;
+    case.act(CustomerAction::TapCard(VISA.into())).await;
+
+    let next = "rc-new-sale-after-crash-2";
+    let from = case.frames().len();
+    let sale = case.spawn(&["sale", "7.00", "--external-id", next, "--json"]);
+    let tx_start = case.wait_frame(TO_DEVICE, "TX_START", from).await;
+    case.wait_screen(CARD_PROMPT).await;
+    case.act(CustomerAction::TapCard(VISA.into())).await;
+    let run = finish(sale).await;
+    assert_eq!(run.code, Some(0), "{} {}", run.json, run.stderr);
+    assert_eq!(run.json["external_id"], next);
+
+    let verdict = case.verdict().await;
+    assert!(verdict.ok(), "{verdict:?}");
+    assert_eq!(verdict.state, Some(PaymentState::Approved));
+    // The old payment was recorded before the new one was created and sent.
+    let ledger = case.ledger();
+    let old_at = ledger
+        .get(&case.external_id)
+        .expect("readable")
+        .expect("row")
+        .updated_ms;
+    let new = ledger.get(next).expect("readable").expect("new row");
+    assert_eq!(new.state, PaymentState::Approved);
+    assert!(
+        old_at <= new.created_ms,
+        "old settled at {old_at}, new created {}",
+        new.created_ms
+    );
+    assert!(
+        case.frames()[from..tx_start].iter().any(|f| f.dir == TO_POS
+            && (f.method == "FINISH_OK" || f.method == "RETRIEVE_PAYMENT_RESPONSE")),
+        "the old payment was settled on the wire before the new TX_START"
+    );
+}
+
+/// After a crash during a challenge, a new `till sale` that cannot ask (no terminal) refuses
+/// to ring and leaves both the open payment and the ledger as they were.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_sale_is_refused_while_the_open_payment_waits_for_an_answer() {
+    let mut case = Case::start(
+        "new sale refused",
+        device(CustomerMode::Manual, Faults::default()),
+        "10.03",
+    )
+    .await;
+    case.approve_pairing();
+    let mut child = case.spawn_sale("accept", "accept");
+    case.wait_live_state("in_progress").await;
+    sigstop(&child).await;
+    case.act(CustomerAction::TapCard(VISA.into())).await;
+    case.wait_frame(TO_POS, "CONFIRM_PAYMENT_MESSAGE", 0).await;
+    sigkill(&mut child).await;
+
+    let next = "rc-new-sale-refused-2";
+    let run = case
+        .run(&["sale", "7.00", "--external-id", next, "--json"])
+        .await;
+    assert_eq!(run.code, Some(5), "{} {}", run.json, run.stderr);
+    assert_eq!(
+        run.json["pending"]["external_id"],
+        case.external_id.as_str()
+    );
+    assert!(case.ledger().get(next).expect("readable").is_none());
+    assert!(
+        case.frames()
+            .iter()
+            .filter(|f| f.method == "TX_START")
+            .count()
+            == 1,
+        "no second TX_START"
+    );
+    // Settled by recover; nothing duplicated.
+    let run = case
+        .run(&["recover", "--on-challenge", "accept", "--json"])
+        .await;
+    assert_eq!(run.code, Some(0), "{} {}", run.json, run.stderr);
+    let verdict = case.verdict().await;
+    assert!(verdict.ok(), "{verdict:?}");
 }

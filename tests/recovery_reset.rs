@@ -372,3 +372,80 @@ async fn a_second_till_on_the_same_data_dir_is_refused_at_once_and_writes_nothin
     assert!(ledger.get(other).expect("readable").is_none());
     assert_eq!(ledger.count().expect("readable"), 1);
 }
+
+/// `till reset --yes-void-pending` whose BREAK reaches the device, but the connection drops
+/// before RESET_DEVICE_RESPONSE comes back (`deliver`), or whose BREAK is lost with the
+/// connection. The payment must be checked again after the reconnect and the command must end
+/// (not wait for an answer that cannot come), saying the reset was not confirmed.
+async fn reset_answer_lost(deliver: bool) {
+    let name = if deliver {
+        "reset answer lost"
+    } else {
+        "reset request lost"
+    };
+    let faults = Faults {
+        cut: Some(till::sim::device::Cut {
+            direction: till::sim::device::CutDirection::PosToDevice,
+            method: "BREAK".into(),
+            skip: 0,
+            deliver,
+            kind: till::sim::device::CutKind::Drop,
+        }),
+        ..Faults::default()
+    };
+    let mut case = Case::start(name, device(CustomerMode::Manual, faults), "20.03").await;
+    case.approve_pairing();
+    let child = case.spawn_sale("ask", "accept");
+    case.wait_live_state("in_progress").await;
+    case.act(CustomerAction::TapCard(VISA.into())).await;
+    assert_eq!(finish(child).await.code, Some(4));
+
+    let run = case
+        .run(&["reset", "--yes-void-pending", &case.external_id, "--json"])
+        .await;
+    assert_eq!(run.code, Some(4), "{name}: {} {}", run.json, run.stderr);
+    let error = run.json["error"].as_str().unwrap_or_default();
+    assert!(
+        error.contains("did not confirm the reset"),
+        "{name}: says the reset is unconfirmed: {}",
+        run.json
+    );
+    let (record, events) = case.record();
+    assert!(
+        events
+            .iter()
+            .any(|e| e.cause == "reset" && e.detail.contains("not confirmed")),
+        "{name}: {events:#?}"
+    );
+    if deliver {
+        // The device voided it; the re-check after the reconnect recorded that.
+        assert_eq!(run.json["payment"]["state"], "voided", "{name}");
+        let verdict = case.verdict().await;
+        assert!(verdict.ok(), "{name}: {verdict:?}");
+        assert_eq!(verdict.state, Some(PaymentState::Voided));
+    } else {
+        // The device never got the BREAK: it still asks about the payment, which stays open.
+        assert_eq!(
+            run.json["pending"]["external_id"],
+            case.external_id.as_str()
+        );
+        assert!(!record.expect("recorded").state.is_final());
+        let run = case
+            .run(&["recover", "--on-challenge", "reject", "--json"])
+            .await;
+        assert_eq!(run.code, Some(1), "{name}: {} {}", run.json, run.stderr);
+        let verdict = case.verdict().await;
+        assert!(verdict.ok(), "{name}: {verdict:?}");
+        assert_eq!(verdict.state, Some(PaymentState::Voided));
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_whose_answer_is_lost_rechecks_the_payment_and_says_so() {
+    reset_answer_lost(true).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reset_lost_on_the_way_leaves_the_payment_open_and_says_so() {
+    reset_answer_lost(false).await;
+}

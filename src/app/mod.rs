@@ -254,6 +254,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         }
         DeviceInput::Disconnected(why) => {
             state.connection = Connection::Disconnected(why.clone());
+            reset::on_disconnected(state, fx);
             sale::on_disconnected(state, &why, fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
@@ -386,6 +387,7 @@ pub(crate) fn transition(
         let p = state.payment.take().expect("checked above");
         state.prompt = None;
         state.recovery = None;
+        reset::on_payment_final(state);
         cancel_timer(state, TimerPurpose::SaleResponse);
         cancel_timer(state, TimerPurpose::RecoveryResponse);
         cancel_timer(state, TimerPurpose::RecoveryPoll);

@@ -108,6 +108,44 @@ fn send_break(state: &mut State, confirm: Option<String>, fx: &mut Vec<Effect>) 
     fx.push(Effect::Send(DeviceCommand::Reset));
 }
 
+/// The connection dropped. A BREAK in flight may or may not have reached the device, and its
+/// answer will not come: the reset ends unconfirmed, and a pending payment is checked again
+/// when the device is back (recovery runs on every ready).
+pub(super) fn on_disconnected(state: &mut State, fx: &mut Vec<Effect>) {
+    if state
+        .reset
+        .as_ref()
+        .is_none_or(|r| r.phase != ResetPhase::Sent)
+    {
+        return;
+    }
+    state.reset = None;
+    note(
+        state,
+        "reset",
+        "the connection dropped before the device answered the reset: not confirmed; the payment \
+         is checked again on reconnect",
+        fx,
+    );
+    state.error(
+        NoticeKind::ResetUnconfirmed,
+        "The device did not confirm the reset: the connection dropped after it was sent. A pending \
+         payment is checked again on reconnect; if the device is not idle, reset it again.",
+    );
+}
+
+/// The payment at risk ended: a reset waiting for the operator's confirmation needs none now
+/// (a new request checks again).
+pub(super) fn on_payment_final(state: &mut State) {
+    if state
+        .reset
+        .as_ref()
+        .is_some_and(|r| r.phase == ResetPhase::NeedsConfirmation)
+    {
+        state.reset = None;
+    }
+}
+
 /// RESET_DEVICE_RESPONSE arrived: check the payment again.
 pub(super) fn on_done(state: &mut State, dev: Option<ExternalDeviceState>, fx: &mut Vec<Effect>) {
     if state

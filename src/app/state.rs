@@ -127,6 +127,8 @@ pub enum NoticeKind {
     PendingPayment,
     /// A reset needs the operator's confirmation.
     ResetNeedsConfirmation,
+    /// The connection dropped after BREAK was sent: the device never confirmed the reset.
+    ResetUnconfirmed,
     /// A ledger write failed; nothing was sent.
     PersistFailed,
 }

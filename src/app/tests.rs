@@ -783,3 +783,101 @@ fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     );
     assert_eq!(transitions(&fx), vec![PaymentState::NotFound]);
 }
+
+/// A sale EXT that the customer cancels on the device: the FINISH_CANCEL must decide it.
+fn cancel_counts(s: &mut State, ext: &str) {
+    sale(s, 500, ext);
+    dev(
+        s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some(ext.into()),
+            message: None,
+        },
+    );
+    let fx = dev(
+        s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Sale),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Canceled], "{fx:?}");
+}
+
+#[test]
+fn a_reset_whose_answer_is_lost_ends_unconfirmed_and_the_payment_is_rechecked() {
+    let mut s = in_progress("EXT1");
+    update(
+        &mut s,
+        Event::Action(Action::Reset {
+            confirm: Some("EXT1".into()),
+        }),
+    );
+    dev(
+        &mut s,
+        status(ExternalDeviceState::WaitingForPos, Some("EXT1")),
+    );
+    let fx = dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
+    assert!(sends(&fx).contains(&"reset"), "{fx:?}");
+    // The connection drops before RESET_DEVICE_RESPONSE: that answer will never come.
+    let fx = dev(&mut s, DeviceInput::Disconnected("connection reset".into()));
+    assert!(s.reset.is_none(), "{:?}", s.reset);
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.kind),
+        Some(NoticeKind::ResetUnconfirmed)
+    );
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Persist(LedgerOp::Note { cause, detail, .. })
+                if cause == "reset" && detail.contains("not confirmed")
+        )),
+        "{fx:?}"
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
+    // Back: the payment is checked again and the device's answer decides.
+    let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    assert_eq!(sends(&fx), vec!["device status"]);
+    dev(&mut s, status(ExternalDeviceState::Idle, None));
+    let fx = dev(
+        &mut s,
+        retrieve(
+            QueryStatus::Found,
+            "EXT1",
+            Some(paid("EXT1", PaymentResult::Voided)),
+        ),
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Voided]);
+    // Nothing of the reset lingers: a later sale's FINISH_CANCEL decides it.
+    cancel_counts(&mut s, "EXT2");
+}
+
+#[test]
+fn a_reset_waiting_for_confirmation_ends_when_the_payment_at_risk_does() {
+    let mut s = in_progress("EXT1");
+    update(&mut s, Event::Action(Action::Reset { confirm: None }));
+    dev(
+        &mut s,
+        status(ExternalDeviceState::WaitingForPos, Some("EXT1")),
+    );
+    dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
+    assert_eq!(
+        s.reset.as_ref().map(|r| r.phase),
+        Some(ResetPhase::NeedsConfirmation)
+    );
+    // The payment ends after all (the device finished it): nothing is at risk any more.
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishOk {
+            payment: Some(paid("EXT1", PaymentResult::Success)),
+            request_info: Some(RequestInfo::Sale),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+    assert!(s.reset.is_none(), "{:?}", s.reset);
+    // A later sale's FINISH_CANCEL is not taken for the reset's.
+    cancel_counts(&mut s, "EXT2");
+    // And a reset with nothing at risk goes straight out.
+    let fx = update(&mut s, Event::Action(Action::Reset { confirm: None }));
+    assert_eq!(sends(&fx), vec!["reset"]);
+}

@@ -324,20 +324,15 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
     })
     .await;
     rt.dispatch(Event::Action(Action::Reset { confirm })).await;
-    let done = rt
+    let notice_is = |s: &State, kind: NoticeKind| s.notice.as_ref().is_some_and(|n| n.kind == kind);
+    // First the reset itself: refused for want of confirmation, answered, or lost with the
+    // connection (then the device never confirmed it).
+    let decided = rt
         .run_until(t.recovery, |s| {
-            s.notice
-                .as_ref()
-                .is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
-                || (s.reset.is_none() && s.recovery.is_none())
+            notice_is(s, NoticeKind::ResetNeedsConfirmation) || s.reset.is_none()
         })
         .await;
-    if rt
-        .state
-        .notice
-        .as_ref()
-        .is_some_and(|n| n.kind == NoticeKind::ResetNeedsConfirmation)
-    {
+    if notice_is(&rt.state, NoticeKind::ResetNeedsConfirmation) {
         let text = rt
             .state
             .notice
@@ -350,11 +345,27 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
             human: vec![text],
         };
     }
-    if !done {
+    let unconfirmed = notice_is(&rt.state, NoticeKind::ResetUnconfirmed)
+        .then(|| rt.state.notice.as_ref().map(|n| n.text.clone()))
+        .flatten();
+    // Then the payment's re-check (after the answer, or after the reconnect), unless it waits
+    // for the operator's answer to a re-delivered question.
+    let done = decided
+        && rt
+            .run_until(t.recovery, |s| s.recovery.is_none() || s.prompt.is_some())
+            .await;
+    if !done && unconfirmed.is_none() {
         return unresolved("reset", &rt.state);
     }
-    let mut human = vec!["The device was reset.".to_owned()];
-    let mut json = json!({"command": "reset", "reset": true});
+    let mut human = Vec::new();
+    let mut json = json!({"command": "reset", "reset": unconfirmed.is_none()});
+    match &unconfirmed {
+        Some(text) => {
+            human.push(text.clone());
+            json["error"] = json!(text);
+        }
+        None => human.push("The device was reset.".to_owned()),
+    }
     if let Some(o) = &rt.state.last_outcome {
         human.push(format!("Checked afterwards: {}", outcome_line(o)));
         json["payment"] = outcome_json(o);
@@ -363,17 +374,13 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
         let f = unresolved("reset", &rt.state);
         human.extend(f.human);
         json["pending"] = pending_json(&rt.state);
-        return Finish {
-            code: exit::UNKNOWN,
-            json,
-            human,
-        };
     }
-    Finish {
-        code: exit::OK,
-        json,
-        human,
-    }
+    let code = if unconfirmed.is_some() || rt.state.pending().is_some() {
+        exit::UNKNOWN
+    } else {
+        exit::OK
+    };
+    Finish { code, json, human }
 }
 
 /// `till message`.

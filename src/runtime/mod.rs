@@ -31,8 +31,7 @@ pub fn now_ms() -> i64 {
 
 /// `2026-11-21T16:24:28Z` for a time in ms since the epoch.
 pub fn format_time(ms: i64) -> String {
-    let t = UNIX_EPOCH + Duration::from_millis(ms.max(0) as u64);
-    humantime::format_rfc3339_seconds(t).to_string()
+    crate::timefmt::rfc3339(ms)
 }
 
 /// The loop's state: the app state, the two ports, and the queues feeding events back in.
