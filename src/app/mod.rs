@@ -179,8 +179,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             tax,
             external_id,
         } => sale::start(state, amount, tip, tax, external_id, fx),
-        Action::AnswerChallenge { accept } => sale::answer_challenge(state, accept, fx),
-        Action::AnswerSignature { accept } => sale::answer_signature(state, accept, fx),
+        Action::AnswerChallenge { accept } => sale::answer(state, true, accept, fx),
+        Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
         Action::CancelSale => sale::cancel(state, fx),
         Action::QueryStatus => {
             if require_ready(state) {

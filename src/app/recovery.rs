@@ -295,17 +295,22 @@ pub(super) fn on_retrieve(
     } else {
         format!("{waiting} Checking again shortly.")
     });
+    // With a prompt open the operator's answer moves things on; no need to ask again.
+    end_round(state, !prompt_open, fx);
+}
+
+/// Ends a recovery round that did not reach a final state: a waiting reset decides now;
+/// otherwise, when `poll`, the device is asked again after the backoff delay.
+fn end_round(state: &mut State, poll: bool, fx: &mut Vec<Effect>) {
     let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
     if let Some(r) = state.recovery.as_mut() {
         r.step = RecoveryStep::Polling;
     }
-    if reset::after_recovery(state, fx) {
+    if reset::after_recovery(state, fx) || !poll {
         return;
     }
-    if !prompt_open {
-        let delay = poll_delay(&state.settings, rounds);
-        start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
-    }
+    let delay = poll_delay(&state.settings, rounds);
+    start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
 }
 
 /// Capped exponential backoff: initial, 2×, 4×… up to the cap.
@@ -340,15 +345,7 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
             fx,
         );
     }
-    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
-    if let Some(r) = state.recovery.as_mut() {
-        r.step = RecoveryStep::Polling;
-    }
-    if reset::after_recovery(state, fx) {
-        return;
-    }
-    let delay = poll_delay(&state.settings, rounds);
-    start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
+    end_round(state, true, fx);
 }
 
 /// Clover's REST API answered (cloud mode, the idle device had no such payment).
@@ -412,13 +409,5 @@ pub(super) fn on_rest(
         return;
     }
     state.info("Clover's payment records could not be checked; the payment stays open and will be checked again.");
-    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
-    if let Some(r) = state.recovery.as_mut() {
-        r.step = RecoveryStep::Polling;
-    }
-    if reset::after_recovery(state, fx) {
-        return;
-    }
-    let delay = poll_delay(&state.settings, rounds);
-    start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
+    end_round(state, true, fx);
 }

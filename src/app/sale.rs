@@ -207,74 +207,54 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
     state.ui.show_prompt();
 }
 
-pub(super) fn answer_challenge(state: &mut State, accept: bool, fx: &mut Vec<Effect>) {
-    let Some(Prompt::Challenge {
-        payment,
-        challenges,
-    }) = state.prompt.clone()
-    else {
-        state.error(
-            NoticeKind::Validation,
-            "No challenge is waiting for an answer.",
-        );
-        return;
-    };
-    if !require_ready(state) {
-        return;
-    }
-    state.prompt = None;
-    if accept {
-        note(
-            state,
+/// Answers the open prompt if it is a challenge (`challenge` true) or a signature.
+pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut Vec<Effect>) {
+    let (cause, what, command) = match (state.prompt.clone(), challenge, accept) {
+        (Some(Prompt::Challenge { payment, .. }), true, true) => (
             "PAYMENT_CONFIRMED",
-            "challenge accepted by the operator",
-            fx,
-        );
-        fx.push(Effect::Send(DeviceCommand::AcceptPayment(payment)));
-    } else {
-        let challenge = challenges.into_iter().next().unwrap_or_default();
-        note(
-            state,
+            "challenge accepted",
+            DeviceCommand::AcceptPayment(payment),
+        ),
+        (
+            Some(Prompt::Challenge {
+                payment,
+                challenges,
+            }),
+            true,
+            false,
+        ) => (
             "PAYMENT_REJECTED",
-            "challenge rejected by the operator",
-            fx,
-        );
-        fx.push(Effect::Send(DeviceCommand::RejectPayment(
-            payment, challenge,
-        )));
-    }
-    state.ui.after_prompt();
-}
-
-pub(super) fn answer_signature(state: &mut State, accept: bool, fx: &mut Vec<Effect>) {
-    let Some(Prompt::Signature { payment, .. }) = state.prompt.clone() else {
-        state.error(
-            NoticeKind::Validation,
-            "No signature is waiting for an answer.",
-        );
-        return;
+            "challenge rejected",
+            DeviceCommand::RejectPayment(
+                payment,
+                challenges.into_iter().next().unwrap_or_default(),
+            ),
+        ),
+        (Some(Prompt::Signature { payment, .. }), false, true) => (
+            "SIGNATURE_VERIFIED",
+            "signature accepted",
+            DeviceCommand::AcceptSignature(payment),
+        ),
+        (Some(Prompt::Signature { payment, .. }), false, false) => (
+            "SIGNATURE_VERIFIED",
+            "signature rejected",
+            DeviceCommand::RejectSignature(payment),
+        ),
+        _ => {
+            let what = if challenge { "challenge" } else { "signature" };
+            state.error(
+                NoticeKind::Validation,
+                format!("No {what} is waiting for an answer."),
+            );
+            return;
+        }
     };
     if !require_ready(state) {
         return;
     }
     state.prompt = None;
-    if accept {
-        note(
-            state,
-            "SIGNATURE_VERIFIED",
-            "signature accepted by the operator",
-            fx,
-        );
-        fx.push(Effect::Send(DeviceCommand::AcceptSignature(payment)));
-    } else {
-        note(
-            state,
-            "SIGNATURE_VERIFIED",
-            "signature rejected by the operator",
-            fx,
-        );
-        fx.push(Effect::Send(DeviceCommand::RejectSignature(payment)));
-    }
+    note(state, cause, format!("{what} by the operator"), fx);
+    fx.push(Effect::Send(command));
     state.ui.after_prompt();
 }
 
