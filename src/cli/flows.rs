@@ -241,8 +241,7 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
         return unresolved("recover", &rt.state);
     }
     let mut f = finished("recover", &rt.state);
-    let steps: Vec<Value> = Vec::new();
-    f.json = json!({"command": "recover", "recovered": [f.json], "steps": steps});
+    f.json = json!({"command": "recover", "recovered": [f.json]});
     f
 }
 
