@@ -16,6 +16,7 @@ mod events;
 mod lock;
 mod open;
 mod payments;
+mod read_only;
 mod records;
 mod schema;
 mod sql;
