@@ -16,6 +16,7 @@ mod events;
 mod lock;
 mod open;
 mod payments;
+mod query;
 mod read_only;
 mod records;
 mod schema;
@@ -28,6 +29,7 @@ pub use error::{LedgerError, Result};
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
 pub use payments::CREATE_CAUSE;
+pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
 pub use records::{
     HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentKind,
     PaymentRecord, PaymentUpdate, UnknownKind,
