@@ -19,6 +19,8 @@ mod payments;
 mod query;
 mod read_only;
 mod records;
+mod report;
+mod resolve;
 mod schema;
 mod sql;
 mod state;
@@ -34,6 +36,8 @@ pub use records::{
     HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentKind,
     PaymentRecord, PaymentUpdate, UnknownKind,
 };
+pub use report::{Outcome, Report, Tally, is_partial};
+pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
 pub use state::{PaymentState, UnknownState};
 pub use tokens::LedgerTokenStore;

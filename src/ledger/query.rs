@@ -83,7 +83,10 @@ fn where_clause(filter: &PaymentFilter) -> (String, Vec<Box<dyn ToSql>>) {
         terms.push(format!("amount = {}", arg(&mut args, Box::new(amount))));
     }
     if let Some(last4) = &filter.last4 {
-        terms.push(format!("last4 = {}", arg(&mut args, Box::new(last4.clone()))));
+        terms.push(format!(
+            "last4 = {}",
+            arg(&mut args, Box::new(last4.clone()))
+        ));
     }
     if let Some(kind) = filter.kind {
         terms.push(format!("kind = {}", arg(&mut args, Box::new(kind))));
@@ -218,8 +221,7 @@ impl Ledger {
              ORDER BY id LIMIT {PAGE}"
         );
         loop {
-            let page =
-                select(&self.conn(), &sql, &args).map_err(self.db_error("read payments"))?;
+            let page = select(&self.conn(), &sql, &args).map_err(self.db_error("read payments"))?;
             let Some(last) = page.last().map(|p| p.cursor.0) else {
                 return Ok(Ok(()));
             };
@@ -266,7 +268,10 @@ mod tests {
     }
 
     fn ids(page: &HistoryPage) -> Vec<&str> {
-        page.payments.iter().map(|p| p.external_id.as_str()).collect()
+        page.payments
+            .iter()
+            .map(|p| p.external_id.as_str())
+            .collect()
     }
 
     #[test]
@@ -350,9 +355,7 @@ mod tests {
         let mut seen = Vec::new();
         let mut before = None;
         loop {
-            let page = ledger
-                .search(&PaymentFilter::default(), 2, before)
-                .unwrap();
+            let page = ledger.search(&PaymentFilter::default(), 2, before).unwrap();
             seen.extend(ids(&page).into_iter().map(str::to_owned));
             match page.next {
                 Some(n) => before = Some(n),
