@@ -35,7 +35,7 @@ pub struct PaymentFilter {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
     /// Exactly one payment: the external id, the device payment id or a unique prefix.
-    Found(PaymentRecord),
+    Found(Box<PaymentRecord>),
     /// Several payments start with the text given: up to [`MAX_CANDIDATES`], oldest first.
     Ambiguous(Vec<PaymentRecord>),
     /// Nothing matches.
@@ -167,7 +167,7 @@ impl Ledger {
     /// prefix of its external id. Several payments starting with `text` are listed as candidates.
     pub fn lookup(&self, text: &str) -> Result<Lookup> {
         if let Some(found) = self.get(text)? {
-            return Ok(Lookup::Found(found));
+            return Ok(Lookup::Found(Box::new(found)));
         }
         if text.is_empty() {
             return Ok(Lookup::None);
@@ -193,11 +193,11 @@ impl Ledger {
                 .count()
                 == 1
         {
-            return Ok(Lookup::Found(found.swap_remove(i)));
+            return Ok(Lookup::Found(Box::new(found.swap_remove(i))));
         }
         Ok(match found.len() {
             0 => Lookup::None,
-            1 => Lookup::Found(found.remove(0)),
+            1 => Lookup::Found(Box::new(found.remove(0))),
             _ => {
                 found.truncate(MAX_CANDIDATES);
                 Lookup::Ambiguous(found)
