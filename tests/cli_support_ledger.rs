@@ -163,7 +163,8 @@ fn a_reader_process_sees_the_sale_the_writer_process_commits_while_both_run() {
 /// stays held by the returned handle, as a running till would hold it).
 fn seeded(env: &Env) -> Ledger {
     let ledger = Ledger::open(&env.data()).unwrap();
-    let rows: [(&str, i64, PaymentState, Option<(&str, &str)>, Option<i64>); 6] = [
+    type Card = Option<(&'static str, &'static str)>;
+    let rows: [(&str, i64, PaymentState, Card, Option<i64>); 6] = [
         (
             "aa11-approved",
             1000,
