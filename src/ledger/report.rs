@@ -11,7 +11,6 @@ use std::collections::BTreeMap;
 use super::PaymentState;
 use super::error::Result;
 use super::open::Ledger;
-use super::query::PaymentFilter;
 use super::records::PaymentRecord;
 use crate::protocol::Cents;
 
@@ -216,19 +215,28 @@ impl Ledger {
         {
             let conn = self.conn();
             let read = self.db_error("sum the payments");
+            // An open range reads the table straight through; a bounded one uses the index.
+            let range = match (since_ms, until_ms) {
+                (None, None) => "",
+                _ => "WHERE created_ms >= ?1 AND created_ms < ?2",
+            };
             let mut stmt = conn
-                .prepare_cached(
+                .prepare_cached(&format!(
                     "SELECT state, card_brand, \
                        (state = 'approved' AND charged_amount IS NOT NULL AND charged_amount < amount), \
                        count(*), sum(amount), sum(coalesce(charged_amount, amount)), \
                        sum(coalesce(charged_tip, tip)), sum(tax) \
-                     FROM payments WHERE created_ms >= ?1 AND created_ms < ?2 \
-                     GROUP BY 1, 2, 3",
-                )
+                     FROM payments {range} GROUP BY 1, 2, 3"
+                ))
                 .map_err(&read)?;
             let since = since_ms.unwrap_or(i64::MIN);
             let until = until_ms.unwrap_or(i64::MAX);
-            let mut rows = stmt.query([since, until]).map_err(&read)?;
+            let mut rows = if range.is_empty() {
+                stmt.query([])
+            } else {
+                stmt.query([since, until])
+            }
+            .map_err(&read)?;
             while let Some(row) = rows.next().map_err(&read)? {
                 let state: PaymentState = row.get(0).map_err(&read)?;
                 let brand: Option<String> = row.get(1).map_err(&read)?;
@@ -245,22 +253,15 @@ impl Ledger {
                 report.add_group(outcome, brand.as_deref(), count.max(0) as u64, sums);
             }
         }
-        let open = PaymentFilter {
-            states: PaymentState::ALL
-                .into_iter()
-                .filter(|s| !s.is_final())
-                .collect(),
-            since_ms,
-            until_ms,
-            ..PaymentFilter::default()
-        };
-        // At most one unfinished payment per device (a unique index): this list stays short.
-        let mut items = Vec::new();
-        self.for_each_matching(&open, |p| {
-            items.push(p);
-            Ok::<(), ()>(())
-        })?
-        .ok();
+        // The unfinished payments come from the partial index of open payments (at most one
+        // per device), whatever the range: never a scan of the table.
+        let since = since_ms.unwrap_or(i64::MIN);
+        let until = until_ms.unwrap_or(i64::MAX);
+        let items: Vec<PaymentRecord> = self
+            .non_final_all()?
+            .into_iter()
+            .filter(|p| p.created_ms >= since && p.created_ms < until)
+            .collect();
         report.action_items = items;
         Ok(report)
     }
