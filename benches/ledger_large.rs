@@ -65,7 +65,7 @@ fn build(dir: &std::path::Path, rows: u64) {
                 _ => PaymentState::NotFound,
             };
             let amount = 100 + (r >> 8) as i64 % 50_000;
-            let partial = state == PaymentState::Approved && (r >> 24) % 50 == 0;
+            let partial = state == PaymentState::Approved && (r >> 24).is_multiple_of(50);
             let carded = matches!(
                 state,
                 PaymentState::Approved | PaymentState::Declined | PaymentState::Voided
