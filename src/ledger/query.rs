@@ -154,6 +154,29 @@ impl Ledger {
         Ok(HistoryPage { payments, next })
     }
 
+    /// Up to `limit` payments newer than `after`, oldest first (the nearest one first): for
+    /// walking up the history from a known row without OFFSET.
+    pub fn newer(&self, after: HistoryCursor, limit: usize) -> Result<Vec<PaymentRecord>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let args: Vec<Box<dyn ToSql>> = vec![Box::new(after.0), Box::new(limit)];
+        select(
+            &self.conn(),
+            &format!("SELECT {PAYMENT_COLUMNS} FROM payments WHERE id > ?1 ORDER BY id LIMIT ?2"),
+            &args,
+        )
+        .map_err(self.db_error("read the history"))
+    }
+
+    /// How many payments are newer than `after` (all of them for `None`); one walk down the
+    /// primary key from `after`, cheap when few were added since.
+    pub fn count_newer(&self, after: Option<HistoryCursor>) -> Result<u64> {
+        let after = after.map_or(i64::MIN, |c| c.0);
+        self.conn()
+            .prepare_cached("SELECT count(*) FROM payments WHERE id > ?1")
+            .and_then(|mut s| s.query_row([after], |r| r.get(0)))
+            .map_err(self.db_error("count payments"))
+    }
+
     /// How many payments match `filter`.
     pub fn count_matching(&self, filter: &PaymentFilter) -> Result<u64> {
         let (clause, args) = where_clause(filter);

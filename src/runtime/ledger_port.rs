@@ -3,7 +3,9 @@
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
 use crate::app::{LedgerOp, PaymentFacts, PendingPayment};
-use crate::ledger::{Ledger, NewPayment, PaymentUpdate};
+use crate::ledger::{
+    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentRecord, PaymentUpdate,
+};
 use crate::protocol::Cents;
 
 /// Rows loaded around the selection in the history view.
@@ -13,6 +15,21 @@ pub const HISTORY_WINDOW: usize = 200;
 pub struct LedgerStore {
     ledger: Ledger,
     device: String,
+    /// What the history view last loaded: the anchor for the next window (keyset paging).
+    window: Option<Window>,
+}
+
+/// The last history window loaded. Payments are never deleted and new ones only come at the top,
+/// so a row's absolute index (newest first) only grows, by the number of payments added.
+struct Window {
+    /// Payments in the ledger when loaded.
+    total: usize,
+    /// The newest payment then.
+    newest: Option<HistoryCursor>,
+    /// Absolute index of `rows[0]`.
+    offset: usize,
+    /// The rows: cursor and external id, newest first.
+    rows: Vec<(HistoryCursor, String)>,
 }
 
 impl LedgerStore {
@@ -21,6 +38,7 @@ impl LedgerStore {
         LedgerStore {
             ledger,
             device: device.into(),
+            window: None,
         }
     }
 
@@ -45,6 +63,82 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
         result: facts.result.clone(),
         reason: None,
         message: (!detail.is_empty()).then(|| detail.to_owned()),
+    }
+}
+
+impl LedgerStore {
+    /// Loads the window of [`HISTORY_WINDOW`] rows around `selected` by keyset: from the row
+    /// just above it, found by walking from the last window (a few rows for a key press), never
+    /// by OFFSET. The total is kept up to date by counting only the payments added since.
+    fn load_window(&mut self, selected: usize) -> crate::ledger::Result<Vec<PaymentRecord>> {
+        let (total, newest, shifted) = match &self.window {
+            Some(w) => {
+                let added = self.ledger.count_newer(w.newest)? as usize;
+                let newest = if added > 0 {
+                    self.ledger
+                        .history(1, None)?
+                        .payments
+                        .first()
+                        .map(|p| p.cursor)
+                } else {
+                    w.newest
+                };
+                (w.total + added, newest, Some((w, added)))
+            }
+            None => {
+                let total = self.ledger.count_newer(None)? as usize;
+                let newest = self
+                    .ledger
+                    .history(1, None)?
+                    .payments
+                    .first()
+                    .map(|p| p.cursor);
+                (total, newest, None)
+            }
+        };
+        let start = selected
+            .min(total.saturating_sub(1))
+            .saturating_sub(HISTORY_WINDOW / 2);
+        // The cursor of the row just above `start` (absolute index start - 1).
+        let above = match (start.checked_sub(1), shifted) {
+            (None, _) => Some(None),
+            (Some(want), Some((w, added))) if !w.rows.is_empty() => {
+                let first = w.offset + added;
+                let last = first + w.rows.len() - 1;
+                if (first..=last).contains(&want) {
+                    Some(Some(w.rows[want - first].0))
+                } else if want < first {
+                    let walked = self.ledger.newer(w.rows[0].0, first - want)?;
+                    walked.last().map(|p| Some(p.cursor))
+                } else {
+                    let from = w.rows[w.rows.len() - 1].0;
+                    let walked =
+                        self.ledger
+                            .search(&PaymentFilter::default(), want - last, Some(from))?;
+                    walked.payments.last().map(|p| Some(p.cursor))
+                }
+            }
+            _ => None,
+        };
+        let rows = match above {
+            Some(before) => {
+                self.ledger
+                    .search(&PaymentFilter::default(), HISTORY_WINDOW, before)?
+                    .payments
+            }
+            // Nothing loaded yet to walk from (the first view opened deep): once, by position.
+            None => self.ledger.history_at(start as u64, HISTORY_WINDOW)?,
+        };
+        self.window = Some(Window {
+            total,
+            newest,
+            offset: start,
+            rows: rows
+                .iter()
+                .map(|r| (r.cursor, r.external_id.clone()))
+                .collect(),
+        });
+        Ok(rows)
     }
 }
 
@@ -102,12 +196,8 @@ impl LedgerPort for LedgerStore {
         &mut self,
         selected: usize,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
-        let total = self.ledger.count().map_err(|e| e.to_string())? as usize;
-        let offset = selected.saturating_sub(HISTORY_WINDOW / 2);
-        let rows = self
-            .ledger
-            .history_at(offset as u64, HISTORY_WINDOW)
-            .map_err(|e| e.to_string())?;
+        let rows = self.load_window(selected).map_err(|e| e.to_string())?;
+        let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
@@ -125,18 +215,27 @@ impl LedgerPort for LedgerStore {
     }
 
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
-        let Some(row) = self
-            .ledger
-            .history_at(index as u64, 1)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .next()
-        else {
-            return Ok(Vec::new());
+        let in_window = |w: &Option<Window>| {
+            w.as_ref().and_then(|w| {
+                index
+                    .checked_sub(w.offset)
+                    .and_then(|k| w.rows.get(k))
+                    .map(|(_, id)| id.clone())
+            })
+        };
+        let external_id = match in_window(&self.window) {
+            Some(id) => id,
+            None => {
+                self.load_window(index).map_err(|e| e.to_string())?;
+                match in_window(&self.window) {
+                    Some(id) => id,
+                    None => return Ok(Vec::new()),
+                }
+            }
         };
         let events = self
             .ledger
-            .events(&row.external_id)
+            .events(&external_id)
             .map_err(|e| e.to_string())?;
         Ok(events
             .into_iter()
@@ -152,5 +251,67 @@ impl LedgerPort for LedgerStore {
                 )
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(rows: &[HistoryRow]) -> Vec<String> {
+        rows.iter().map(|r| r.external_id.clone()).collect()
+    }
+
+    #[test]
+    fn keyset_windows_match_the_history_by_position_while_sales_are_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut n = 0;
+        let mut add = |count: usize| {
+            for _ in 0..count {
+                ledger
+                    .create_payment(NewPayment::sale(
+                        format!("p{n:04}"),
+                        format!("d{n}"),
+                        Cents(100),
+                    ))
+                    .unwrap();
+                n += 1;
+            }
+        };
+        add(450);
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        let expect = |offset: usize| -> Vec<String> {
+            ledger
+                .history_at(offset as u64, HISTORY_WINDOW)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.external_id)
+                .collect()
+        };
+        // Down by pages, one by one, up by pages, with new sales arriving on the way.
+        let mut selected = 0_usize;
+        let mut moves: Vec<isize> = vec![20; 20];
+        moves.extend([1, 1, -1, 0, 20, -20, -1]);
+        moves.extend(vec![-20; 25]);
+        for (i, step) in moves.into_iter().enumerate() {
+            if i % 7 == 3 {
+                add(3);
+                selected += 3; // the same row stays selected as rows arrive on top
+            }
+            selected = selected.saturating_add_signed(step);
+            let (rows, offset, total) = store.history_window(selected).unwrap();
+            assert_eq!(total as u64, ledger.count().unwrap());
+            let selected_c = selected.min(total - 1);
+            assert_eq!(
+                offset,
+                selected_c.saturating_sub(HISTORY_WINDOW / 2),
+                "move {i}"
+            );
+            assert_eq!(ids(&rows), expect(offset), "move {i} at {selected}");
+            let events = store.events_at(selected_c).unwrap();
+            let want = format!("for d{}", total - 1 - selected_c);
+            assert!(events[0].ends_with(&want), "{events:?} for {want}");
+        }
     }
 }
