@@ -105,6 +105,9 @@ pub struct Ui {
     pub history_selected: usize,
     /// Event lines of the selected payment, when opened.
     pub history_detail: Option<Vec<String>>,
+    /// How far the opened event view is scrolled back from its last line (0: the last events
+    /// show; the renderer clamps it to what the wrapped lines allow).
+    pub history_detail_back: usize,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// Terminal size.
@@ -149,6 +152,11 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         Screen::Prompt => vec![("a", "accept"), ("r", "reject")],
         Screen::Result => vec![("Enter", "new sale")],
         Screen::Status => vec![("c", "check again"), ("R", "reset device"), ("Esc", "back")],
+        Screen::History if state.ui.history_detail.is_some() => vec![
+            ("↑↓", "scroll events"),
+            ("Enter/Esc", "close events"),
+            ("PgUp/PgDn", "page"),
+        ],
         Screen::History => vec![("↑↓", "select"), ("Enter", "events"), ("Esc", "back")],
         Screen::Frames => vec![("↑↓", "scroll"), ("Esc", "back")],
     };
@@ -312,6 +320,31 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             }
             return;
         }
+        // With a payment's events open, the arrows scroll them (wrapped, from the last one).
+        (
+            Screen::History,
+            Key::Up | Key::Down | Key::PageUp | Key::PageDown | Key::Enter | Key::Esc,
+        ) if state.ui.history_detail.is_some() => {
+            let lines: usize = state
+                .ui
+                .history_detail
+                .iter()
+                .flatten()
+                .map(|l| l.chars().count().max(1))
+                .sum();
+            let back = &mut state.ui.history_detail_back;
+            match key {
+                Key::Up => *back = (*back + 1).min(lines),
+                Key::PageUp => *back = (*back + 10).min(lines),
+                Key::Down => *back = back.saturating_sub(1),
+                Key::PageDown => *back = back.saturating_sub(10),
+                _ => {
+                    state.ui.history_detail = None;
+                    state.ui.history_detail_back = 0;
+                }
+            }
+            return;
+        }
         (Screen::History, Key::Up) => {
             state.ui.history_selected = state.ui.history_selected.saturating_sub(1);
             state.ui.history_detail = None;
@@ -338,6 +371,7 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             return;
         }
         (Screen::History, Key::Enter) => {
+            state.ui.history_detail_back = 0;
             fx.push(Effect::LoadPaymentEvents(state.ui.history_selected));
             return;
         }
