@@ -128,6 +128,9 @@ fn ring_two_sales_quit_and_find_them_in_history() {
     tui.wait_for(&["New sale", "Ready"]);
     tui.type_keys("h");
     tui.wait_for(&["History", "12.34", "20.03", "approved"]);
+    // Today's totals (issue #16): both sales, 32.37 taken.
+    tui.type_keys("t");
+    tui.wait_for(&["Today's totals", "No action items", "NET TAKEN", "32.37"]);
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
 }

@@ -65,6 +65,7 @@ fn each_scenario_shows_the_view_it_is_named_after() {
             "status" => View::Status,
             "history" => View::History,
             "frames" => View::Frames,
+            "report" => View::Report,
             "overlay" | "sim" => continue,
             other => panic!("scenario {other} has no expected view"),
         };

@@ -43,6 +43,8 @@ pub enum Screen {
     Status,
     /// The ledger.
     History,
+    /// Today's totals.
+    Report,
     /// The protocol inspector.
     Frames,
 }
@@ -108,6 +110,8 @@ pub struct Ui {
     /// How far the opened event view is scrolled back from its last line (0: the last events
     /// show; the renderer clamps it to what the wrapped lines allow).
     pub history_detail_back: usize,
+    /// Today's totals as last loaded (or why they could not be).
+    pub report: Option<Result<Box<crate::ledger::Report>, String>>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// Terminal size.
@@ -159,10 +163,12 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         ],
         Screen::History => vec![("↑↓", "select"), ("Enter", "events"), ("Esc", "back")],
         Screen::Frames => vec![("↑↓", "scroll"), ("Esc", "back")],
+        Screen::Report => vec![("r", "refresh"), ("Esc", "back")],
     };
     keys.extend([
         ("s", "status"),
         ("h", "history"),
+        ("t", "today's totals"),
         ("f", "frames"),
         ("?", "help"),
         ("q", "quit"),
@@ -375,6 +381,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             fx.push(Effect::LoadPaymentEvents(state.ui.history_selected));
             return;
         }
+        (Screen::Report, Key::Char('r')) => {
+            fx.push(load_report(state));
+            return;
+        }
         (Screen::Frames, Key::Up) => {
             state.ui.frames_back =
                 (state.ui.frames_back + 1).min(state.frames.len().saturating_sub(1));
@@ -397,6 +407,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
         }
+        Key::Char('t') => {
+            state.ui.screen = Screen::Report;
+            fx.push(load_report(state));
+        }
         Key::Char('f') => {
             state.ui.screen = Screen::Frames;
             state.ui.frames_back = 0;
@@ -411,6 +425,18 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         Key::Esc => state.ui.screen = home_screen(state),
         _ => {}
+    }
+}
+
+/// The length of a day, ms.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Loads the totals of today (the UTC day of the state's clock).
+fn load_report(state: &State) -> Effect {
+    let since_ms = state.now_ms - state.now_ms.rem_euclid(DAY_MS);
+    Effect::LoadReport {
+        since_ms,
+        until_ms: since_ms + DAY_MS,
     }
 }
 

@@ -214,6 +214,12 @@ impl LedgerPort for LedgerStore {
         Ok((rows, offset, total))
     }
 
+    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
+        self.ledger
+            .report(Some(since_ms), Some(until_ms))
+            .map_err(|e| e.to_string())
+    }
+
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
         let in_window = |w: &Option<Window>| {
             w.as_ref().and_then(|w| {

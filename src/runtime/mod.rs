@@ -153,6 +153,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         .queue
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
+                Effect::LoadReport { since_ms, until_ms } => {
+                    let report = self.ledger.report(since_ms, until_ms).map(Box::new);
+                    self.queue.push_back(Event::Report(report));
+                }
                 Effect::RestLookup(external_id) => {
                     let result = self.device.rest_payments(&external_id).await;
                     self.queue.push_back(Event::RestPayments {

@@ -40,4 +40,6 @@ pub trait LedgerPort {
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
     /// Event lines of the payment at absolute history index `index`.
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+    /// The totals of the payments created in `[since_ms, until_ms)`.
+    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String>;
 }

@@ -18,6 +18,7 @@ mod in_progress;
 mod notice;
 mod prompt;
 mod quit;
+mod report;
 mod result;
 mod sale;
 mod signature;
@@ -35,6 +36,7 @@ pub use history::HistoryView;
 pub use in_progress::InProgressView;
 pub use prompt::PromptView;
 pub use quit::QuitOverlay;
+pub use report::ReportView;
 pub use result::ResultView;
 pub use sale::SaleView;
 pub use signature::SignatureView;
@@ -70,6 +72,8 @@ pub enum View {
     Status,
     /// The ledger.
     History,
+    /// Today's totals.
+    Report,
     /// The protocol inspector.
     Frames,
 }
@@ -105,6 +109,7 @@ pub fn view_for(state: &State) -> View {
         Screen::Result => View::Result,
         Screen::Status => View::Status,
         Screen::History => View::History,
+        Screen::Report => View::Report,
         Screen::Frames => View::Frames,
     }
 }
@@ -226,6 +231,7 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
         },
         View::Status => (&StatusView { state, theme }).render(body, buf),
         View::History => (&HistoryView { state, theme }).render(body, buf),
+        View::Report => (&ReportView { state, theme }).render(body, buf),
         View::Frames => (&FramesView { state, theme }).render(body, buf),
     }
 }
