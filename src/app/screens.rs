@@ -110,6 +110,9 @@ pub struct Ui {
     /// How far the opened event view is scrolled back from its last line (0: the last events
     /// show; the renderer clamps it to what the wrapped lines allow).
     pub history_detail_back: usize,
+    /// Set in the read-only TUI (another till holds the ledger, or `--read-only`): why, for the
+    /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
+    pub read_only: Option<String>,
     /// Today's totals as last loaded (or why they could not be).
     pub report: Option<Result<Box<crate::ledger::Report>, String>>,
     /// Frames scrolled back from the newest.
@@ -173,6 +176,9 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         ("?", "help"),
         ("q", "quit"),
     ]);
+    if state.ui.read_only.is_some() {
+        keys.retain(|(k, _)| !matches!(*k, "s" | "f"));
+    }
     keys
 }
 
@@ -240,6 +246,25 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         state.ui.help = false;
         if matches!(key, Key::Esc | Key::Char('?')) {
             return;
+        }
+    }
+    // Read-only: only the history and today's totals; Esc never leaves them.
+    if state.ui.read_only.is_some() {
+        let viewing = matches!(state.ui.screen, Screen::History | Screen::Report);
+        match key {
+            _ if !viewing => {
+                state.ui.screen = Screen::History;
+                fx.push(Effect::LoadHistory);
+                return;
+            }
+            Key::Char('s' | 'f') => return,
+            Key::Esc if state.ui.screen == Screen::Report => {
+                state.ui.screen = Screen::History;
+                fx.push(Effect::LoadHistory);
+                return;
+            }
+            Key::Esc if state.ui.history_detail.is_none() => return,
+            _ => {}
         }
     }
     // Screen-specific keys first (digits on the sale screen are not commands).

@@ -19,6 +19,7 @@ mod session;
 mod sim;
 mod support_commands;
 mod tui;
+mod tui_read_only;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -56,6 +57,10 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
+    /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
+    /// what `till` does by itself, with a banner, when another till holds the data directory).
+    #[arg(long)]
+    pub read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -106,7 +111,7 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer));
+        return ExitCode::from(tui::run(&cli.global, customer, cli.read_only));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),

@@ -7,10 +7,12 @@
 mod connector_port;
 mod ledger_port;
 mod ports;
+mod read_only;
 mod tui;
 
 pub use connector_port::{ConnectorPort, forward, map_event};
 pub use ledger_port::{HISTORY_WINDOW, LedgerStore};
+pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;
 
 pub use ports::{DevicePort, LedgerPort, SendError};

@@ -136,6 +136,12 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         simulator: sim.is_some(),
     })
         .render(Rect { height: 1, ..area }, buf);
+    if let Some(why) = &state.ui.read_only {
+        let top = Rect { height: 1, ..area };
+        ratatui::widgets::Clear.render(top, buf);
+        buf.set_style(top, theme.warn());
+        Line::styled(format!(" READ-ONLY · {why}"), theme.warn()).render(top, buf);
+    }
     if area.height < 2 {
         return;
     }
