@@ -207,6 +207,12 @@ fn a_second_till_views_the_ledger_read_only_while_the_first_sells() {
         "{text}"
     );
     assert!(text.contains("READ-ONLY"), "{text}");
+    // `/` searches the history: by the card's last four digits, then by an id prefix.
+    tui.type_keys("h/4242\r");
+    tui.wait_for(&["“4242” · 1 of 2 matching", "HELD-PAYMENT-2"]);
+    tui.type_keys("/\x7f\x7f\x7f\x7fHELD-U\r"); // the line starts as the search in force
+    tui.wait_for(&["1 of 1 matching", "HELD-UNKNOWN"]);
+    assert!(!tui.text().contains("HELD-PAYMENT-1"), "{}", tui.text());
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
     assert_eq!(holder.count().unwrap(), 3, "the reader wrote nothing");

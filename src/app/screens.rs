@@ -110,6 +110,11 @@ pub struct Ui {
     /// How far the opened event view is scrolled back from its last line (0: the last events
     /// show; the renderer clamps it to what the wrapped lines allow).
     pub history_detail_back: usize,
+    /// The history's search line in force ("" for everything): see
+    /// `ledger::PaymentFilter::parse_search`.
+    pub history_query: String,
+    /// The search line being typed after `/`, until Enter (search) or Esc (cancel).
+    pub history_typing: Option<String>,
     /// Set in the read-only TUI (another till holds the ledger, or `--read-only`): why, for the
     /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
     pub read_only: Option<String>,
@@ -148,6 +153,13 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             ("Esc", "back"),
         ];
     }
+    if state.ui.history_typing.is_some() {
+        return vec![
+            ("type", "id · last4 · 12.34 · state · date · 2h"),
+            ("Enter", "search"),
+            ("Esc", "cancel"),
+        ];
+    }
     let mut keys: Vec<Binding> = match state.ui.screen {
         Screen::Sale => vec![
             ("0-9 .", "amount"),
@@ -164,7 +176,18 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             ("Enter/Esc", "close events"),
             ("PgUp/PgDn", "page"),
         ],
-        Screen::History => vec![("↑↓", "select"), ("Enter", "events"), ("Esc", "back")],
+        Screen::History if !state.ui.history_query.is_empty() => vec![
+            ("↑↓", "select"),
+            ("Enter", "events"),
+            ("/", "search"),
+            ("Esc", "show all"),
+        ],
+        Screen::History => vec![
+            ("↑↓", "select"),
+            ("Enter", "events"),
+            ("/", "search"),
+            ("Esc", "back"),
+        ],
         Screen::Frames => vec![("↑↓", "scroll"), ("Esc", "back")],
         Screen::Report => vec![("r", "refresh"), ("Esc", "back")],
     };
@@ -237,6 +260,21 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                     },
                     fx,
                 );
+            }
+            _ => {}
+        }
+        return;
+    }
+    if let Some(line) = state.ui.history_typing.as_mut() {
+        match key {
+            Key::Char(c) if !c.is_control() && line.chars().count() < 80 => line.push(c),
+            Key::Backspace => {
+                line.pop();
+            }
+            Key::Esc => state.ui.history_typing = None,
+            Key::Enter => {
+                let line = state.ui.history_typing.take().unwrap_or_default();
+                set_history_query(state, line.trim().to_owned(), fx);
             }
             _ => {}
         }
@@ -376,6 +414,14 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             }
             return;
         }
+        (Screen::History, Key::Char('/')) => {
+            state.ui.history_typing = Some(state.ui.history_query.clone());
+            return;
+        }
+        (Screen::History, Key::Esc) if !state.ui.history_query.is_empty() => {
+            set_history_query(state, String::new(), fx);
+            return;
+        }
         (Screen::History, Key::Up) => {
             state.ui.history_selected = state.ui.history_selected.saturating_sub(1);
             state.ui.history_detail = None;
@@ -451,6 +497,15 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::Esc => state.ui.screen = home_screen(state),
         _ => {}
     }
+}
+
+/// Applies a history search line: from the newest match, events closed.
+fn set_history_query(state: &mut State, query: String, fx: &mut Vec<Effect>) {
+    state.ui.history_query = query;
+    state.ui.history_selected = 0;
+    state.ui.history_detail = None;
+    state.ui.history_detail_back = 0;
+    fx.push(Effect::LoadHistory);
 }
 
 /// The length of a day, ms.

@@ -22,7 +22,11 @@ pub struct LedgerStore {
 /// The last history window loaded. Payments are never deleted and new ones only come at the top,
 /// so a row's absolute index (newest first) only grows, by the number of payments added.
 struct Window {
-    /// Payments in the ledger when loaded.
+    /// The search line the window is filtered by, and the filter it gave (parsed once, so that
+    /// "2h" keeps meaning the same start while paging).
+    query: String,
+    filter: PaymentFilter,
+    /// Payments matching when loaded.
     total: usize,
     /// The newest payment then.
     newest: Option<HistoryCursor>,
@@ -70,10 +74,21 @@ impl LedgerStore {
     /// Loads the window of [`HISTORY_WINDOW`] rows around `selected` by keyset: from the row
     /// just above it, found by walking from the last window (a few rows for a key press), never
     /// by OFFSET. The total is kept up to date by counting only the payments added since.
-    fn load_window(&mut self, selected: usize) -> crate::ledger::Result<Vec<PaymentRecord>> {
+    fn load_window(
+        &mut self,
+        selected: usize,
+        query: &str,
+    ) -> crate::ledger::Result<Vec<PaymentRecord>> {
+        if self.window.as_ref().is_some_and(|w| w.query != query) {
+            self.window = None;
+        }
+        let filter = match &self.window {
+            Some(w) => w.filter.clone(),
+            None => PaymentFilter::parse_search(query, crate::ledger::now_ms()),
+        };
         let (total, newest, shifted) = match &self.window {
             Some(w) => {
-                let added = self.ledger.count_newer(w.newest)? as usize;
+                let added = self.ledger.count_newer(&filter, w.newest)? as usize;
                 let newest = if added > 0 {
                     self.ledger
                         .history(1, None)?
@@ -86,7 +101,7 @@ impl LedgerStore {
                 (w.total + added, newest, Some((w, added)))
             }
             None => {
-                let total = self.ledger.count_newer(None)? as usize;
+                let total = self.ledger.count_newer(&filter, None)? as usize;
                 let newest = self
                     .ledger
                     .history(1, None)?
@@ -108,7 +123,7 @@ impl LedgerStore {
                 if (first..=last).contains(&want) {
                     Some(Some(w.rows[want - first].0))
                 } else if want < first {
-                    let walked = self.ledger.newer(w.rows[0].0, first - want)?;
+                    let walked = self.ledger.newer(&filter, w.rows[0].0, first - want)?;
                     walked.last().map(|p| Some(p.cursor))
                 } else {
                     let from = w.rows[w.rows.len() - 1].0;
@@ -123,13 +138,21 @@ impl LedgerStore {
         let rows = match above {
             Some(before) => {
                 self.ledger
-                    .search(&PaymentFilter::default(), HISTORY_WINDOW, before)?
+                    .search(&filter, HISTORY_WINDOW, before)?
                     .payments
             }
-            // Nothing loaded yet to walk from (the first view opened deep): once, by position.
-            None => self.ledger.history_at(start as u64, HISTORY_WINDOW)?,
+            // Nothing loaded yet to walk from (the first view opened deep): walk from the top.
+            None => {
+                let skipped = self.ledger.search(&filter, start, None)?;
+                let before = skipped.payments.last().map(|p| p.cursor);
+                self.ledger
+                    .search(&filter, HISTORY_WINDOW, before)?
+                    .payments
+            }
         };
         self.window = Some(Window {
+            query: query.to_owned(),
+            filter,
             total,
             newest,
             offset: start,
@@ -195,8 +218,11 @@ impl LedgerPort for LedgerStore {
     fn history_window(
         &mut self,
         selected: usize,
+        query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
-        let rows = self.load_window(selected).map_err(|e| e.to_string())?;
+        let rows = self
+            .load_window(selected, query)
+            .map_err(|e| e.to_string())?;
         let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
         let rows = rows
             .into_iter()
@@ -232,7 +258,12 @@ impl LedgerPort for LedgerStore {
         let external_id = match in_window(&self.window) {
             Some(id) => id,
             None => {
-                self.load_window(index).map_err(|e| e.to_string())?;
+                let query = self
+                    .window
+                    .as_ref()
+                    .map(|w| w.query.clone())
+                    .unwrap_or_default();
+                self.load_window(index, &query).map_err(|e| e.to_string())?;
                 match in_window(&self.window) {
                     Some(id) => id,
                     None => return Ok(Vec::new()),
@@ -306,7 +337,7 @@ mod tests {
                 selected += 3; // the same row stays selected as rows arrive on top
             }
             selected = selected.saturating_add_signed(step);
-            let (rows, offset, total) = store.history_window(selected).unwrap();
+            let (rows, offset, total) = store.history_window(selected, "").unwrap();
             assert_eq!(total as u64, ledger.count().unwrap());
             let selected_c = selected.min(total - 1);
             assert_eq!(
@@ -319,5 +350,50 @@ mod tests {
             let want = format!("for d{}", total - 1 - selected_c);
             assert!(events[0].ends_with(&want), "{events:?} for {want}");
         }
+    }
+
+    #[test]
+    fn a_search_line_filters_the_window_and_pages_by_keyset() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        for i in 0..260 {
+            let id = format!("s{i:04}");
+            ledger
+                .create_payment(NewPayment::sale(&id, format!("d{i}"), Cents(100 + i)))
+                .unwrap();
+            let last4 = if i % 2 == 0 { "4242" } else { "1111" };
+            let update = PaymentUpdate {
+                last4: Some(last4.into()),
+                ..Default::default()
+            };
+            ledger
+                .transition(&id, crate::ledger::PaymentState::Approved, "T", "", update)
+                .unwrap();
+        }
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        let filter = PaymentFilter::parse_search("4242", 0);
+        let all: Vec<String> = ledger
+            .search(&filter, 1000, None)
+            .unwrap()
+            .payments
+            .into_iter()
+            .map(|p| p.external_id)
+            .collect();
+        assert_eq!(all.len(), 130);
+        for selected in [0, 20, 40, 60, 129, 100, 80, 79, 0] {
+            let (rows, offset, total) = store.history_window(selected, "4242").unwrap();
+            assert_eq!(total, 130);
+            let want: Vec<String> = all
+                .iter()
+                .skip(offset)
+                .take(HISTORY_WINDOW)
+                .cloned()
+                .collect();
+            assert_eq!(ids(&rows), want, "at {selected}");
+        }
+        let (rows, _, total) = store.history_window(0, "s0007").unwrap();
+        assert_eq!((total, ids(&rows)), (1, vec!["s0007".to_owned()]));
+        let (_, _, total) = store.history_window(0, "").unwrap();
+        assert_eq!(total, 260);
     }
 }

@@ -138,7 +138,8 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 }
                 Effect::LoadHistory => {
                     let selected = self.state.ui.history_selected;
-                    match self.ledger.history_window(selected) {
+                    let query = self.state.ui.history_query.clone();
+                    match self.ledger.history_window(selected, &query) {
                         Ok((rows, offset, total)) => self.queue.push_back(Event::History {
                             rows,
                             offset,

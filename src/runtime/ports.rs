@@ -32,11 +32,12 @@ pub trait LedgerPort {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
     /// Non-final payments (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
-    /// A window of history rows around absolute index `selected`, newest first:
-    /// (rows, offset of the first row, total rows).
+    /// A window of history rows around absolute index `selected`, newest first, of the payments
+    /// the search line `query` matches (all for ""): (rows, offset of the first row, total rows).
     fn history_window(
         &mut self,
         selected: usize,
+        query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
     /// Event lines of the payment at absolute history index `index`.
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;

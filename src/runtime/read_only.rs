@@ -26,8 +26,9 @@ impl LedgerPort for ReadOnlyLedger {
     fn history_window(
         &mut self,
         selected: usize,
+        query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
-        self.0.history_window(selected)
+        self.0.history_window(selected, query)
     }
 
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {

@@ -77,10 +77,24 @@ impl Widget for &HistoryView<'_> {
         let ui = &self.state.ui;
         let total = ui.history_total;
         let selected = ui.history_selected.min(total.saturating_sub(1));
-        let title = if total == 0 {
-            "History · no payments yet".to_owned()
-        } else {
-            format!("History · {} of {total} · newest first", selected + 1)
+        let query: String = ui
+            .history_query
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
+        let title = match &ui.history_typing {
+            Some(line) => {
+                let line: String = line.chars().filter(|c| !c.is_control()).collect();
+                format!("Search: {line}▏ (Enter to search, Esc to cancel)")
+            }
+            None if !query.is_empty() && total == 0 => {
+                format!("History · nothing matches “{query}”")
+            }
+            None if !query.is_empty() => {
+                format!("History · “{query}” · {} of {total} matching", selected + 1)
+            }
+            None if total == 0 => "History · no payments yet".to_owned(),
+            None => format!("History · {} of {total} · newest first", selected + 1),
         };
         let card = area.width >= CARD_FROM_WIDTH;
         let mut y = area.y;
@@ -106,8 +120,12 @@ impl Widget for &HistoryView<'_> {
         };
         let list_h = rest - detail_h;
         if total == 0 && list_h > 0 {
-            Line::styled("  Sales appear here once they are rung.", theme.dim())
-                .render(Rect::new(area.x, y, area.width, 1), buf);
+            let hint = if query.is_empty() {
+                "  Sales appear here once they are rung."
+            } else {
+                "  Esc shows every payment; / searches again."
+            };
+            Line::styled(hint, theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
         }
         let visible = usize::from(list_h);
         let first = first_visible(selected, total, visible);
