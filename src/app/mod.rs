@@ -430,6 +430,7 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
     }
 }
 
+pub mod manual;
 #[cfg(test)]
 mod support_tests;
 #[cfg(test)]

@@ -115,6 +115,8 @@ pub struct Ui {
     pub history_query: String,
     /// The search line being typed after `/`, until Enter (search) or Esc (cancel).
     pub history_typing: Option<String>,
+    /// The pending payment's resolution by hand being entered (Check Payment Status, `M`).
+    pub resolve_input: Option<super::manual::ResolveInput>,
     /// Set in the read-only TUI (another till holds the ledger, or `--read-only`): why, for the
     /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
     pub read_only: Option<String>,
@@ -153,6 +155,23 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             ("Esc", "back"),
         ];
     }
+    if let Some(input) = &state.ui.resolve_input {
+        return match (input.to, input.confirming) {
+            (None, _) => vec![
+                ("a", "approved"),
+                ("d", "declined"),
+                ("v", "voided"),
+                ("n", "not found"),
+                ("Esc", "cancel"),
+            ],
+            (Some(_), false) => vec![
+                ("type", "note: who checked what"),
+                ("Enter", "next"),
+                ("Esc", "cancel"),
+            ],
+            (Some(_), true) => vec![("y", "resolve"), ("n", "edit note"), ("Esc", "cancel")],
+        };
+    }
     if state.ui.history_typing.is_some() {
         return vec![
             ("type", "id · last4 · 12.34 · state · date · 2h"),
@@ -170,6 +189,12 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         Screen::InProgress => vec![("Esc", "cancel sale")],
         Screen::Prompt => vec![("a", "accept"), ("r", "reject")],
         Screen::Result => vec![("Enter", "new sale")],
+        Screen::Status if super::manual::offered(state) => vec![
+            ("c", "check again"),
+            ("M", "resolve by hand"),
+            ("R", "reset device"),
+            ("Esc", "back"),
+        ],
         Screen::Status => vec![("c", "check again"), ("R", "reset device"), ("Esc", "back")],
         Screen::History if state.ui.history_detail.is_some() => vec![
             ("↑↓", "scroll events"),
@@ -263,6 +288,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             }
             _ => {}
         }
+        return;
+    }
+    if state.ui.resolve_input.is_some() {
+        super::manual::on_key(state, key, fx);
         return;
     }
     if let Some(line) = state.ui.history_typing.as_mut() {
@@ -379,6 +408,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         (Screen::Status, Key::Char('c')) => {
             on_action(state, Action::Recover, fx);
+            return;
+        }
+        (Screen::Status, Key::Char('M')) => {
+            super::manual::open(state);
             return;
         }
         (Screen::Status, Key::Char('R')) => {

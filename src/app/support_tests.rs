@@ -88,3 +88,76 @@ fn read_only_keeps_to_history_and_totals() {
     update(&mut s, Event::Key(Key::Esc));
     assert_eq!(s.ui.screen, Screen::History);
 }
+
+#[test]
+fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
+    use crate::app::{DeviceInfo, DeviceInput, PendingPayment};
+    use crate::ledger::{PaymentState, RESOLVE_CAUSE};
+    use crate::protocol::Cents;
+    let mut s = State::new(AppSettings::default());
+    let pending = PendingPayment {
+        external_id: "LOST-1".into(),
+        amount: Cents(1234),
+        tip: None,
+        tax: None,
+        state: PaymentState::Unknown,
+    };
+    update(&mut s, Event::Pending(vec![pending]));
+    s.ui.screen = Screen::Status;
+    // Recovery has not tried yet: not offered.
+    update(&mut s, Event::Key(Key::Char('M')));
+    assert!(s.ui.resolve_input.is_none());
+    assert!(!keymap(&s).iter().any(|(k, _)| *k == "M"));
+    // The device becomes ready: recovery starts (its note is the ledger's "recovered" mark).
+    let fx = update(
+        &mut s,
+        Event::Device(DeviceInput::Ready(DeviceInfo::default())),
+    );
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Persist(LedgerOp::Note { cause, .. }) if cause == "recovery")
+        ),
+        "{fx:?}"
+    );
+    assert!(keymap(&s).contains(&("M", "resolve by hand")));
+    update(&mut s, Event::Key(Key::Char('M')));
+    update(&mut s, Event::Key(Key::Char('x'))); // not an outcome
+    assert_eq!(s.ui.resolve_input.as_ref().unwrap().to, None);
+    update(&mut s, Event::Key(Key::Char('n')));
+    assert!(
+        update(&mut s, Event::Key(Key::Enter)).is_empty(),
+        "a note is required"
+    );
+    for c in "not on the dashboard".chars() {
+        update(&mut s, Event::Key(Key::Char(c)));
+    }
+    update(&mut s, Event::Key(Key::Enter));
+    assert!(keymap(&s).contains(&("y", "resolve")));
+    // `n` goes back to the note; Esc would cancel everything.
+    update(&mut s, Event::Key(Key::Char('n')));
+    assert!(!s.ui.resolve_input.as_ref().unwrap().confirming);
+    update(&mut s, Event::Key(Key::Enter));
+    let fx = update(&mut s, Event::Key(Key::Char('y')));
+    assert_eq!(
+        fx.first(),
+        Some(&Effect::Persist(LedgerOp::Resolve {
+            external_id: "LOST-1".into(),
+            to: PaymentState::NotFound,
+            note: "not on the dashboard".into(),
+        }))
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::Send(_))),
+        "nothing sent: {fx:?}"
+    );
+    assert!(s.pending().is_none());
+    let outcome = s.last_outcome.as_ref().unwrap();
+    assert_eq!(outcome.state, PaymentState::NotFound);
+    assert!(
+        outcome.message.contains("resolved by hand"),
+        "{}",
+        outcome.message
+    );
+    assert_eq!(s.ui.screen, Screen::Result);
+    assert_eq!(RESOLVE_CAUSE, "resolve");
+}

@@ -194,6 +194,11 @@ impl LedgerPort for LedgerStore {
                 cause,
                 detail,
             } => self.ledger.note(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Resolve {
+                external_id,
+                to,
+                note,
+            } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
@@ -395,5 +400,46 @@ mod tests {
         assert_eq!((total, ids(&rows)), (1, vec!["s0007".to_owned()]));
         let (_, _, total) = store.history_window(0, "").unwrap();
         assert_eq!(total, 260);
+    }
+
+    #[test]
+    fn a_resolution_by_hand_is_written_only_after_recovery_tried() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        for id in ["never", "tried"] {
+            store
+                .apply(&LedgerOp::Create {
+                    external_id: id.into(),
+                    amount: Cents(500),
+                    tip: None,
+                    tax: None,
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            let to = crate::ledger::PaymentState::NotFound;
+            let resolve = LedgerOp::Resolve {
+                external_id: id.into(),
+                to,
+                note: "dashboard".into(),
+            };
+            if id == "tried" {
+                store
+                    .apply(&LedgerOp::Note {
+                        external_id: id.into(),
+                        cause: crate::ledger::RECOVERY_CAUSE.into(),
+                        detail: "recovery started".into(),
+                    })
+                    .unwrap();
+                store.apply(&resolve).unwrap();
+                assert_eq!(ledger.get(id).unwrap().unwrap().state, to);
+            } else {
+                let err = store.apply(&resolve).unwrap_err();
+                assert!(err.contains("till recover"), "{err}");
+                // Let the next payment of the device be created.
+                ledger
+                    .transition(id, to, "T", "", PaymentUpdate::default())
+                    .unwrap();
+            }
+        }
     }
 }

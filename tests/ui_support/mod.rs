@@ -449,6 +449,16 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     s.ui.screen = Screen::History;
     push("history_empty", s, None);
 
+    // Check Payment Status: resolving the pending payment by hand, at the confirmation.
+    let mut s = recovering();
+    s.ui.screen = Screen::Status;
+    s.ui.resolve_input = Some(till::app::manual::ResolveInput {
+        to: Some(PaymentState::NotFound),
+        note: "not on the Clover dashboard (Sam)".into(),
+        confirming: true,
+    });
+    push("status_resolve_by_hand", s, None);
+
     // Today's totals, with an action item first.
     let mut s = ready();
     s.ui.screen = Screen::Report;
