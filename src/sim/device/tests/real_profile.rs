@@ -20,8 +20,11 @@ fn real_manual() -> Sim {
     Sim::new(DeviceConfig::default().with_profile(Profile::Real))
 }
 
+/// A JSON object.
+type Object = Map<String, Value>;
+
 /// Every sent frame as raw JSON: (envelope, payload object or `None` for PING/PONG).
-fn raw(out: &[Output]) -> Vec<(Map<String, Value>, Option<Map<String, Value>>)> {
+fn raw(out: &[Output]) -> Vec<(Object, Option<Object>)> {
     out.iter()
         .filter_map(|o| match o {
             Output::Send { text, .. } => {
