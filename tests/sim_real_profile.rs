@@ -162,3 +162,45 @@ fn till_sells_against_till_sim_profile_real() {
         );
     }
 }
+
+#[test]
+fn the_embedded_simulator_takes_the_real_profile_from_the_config_and_bad_names_are_refused() {
+    use cli_support::Env;
+    // On the real profile a partial approval is a PARTIAL_AUTH_CHALLENGE; rejected, the
+    // payment is voided (on the default profile it is an informational PARTIAL_AUTH).
+    let env = Env::new("[simulator]\nprofile = \"real\"\n");
+    let (code, j) = env.json(&[
+        "--device",
+        "sim",
+        "sale",
+        "10.02",
+        "--on-challenge",
+        "reject",
+    ]);
+    assert_eq!((code, j["state"].as_str()), (1, Some("voided")), "{j}");
+    let (code, out, _) = env.run(&["config"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("simulator.profile = \"real\""), "{out}");
+
+    let env = Env::new("[simulator]\nprofile = \"lab\"\n");
+    let (code, out, err) = env.run(&["--device", "sim", "status"]);
+    let text = format!("{out}{err}");
+    assert_eq!(code, 2, "{text}");
+    assert!(
+        text.contains("simulator.profile") && text.contains("\"default\" or \"real\""),
+        "{text}"
+    );
+
+    for args in [
+        vec!["--sim-profile", "lab"],
+        vec!["sim", "--profile", "lab"],
+    ] {
+        let (code, out, err) = Env::new("").run(&args);
+        let text = format!("{out}{err}");
+        assert_eq!(code, 2, "{args:?}: {text}");
+        assert!(
+            text.contains("use one of: default, real"),
+            "{args:?}: {text}"
+        );
+    }
+}
