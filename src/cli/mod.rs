@@ -54,6 +54,10 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
+    /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
+    /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
+    #[arg(long, value_name = "default|real", value_parser = parse_profile)]
+    pub sim_profile: Option<crate::sim::device::Profile>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -65,6 +69,11 @@ pub enum SimCustomerArg {
     Manual,
     /// Act by itself (amount-driven outcomes).
     Auto,
+}
+
+/// Parses a `--sim-profile` / `--profile` value.
+fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
+    text.parse()
 }
 
 #[derive(Debug, Subcommand)]
@@ -101,7 +110,7 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer));
+        return ExitCode::from(tui::run(&cli.global, customer, cli.sim_profile));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),

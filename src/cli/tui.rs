@@ -9,7 +9,7 @@ use super::session::{self, Purpose};
 use super::{GlobalArgs, exit};
 use crate::config::SimCustomer;
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
-use crate::sim::device::{CustomerAction, Screen as SimScreen};
+use crate::sim::device::{CustomerAction, Profile, Screen as SimScreen};
 use crate::ui::{self, Theme};
 
 /// The simulated device's customer keys: function keys, so they never clash with the POS keys.
@@ -61,7 +61,11 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
 }
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
-pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
+pub fn run(
+    global: &GlobalArgs,
+    sim_customer: Option<SimCustomer>,
+    sim_profile: Option<Profile>,
+) -> u8 {
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
@@ -77,7 +81,7 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Tui { sim_customer }).await {
+        let mut s = match session::open(global, config, Purpose::Tui { sim_customer, sim_profile }).await {
             Ok(s) => s,
             Err(f) => {
                 eprintln!("till: {}", f.message);

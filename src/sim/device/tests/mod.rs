@@ -3,6 +3,7 @@
 
 mod faults;
 mod pairing;
+mod real_profile;
 mod recovery;
 mod robustness;
 mod sale;
