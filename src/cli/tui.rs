@@ -65,7 +65,7 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
-            eprintln!("till: {}", f.message);
+            eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
             return f.code;
         }
     };
@@ -80,7 +80,7 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
         let mut s = match session::open(global, config, Purpose::Tui { sim_customer }).await {
             Ok(s) => s,
             Err(f) => {
-                eprintln!("till: {}", f.message);
+                eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
                 return f.code;
             }
         };
