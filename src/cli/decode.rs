@@ -134,6 +134,14 @@ pub fn run(args: DecodeArgs) -> u8 {
     }
     let mut failures = 0usize;
     for item in items(&text) {
+        // A frames log's own notes (e.g. frames left out by its rate limit) are not frames.
+        if let Ok(Value::Object(obj)) = &item.frame
+            && let Some(Value::String(note)) = obj.get("note")
+            && !obj.contains_key("method")
+        {
+            eprintln!("till decode: line {}: note: {}", item.line, device_line(note));
+            continue;
+        }
         let decoded = item
             .frame
             .and_then(|v| Frame::from_value(v).map_err(|e: DecodeError| e.to_string()));
