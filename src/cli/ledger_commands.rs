@@ -15,7 +15,7 @@ fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
             json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!("till {command}: {}", crate::protocol::text::terminal_safe(&f.message));
     }
     f.code
 }
@@ -120,11 +120,12 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         v["command"] = json!("payment");
         v["events"] = Value::Array(events.iter().map(event_json).collect());
         v["exit_code"] = json!(exit::OK);
+        crate::protocol::text::sanitise_json(&mut v);
         println!("{v}");
     } else {
-        println!("{}", record_line(&record));
+        println!("{}", crate::protocol::text::terminal_safe(&record_line(&record)));
         if let Some(m) = &record.message {
-            println!("  {m}");
+            println!("  {}", crate::protocol::text::device_line(m));
         }
         for e in &events {
             let from = e.from.map_or("-".to_owned(), |s| s.to_string());
@@ -133,7 +134,7 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
                 format_time(e.at_ms),
                 e.to,
                 e.cause,
-                e.detail
+                crate::protocol::text::terminal_safe(&e.detail)
             );
         }
     }
@@ -173,15 +174,14 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     };
     if args.json {
         let payments: Vec<Value> = rows.iter().map(record_json).collect();
-        println!(
-            "{}",
-            json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK})
-        );
+        let mut v = json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK});
+        crate::protocol::text::sanitise_json(&mut v);
+        println!("{v}");
     } else if rows.is_empty() {
         println!("No payments yet.");
     } else {
         for r in &rows {
-            println!("{}", record_line(r));
+            println!("{}", crate::protocol::text::terminal_safe(&record_line(r)));
         }
         if (rows.len() as u64) < total {
             println!("({} of {total} shown; use --limit)", rows.len());

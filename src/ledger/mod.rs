@@ -17,6 +17,7 @@ mod lock;
 mod open;
 mod payments;
 mod records;
+pub(crate) mod safe_file;
 mod schema;
 mod sql;
 mod state;

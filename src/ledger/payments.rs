@@ -207,6 +207,9 @@ impl Ledger {
                 external_id: external_id.to_owned(),
             })?;
         tx.commit().map_err(err("commit a state change"))?;
+        if to.is_final() {
+            super::open::checkpoint(&conn, self.db_path());
+        }
         Ok(record)
     }
 

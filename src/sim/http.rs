@@ -112,7 +112,11 @@ pub(crate) fn upgrade(
         match on_upgrade.await {
             Ok(upgraded) => {
                 let ws =
-                    WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None)
+                    WebSocketStream::from_raw_socket(
+                        TokioIo::new(upgraded),
+                        Role::Server,
+                        Some(crate::connector::transport::websocket_config()),
+                    )
                         .await;
                 conn::run(ws, ctx).await;
             }
