@@ -37,17 +37,20 @@ pub struct Ledger {
 /// What the handles share. Fields drop in order: the connection closes before the lock goes.
 #[derive(Debug)]
 pub(super) struct Shared {
-    conn: Mutex<Connection>,
-    db_path: PathBuf,
-    data_dir: PathBuf,
-    _lock: DirLock,
+    pub(super) conn: Mutex<Connection>,
+    pub(super) db_path: PathBuf,
+    pub(super) data_dir: PathBuf,
+    /// `None` for a read-only handle (see `read_only.rs`), which never takes the lock.
+    pub(super) _lock: Option<DirLock>,
 }
 
 impl Drop for Shared {
     fn drop(&mut self) {
         // A clean close: say so before the connection closes (and SQLite removes the WAL), so
         // a crash in between can only miss a check, never cause a false alarm.
-        let _ = self._lock.rewrite(false);
+        if let Some(lock) = self._lock.as_mut() {
+            let _ = lock.rewrite(false);
+        }
     }
 }
 
@@ -94,9 +97,14 @@ impl Ledger {
                 conn: Mutex::new(conn),
                 db_path,
                 data_dir: data_dir.to_path_buf(),
-                _lock: lock,
+                _lock: Some(lock),
             }),
         })
+    }
+
+    /// True for a handle from [`Ledger::open_read_only`]: every write fails.
+    pub fn is_read_only(&self) -> bool {
+        self.shared._lock.is_none()
     }
 
     /// The data directory this ledger lives in.
