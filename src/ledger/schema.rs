@@ -68,8 +68,13 @@ CREATE TABLE pairings (
 );
 ";
 
+/// Version 2: the partial-approval flag (existing rows: not partial).
+pub(super) const V2: &str = "
+ALTER TABLE payments ADD COLUMN partial INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1));
+";
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
