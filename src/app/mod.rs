@@ -429,3 +429,6 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_money;

@@ -419,11 +419,11 @@ pub(super) fn on_finish_ok(
         );
         return;
     }
-    let resolved = resolve_with_payment(state, &payment, "FINISH_OK", true, fx);
+    // Without an id the device can still be asked by ours; other conflicts stand as they are.
+    let recheck = ext.is_none();
+    let settled = resolve_with_payment(state, &payment, "FINISH_OK", recheck, fx);
     if state.pending().is_none() {
-        if resolved {
-            finish_screen(state, fx);
-        }
+        finish_screen(state, fx);
         return;
     }
     let conflicted = state
@@ -439,9 +439,11 @@ pub(super) fn on_finish_ok(
             fx,
         );
     }
-    // The device says it finished: back to the welcome screen, then find out.
+    // The device says it finished: back to the welcome screen, then find out if it can help.
     fx.push(Effect::Send(DeviceCommand::ShowWelcome));
-    recovery::start(state, RecoveryReason::Timeout, fx);
+    if !settled {
+        recovery::start(state, RecoveryReason::Timeout, fx);
+    }
 }
 
 /// A FINISH_OK arriving when no sale is open: a re-delivered frame for the sale that just ended.

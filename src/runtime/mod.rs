@@ -204,3 +204,6 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests;
