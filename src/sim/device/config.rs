@@ -78,6 +78,9 @@ pub struct DeviceConfig {
     pub merchant_mid: String,
     /// Advertise and send ACKs.
     pub supports_ack: bool,
+    /// Advertise `supportsVoidPaymentResponse` and answer VOID_PAYMENT with
+    /// VOID_PAYMENT_RESPONSE; without it a void is answered by the ACK only (§7.2).
+    pub supports_void_payment_response: bool,
     /// Envelope version the device writes (2 = fragmentation supported).
     pub envelope_version: i64,
     /// Pairing tokens expire after this long (30 days on real devices).
@@ -117,6 +120,7 @@ impl Default for DeviceConfig {
             merchant_name: "Test Merchant".into(),
             merchant_mid: "000000001234567".into(),
             supports_ack: true,
+            supports_void_payment_response: true,
             envelope_version: 2,
             token_ttl_ms: 30 * 24 * 3600 * 1000,
             legacy_initial: false,
