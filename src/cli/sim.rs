@@ -23,6 +23,9 @@ Customer: with --customer auto the cents of the amount choose the outcome:
   .01 decline  .02 partial auth  .03 duplicate challenge  .04 offline challenge  .05 signature
   .06 drop before FINISH_OK  .07 cancel  .08 walk away  .09 duplicate + signature
   .10 half-open after TX_START_RESPONSE  .11 reboot while waiting for the card  other: approved
+Refunds (REFUND_REQUEST), voids (VOID_PAYMENT) and manual refunds (TX_START CREDIT) work on the
+payments the device remembers; a manual refund's cents choose like a sale's (.01 declines the
+card, .06 drops before FINISH_OK), and so do a refund's (.06 drops before FINISH_OK).
 Commands on stdin (both modes): card <number>, sign, decline, cancel, walk-away,
 approve-pairing, reject-pairing, reboot, status, help, device <id>. EOF on stdin keeps running.
 
@@ -105,6 +108,10 @@ pub struct SimArgs {
     /// Do not advertise or send ACKs.
     #[arg(long)]
     no_ack: bool,
+    /// Do not advertise supportsVoidPaymentResponse: VOID_PAYMENT is answered by the ACK only
+    /// (always so with --profile real).
+    #[arg(long)]
+    no_void_payment_response: bool,
     /// The device to imitate: `default` (the project's shapes) or `real` (the shapes recorded on
     /// real Clover devices: bare envelopes, explicit nulls, PAYMENT_VOIDED keeping result SUCCESS,
     /// partial approval as a PARTIAL_AUTH_CHALLENGE, a PING every second unless
@@ -199,6 +206,7 @@ impl SimArgs {
         let device = DeviceConfig {
             merchant_id: self.merchant_id.clone(),
             supports_ack: !self.no_ack,
+            supports_void_payment_response: !self.no_void_payment_response,
             ping_interval_ms: self.ping_interval_ms,
             ping_max_missed: self.ping_max_missed,
             second_pos: match self.second_pos {
