@@ -36,7 +36,10 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
@@ -44,7 +47,7 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
 fn finish(json: bool, f: Finish) -> u8 {
     if !json && f.code != exit::OK && f.code != exit::NEGATIVE {
         for line in &f.human {
-            eprintln!("{line}");
+            eprintln!("{}", crate::protocol::text::terminal_safe(line));
         }
         return f.code;
     }

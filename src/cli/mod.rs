@@ -12,10 +12,12 @@ mod decode;
 mod device_commands;
 mod flows;
 mod ledger_commands;
+mod ledger_filters;
 mod policy;
 mod report;
 mod session;
 mod sim;
+mod support_commands;
 mod tui;
 
 /// Exit codes shared by every command (README "Exit codes").
@@ -85,6 +87,9 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Report(support_commands::ReportArgs),
+    Export(support_commands::ExportArgs),
+    Resolve(support_commands::ResolveArgs),
     Message(device_commands::MessageArgs),
     Pair(device_commands::PairArgs),
     Sim(sim::SimArgs),
@@ -124,6 +129,9 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&cli.global, args),
         Command::Payment(args) => ledger_commands::payment(&cli.global, args),
         Command::History(args) => ledger_commands::history(&cli.global, args),
+        Command::Report(args) => support_commands::report(&cli.global, args),
+        Command::Export(args) => support_commands::export(&cli.global, args),
+        Command::Resolve(args) => support_commands::resolve(&cli.global, args),
     };
     ExitCode::from(code)
 }

@@ -34,7 +34,9 @@ pub fn decide(prompt: &Prompt, on_challenge: Policy, on_signature: Policy) -> Op
                         c.kind
                             .as_ref()
                             .map_or("CHALLENGE".into(), |k| k.to_string()),
-                        c.message.as_deref().unwrap_or("(no message)")
+                        crate::protocol::text::device_line(
+                            c.message.as_deref().unwrap_or("(no message)")
+                        )
                     )
                 })
                 .collect();
@@ -66,6 +68,7 @@ pub fn decide(prompt: &Prompt, on_challenge: Policy, on_signature: Policy) -> Op
 }
 
 fn ask(question: &str) -> Option<bool> {
+    let question = crate::protocol::text::terminal_safe(question);
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         eprintln!(

@@ -79,6 +79,13 @@ pub fn open_ledger(config: &LoadedConfig) -> Result<Ledger, Failure> {
     })
 }
 
+/// Opens the ledger for reading only: never waits for or takes the lock, never writes (exit 2 on
+/// a damaged or foreign file).
+pub fn open_ledger_read_only(config: &LoadedConfig) -> Result<Ledger, Failure> {
+    Ledger::open_read_only(&config.paths.data_dir)
+        .map_err(|e| Failure::new(exit::USAGE, e.to_string()))
+}
+
 fn app_settings(config: &LoadedConfig) -> AppSettings {
     let s = &config.settings;
     AppSettings {

@@ -69,7 +69,7 @@ pub fn run(
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
-            eprintln!("till: {}", f.message);
+            eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
             return f.code;
         }
     };
@@ -84,7 +84,7 @@ pub fn run(
         let mut s = match session::open(global, config, Purpose::Tui { sim_customer, sim_profile }).await {
             Ok(s) => s,
             Err(f) => {
-                eprintln!("till: {}", f.message);
+                eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
                 return f.code;
             }
         };

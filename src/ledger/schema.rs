@@ -68,8 +68,18 @@ CREATE TABLE pairings (
 );
 ";
 
+/// Version 2: the indexes support's searches use (`till history`/`payment`/`report`/`export`):
+/// payments by creation time (date ranges), by the card's last four digits and by the device's
+/// payment id. Partial where the column is often empty, to keep the file compact.
+pub(super) const V2_SEARCH_INDEXES: &str = "
+CREATE INDEX payments_by_created ON payments (created_ms);
+CREATE INDEX payments_by_last4 ON payments (last4) WHERE last4 IS NOT NULL;
+CREATE INDEX payments_by_device_payment_id ON payments (device_payment_id)
+    WHERE device_payment_id IS NOT NULL;
+";
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1];
+const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
