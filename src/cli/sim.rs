@@ -31,7 +31,9 @@ approve-pairing, reject-pairing, reboot, status, help, device <id>. EOF on stdin
 
 Faults (--fault, repeatable): drop-before-finish-ok, half-open, never-ready, drop-acks,
 duplicate-frames, late-frames, slow=MS, busy-fail (a second TX_START gets TX_START_RESPONSE FAIL
-instead of INVALID_STATE_TRANSITION), random=RATE (0.0-1.0, a random fault per sale).
+instead of INVALID_STATE_TRANSITION), random=RATE (0.0-1.0, a random fault per sale),
+voided-reads-success (RETRIEVE_PAYMENT shows a voided payment with result SUCCESS, as
+PAYMENT_VOIDED does on real devices).
 
 Cloud (--cloud): the same port also serves POST /v2/merchant/{mId}/remote_pay, OPTIONS and
 WebSocket /support/remote_pay/cs (access token as sub-protocol), and
@@ -143,6 +145,7 @@ enum Fault {
     LateFrames,
     Slow(u64),
     BusyFail,
+    VoidedReadsSuccess,
     Random(f64),
 }
 
@@ -163,6 +166,7 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         "duplicate-frames" => plain(Fault::DuplicateFrames),
         "late-frames" => plain(Fault::LateFrames),
         "busy-fail" => plain(Fault::BusyFail),
+        "voided-reads-success" => plain(Fault::VoidedReadsSuccess),
         "slow" => match value.map(str::parse::<u64>) {
             Some(Ok(ms)) => Ok(Fault::Slow(ms)),
             _ => Err("use slow=MS, e.g. slow=500".into()),
@@ -173,7 +177,7 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         },
         _ => Err(format!(
             "unknown fault '{name}'; known: drop-before-finish-ok, half-open, never-ready, drop-acks, \
-             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE"
+             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE, voided-reads-success"
         )),
     }
 }
@@ -192,6 +196,7 @@ impl SimArgs {
                 Fault::LateFrames => faults.late_frames = true,
                 Fault::Slow(ms) => faults.slow_ms = *ms,
                 Fault::BusyFail => busy_answer = BusyAnswer::TxStartFail,
+                Fault::VoidedReadsSuccess => faults.voided_reads_success = true,
                 Fault::Random(rate) => faults.random_rate = *rate,
             }
         }

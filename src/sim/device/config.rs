@@ -56,6 +56,10 @@ pub struct Faults {
     pub random_rate: f64,
     /// Break the connection at one chosen frame, once per device (network-drop tests).
     pub cut: Option<super::cut::Cut>,
+    /// RETRIEVE_PAYMENT shows a voided payment the way PAYMENT_VOIDED does on real devices:
+    /// `result:"SUCCESS"`, card transaction CLOSED, no void reason (EVIDENCE.md row 1). Whether
+    /// real devices do this on a lookup is not recorded: a hostile reading for POS tests.
+    pub voided_reads_success: bool,
 }
 
 /// Everything that shapes a simulated device.

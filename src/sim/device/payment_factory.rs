@@ -279,6 +279,19 @@ pub(super) fn void(payment: &mut Payment, reason: VoidReason, now_ms: i64) {
     payment.modified_time = Some(now_ms);
 }
 
+/// A voided payment as real devices show it in PAYMENT_VOIDED (EVIDENCE.md row 1):
+/// `result:"SUCCESS"`, card transaction CLOSED, no void reason. Other payments are unchanged.
+pub(super) fn reads_success(mut payment: Payment) -> Payment {
+    if payment.result == Some(PaymentResult::Voided) {
+        payment.result = Some(PaymentResult::Success);
+        payment.void_reason = None;
+        if let Some(ct) = payment.card_transaction.as_mut() {
+            ct.state = Some(CardTransactionState::Closed);
+        }
+    }
+    payment
+}
+
 /// Stamps a payment as finished at `now_ms`.
 pub(super) fn finish(payment: &mut Payment, now_ms: i64) {
     payment.modified_time = Some(now_ms);

@@ -61,6 +61,12 @@ impl Device {
                 None => (QueryStatus::NotFound, None),
             },
         };
+        let payment = match payment {
+            Some(p) if self.config.faults.voided_reads_success => {
+                Some(payment_factory::reads_success(p))
+            }
+            other => other,
+        };
         fx.note(format!("RETRIEVE_PAYMENT {external_id}: {query_status}"));
         let response = RetrievePaymentResponse {
             status: Some(ResultStatus::Success),
