@@ -65,7 +65,10 @@ fn secrets_and_names_stay_out_of_logs_json_and_decode() {
     // The simulator's frame log is redacted too (issue #14): the sale with the cardholder name
     // is in it, the name is not.
     let raw = std::fs::read_to_string(&frames).unwrap();
-    assert!(raw.contains("cardholderName"), "the sale is in the frame log");
+    assert!(
+        raw.contains("cardholderName"),
+        "the sale is in the frame log"
+    );
 
     let decoded = cloud.cmd().args(["decode", &frames_arg]).output().unwrap();
     let decoded_json = cloud

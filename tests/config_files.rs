@@ -67,7 +67,10 @@ fn an_oversized_file_is_refused_unread() {
     std::fs::write(&path, text).unwrap();
     let err = load(dir.path(), &path).unwrap_err();
     assert!(matches!(err, ConfigError::Read { .. }), "{err:?}");
-    assert!(err.to_string().contains("larger than 1048576 bytes"), "{err}");
+    assert!(
+        err.to_string().contains("larger than 1048576 bytes"),
+        "{err}"
+    );
 }
 
 #[cfg(unix)]
@@ -103,7 +106,10 @@ fn a_private_token_file_of_another_user_is_refused() {
     )
     .unwrap();
     std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).unwrap();
-    assert!(load(dir.path(), &path).is_ok(), "our own private file is fine");
+    assert!(
+        load(dir.path(), &path).is_ok(),
+        "our own private file is fine"
+    );
     // Only root can give a file away; as anyone else there is nothing to set up.
     if std::os::unix::fs::chown(&path, Some(4242), None).is_err() {
         eprintln!("not root: cannot create a foreign-owned file; skipped");

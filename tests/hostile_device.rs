@@ -42,25 +42,27 @@ fn max_size_ui_state(i: usize) -> String {
 async fn oversized_frames_are_refused_the_connection_recovers_and_kept_bytes_are_bounded() {
     let huge_token = "T".repeat(100_000);
     let token_for_script = huge_token.clone();
-    let script = Arc::new(move |inc: &Incoming<'_>| match (inc.method, inc.connection) {
-        ("DISCOVERY_REQUEST", 1) => {
-            let mut out = standard("DISCOVERY_REQUEST", 1);
-            out.extend((0..BIG_FRAMES).map(max_size_ui_state));
-            // One byte-for-byte over the cap: refused, the connection is dropped.
-            let over = frame(
-                "UI_STATE",
-                json!({"uiState": "START", "uiText": "O".repeat(MAX_FRAME_BYTES)}),
-            );
-            out.push(over);
-            Some(out)
-        }
-        // On the next connection, pairing hands out a token far over the token cap.
-        ("PAIRING_REQUEST", 2) => Some(vec![frame(
-            "PAIRING_RESPONSE",
-            json!({"pairingState": "PAIRED", "authenticationToken": token_for_script}),
-        )]),
-        _ => None,
-    });
+    let script = Arc::new(
+        move |inc: &Incoming<'_>| match (inc.method, inc.connection) {
+            ("DISCOVERY_REQUEST", 1) => {
+                let mut out = standard("DISCOVERY_REQUEST", 1);
+                out.extend((0..BIG_FRAMES).map(max_size_ui_state));
+                // One byte-for-byte over the cap: refused, the connection is dropped.
+                let over = frame(
+                    "UI_STATE",
+                    json!({"uiState": "START", "uiText": "O".repeat(MAX_FRAME_BYTES)}),
+                );
+                out.push(over);
+                Some(out)
+            }
+            // On the next connection, pairing hands out a token far over the token cap.
+            ("PAIRING_REQUEST", 2) => Some(vec![frame(
+                "PAIRING_RESPONSE",
+                json!({"pairingState": "PAIRED", "authenticationToken": token_for_script}),
+            )]),
+            _ => None,
+        },
+    );
     let device = hostile_frames_support::start(script).await;
     let (_dir, tokens) = token_file();
     let mut settings = fast(ConnectorSettings::direct(&device.url));
@@ -120,7 +122,10 @@ async fn oversized_frames_are_refused_the_connection_recovers_and_kept_bytes_are
     assert!(taps.len() > BIG_FRAMES, "{} taps", taps.len());
     for tap in &taps {
         assert!(tap.text.len() <= MAX_KEPT_FRAME_BYTES, "{}", tap.text.len());
-        assert!(!tap.text.contains(&huge_token[..2000]), "huge token in a tap");
+        assert!(
+            !tap.text.contains(&huge_token[..2000]),
+            "huge token in a tap"
+        );
     }
     let mut state = State::new(AppSettings::default());
     let mut frames_seen = 0;
@@ -145,7 +150,8 @@ async fn oversized_frames_are_refused_the_connection_recovers_and_kept_bytes_are
 }
 
 /// Screen-painting text: clear, home, red, a fake approval, a title change, an 8-bit CSI.
-const PAINT: &str = "\u{1b}[2J\u{1b}[H\u{1b}[1;31mAPPROVED $1,000,000\u{1b}[0m\u{1b}]0;pwned\u{7}\u{9b}5m";
+const PAINT: &str =
+    "\u{1b}[2J\u{1b}[H\u{1b}[1;31mAPPROVED $1,000,000\u{1b}[0m\u{1b}]0;pwned\u{7}\u{9b}5m";
 
 /// The external id the POS put in its TX_START.
 fn external_id(payload: &Value) -> String {
@@ -195,7 +201,11 @@ fn painting_script(kind: &'static str) -> hostile_frames_support::Script {
 }
 
 /// Runs `till` with `args` against `device`; (exit code, stdout, stderr).
-async fn run_till(env: &cli_support::Env, device: &HostileDevice, args: &[&str]) -> (i32, String, String) {
+async fn run_till(
+    env: &cli_support::Env,
+    device: &HostileDevice,
+    args: &[&str],
+) -> (i32, String, String) {
     let mut cmd = env.cmd();
     cmd.arg("--device").arg(&device.url).args(args);
     let out = tokio::time::timeout(
@@ -223,9 +233,16 @@ async fn escape_sequences_from_the_device_never_reach_the_terminal() {
                 args.push("--json");
             }
             let (code, stdout, stderr) = run_till(&env, &device, &args).await;
-            let story = format!("{kind} json={json_mode} exit {code}\nstdout: {stdout:?}\nstderr: {stderr:?}");
+            let story = format!(
+                "{kind} json={json_mode} exit {code}\nstdout: {stdout:?}\nstderr: {stderr:?}"
+            );
             assert!(
-                device.received.lock().unwrap().iter().any(|m| m == "TX_START"),
+                device
+                    .received
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .any(|m| m == "TX_START"),
                 "the sale never reached the device: {story}"
             );
             assert!(!has_terminal_controls(&stdout), "stdout: {story}");
@@ -236,7 +253,10 @@ async fn escape_sequences_from_the_device_never_reach_the_terminal() {
                 assert_ne!(code, 0, "{story}");
             }
             if kind == "challenge" && !json_mode {
-                assert!(stderr.contains("DUPLICATE_CHALLENGE"), "the question is asked: {story}");
+                assert!(
+                    stderr.contains("DUPLICATE_CHALLENGE"),
+                    "the question is asked: {story}"
+                );
             }
         }
     }
@@ -270,7 +290,10 @@ async fn decode_escapes_and_redacts_what_the_device_sent() {
         assert!(!has_terminal_controls(&stdout), "{stdout:?}");
         assert!(!has_terminal_controls(&stderr), "{stderr:?}");
         assert!(stdout.contains("FINISH_OK"), "{stdout}");
-        assert!(stdout.contains("APPROVED $1,000,000"), "text kept, escapes gone: {stdout}");
+        assert!(
+            stdout.contains("APPROVED $1,000,000"),
+            "text kept, escapes gone: {stdout}"
+        );
         for secret in [
             "hostile-token-1-0123456789",
             "secret-auth-token-42",
@@ -279,11 +302,17 @@ async fn decode_escapes_and_redacts_what_the_device_sent() {
             "hunter2hunter2",
             "1111 1111 1111",
         ] {
-            assert!(!stdout.contains(secret), "{secret} in decode (json={json_mode}): {stdout}");
+            assert!(
+                !stdout.contains(secret),
+                "{secret} in decode (json={json_mode}): {stdout}"
+            );
         }
         if json_mode {
             assert!(stdout.contains("\"authToken\":\"abcd…\""), "{stdout}");
-            assert!(stdout.contains("\"clientSecret\":\"[redacted]\""), "{stdout}");
+            assert!(
+                stdout.contains("\"clientSecret\":\"[redacted]\""),
+                "{stdout}"
+            );
             assert!(stdout.contains("card [redacted]"), "{stdout}");
             for line in stdout.lines() {
                 serde_json::from_str::<Value>(line).expect("one JSON object a line");

@@ -215,7 +215,10 @@ fn deleted_wal_then_sigkill_keeps_the_approved_sale() {
     // Going on as told: the approved sale was checkpointed into the database file.
     std::fs::remove_file(data.join(LOCK_FILE)).unwrap();
     let ledger = Ledger::open(&data).unwrap();
-    let sale = ledger.get("approved-1").unwrap().expect("approved sale kept");
+    let sale = ledger
+        .get("approved-1")
+        .unwrap()
+        .expect("approved sale kept");
     assert_eq!(sale.state, PaymentState::Approved);
     assert_eq!(sale.card_brand.as_deref(), Some("VISA"));
 }

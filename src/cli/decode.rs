@@ -139,7 +139,11 @@ pub fn run(args: DecodeArgs) -> u8 {
             && let Some(Value::String(note)) = obj.get("note")
             && !obj.contains_key("method")
         {
-            eprintln!("till decode: line {}: note: {}", item.line, device_line(note));
+            eprintln!(
+                "till decode: line {}: note: {}",
+                item.line,
+                device_line(note)
+            );
             continue;
         }
         let decoded = item

@@ -36,7 +36,10 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", crate::protocol::text::terminal_safe(&f.message));
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }

@@ -15,7 +15,10 @@ fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
             json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", crate::protocol::text::terminal_safe(&f.message));
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
@@ -123,7 +126,10 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         crate::protocol::text::sanitise_json(&mut v);
         println!("{v}");
     } else {
-        println!("{}", crate::protocol::text::terminal_safe(&record_line(&record)));
+        println!(
+            "{}",
+            crate::protocol::text::terminal_safe(&record_line(&record))
+        );
         if let Some(m) = &record.message {
             println!("  {}", crate::protocol::text::device_line(m));
         }

@@ -159,7 +159,9 @@ pub async fn open_websocket(
                 .headers_mut()
                 .insert("Sec-WebSocket-Protocol", value);
         }
-        match tokio_tungstenite::client_async_with_config(request, stream, Some(websocket_config())).await {
+        match tokio_tungstenite::client_async_with_config(request, stream, Some(websocket_config()))
+            .await
+        {
             Ok((ws, _response)) => Ok(ws),
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 let status = response.status();

@@ -145,7 +145,8 @@ pub fn redact_pan_runs(s: &str) -> Option<String> {
     let mut copied = 0;
     let mut i = 0;
     while i < bytes.len() {
-        let starts_run = bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
+        let starts_run =
+            bytes[i].is_ascii_digit() && (i == 0 || !bytes[i - 1].is_ascii_alphanumeric());
         if !starts_run {
             i += 1;
             continue;
@@ -204,7 +205,7 @@ fn luhn(digits: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// Replaces nested Clover objects carried as JSON strings by the objects themselves, so a
@@ -303,7 +304,14 @@ mod tests {
         });
         redact_value(&mut v);
         let out = v.to_string();
-        for leak in ["123456789", "987654321", "s3cr3t", "hunter22", "=2512", "0101 0119"] {
+        for leak in [
+            "123456789",
+            "987654321",
+            "s3cr3t",
+            "hunter22",
+            "=2512",
+            "0101 0119",
+        ] {
             assert!(!out.contains(leak), "{leak} leaked: {out}");
         }
         assert_eq!(v["authToken"], "abcd…");
@@ -337,7 +345,11 @@ mod tests {
         );
         let kept = kept_frame_text(&big);
         assert!(kept.len() <= MAX_KEPT_FRAME_BYTES, "{}", kept.len());
-        assert!(kept.ends_with("bytes not kept]"), "{}", &kept[kept.len() - 40..]);
+        assert!(
+            kept.ends_with("bytes not kept]"),
+            "{}",
+            &kept[kept.len() - 40..]
+        );
         let small = r#"{"method":"PING"}"#;
         assert_eq!(kept_frame_text(small), redact_frame_text(small));
     }

@@ -132,7 +132,10 @@ impl FrameLog {
         let line = json!({"ts": now_ms(), "device": device, "conn": conn, "dir": dir.label(), "frame": frame});
         text.push_str(&line.to_string());
         text.push('\n');
-        let result = w.out.write_all(text.as_bytes()).and_then(|()| w.out.flush());
+        let result = w
+            .out
+            .write_all(text.as_bytes())
+            .and_then(|()| w.out.flush());
         if let Err(e) = result {
             eprintln!("till sim: cannot write the frame log: {e}");
         }
