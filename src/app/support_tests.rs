@@ -101,6 +101,8 @@ fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
         tip: None,
         tax: None,
         state: PaymentState::Unknown,
+        device: "sim".into(),
+        this_endpoint: true,
     };
     update(&mut s, Event::Pending(vec![pending]));
     s.ui.screen = Screen::Status;

@@ -17,7 +17,10 @@ pub(super) fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
             json!({"command": command, "error": f.message, "exit_code": f.code})
         ));
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
@@ -25,9 +28,7 @@ pub(super) fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
 /// Text from the ledger (partly from the device) made safe for a terminal: control characters
 /// (escape codes included) become `�`.
 pub(super) fn clean(text: &str) -> String {
-    text.chars()
-        .map(|c| if c.is_control() { '\u{fffd}' } else { c })
-        .collect()
+    crate::protocol::text::device_line(text).into_owned()
 }
 
 /// Prints `text` to stdout; a closed pipe (`| head`) is not an error worth a panic.
@@ -150,9 +151,10 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         v["events"] = Value::Array(events.iter().map(event_json).collect());
         v["conflicts"] = Value::Array(conflicts.iter().map(|e| event_json(e)).collect());
         v["exit_code"] = json!(exit::OK);
+        crate::protocol::text::sanitise_json(&mut v);
         print_out(&format!("{v}\n"));
     } else {
-        let mut out = format!("{}\n", record_line(&record));
+        let mut out = format!("{}\n", clean(&record_line(&record)));
         if let Some(m) = &record.message {
             out.push_str(&format!("  {}\n", clean(m)));
         }
@@ -254,10 +256,9 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     };
     if args.json {
         let payments: Vec<Value> = rows.iter().map(record_json).collect();
-        print_out(&format!(
-            "{}\n",
-            json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK})
-        ));
+        let mut v = json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK});
+        crate::protocol::text::sanitise_json(&mut v);
+        print_out(&format!("{v}\n"));
     } else if rows.is_empty() {
         print_out(if filtered {
             "No payments match.\n"
@@ -267,7 +268,7 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     } else {
         let mut out = String::new();
         for r in &rows {
-            out.push_str(&record_line(r));
+            out.push_str(&clean(&record_line(r)));
             out.push('\n');
         }
         if (rows.len() as u64) < total {

@@ -35,16 +35,21 @@ pub mod exit {
     pub const UNKNOWN: u8 = 4;
     /// Refused: another payment is pending or another `till` holds the data directory.
     pub const REFUSED: u8 = 5;
+    /// A sale partially approved: less was taken than asked for; the rest is still due.
+    pub const PARTIAL: u8 = 6;
 }
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success (a sale: approved)
-  1  definitive negative outcome (declined, canceled, not found; undecodable input)
-  2  usage, configuration or validation error (nothing sent)
+  1  definitive negative outcome (declined, canceled, voided, not found, refused by the device;
+     undecodable input)
+  2  usage, configuration or validation error, a reused external id, or a ledger that cannot
+     be written (nothing sent)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment is pending recovery in the ledger
-  5  refused: another payment is pending, or another till holds the data directory";
+  5  refused: another payment is pending, or another till holds the data directory
+  6  partially approved: less was taken than asked for (the rest is still due)";
 
 /// A terminal point of sale for Clover payment devices, with a built-in device simulator.
 #[derive(Debug, Parser)]
@@ -61,6 +66,10 @@ pub struct Cli {
     /// what `till` does by itself, with a banner, when another till holds the data directory).
     #[arg(long)]
     pub read_only: bool,
+    /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
+    /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
+    #[arg(long, value_name = "default|real", value_parser = parse_profile)]
+    pub sim_profile: Option<crate::sim::device::Profile>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -72,6 +81,11 @@ pub enum SimCustomerArg {
     Manual,
     /// Act by itself (amount-driven outcomes).
     Auto,
+}
+
+/// Parses a `--sim-profile` / `--profile` value.
+fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
+    text.parse()
 }
 
 #[derive(Debug, Subcommand)]
@@ -111,7 +125,12 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer, cli.read_only));
+        return ExitCode::from(tui::run(
+            &cli.global,
+            customer,
+            cli.sim_profile,
+            cli.read_only,
+        ));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),

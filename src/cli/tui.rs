@@ -10,7 +10,7 @@ use super::{GlobalArgs, exit};
 use crate::config::SimCustomer;
 use crate::ledger::{Ledger, LedgerError};
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
-use crate::sim::device::{CustomerAction, Screen as SimScreen};
+use crate::sim::device::{CustomerAction, Profile, Screen as SimScreen};
 use crate::ui::{self, Theme};
 
 /// The simulated device's customer keys: function keys, so they never clash with the POS keys.
@@ -63,11 +63,16 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
 /// With `read_only`, or when another till holds the data directory, the read-only TUI instead.
-pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, read_only: bool) -> u8 {
+pub fn run(
+    global: &GlobalArgs,
+    sim_customer: Option<SimCustomer>,
+    sim_profile: Option<Profile>,
+    read_only: bool,
+) -> u8 {
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
-            eprintln!("till: {}", f.message);
+            eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
             return f.code;
         }
     };
@@ -94,10 +99,10 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, read_only: bo
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Tui { sim_customer }).await {
+        let mut s = match session::open(global, config, Purpose::Tui { sim_customer, sim_profile }).await {
             Ok(s) => s,
             Err(f) => {
-                eprintln!("till: {}", f.message);
+                eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
                 return f.code;
             }
         };

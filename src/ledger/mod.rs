@@ -21,6 +21,7 @@ mod read_only;
 mod records;
 mod report;
 mod resolve;
+pub(crate) mod safe_file;
 mod schema;
 mod sql;
 mod state;

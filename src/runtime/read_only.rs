@@ -23,6 +23,10 @@ impl LedgerPort for ReadOnlyLedger {
         Ok(Vec::new())
     }
 
+    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
+        self.0.external_id_used(external_id)
+    }
+
     fn history_window(
         &mut self,
         selected: usize,
