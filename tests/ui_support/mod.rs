@@ -496,9 +496,9 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             result: None,
             reason: None,
             message: None,
+            partial: charged.is_some_and(|c| c < amount),
             created_ms: s.now_ms,
             updated_ms: s.now_ms,
-            partial: charged.is_some(),
         });
     }
     s.ui.report = Some(Ok(Box::new(till::ledger::Report::from_rows(&rows))));
