@@ -101,7 +101,7 @@ fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
         tip: None,
         tax: None,
         state: PaymentState::Unknown,
-        device: "sim".into(),
+        device: "d".into(),
         this_endpoint: true,
     };
     update(&mut s, Event::Pending(vec![pending]));

@@ -62,14 +62,14 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
-    /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
-    /// what `till` does by itself, with a banner, when another till holds the data directory).
-    #[arg(long)]
-    pub read_only: bool,
     /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
     /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
     #[arg(long, value_name = "default|real", value_parser = parse_profile)]
     pub sim_profile: Option<crate::sim::device::Profile>,
+    /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
+    /// what `till` does by itself, with a banner, when another till holds the data directory).
+    #[arg(long)]
+    pub read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }

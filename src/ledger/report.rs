@@ -93,11 +93,9 @@ impl Outcome {
     }
 }
 
-/// True when the payment was approved for less than the amount asked (flagged partial by the
-/// device, or charged less).
+/// True when the payment was approved for less than the amount asked.
 pub fn is_partial(p: &PaymentRecord) -> bool {
-    p.state == PaymentState::Approved
-        && (p.partial || p.charged_amount.is_some_and(|c| c < p.amount))
+    p.state == PaymentState::Approved && p.partial
 }
 
 /// A count and an amount.
@@ -225,7 +223,7 @@ impl Ledger {
             let mut stmt = conn
                 .prepare_cached(&format!(
                     "SELECT state, card_brand, \
-                       (state = 'approved' AND (partial = 1 OR coalesce(charged_amount < amount, 0))), \
+                       (state = 'approved' AND partial = 1), \
                        count(*), sum(amount), sum(coalesce(charged_amount, amount)), \
                        sum(coalesce(charged_tip, tip)), sum(tax) \
                      FROM payments {range} GROUP BY 1, 2, 3"

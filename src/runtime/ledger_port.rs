@@ -199,16 +199,16 @@ impl LedgerPort for LedgerStore {
                 cause,
                 detail,
             } => self.ledger.note(external_id, cause, detail).map(|_| ()),
-            LedgerOp::Resolve {
-                external_id,
-                to,
-                note,
-            } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
             LedgerOp::Reopen {
                 external_id,
                 cause,
                 detail,
             } => self.ledger.reopen(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Resolve {
+                external_id,
+                to,
+                note,
+            } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
@@ -429,10 +429,10 @@ mod tests {
             store
                 .apply(&LedgerOp::Create {
                     external_id: id.into(),
-                    device: None,
                     amount: Cents(500),
                     tip: None,
                     tax: None,
+                    device: None,
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
             let to = crate::ledger::PaymentState::NotFound;

@@ -56,8 +56,8 @@ impl LedgerPort for FailSent {
     fn events_at(&mut self, _index: usize) -> Result<Vec<String>, String> {
         Ok(Vec::new())
     }
-    fn report(&mut self, _since: i64, _until: i64) -> Result<crate::ledger::Report, String> {
-        Ok(crate::ledger::Report::default())
+    fn report(&mut self, _since_ms: i64, _until_ms: i64) -> Result<crate::ledger::Report, String> {
+        Err("no report in this test".into())
     }
 }
 
