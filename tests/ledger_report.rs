@@ -47,13 +47,16 @@ fn write(ledger: &Ledger, rows: &[Row]) {
         if r.state == PaymentState::Created {
             continue;
         }
+        let charged = r
+            .charged_pct
+            .filter(|_| r.state == PaymentState::Approved)
+            .map(|pct| Cents(r.amount * pct / 100));
         let update = PaymentUpdate {
             card_brand: r.brand.map(str::to_owned),
             last4: r.brand.map(|_| "4242".to_owned()),
-            charged_amount: r
-                .charged_pct
-                .filter(|_| r.state == PaymentState::Approved)
-                .map(|pct| Cents(r.amount * pct / 100)),
+            charged_amount: charged,
+            // The device flags a partial approval (less taken than asked).
+            partial: charged.map(|c| c.get() < r.amount),
             ..Default::default()
         };
         ledger.transition(&id, r.state, "TEST", "", update).unwrap();
