@@ -282,6 +282,7 @@ fn clean_brand(v: &str) -> Option<String> {
 
 /// A write to the ledger. The runtime runs these in order and stops the batch at the first
 /// failure (so nothing is sent after a failed persist), reporting [`super::Event::PersistFailed`].
+#[allow(clippy::large_enum_variant)] // one op at a time, never stored in bulk
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerOp {
     /// Record a new sale in state `created`, before its frame exists.
@@ -329,6 +330,16 @@ pub enum LedgerOp {
         cause: String,
         /// Detail.
         detail: String,
+    },
+    /// Close a payment by hand with a final outcome and the operator's note (see
+    /// `Ledger::resolve`: refused unless recovery was tried).
+    Resolve {
+        /// External id.
+        external_id: String,
+        /// The final outcome.
+        to: PaymentState,
+        /// Who checked what.
+        note: String,
     },
 }
 

@@ -36,7 +36,10 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
@@ -45,7 +48,7 @@ fn finish(json: bool, f: Finish) -> u8 {
     // Outcomes go to stdout (approved, partially approved, a definitive no); the rest to stderr.
     if !json && ![exit::OK, exit::NEGATIVE, exit::PARTIAL].contains(&f.code) {
         for line in &f.human {
-            eprintln!("{line}");
+            eprintln!("{}", crate::protocol::text::terminal_safe(line));
         }
         return f.code;
     }

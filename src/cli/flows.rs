@@ -531,7 +531,7 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
         }
         if let Connection::Pairing { code } = &rt.state.connection {
-            println!("pairing code: {code}");
+            println!("pairing code: {}", crate::protocol::text::device_line(code));
             println!("Enter this code on the device.");
             shown = Some(code.clone());
         }

@@ -12,11 +12,14 @@ mod decode;
 mod device_commands;
 mod flows;
 mod ledger_commands;
+mod ledger_filters;
 mod policy;
 mod report;
 mod session;
 mod sim;
+mod support_commands;
 mod tui;
+mod tui_read_only;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -59,6 +62,14 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
+    /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
+    /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
+    #[arg(long, value_name = "default|real", value_parser = parse_profile)]
+    pub sim_profile: Option<crate::sim::device::Profile>,
+    /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
+    /// what `till` does by itself, with a banner, when another till holds the data directory).
+    #[arg(long)]
+    pub read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -72,6 +83,11 @@ pub enum SimCustomerArg {
     Auto,
 }
 
+/// Parses a `--sim-profile` / `--profile` value.
+fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
+    text.parse()
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     Config(config::ConfigArgs),
@@ -81,6 +97,9 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Report(support_commands::ReportArgs),
+    Export(support_commands::ExportArgs),
+    Resolve(support_commands::ResolveArgs),
     Message(device_commands::MessageArgs),
     Pair(device_commands::PairArgs),
     Sim(sim::SimArgs),
@@ -106,7 +125,12 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer));
+        return ExitCode::from(tui::run(
+            &cli.global,
+            customer,
+            cli.sim_profile,
+            cli.read_only,
+        ));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),
@@ -120,6 +144,9 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&cli.global, args),
         Command::Payment(args) => ledger_commands::payment(&cli.global, args),
         Command::History(args) => ledger_commands::history(&cli.global, args),
+        Command::Report(args) => support_commands::report(&cli.global, args),
+        Command::Export(args) => support_commands::export(&cli.global, args),
+        Command::Resolve(args) => support_commands::resolve(&cli.global, args),
     };
     ExitCode::from(code)
 }

@@ -69,7 +69,9 @@ pub fn decide(prompt: &Prompt, policies: Policies) -> Option<bool> {
                         c.kind
                             .as_ref()
                             .map_or("CHALLENGE".into(), |k| k.to_string()),
-                        c.message.as_deref().unwrap_or("(no message)")
+                        crate::protocol::text::device_line(
+                            c.message.as_deref().unwrap_or("(no message)")
+                        )
                     )
                 })
                 .collect();
@@ -101,6 +103,7 @@ pub fn decide(prompt: &Prompt, policies: Policies) -> Option<bool> {
 }
 
 fn ask(question: &str, partial: bool) -> Option<bool> {
+    let question = crate::protocol::text::terminal_safe(question);
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
         if partial {

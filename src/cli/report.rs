@@ -124,10 +124,11 @@ pub fn emit(json_mode: bool, mut value: Value, human: &[String], code: u8) -> u8
         if let Value::Object(map) = &mut value {
             map.insert("exit_code".into(), json!(code));
         }
+        crate::protocol::text::sanitise_json(&mut value);
         println!("{value}");
     } else {
         for line in human {
-            println!("{line}");
+            println!("{}", crate::protocol::text::terminal_safe(line));
         }
     }
     code

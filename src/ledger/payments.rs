@@ -7,6 +7,7 @@ use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
 use super::open::Ledger;
 use super::records::{HistoryCursor, HistoryPage, NewPayment, PaymentRecord, PaymentUpdate};
+use super::resolve;
 use super::sql::{PAYMENT_COLUMNS, now_ms, payment_from_row};
 use super::transitions::{self, Refusal};
 
@@ -179,15 +180,24 @@ impl Ledger {
             transitions::check_reopen(from).map_err(refused)?;
         } else if correction {
             transitions::check_correction(from, to).map_err(refused)?;
-        } else {
-            transitions::check(from, to).map_err(|r| match r {
+        } else if let Err(refusal) = transitions::check(from, to) {
+            if refusal == Refusal::AlreadyFinal {
+                // A device contradicting a resolution by hand: on the record, state unchanged.
+                let at = now_ms().max(current.updated_ms);
+                if resolve::record_conflict(&tx, &current, to, cause, detail, at)
+                    .map_err(err("record a conflict"))?
+                {
+                    tx.commit().map_err(err("commit a conflict"))?;
+                }
+            }
+            return Err(match refusal {
                 Refusal::AlreadyFinal => LedgerError::AlreadyFinal {
                     external_id: external_id.to_owned(),
                     state: from,
                     to,
                 },
                 Refusal::Invalid(why) => refused(why),
-            })?;
+            });
         }
         let now = now_ms().max(current.updated_ms);
         tx.execute(
@@ -239,6 +249,9 @@ impl Ledger {
                 external_id: external_id.to_owned(),
             })?;
         tx.commit().map_err(err("commit a state change"))?;
+        if to.is_final() {
+            super::open::checkpoint(&conn, self.db_path());
+        }
         Ok(record)
     }
 

@@ -3,7 +3,9 @@
 
 mod faults;
 mod pairing;
+mod real_profile;
 mod recovery;
+mod refunds;
 mod robustness;
 mod sale;
 
