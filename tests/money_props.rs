@@ -53,7 +53,13 @@ fn payment() -> impl Strategy<Value = Payment> {
     (
         ext(),
         amount(),
-        prop_oneof![Just(None), Just(Some(0i64)), Just(Some(TIP)), (0i64..3_000).prop_map(Some), Just(Some(-1))],
+        prop_oneof![
+            Just(None),
+            Just(Some(0i64)),
+            Just(Some(TIP)),
+            (0i64..3_000).prop_map(Some),
+            Just(Some(-1))
+        ],
         result(),
         prop_oneof![Just("PAY1"), Just("PAY2")],
     )
@@ -95,7 +101,7 @@ fn challenges() -> impl Strategy<Value = Vec<Challenge>> {
 fn event() -> impl Strategy<Value = Event> {
     let dev = |i: DeviceInput| Event::Device(i);
     prop_oneof![
-        (
+        1 => (
             prop_oneof![
                 Just(TxStartResponseResult::Success),
                 Just(TxStartResponseResult::Duplicate),
@@ -112,22 +118,22 @@ fn event() -> impl Strategy<Value = Event> {
             payment: Some(p),
             request_info: None
         })),
-        Just(dev(DeviceInput::FinishCancel { request_info: None })),
-        (payment(), challenges()).prop_map(move |(payment, challenges)| dev(
+        1 => Just(dev(DeviceInput::FinishCancel { request_info: None })),
+        1 => (payment(), challenges()).prop_map(move |(payment, challenges)| dev(
             DeviceInput::ConfirmPayment {
                 payment,
                 challenges
             }
         )),
-        payment().prop_map(move |payment| dev(DeviceInput::VerifySignature {
+        1 => payment().prop_map(move |payment| dev(DeviceInput::VerifySignature {
             payment,
             signature: Signature::default()
         })),
-        payment().prop_map(move |p| dev(DeviceInput::PaymentVoided {
+        1 => payment().prop_map(move |p| dev(DeviceInput::PaymentVoided {
             payment: Some(p),
             reason: None
         })),
-        (0i64..3_000).prop_map(move |t| dev(DeviceInput::TipAdded(Cents(t)))),
+        1 => (0i64..3_000).prop_map(move |t| dev(DeviceInput::TipAdded(Cents(t)))),
         3 => (
             prop_oneof![
                 Just(QueryStatus::Found),
@@ -144,7 +150,7 @@ fn event() -> impl Strategy<Value = Event> {
                     payment
                 }
             )),
-        prop_oneof![
+        1 => prop_oneof![
             Just(ExternalDeviceState::Idle),
             Just(ExternalDeviceState::Busy),
             Just(ExternalDeviceState::WaitingForCustomer)
@@ -154,12 +160,12 @@ fn event() -> impl Strategy<Value = Event> {
             substate: None,
             external_id: None
         })),
-        Just(dev(DeviceInput::Disconnected("dropped".into()))),
-        Just(dev(DeviceInput::Ready(DeviceInfo::default()))),
-        Just(dev(DeviceInput::Busy("busy".into()))),
-        any::<bool>().prop_map(|accept| Event::Action(Action::AnswerChallenge { accept })),
-        any::<bool>().prop_map(|accept| Event::Action(Action::AnswerSignature { accept })),
-        (1u64..12).prop_map(Event::Timer),
+        1 => Just(dev(DeviceInput::Disconnected("dropped".into()))),
+        1 => Just(dev(DeviceInput::Ready(DeviceInfo::default()))),
+        1 => Just(dev(DeviceInput::Busy("busy".into()))),
+        1 => any::<bool>().prop_map(|accept| Event::Action(Action::AnswerChallenge { accept })),
+        1 => any::<bool>().prop_map(|accept| Event::Action(Action::AnswerSignature { accept })),
+        1 => (1u64..12).prop_map(Event::Timer),
     ]
 }
 
