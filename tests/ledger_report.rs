@@ -47,16 +47,19 @@ fn write(ledger: &Ledger, rows: &[Row]) {
         if r.state == PaymentState::Created {
             continue;
         }
-        let charged = r
-            .charged_pct
-            .filter(|_| r.state == PaymentState::Approved)
-            .map(|pct| Cents(r.amount * pct / 100));
         let update = PaymentUpdate {
             card_brand: r.brand.map(str::to_owned),
             last4: r.brand.map(|_| "4242".to_owned()),
-            charged_amount: charged,
-            // The device flags a partial approval (less taken than asked).
-            partial: charged.map(|c| c.get() < r.amount),
+            charged_amount: r
+                .charged_pct
+                .filter(|_| r.state == PaymentState::Approved)
+                .map(|pct| Cents(r.amount * pct / 100)),
+            // The app flags a partial approval when it records one (charged below the amount).
+            partial: Some(
+                r.state == PaymentState::Approved
+                    && r.charged_pct
+                        .is_some_and(|pct| r.amount * pct / 100 < r.amount),
+            ),
             ..Default::default()
         };
         ledger.transition(&id, r.state, "TEST", "", update).unwrap();
