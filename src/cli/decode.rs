@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::exit;
+use super::out;
 use crate::protocol::redact::{expand_nested, redact_value};
 use crate::protocol::summary::frame_line;
 use crate::protocol::{DecodeError, Frame};
@@ -133,17 +134,20 @@ pub fn run(args: DecodeArgs) -> u8 {
     }
     let mut failures = 0usize;
     for item in items(&text) {
+        if out::closed() {
+            break;
+        }
         let decoded = item
             .frame
             .and_then(|v| Frame::from_value(v).map_err(|e: DecodeError| e.to_string()));
         match decoded {
             Ok(frame) if args.json => {
-                println!(
+                out::line!(
                     "{}",
                     typed_json(&frame, item.line, item.direction.as_deref())
                 );
             }
-            Ok(frame) => println!("{}", frame_line(&frame, item.direction.as_deref())),
+            Ok(frame) => out::line!("{}", frame_line(&frame, item.direction.as_deref())),
             Err(reason) => {
                 failures += 1;
                 eprintln!("till decode: line {}: {reason}", item.line);

@@ -5,11 +5,12 @@
 use clap::Args;
 
 use super::flows::{self, Finish, SaleInput};
+use super::out;
 use super::policy::Policy;
 use super::report::emit;
 use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
-use crate::protocol::{Cents, validate_external_id};
+use crate::protocol::{Cents, check_amounts, validate_external_id};
 
 fn parse_amount(text: &str) -> Result<Cents, String> {
     Cents::parse(text).map_err(|e| e.to_string())
@@ -31,7 +32,7 @@ fn policy(p: crate::config::AnswerPolicy) -> Policy {
 
 fn fail(json: bool, command: &str, f: Failure) -> u8 {
     if json {
-        println!(
+        out::line!(
             "{}",
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
@@ -129,22 +130,10 @@ pub struct SaleArgs {
 pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let check = |c: &crate::config::LoadedConfig| {
         let max = c.settings.sale.max_amount;
-        if args.amount > max {
-            return Err(Failure {
-                code: exit::USAGE,
-                message: format!(
-                    "amount: {} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent",
-                    args.amount
-                ),
-            });
-        }
-        if args.amount.get() <= 0 {
-            return Err(Failure {
-                code: exit::USAGE,
-                message: "amount: must be greater than 0.00; nothing was sent".into(),
-            });
-        }
-        Ok(())
+        check_amounts(args.amount, args.tip, args.tax, Some(max)).map_err(|e| Failure {
+            code: exit::USAGE,
+            message: format!("{e}; nothing was sent"),
+        })
     };
     let json = args.json;
     with_session(global, json, "sale", check, async |s| {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::exit;
+use super::out;
 use super::policy::{Policy, decide};
 use super::report::{exit_for, outcome_json, outcome_line, pending_json};
 use crate::app::{Action, Connection, Event, NoticeKind, State};
@@ -441,8 +442,8 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
         }
         if let Connection::Pairing { code } = &rt.state.connection {
-            println!("pairing code: {code}");
-            println!("Enter this code on the device.");
+            out::line!("pairing code: {code}");
+            out::line!("Enter this code on the device.");
             shown = Some(code.clone());
         }
     }

@@ -3,6 +3,7 @@
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::out;
 use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::ledger::{PaymentEvent, PaymentRecord};
@@ -10,7 +11,7 @@ use crate::runtime::format_time;
 
 fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
     if json_mode {
-        println!(
+        out::line!(
             "{}",
             json!({"command": command, "error": f.message, "exit_code": f.code})
         );
@@ -120,15 +121,15 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         v["command"] = json!("payment");
         v["events"] = Value::Array(events.iter().map(event_json).collect());
         v["exit_code"] = json!(exit::OK);
-        println!("{v}");
+        out::line!("{v}");
     } else {
-        println!("{}", record_line(&record));
+        out::line!("{}", record_line(&record));
         if let Some(m) = &record.message {
-            println!("  {m}");
+            out::line!("  {m}");
         }
         for e in &events {
             let from = e.from.map_or("-".to_owned(), |s| s.to_string());
-            println!(
+            out::line!(
                 "  {} {from} → {} [{}] {}",
                 format_time(e.at_ms),
                 e.to,
@@ -173,18 +174,18 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     };
     if args.json {
         let payments: Vec<Value> = rows.iter().map(record_json).collect();
-        println!(
+        out::line!(
             "{}",
             json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK})
         );
     } else if rows.is_empty() {
-        println!("No payments yet.");
+        out::line!("No payments yet.");
     } else {
         for r in &rows {
-            println!("{}", record_line(r));
+            out::line!("{}", record_line(r));
         }
         if (rows.len() as u64) < total {
-            println!("({} of {total} shown; use --limit)", rows.len());
+            eprintln!("({} of {total} shown; use --limit)", rows.len());
         }
     }
     exit::OK

@@ -12,6 +12,7 @@ mod decode;
 mod device_commands;
 mod flows;
 mod ledger_commands;
+mod out;
 mod policy;
 mod report;
 mod session;
@@ -82,6 +83,25 @@ enum Command {
     Decode(decode::DecodeArgs),
 }
 
+/// The one JSON object a `--json` run prints for a command line clap refused: the command (the
+/// first argument naming one, or `till` when none does), clap's message and the exit code.
+fn usage_error_json(args: &[String], message: &str, code: u8) -> serde_json::Value {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let command = args
+        .iter()
+        .find(|a| cli.get_subcommands().any(|s| s.get_name() == a.as_str()))
+        .map_or("till", String::as_str);
+    let message = message
+        .trim()
+        .trim_start_matches("error: ")
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    serde_json::json!({"command": command, "error": message, "exit_code": code})
+}
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -92,7 +112,12 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            let _ = e.print();
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if e.use_stderr() && args.iter().any(|a| a == "--json") {
+                out::line!("{}", usage_error_json(&args, &e.to_string(), code));
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };

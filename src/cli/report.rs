@@ -6,6 +6,7 @@ use crate::app::{Outcome, State};
 use crate::ledger::PaymentState;
 
 use super::exit;
+use super::out;
 
 /// The exit code for a payment's state: approved 0, a definitive no 1, unknown 4.
 pub fn exit_for(state: PaymentState) -> u8 {
@@ -77,10 +78,10 @@ pub fn emit(json_mode: bool, mut value: Value, human: &[String], code: u8) -> u8
         if let Value::Object(map) = &mut value {
             map.insert("exit_code".into(), json!(code));
         }
-        println!("{value}");
+        out::line!("{value}");
     } else {
         for line in human {
-            println!("{line}");
+            out::line!("{line}");
         }
     }
     code

@@ -60,8 +60,16 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
     s
 }
 
+/// What `till` says when started without a terminal to draw on.
+const NEEDS_TERMINAL: &str = "till needs a terminal; use a subcommand (see --help)";
+
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
 pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!("{NEEDS_TERMINAL}");
+        return exit::USAGE;
+    }
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
