@@ -48,6 +48,9 @@ pub enum DeviceInput {
         direction: Option<UiDirection>,
         /// True when the screen is the device's DECLINED screen.
         declined: bool,
+        /// True while the device waits for the customer's signature (ADD_SIGNATURE shown): it
+        /// ignores cancel then.
+        signing: bool,
     },
     /// TX_STATE.
     TxState(TxState),

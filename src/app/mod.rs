@@ -6,6 +6,7 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 mod io;
+pub mod keymap;
 mod recovery;
 mod reset;
 mod sale;
@@ -254,14 +255,23 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         }
         DeviceInput::Disconnected(why) => {
             state.connection = Connection::Disconnected(why.clone());
+            // What the device showed is no longer true once it is gone.
+            state.device_text = None;
+            state.device_wants_signature = false;
             reset::on_disconnected(state, fx);
             sale::on_disconnected(state, &why, fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
-        DeviceInput::UiState { text, declined, .. } => {
+        DeviceInput::UiState {
+            text,
+            declined,
+            signing,
+            ..
+        } => {
             if declined && let Some(p) = state.payment.as_mut() {
                 p.decline_seen = true;
             }
+            state.device_wants_signature = signing;
             state.device_text = Some(text);
         }
         DeviceInput::TxState(_) => {}

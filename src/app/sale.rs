@@ -69,6 +69,7 @@ pub(super) fn start(
     state.prompt = None;
     state.last_outcome = None;
     state.device_text = None;
+    state.device_wants_signature = false;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::Create {
         external_id,

@@ -207,6 +207,8 @@ pub struct State {
     pub device: Option<DeviceInfo>,
     /// The device's current screen text.
     pub device_text: Option<String>,
+    /// The device waits for the customer's signature (and ignores cancel meanwhile).
+    pub device_wants_signature: bool,
     /// The last device status answer.
     pub device_status: Option<DeviceStatusView>,
     /// The payment in flight or pending recovery.
@@ -245,6 +247,7 @@ impl State {
             connection: Connection::Idle,
             device: None,
             device_text: None,
+            device_wants_signature: false,
             device_status: None,
             payment: None,
             prompt: None,

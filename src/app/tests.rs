@@ -292,6 +292,7 @@ fn decline_then_finish_cancel_is_declined_and_plain_cancel_is_canceled() {
             text: "Declined".into(),
             direction: Some(UiDirection::Enter),
             declined: true,
+            signing: false,
         },
     );
     let fx = dev(

@@ -7,22 +7,11 @@ use tokio::sync::{Mutex, mpsc, watch};
 
 use super::session::{self, Purpose};
 use super::{GlobalArgs, exit};
+use crate::app::keymap::DEVICE_PANEL_KEYS;
 use crate::config::SimCustomer;
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
 use crate::sim::device::{CustomerAction, Screen as SimScreen};
 use crate::ui::{self, Theme};
-
-/// The simulated device's customer keys: function keys, so they never clash with the POS keys.
-const PANEL_KEYS: &[(&str, &str)] = &[
-    ("card", "F1 card 4242 · F2 partial card · F3 declined card"),
-    ("decline", "F5 decline"),
-    ("cancel", "F6 cancel"),
-    ("walk-away", "F7 walk away"),
-    ("sign", "F4 sign"),
-    ("approve-pairing", "F8 approve pairing"),
-    ("reject-pairing", "F9 reject pairing"),
-    ("reboot", "F12 reboot"),
-];
 
 /// The customer action for a function key.
 fn panel_action(key: &KeyEvent) -> Option<CustomerAction> {
@@ -51,10 +40,12 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
         .actions
         .iter()
         .filter_map(|a| {
-            PANEL_KEYS
+            let keys: Vec<String> = DEVICE_PANEL_KEYS
                 .iter()
-                .find(|(name, _)| name == a)
-                .map(|(_, label)| (*label).to_owned())
+                .filter(|(name, _, _)| name == a)
+                .map(|(_, key, what)| format!("{key} {what}"))
+                .collect();
+            (!keys.is_empty()).then(|| keys.join(" · "))
         })
         .collect();
     s
@@ -152,4 +143,22 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::{DEVICE_PANEL_KEYS, panel_action};
+
+    #[test]
+    fn every_device_panel_key_handled_is_listed_for_the_help() {
+        for n in 1..=24u8 {
+            let handled = panel_action(&KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+            let listed = DEVICE_PANEL_KEYS
+                .iter()
+                .any(|(_, key, _)| *key == format!("F{n}"));
+            assert_eq!(handled.is_some(), listed, "F{n}");
+        }
+    }
 }

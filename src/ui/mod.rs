@@ -30,7 +30,7 @@ pub use big_text::BigText;
 pub use connect::ConnectView;
 pub use device_panel::DevicePanel;
 pub use frames::FramesView;
-pub use help_bar::{HelpBar, HelpOverlay};
+pub use help_bar::{HelpBar, HelpOverlay, HelpSection, help_sections};
 pub use history::HistoryView;
 pub use in_progress::InProgressView;
 pub use prompt::PromptView;
@@ -168,7 +168,12 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
     draw_body(state, view, theme, body, buf);
 
     if state.ui.help {
-        (&HelpOverlay { keys: &keys, theme }).render(body, buf);
+        (&HelpOverlay {
+            state,
+            simulator: sim.is_some(),
+            theme,
+        })
+            .render(body, buf);
     }
     if state.ui.quit_confirm {
         (&QuitOverlay { state, theme }).render(body, buf);
