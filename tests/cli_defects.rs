@@ -122,3 +122,34 @@ fn tip_counts_toward_the_maximum_and_tax_stays_within_the_amount() {
     let (code, _, err) = env.run(&["--device", "sim", "sale", "90.00", "--tip", "10.00"]);
     assert_eq!(code, 0, "exactly the maximum is fine: {err}");
 }
+
+#[test]
+fn a_mistyped_void_confirmation_names_the_payment_at_risk() {
+    let sim = cli_support::Sim::start(&[]);
+    let env = Env::new("[connection]\nready_timeout_ms = 5000\nresponse_timeout_ms = 3000\n");
+    // A duplicate challenge left unanswered: the payment stays open on the device.
+    let (code, j) = env.json(&[
+        "--device",
+        &sim.url,
+        "sale",
+        "30.03",
+        "--external-id",
+        "RISKY-1",
+    ]);
+    assert_eq!(code, 4, "{j}");
+    let (code, j) = env.json(&[
+        "--device",
+        &sim.url,
+        "reset",
+        "--yes-void-pending",
+        "RISKY-9",
+    ]);
+    assert_eq!(code, 5, "{j}");
+    let error = j["error"].as_str().unwrap();
+    assert!(
+        error.contains("does not match") && error.contains("RISKY-9") && error.contains("RISKY-1"),
+        "{error}"
+    );
+    let (_, j) = env.json(&["payment", "RISKY-1"]);
+    assert_eq!(j["state"], "in_progress", "untouched: {j}");
+}
