@@ -153,3 +153,43 @@ fn a_mistyped_void_confirmation_names_the_payment_at_risk() {
     let (_, j) = env.json(&["payment", "RISKY-1"]);
     assert_eq!(j["state"], "in_progress", "untouched: {j}");
 }
+
+#[test]
+fn recover_reports_progress_on_stderr_and_a_resolved_outcome_exits_0() {
+    let sim = cli_support::Sim::start(&[]);
+    let env = Env::new("[connection]\nready_timeout_ms = 5000\nresponse_timeout_ms = 3000\n");
+    let (code, j) = env.json(&[
+        "--device",
+        &sim.url,
+        "sale",
+        "20.03",
+        "--external-id",
+        "OPEN-2",
+    ]);
+    assert_eq!(code, 4, "{j}");
+    let (code, out, err) = env.run(&[
+        "--device",
+        &sim.url,
+        "recover",
+        "--on-challenge",
+        "reject",
+        "--json",
+    ]);
+    assert_eq!(code, 0, "voided is resolved: {out}{err}");
+    let j: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(j["recovered"][0]["state"], "voided", "{j}");
+    assert_eq!(j["exit_code"], 0, "{j}");
+    let progress: Vec<&str> = err
+        .lines()
+        .filter(|l| l.starts_with("till recover: OPEN-2: "))
+        .collect();
+    assert!(progress.len() >= 2, "a line per step and answer: {err}");
+    assert!(
+        progress.iter().any(|l| l.contains("recovery")),
+        "the recovery start is shown: {err}"
+    );
+    assert!(
+        progress.iter().any(|l| l.contains("now voided")),
+        "the outcome is shown as it is recorded: {err}"
+    );
+}

@@ -180,7 +180,9 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> u8 {
 ///
 /// Asks the device for its status (re-sending what it waits for), answers a re-delivered
 /// challenge or signature by the policies, and looks the payment up by external id.
-/// Exit 0 when everything is resolved; 4 when an outcome is still unknown; 3 device unreachable.
+/// Progress (each recovery step and the device's answer) is printed on stderr as it happens.
+/// Exit 0 when everything is resolved, whatever the outcome (approved, declined, canceled,
+/// voided, not found); 4 when an outcome is still unknown; 3 device unreachable.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  till recover --on-challenge reject")]
 pub struct RecoverArgs {

@@ -58,7 +58,11 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
             "Pairing required: the device shows a pairing request. Run `till pair` and enter the code on the device (code {code})."
         ),
         Connection::NotReady(w) => format!("The device is connected but not ready: {w}."),
-        Connection::Disconnected(w) => format!("The device is unreachable: {w}."),
+        // The connector's "retrying in N s" is not true once the command exits.
+        Connection::Disconnected(w) => format!(
+            "The device is unreachable: {}.",
+            w.split("; retrying in").next().unwrap_or(w)
+        ),
         _ => "The device did not answer in time; check the address and that it is on.".to_owned(),
     };
     let why = match rt.state.notice.as_ref() {
@@ -223,6 +227,8 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     on_signature: Policy,
     t: Timeouts,
 ) -> Finish {
+    rt.set_journal(Box::new(|op| eprintln!("{}", progress_line(op))));
+    eprintln!("till recover: waiting for the device…");
     if let Err(f) = wait_ready(rt, "recover", t).await {
         return f;
     }
@@ -243,7 +249,43 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     }
     let mut f = finished("recover", &rt.state);
     f.json = json!({"command": "recover", "recovered": [f.json]});
+    // Every final outcome, also declined, voided or not found, is resolved: `recover` did its
+    // job.
+    if rt
+        .state
+        .last_outcome
+        .as_ref()
+        .is_some_and(|o| o.state.is_final())
+    {
+        f.code = exit::OK;
+    }
     f
+}
+
+/// One progress line of `till recover` (stderr) for a ledger write: a recovery step and its
+/// answer, or the payment's new state. Control characters from the device are not passed on.
+fn progress_line(op: &crate::app::LedgerOp) -> String {
+    use crate::app::LedgerOp;
+    let line = match op {
+        LedgerOp::Create { external_id, .. } => format!("{external_id}: created"),
+        LedgerOp::Transition {
+            external_id,
+            to,
+            cause,
+            detail,
+            ..
+        } => format!("{external_id}: now {to} ({cause}: {detail})"),
+        LedgerOp::Note {
+            external_id,
+            cause,
+            detail,
+        } => format!("{external_id}: {cause}: {detail}"),
+    };
+    let clean: String = line
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("till recover: {clean}")
 }
 
 /// `till status`.
