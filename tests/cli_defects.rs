@@ -8,6 +8,42 @@ use std::process::Stdio;
 
 use cli_support::Env;
 
+/// Runs `till ARGS` against a manual-customer simulator, approving its pairing request as the
+/// customer would, and returns (exit code, stdout, stderr).
+fn run_paired(env: &Env, sim: &mut cli_support::Sim, args: &[&str]) -> (i32, String, String) {
+    let mut child = env
+        .cmd()
+        .args(args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut out_pipe = child.stdout.take().unwrap();
+    let mut err_pipe = child.stderr.take().unwrap();
+    let out = std::thread::spawn(move || {
+        let mut s = String::new();
+        out_pipe.read_to_string(&mut s).unwrap();
+        s
+    });
+    let err = std::thread::spawn(move || {
+        let mut s = String::new();
+        err_pipe.read_to_string(&mut s).unwrap();
+        s
+    });
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        sim.say("approve-pairing");
+        std::thread::sleep(std::time::Duration::from_millis(300));
+    };
+    (
+        status.code().unwrap_or(-1),
+        out.join().unwrap(),
+        err.join().unwrap(),
+    )
+}
+
 /// Runs `till ARGS` with stdout a pipe whose reader is gone before `till` writes (as
 /// `… | head -1` after its first line), and returns (exit code, stderr).
 fn with_closed_stdout(env: &Env, args: &[&str]) -> (i32, String) {
@@ -192,4 +228,55 @@ fn recover_reports_progress_on_stderr_and_a_resolved_outcome_exits_0() {
         progress.iter().any(|l| l.contains("now voided")),
         "the outcome is shown as it is recorded: {err}"
     );
+}
+
+#[test]
+fn a_sale_past_its_time_limit_recovers_once_and_leaves_with_exit_4() {
+    // The customer never taps a card: the payment stays in progress on the device.
+    let mut sim = cli_support::Sim::start(&["--customer", "manual"]);
+    let env = Env::new("[connection]\nready_timeout_ms = 15000\nresponse_timeout_ms = 3000\n");
+    let started = std::time::Instant::now();
+    let url = sim.url.clone();
+    let (code, out, err) = run_paired(
+        &env,
+        &mut sim,
+        &[
+            "--device",
+            &url,
+            "sale",
+            "7.00",
+            "--external-id",
+            "SLOW-1",
+            "--timeout",
+            "2",
+            "--json",
+        ],
+    );
+    assert_eq!(code, 4, "{out}{err}");
+    assert!(started.elapsed().as_secs() < 30, "{:?}", started.elapsed());
+    let j: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(j["timed_out"], true, "{j}");
+    assert_eq!(j["pending"]["external_id"], "SLOW-1", "{j}");
+    assert_eq!(j["next"], "till recover", "{j}");
+    assert!(err.contains("time limit of 2 s"), "{err}");
+    // The recovery round asked the device.
+    let (_, j) = env.json(&["payment", "SLOW-1"]);
+    let causes: Vec<&str> = j["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["cause"].as_str())
+        .collect();
+    assert!(causes.contains(&"RETRIEVE_PAYMENT_RESPONSE"), "{causes:?}");
+}
+
+#[test]
+fn the_sale_time_limit_comes_from_the_configuration_too() {
+    let mut sim = cli_support::Sim::start(&["--customer", "manual"]);
+    let env = Env::new("[sale]\ntimeout_ms = 1500\n[connection]\nready_timeout_ms = 15000\n");
+    let url = sim.url.clone();
+    let (code, out, err) = run_paired(&env, &mut sim, &["--device", &url, "sale", "7.00"]);
+    assert_eq!(code, 4, "{out}{err}");
+    assert!(err.contains("time limit of 1.5 s"), "{err}");
+    assert!(err.contains("till recover"), "{err}");
 }

@@ -97,7 +97,8 @@ where
 /// Ring a sale on the device and wait for the outcome.
 ///
 /// Exit 0 approved; 1 declined or canceled; 2 invalid input (nothing sent); 3 device unreachable
-/// or pairing required; 4 outcome unknown (pending recovery); 5 another payment is pending.
+/// or pairing required; 4 outcome unknown (pending recovery; also when --timeout passed with the payment still in
+/// progress); 5 another payment is pending.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
@@ -121,6 +122,11 @@ pub struct SaleArgs {
     /// Answer to a signature [default: sale.on_signature from the config, "ask"].
     #[arg(long, value_enum)]
     on_signature: Option<Policy>,
+    /// Give up waiting after SECONDS: one recovery round runs, and a payment still in progress
+    /// is left pending (exit 4) for `till recover` [default: sale.timeout_ms from the config,
+    /// 300 s].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: Option<u64>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -146,7 +152,10 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
             tax: args.tax,
             external_id: args.external_id,
         };
-        let t = s.timeouts;
+        let mut t = s.timeouts;
+        if let Some(secs) = args.timeout {
+            t.sale = std::time::Duration::from_secs(secs);
+        }
         flows::sale(&mut s.rt, input, on_challenge, on_signature, t).await
     })
 }

@@ -213,10 +213,54 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             );
         }
     }
+    let started = tokio::time::Instant::now();
     if settle(rt, on_challenge, on_signature, t.sale).await {
         finished("sale", &rt.state)
+    } else if started.elapsed() >= t.sale && rt.state.prompt.is_none() {
+        timed_out(rt, t).await
     } else {
         unresolved("sale", &rt.state)
+    }
+}
+
+/// The sale's time limit passed: one recovery round asks the device what became of the
+/// payment. Final → that outcome; still in progress → exit 4 with the command to run next.
+async fn timed_out<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeouts) -> Finish {
+    let limit = t.sale.as_secs_f64();
+    eprintln!("till sale: the time limit of {limit} s passed; asking the device what happened");
+    rt.dispatch(Event::Action(Action::Recover)).await;
+    rt.run_until(t.recovery, |s| {
+        s.pending().is_none()
+            || s.prompt.is_some()
+            || s.recovery
+                .as_ref()
+                .is_none_or(|r| r.step == crate::app::RecoveryStep::Polling)
+    })
+    .await;
+    if rt.state.pending().is_none() {
+        return finished("sale", &rt.state);
+    }
+    let Some(p) = rt.state.pending() else {
+        return unresolved("sale", &rt.state);
+    };
+    if rt.state.prompt.is_some() {
+        return unresolved("sale", &rt.state);
+    }
+    let message = format!(
+        "Time limit of {limit} s passed: payment {} of {} is still {} on the device and stays \
+         pending. Next: run `till recover` (it waits for the outcome and records it).",
+        p.external_id, p.amount, p.state
+    );
+    Finish {
+        code: exit::UNKNOWN,
+        json: json!({
+            "command": "sale",
+            "timed_out": true,
+            "pending": pending_json(&rt.state),
+            "error": message,
+            "next": "till recover",
+        }),
+        human: vec![message],
     }
 }
 

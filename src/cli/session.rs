@@ -232,7 +232,7 @@ pub async fn open(
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
-        sale: Duration::from_secs(300),
+        sale: Duration::from_millis(config.settings.sale.timeout_ms),
         recovery: Duration::from_millis((c.response_timeout_ms * 6).max(5_000)),
     };
     Ok(Session {

@@ -336,6 +336,13 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.max_amount.to_string()),
     },
     Key {
+        name: "sale.timeout_ms",
+        allowed: "an integer from 1000 to 86400000 (ms)",
+        secret: false,
+        set: Setter::Int(|s, v| put(&mut s.sale.timeout_ms, ms(v, 1_000, 86_400_000))),
+        get: |s| json!(s.sale.timeout_ms),
+    },
+    Key {
         name: "sale.currency",
         allowed: "an ISO 4217 code of three capital letters, e.g. \"USD\"",
         secret: false,

@@ -158,6 +158,9 @@ pub struct SaleSettings {
     pub on_challenge: AnswerPolicy,
     /// Default answer to signature verification. Default [`AnswerPolicy::Ask`].
     pub on_signature: AnswerPolicy,
+    /// How long `till sale` waits for the outcome before a recovery round decides what to say,
+    /// ms. Default 300000 (5 minutes).
+    pub timeout_ms: u64,
 }
 
 /// `[simulator] customer`: who acts as the simulated customer.
@@ -313,6 +316,7 @@ impl Default for Settings {
                 disable_restart_on_failure: true,
                 on_challenge: AnswerPolicy::Ask,
                 on_signature: AnswerPolicy::Ask,
+                timeout_ms: 300_000,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
