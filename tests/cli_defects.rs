@@ -280,3 +280,41 @@ fn the_sale_time_limit_comes_from_the_configuration_too() {
     assert!(err.contains("time limit of 1.5 s"), "{err}");
     assert!(err.contains("till recover"), "{err}");
 }
+
+#[test]
+fn the_embedded_simulator_remembers_its_pairing_in_the_data_dir() {
+    let env = Env::new("");
+    let (code, first, err) = env.run(&["--device", "sim", "pair"]);
+    assert_eq!(code, 0, "{first}{err}");
+    assert!(first.contains("pairing code"), "a first pairing: {first}");
+    for _ in 0..2 {
+        let (code, again, err) = env.run(&["--device", "sim", "pair"]);
+        assert_eq!(code, 0, "{again}{err}");
+        assert!(
+            !again.contains("pairing code"),
+            "paired with the saved token, no code to type: {again}"
+        );
+    }
+}
+
+#[test]
+fn the_embedded_simulator_seed_comes_from_the_clock_unless_set() {
+    let first_sale = |config: &str| {
+        let env = Env::new(config);
+        let (code, j) = env.json(&["--device", "sim", "sale", "1.00"]);
+        assert_eq!(code, 0, "{j}");
+        (
+            j["device_payment_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+            j["auth_code"].as_str().unwrap_or_default().to_owned(),
+        )
+    };
+    let a = first_sale("");
+    let b = first_sale("");
+    assert!(!a.0.is_empty() && !a.1.is_empty(), "{a:?}");
+    assert_ne!(a.0, b.0, "payment ids differ between runs");
+    let seeded = "[simulator]\nseed = 7\n";
+    assert_eq!(first_sale(seeded), first_sale(seeded), "a set seed repeats");
+}

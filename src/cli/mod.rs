@@ -37,7 +37,7 @@ pub mod exit {
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (a sale: approved)
+  0  success (a sale: approved; recover: every outcome resolved)
   1  definitive negative outcome (declined, canceled, not found; undecodable input)
   2  usage, configuration or validation error (nothing sent)
   3  device unreachable, not ready, or pairing required
@@ -55,6 +55,10 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
+    /// The embedded simulator's seed (TUI), to repeat a run's payment ids and auth codes
+    /// [default: simulator.seed from the config, else a fresh one from the clock].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -126,7 +130,7 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer));
+        return ExitCode::from(tui::run(&cli.global, customer, cli.seed));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),

@@ -55,7 +55,7 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
 const NEEDS_TERMINAL: &str = "till needs a terminal; use a subcommand (see --help)";
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
-pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
+pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, seed: Option<u64>) -> u8 {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!("{NEEDS_TERMINAL}");
@@ -76,7 +76,7 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>) -> u8 {
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Tui { sim_customer }).await {
+        let mut s = match session::open(global, config, Purpose::Tui { sim_customer, seed }).await {
             Ok(s) => s,
             Err(f) => {
                 eprintln!("till: {}", f.message);

@@ -187,8 +187,8 @@ impl SimCustomer {
 pub struct SimulatorSettings {
     /// Who the customer is. Default manual.
     pub customer: SimCustomer,
-    /// Seed of every random choice. Default 0.
-    pub seed: u64,
+    /// Seed of every random choice. Default: none, a fresh seed from the clock at every start.
+    pub seed: Option<u64>,
     /// Delay of each automatic customer action (card, signature, pairing). Default 500.
     pub delay_ms: u64,
 }
@@ -320,7 +320,7 @@ impl Default for Settings {
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
-                seed: 0,
+                seed: None,
                 delay_ms: 500,
             },
             log: LogSettings {
