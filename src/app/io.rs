@@ -51,6 +51,8 @@ pub enum DeviceInput {
         /// True while the device waits for the customer's signature (ADD_SIGNATURE shown): it
         /// ignores cancel then.
         signing: bool,
+        /// True when the screen is the device's card time-out screen (TIMED_OUT).
+        timed_out: bool,
     },
     /// TX_STATE.
     TxState(TxState),

@@ -17,6 +17,8 @@ pub enum Mode {
     ResetConfirm,
     /// A sale runs and the device waits for the customer's signature (it ignores cancel then).
     Signing,
+    /// Outcomes of payments from before the restart are on screen (sale entry, status).
+    Recovered,
     /// One screen.
     Screen(Screen),
     /// Every screen (after the screen's own keys).
@@ -31,6 +33,7 @@ impl Mode {
             Mode::QuitConfirm => "Quit question",
             Mode::ResetConfirm => "Reset confirmation",
             Mode::Signing => "Sale, while the customer signs",
+            Mode::Recovered => "Payments recovered after a restart",
             Mode::Screen(Screen::Sale) => "Sale entry",
             Mode::Screen(Screen::InProgress) => "Sale running",
             Mode::Screen(Screen::Prompt) => "Device question",
@@ -106,6 +109,8 @@ pub enum Intent {
     CancelSale,
     /// Explain that the device ignores cancel while the customer signs, and what to do.
     NoCancelWhileSigning,
+    /// Dismiss the recovered outcomes.
+    DismissRecovered,
     /// Accept the device's question.
     Accept,
     /// Reject the device's question.
@@ -243,6 +248,13 @@ pub const KEYMAP: &[Binding] = &[
         I::NoCancelWhileSigning,
         "Esc",
         "no cancel while signing",
+    ),
+    b(
+        M::Recovered,
+        One(K::Char('x')),
+        I::DismissRecovered,
+        "x",
+        "dismiss recovered",
     ),
     b(M::Screen(S::Sale), Digits, I::EntryType, "0-9 .", "amount"),
     b(
@@ -389,6 +401,7 @@ pub const MODES: &[Mode] = &[
     M::Screen(S::Sale),
     M::Screen(S::InProgress),
     M::Signing,
+    M::Recovered,
     M::Screen(S::Prompt),
     M::Screen(S::Result),
     M::Screen(S::Status),
@@ -414,6 +427,9 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
     }
     if state.ui.screen == S::InProgress && state.device_wants_signature {
         modes.push(M::Signing);
+    }
+    if matches!(state.ui.screen, S::Sale | S::Status) && !state.recovered.is_empty() {
+        modes.push(M::Recovered);
     }
     modes.push(M::Screen(state.ui.screen));
     modes.push(M::Global);

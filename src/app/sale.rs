@@ -70,6 +70,7 @@ pub(super) fn start(
     state.last_outcome = None;
     state.device_text = None;
     state.device_wants_signature = false;
+    state.card_timed_out = false;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::Create {
         external_id,
@@ -384,6 +385,11 @@ pub(super) fn on_finish_cancel(
             "the card was declined: no money taken",
             PaymentFacts::default(),
         ),
+        (None, false) if state.card_timed_out => (
+            PaymentState::Canceled,
+            "card timeout: no card was presented in time; no money taken",
+            PaymentFacts::default(),
+        ),
         (None, false) => (
             PaymentState::Canceled,
             "canceled on the device: no money taken",
@@ -510,6 +516,7 @@ pub(super) fn on_pending(state: &mut State, list: Vec<PendingPayment>, fx: &mut 
     let Some(p) = list.into_iter().next() else {
         return;
     };
+    state.from_restart = Some(p.external_id.clone());
     state.payment = Some(CurrentPayment {
         external_id: p.external_id,
         amount: p.amount,

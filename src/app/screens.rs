@@ -213,9 +213,12 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             if let Key::Char(c) = key {
                 field_text(&mut state.ui).push(c);
             }
+            // The field is being corrected: the error about it no longer describes it.
+            state.expire(NoticeKind::Validation);
         }
         Intent::EntryErase => {
             field_text(&mut state.ui).pop();
+            state.expire(NoticeKind::Validation);
         }
         Intent::NextField => {
             state.ui.field = match state.ui.field {
@@ -252,7 +255,9 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             state.ui.tip.clear();
             state.ui.tax.clear();
             state.ui.field = Field::Amount;
+            state.expire(NoticeKind::Validation);
         }
+        Intent::DismissRecovered => state.recovered.clear(),
         Intent::CancelSale => on_action(state, Action::CancelSale, fx),
         Intent::NoCancelWhileSigning => state.error(
             NoticeKind::General,

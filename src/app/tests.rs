@@ -293,6 +293,7 @@ fn decline_then_finish_cancel_is_declined_and_plain_cancel_is_canceled() {
             direction: Some(UiDirection::Enter),
             declined: true,
             signing: false,
+            timed_out: false,
         },
     );
     let fx = dev(

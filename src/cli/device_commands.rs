@@ -191,7 +191,7 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> u8 {
 /// challenge or signature by the policies, and looks the payment up by external id.
 /// Progress (each recovery step and the device's answer) is printed on stderr as it happens.
 /// Exit 0 when everything is resolved, whatever the outcome (approved, declined, canceled,
-/// voided, not found); 4 when an outcome is still unknown; 3 device unreachable.
+/// voided, not_found); 4 when an outcome is still unknown; 3 device unreachable.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  till recover --on-challenge reject")]
 pub struct RecoverArgs {

@@ -23,7 +23,7 @@ mod tui;
 pub mod exit {
     /// Success; for a sale, approved.
     pub const OK: u8 = 0;
-    /// A definitive negative outcome: declined, canceled, not found; or input that failed to decode.
+    /// A definitive negative outcome: declined, canceled, not_found; or input that failed to decode.
     pub const NEGATIVE: u8 = 1;
     /// Usage, configuration or validation error; nothing was sent.
     pub const USAGE: u8 = 2;
@@ -38,7 +38,7 @@ pub mod exit {
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success (a sale: approved; recover: every outcome resolved)
-  1  definitive negative outcome (declined, canceled, not found; undecodable input)
+  1  definitive negative outcome (declined, canceled, not_found; undecodable input)
   2  usage, configuration or validation error (nothing sent)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment is pending recovery in the ledger

@@ -41,7 +41,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
 pub fn outcome_line(o: &Outcome) -> String {
     let mut line = format!(
         "{} {} (external id {})",
-        o.state.as_str().replace('_', " "),
+        o.state.as_str(),
         o.amount,
         o.external_id
     );

@@ -97,6 +97,7 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
         }
         DeviceEvent::UiState(ui) => DeviceInput::UiState {
             declined: ui.state == Some(UiState::Declined),
+            timed_out: ui.state == Some(UiState::TimedOut),
             signing: ui.state == Some(UiState::AddSignature)
                 && ui.direction != Some(crate::protocol::UiDirection::Exit),
             text: ui.text.unwrap_or_default(),

@@ -40,6 +40,7 @@ pub use sale::SaleView;
 pub use signature::SignatureView;
 pub use status::{ResetBox, StatusView};
 pub use status_bar::StatusBar;
+pub use text::recovered_line;
 pub use theme::Theme;
 
 use ratatui::Frame;
@@ -147,6 +148,26 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         let h = notice::height(n, body.width, 3.min(body.height / 4).max(1));
         let r = Rect::new(body.x, body.bottom() - h, body.width, h);
         notice::render(state, &theme, r, buf);
+        body.height -= h;
+    }
+
+    if view == View::Sale && !state.recovered.is_empty() && body.height >= 6 {
+        let mut lines: Vec<Line> = state
+            .recovered
+            .iter()
+            .map(|o| {
+                let (_, style) = text::payment_state(o.state, &theme);
+                Line::styled(format!(" {}", text::recovered_line(o)), style)
+            })
+            .collect();
+        lines.push(Line::styled(" x dismisses", theme.dim()));
+        let h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(body.height / 3);
+        let r = Rect::new(body.x, body.bottom() - h, body.width, h);
+        ratatui::widgets::Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .render(r, buf);
         body.height -= h;
     }
 
