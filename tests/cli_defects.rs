@@ -318,3 +318,26 @@ fn the_embedded_simulator_seed_comes_from_the_clock_unless_set() {
     let seeded = "[simulator]\nseed = 7\n";
     assert_eq!(first_sale(seeded), first_sale(seeded), "a set seed repeats");
 }
+
+#[test]
+fn connection_errors_say_it_once_and_promise_no_retry_after_exit() {
+    let sim = cli_support::Sim::start(&["--tls"]);
+    let env = Env::new("[connection]\nready_timeout_ms = 3000\nreconnect_floor_ms = 100\n");
+    let (code, j) = env.json(&["--device", &sim.url, "status"]);
+    assert_eq!(code, 3, "{j}");
+    let error = j["error"].as_str().unwrap();
+    assert_eq!(
+        error.matches("not signed by").count(),
+        1,
+        "the reason once: {error}"
+    );
+    assert!(!error.contains("(Tls)"), "{error}");
+
+    let (code, j) = env.json(&["--device", "ws://127.0.0.1:1/remote_pay", "status"]);
+    assert_eq!(code, 3, "{j}");
+    let error = j["error"].as_str().unwrap();
+    assert!(
+        !error.contains("retrying in"),
+        "the command has exited: {error}"
+    );
+}

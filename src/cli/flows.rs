@@ -65,13 +65,27 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
         ),
         _ => "The device did not answer in time; check the address and that it is on.".to_owned(),
     };
+    // The device error often repeats the reason with its code appended ("… (Tls)"): add it only
+    // when it says something new.
     let why = match rt.state.notice.as_ref() {
-        Some(n) if n.level == crate::app::Level::Error && !why.contains(&n.text) => {
+        Some(n) if n.level == crate::app::Level::Error && !why.contains(error_core(&n.text)) => {
             format!("{why} ({})", n.text)
         }
         _ => why,
     };
     Err(Finish::error(command, exit::UNREACHABLE, why))
+}
+
+/// A device error's text without the `(Code)` the connector appends to it.
+fn error_core(text: &str) -> &str {
+    match text.rsplit_once(" (") {
+        Some((core, code))
+            if code.ends_with(')') && code[..code.len() - 1].chars().all(char::is_alphanumeric) =>
+        {
+            core
+        }
+        _ => text,
+    }
 }
 
 /// Runs until the pending payment is final, answering prompts by policy. Returns `false` when

@@ -68,10 +68,14 @@ impl Device {
 
         let settings = TxSettings::from_pay_intent(&pi);
         let plan = self.plan(amount, &settings);
+        // The outcome is logged when it happens; here only what is planned.
+        let plan_text = match self.config.customer {
+            CustomerMode::Manual => "waiting for the customer".to_owned(),
+            _ => format!("the automatic customer plays: {}", plan.scenario.describe()),
+        };
         fx.note(format!(
-            "sale {external_id} of ${}: {}",
-            Cents(amount),
-            plan.scenario.describe()
+            "sale {external_id} of ${} started; {plan_text}",
+            Cents(amount)
         ));
         self.next_tx_seq += 1;
         let half_open = plan.half_open;
@@ -318,7 +322,7 @@ impl Device {
 
     /// The customer pressed Cancel at the card prompt (or the POS pressed ESC for them).
     pub(super) fn customer_cancels(&mut self, fx: &mut Fx) {
-        fx.note("customer cancelled at the card prompt");
+        fx.note("customer canceled at the card prompt");
         self.ui_pos(fx, UiState::Start, CARD_PROMPT, UiDirection::Exit);
         self.finish_cancel(fx);
     }
