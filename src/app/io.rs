@@ -162,6 +162,8 @@ pub enum DeviceCommand {
     ShowThankYou,
     /// SHOW_WELCOME_SCREEN.
     ShowWelcome,
+    /// Not a frame: connect again now if the connector waits to reconnect.
+    Reconnect,
 }
 
 impl DeviceCommand {
@@ -180,6 +182,7 @@ impl DeviceCommand {
             DeviceCommand::ShowMessage(_) => "show message",
             DeviceCommand::ShowThankYou => "thank-you screen",
             DeviceCommand::ShowWelcome => "welcome screen",
+            DeviceCommand::Reconnect => "reconnect",
         }
     }
 }

@@ -278,7 +278,15 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             }
         }
         Intent::NewSale => state.ui.screen = Screen::Sale,
-        Intent::CheckAgain => on_action(state, Action::Recover, fx),
+        Intent::CheckAgain => {
+            if matches!(state.connection, Connection::Disconnected(_)) {
+                // Do not wait out the reconnect backoff: the operator asked now.
+                fx.push(Effect::Send(super::DeviceCommand::Reconnect));
+                state.progress("Connecting to the device again now.");
+            } else {
+                on_action(state, Action::Recover, fx);
+            }
+        }
         Intent::ResetDevice => {
             if state.pending().is_some() {
                 state.ui.reset_input = Some(String::new());

@@ -161,3 +161,23 @@ fn a_walk_away_ends_as_a_card_timeout() {
         o.message
     );
 }
+
+#[test]
+fn c_on_the_status_screen_reconnects_now_when_the_device_is_gone() {
+    let mut s = ready();
+    s.ui.screen = Screen::Status;
+    dev(
+        &mut s,
+        DeviceInput::Disconnected("another POS took the device; retrying in 55.0 s".into()),
+    );
+    let fx = update(&mut s, Event::Key(Key::Char('c')));
+    assert!(
+        fx.contains(&Effect::Send(DeviceCommand::Reconnect)),
+        "{fx:?}"
+    );
+    assert!(
+        s.notice
+            .as_ref()
+            .is_some_and(|n| n.text.contains("again now"))
+    );
+}
