@@ -77,3 +77,20 @@ fn the_help_bar_shows_esc_where_it_works() {
     let bar = out.lines().last().unwrap_or_default();
     assert!(bar.contains("Esc back"), "{bar:?}");
 }
+
+#[test]
+fn while_the_customer_signs_nothing_promises_that_esc_cancels() {
+    let mut s = ready();
+    s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+    s.ui.screen = Screen::InProgress;
+    s.device_wants_signature = true;
+    let out = screen_text(&s, false, 100, 24);
+    assert!(!out.contains("Esc cancel"), "{out}");
+    assert!(out.contains("ignores cancel"), "{out}");
+    update(&mut s, Event::Key(Key::Esc));
+    let out = screen_text(&s, false, 100, 24);
+    assert!(
+        out.contains("Not canceled"),
+        "what happened is said:\n{out}"
+    );
+}
