@@ -100,7 +100,8 @@ fn usage_error_json(args: &[String], message: &str, code: u8) -> serde_json::Val
         .trim()
         .trim_start_matches("error: ")
         .lines()
-        .filter(|l| !l.trim().is_empty())
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
         .collect::<Vec<_>>()
         .join(" ");
     serde_json::json!({"command": command, "error": message, "exit_code": code})
