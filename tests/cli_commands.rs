@@ -153,8 +153,12 @@ fn message_pair_and_an_unreachable_device() {
 fn a_second_till_on_the_same_data_dir_is_refused() {
     let env = Env::new("");
     let holder = till::ledger::Ledger::open(&env.data()).unwrap();
+    // Readers read beside the holder (issue #16); writers are refused at once.
+    let (code, out, err) = env.run(&["history"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("No payments yet"), "{out}");
     let started = std::time::Instant::now();
-    let (code, _, err) = env.run(&["history"]);
+    let (code, _, err) = env.run(&["--device", "sim", "sale", "1.00"]);
     assert_eq!(code, 5, "{err}");
     assert!(started.elapsed() < std::time::Duration::from_secs(1));
     assert!(err.contains(&env.data().display().to_string()), "{err}");

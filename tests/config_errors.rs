@@ -96,7 +96,7 @@ const CASES: &[Case] = &[
         mode: 0o600,
         line: 1,
         key: "terminal",
-        allowed: "a [terminal] table with the keys name, serial, application_id",
+        allowed: "a [terminal] table with the keys name, serial",
     },
     Case {
         name: "unknown key",

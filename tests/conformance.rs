@@ -1,10 +1,13 @@
 //! Conformance with the official Clover JS SDK: `npm ci` in `tests/conformance` (remote-pay-cloud
 //! 4.1.2 + ws), then every scenario of `scenarios.js` against a fresh `till sim --listen
-//! 127.0.0.1:0 --customer auto --delay-ms 0 --cloud`. Skips (with a message) only when `node` or
-//! `npm` is not installed; any failed expectation fails the test.
+//! 127.0.0.1:0 --customer auto --delay-ms 0 --cloud --profile P`, once per device profile
+//! (`default`, and `real`: the shapes recorded on real devices; where SDK 4.1.2 behaves
+//! differently on them the scenario's expectation says so). Skips (with a message) only when
+//! `node` or `npm` is not installed; any failed expectation fails the test.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 use std::io::{BufRead, BufReader};
@@ -31,7 +34,7 @@ struct Sim {
 }
 
 impl Sim {
-    fn start() -> Sim {
+    fn start(profile: &str) -> Sim {
         let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
             .args([
                 "sim",
@@ -42,6 +45,8 @@ impl Sim {
                 "--delay-ms",
                 "0",
                 "--cloud",
+                "--profile",
+                profile,
             ])
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
@@ -70,9 +75,10 @@ impl Drop for Sim {
 }
 
 /// Runs `node run.js <scenario> <url>` with a hang guard; returns (passed, output).
-fn run_scenario(dir: &Path, scenario: &str, url: &str) -> (bool, String) {
+fn run_scenario(dir: &Path, scenario: &str, url: &str, profile: &str) -> (bool, String) {
     let mut child = Command::new("node")
         .args(["run.js", scenario, url])
+        .env("TILL_SIM_PROFILE", profile)
         .current_dir(dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -98,8 +104,40 @@ fn run_scenario(dir: &Path, scenario: &str, url: &str) -> (bool, String) {
     (output.status.success(), text)
 }
 
+/// `npm ci` once per test binary (both profile tests share `node_modules`); `Err` says why not.
+fn installed(dir: &Path) -> Result<(), String> {
+    static CI: OnceLock<Result<(), String>> = OnceLock::new();
+    CI.get_or_init(|| {
+        let ci = Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+            .current_dir(dir)
+            .output()
+            .map_err(|e| format!("npm does not run: {e}"))?;
+        if ci.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "npm ci failed in {}:\n{}",
+                dir.display(),
+                String::from_utf8_lossy(&ci.stderr)
+            ))
+        }
+    })
+    .clone()
+}
+
 #[test]
 fn official_js_sdk_drives_the_simulator() {
+    drive("default");
+}
+
+#[test]
+fn official_js_sdk_drives_the_real_device_profile() {
+    drive("real");
+}
+
+/// Every scenario against a fresh simulator with `profile`.
+fn drive(profile: &str) {
     if !available("node") || !available("npm") {
         eprintln!(
             "SKIPPED conformance: `node` and `npm` are needed (install Node.js 18+ to run the official-SDK conformance suite)"
@@ -107,17 +145,9 @@ fn official_js_sdk_drives_the_simulator() {
         return;
     }
     let dir = project();
-    let ci = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
-        .current_dir(&dir)
-        .output()
-        .expect("npm runs");
-    assert!(
-        ci.status.success(),
-        "npm ci failed in {}:\n{}",
-        dir.display(),
-        String::from_utf8_lossy(&ci.stderr)
-    );
+    if let Err(why) = installed(&dir) {
+        panic!("{why}");
+    }
 
     let list = Command::new("node")
         .args(["run.js", "--list"])
@@ -138,18 +168,18 @@ fn official_js_sdk_drives_the_simulator() {
 
     let mut failures = Vec::new();
     for scenario in &scenarios {
-        let sim = Sim::start();
-        let (passed, output) = run_scenario(&dir, scenario, &sim.url);
+        let sim = Sim::start(profile);
+        let (passed, output) = run_scenario(&dir, scenario, &sim.url, profile);
         drop(sim);
         if passed {
-            eprintln!("ok {scenario}");
+            eprintln!("ok {scenario} ({profile} profile)");
         } else {
-            eprintln!("FAILED {scenario}:\n{output}");
+            eprintln!("FAILED {scenario} ({profile} profile):\n{output}");
             failures.push(scenario.clone());
         }
     }
     assert!(
         failures.is_empty(),
-        "conformance scenarios failed: {failures:?}"
+        "conformance scenarios failed with the {profile} profile: {failures:?}"
     );
 }

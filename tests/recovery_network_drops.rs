@@ -14,7 +14,7 @@ use std::sync::Arc;
 
 use recovery_common::*;
 use till::ledger::PaymentState;
-use till::sim::device::{Cut, CutDirection, CutKind, Faults};
+use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;
 
 /// One frame of the reference sale: where the cut goes.
@@ -28,10 +28,15 @@ struct Point {
 
 /// Runs a clean sale of `amount` and returns every command frame from TX_START to the sale's
 /// outcome frame `last`, in order.
-async fn reference_frames(amount: &str, exit_code: i32, last: &str) -> Vec<Point> {
+async fn reference_frames(
+    profile: Profile,
+    amount: &str,
+    exit_code: i32,
+    last: &str,
+) -> Vec<Point> {
     let case = Case::start(
-        &format!("reference {amount}"),
-        device(auto_customer(), Faults::default()),
+        &format!("reference {amount} {profile}"),
+        device_with(profile, auto_customer(), Faults::default()),
         amount,
     )
     .await;
@@ -89,7 +94,13 @@ struct Outcome {
     verdict: Verdict,
 }
 
-async fn run_case(amount: &'static str, point: Point, deliver: bool, kind: CutKind) -> Outcome {
+async fn run_case(
+    profile: Profile,
+    amount: &'static str,
+    point: Point,
+    deliver: bool,
+    kind: CutKind,
+) -> Outcome {
     let arrow = match point.direction {
         CutDirection::PosToDevice => "pos->device",
         CutDirection::DeviceToPos => "device->pos",
@@ -100,7 +111,12 @@ async fn run_case(amount: &'static str, point: Point, deliver: bool, kind: CutKi
         (true, CutKind::HalfOpen) => "half-open after",
         (false, CutKind::HalfOpen) => "half-open instead of",
     };
-    let name = format!("{amount} {how} {arrow} {}#{}", point.method, point.skip + 1);
+    let real = if profile.is_real() { " (real)" } else { "" };
+    let name = format!(
+        "{amount} {how} {arrow} {}#{}{real}",
+        point.method,
+        point.skip + 1
+    );
     let faults = Faults {
         cut: Some(Cut {
             direction: point.direction,
@@ -111,7 +127,7 @@ async fn run_case(amount: &'static str, point: Point, deliver: bool, kind: CutKi
         }),
         ..Faults::default()
     };
-    let case = Case::start(&name, device(auto_customer(), faults), amount).await;
+    let case = Case::start(&name, device_with(profile, auto_customer(), faults), amount).await;
     let mut notes = case.sim.notes();
     let sale = finish(case.spawn_sale("accept", "accept")).await;
     let mut cut_happened = false;
@@ -167,25 +183,64 @@ async fn run_case(amount: &'static str, point: Point, deliver: bool, kind: CutKi
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered() {
+/// The frames of a sale that decide its outcome (a cut there is the hardest to recover from).
+fn key_frame(method: &str) -> bool {
+    matches!(
+        method,
+        "TX_START_RESPONSE" | "CONFIRM_PAYMENT_MESSAGE" | "VERIFY_SIGNATURE" | "FINISH_OK"
+    )
+}
+
+/// Every cut of the matrix for `profile`; with `subset`, only the frames that carry the
+/// payment (TX_START, the key frames, the POS's answers, PAYMENT_VOIDED, FINISH_CANCEL) and the
+/// real profile's TX_STATE START before the card prompt.
+async fn cuts(profile: Profile, subset: bool) -> Vec<(&'static str, Point, bool, CutKind)> {
     // .09: duplicate challenge and signature, so every kind of frame of a sale is there.
     // .01: a decline (UI DECLINED, TX_STATE FAIL, FINISH_CANCEL).
     let mut cases: Vec<(&'static str, Point, bool, CutKind)> = Vec::new();
     for (amount, code, last) in [("10.09", 0, "FINISH_OK"), ("10.01", 1, "FINISH_CANCEL")] {
-        for point in reference_frames(amount, code, last).await {
+        for point in reference_frames(profile, amount, code, last).await {
+            let carries_payment = key_frame(&point.method)
+                || matches!(
+                    point.method.as_str(),
+                    "TX_START" | "PAYMENT_CONFIRMED" | "SIGNATURE_VERIFIED" | "FINISH_CANCEL"
+                )
+                || (point.method == "TX_STATE" && point.skip == 0);
+            if subset && !carries_payment {
+                continue;
+            }
             for deliver in [true, false] {
                 cases.push((amount, point.clone(), deliver, CutKind::Drop));
             }
-            let key_frame = matches!(
-                point.method.as_str(),
-                "TX_START_RESPONSE" | "CONFIRM_PAYMENT_MESSAGE" | "VERIFY_SIGNATURE" | "FINISH_OK"
-            );
-            if key_frame && amount == "10.09" {
+            if key_frame(&point.method) && amount == "10.09" {
                 cases.push((amount, point.clone(), false, CutKind::HalfOpen));
             }
         }
     }
+    cases
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered() {
+    run_matrix(Profile::Default, cuts(Profile::Default, false).await).await;
+}
+
+/// The network-drop matrix against the real-device profile: the frames that carry the payment
+/// (CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_connection_cut_at_a_key_frame_is_recovered_real_profile() {
+    run_matrix(Profile::Real, cuts(Profile::Real, true).await).await;
+}
+
+/// The whole network-drop matrix against the real-device profile (slow; run with `--ignored`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+#[ignore = "the full real-profile network-drop matrix is slow; CI runs the key frames"]
+async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered_real_profile() {
+    run_matrix(Profile::Real, cuts(Profile::Real, false).await).await;
+}
+
+/// Runs every cut and asserts each payment ends final and equal to the device's record.
+async fn run_matrix(profile: Profile, cases: Vec<(&'static str, Point, bool, CutKind)>) {
     let total = cases.len();
     let slots = Arc::new(Semaphore::new(4));
     let mut tasks = Vec::new();
@@ -193,7 +248,7 @@ async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered() {
         let slots = slots.clone();
         tasks.push(tokio::spawn(async move {
             let _slot = slots.acquire_owned().await.expect("semaphore open");
-            run_case(amount, point, deliver, kind).await
+            run_case(profile, amount, point, deliver, kind).await
         }));
     }
     let mut outcomes = Vec::new();
@@ -229,7 +284,7 @@ async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered() {
         }
     }
     println!(
-        "network drops: {total} cuts, {good} final and equal to the device ({via_recover} needed till recover), \
+        "network drops ({profile} profile): {total} cuts, {good} final and equal to the device ({via_recover} needed till recover), \
          {duplicates} duplicates, {lost} lost; outcomes {by_state:?}"
     );
     assert!(failures.is_empty(), "{failures:#?}");

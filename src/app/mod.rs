@@ -5,6 +5,7 @@
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
 
+pub mod amounts;
 mod io;
 pub mod keymap;
 mod recovery;
@@ -12,6 +13,7 @@ mod reset;
 mod sale;
 pub mod screens;
 mod state;
+pub mod verdict;
 
 pub use io::{DeviceCommand, DeviceInfo, DeviceInput, LedgerOp, PaymentFacts, PendingPayment};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
@@ -303,6 +305,11 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             payment,
             request_info,
         } => sale::on_finish_ok(state, payment, request_info, fx),
+        DeviceInput::PaymentVoided { payment, reason } => {
+            sale::on_payment_voided(state, payment, reason, fx)
+        }
+        DeviceInput::TipAdded(tip) => sale::on_tip_added(state, tip, fx),
+        DeviceInput::Busy(text) => sale::on_busy(state, &text, fx),
         DeviceInput::FinishCancel { request_info } => {
             sale::on_finish_cancel(state, request_info, fx)
         }
@@ -401,6 +408,7 @@ pub(crate) fn transition(
     if to.is_final() {
         let p = state.payment.take().expect("checked above");
         state.prompt = None;
+        state.answering = None;
         state.recovery = None;
         reset::on_payment_final(state);
         cancel_timer(state, TimerPurpose::SaleResponse);
@@ -450,3 +458,6 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 mod tests;
 #[cfg(test)]
 mod tests_defects;
+
+#[cfg(test)]
+mod tests_money;

@@ -10,6 +10,7 @@ use super::exit;
 use super::out;
 use crate::protocol::redact::{expand_nested, redact_value};
 use crate::protocol::summary::frame_line;
+use crate::protocol::text::{device_line, sanitise_json};
 use crate::protocol::{DecodeError, Frame};
 
 /// Decode Remote Pay frames (JSON lines, a JSON array, or a `till sim --frames` log).
@@ -137,20 +138,34 @@ pub fn run(args: DecodeArgs) -> u8 {
         if out::closed() {
             break;
         }
+        // A frames log's own notes (e.g. frames left out by its rate limit) are not frames.
+        if let Ok(Value::Object(obj)) = &item.frame
+            && let Some(Value::String(note)) = obj.get("note")
+            && !obj.contains_key("method")
+        {
+            eprintln!(
+                "till decode: line {}: note: {}",
+                item.line,
+                device_line(note)
+            );
+            continue;
+        }
         let decoded = item
             .frame
             .and_then(|v| Frame::from_value(v).map_err(|e: DecodeError| e.to_string()));
         match decoded {
             Ok(frame) if args.json => {
-                out::line!(
-                    "{}",
-                    typed_json(&frame, item.line, item.direction.as_deref())
-                );
+                let mut typed = typed_json(&frame, item.line, item.direction.as_deref());
+                sanitise_json(&mut typed);
+                out::line!("{typed}");
             }
-            Ok(frame) => out::line!("{}", frame_line(&frame, item.direction.as_deref())),
+            Ok(frame) => out::line!(
+                "{}",
+                device_line(&frame_line(&frame, item.direction.as_deref()))
+            ),
             Err(reason) => {
                 failures += 1;
-                eprintln!("till decode: line {}: {reason}", item.line);
+                eprintln!("till decode: line {}: {}", item.line, device_line(&reason));
             }
         }
     }

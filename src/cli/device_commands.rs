@@ -6,7 +6,7 @@ use clap::Args;
 
 use super::flows::{self, Finish, SaleInput};
 use super::out;
-use super::policy::Policy;
+use super::policy::{Policies, Policy};
 use super::report::emit;
 use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
@@ -37,7 +37,10 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
@@ -45,7 +48,7 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
 fn finish(json: bool, f: Finish) -> u8 {
     if !json && f.code != exit::OK && f.code != exit::NEGATIVE {
         for line in &f.human {
-            eprintln!("{line}");
+            eprintln!("{}", crate::protocol::text::terminal_safe(line));
         }
         return f.code;
     }
@@ -96,9 +99,11 @@ where
 
 /// Ring a sale on the device and wait for the outcome.
 ///
-/// Exit 0 approved; 1 declined or canceled; 2 invalid input (nothing sent); 3 device unreachable
-/// or pairing required; 4 outcome unknown (pending recovery; also when --timeout passed with the payment still in
-/// progress); 5 another payment is pending.
+/// Exit 0 approved; 1 declined, canceled or refused by the device; 2 invalid input, a reused
+/// external id or a ledger that cannot be written (nothing sent); 3 device unreachable or pairing
+/// required; 4 outcome unknown (pending recovery; also when --timeout passed with the payment
+/// still in progress); 5 another payment is pending; 6 partially approved (less was taken than
+/// asked for).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
@@ -122,6 +127,10 @@ pub struct SaleArgs {
     /// Answer to a signature [default: sale.on_signature from the config, "ask"].
     #[arg(long, value_enum)]
     on_signature: Option<Policy>,
+    /// Answer to a partial approval (PARTIAL_AUTH_CHALLENGE) [default: sale.on_partial from the
+    /// config, "ask"; without a terminal "ask" rejects].
+    #[arg(long, value_enum)]
+    on_partial: Option<Policy>,
     /// Give up waiting after SECONDS: one recovery round runs, and a payment still in progress
     /// is left pending (exit 4) for `till recover` [default: sale.timeout_ms from the config,
     /// 300 s].
@@ -144,8 +153,11 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let json = args.json;
     with_session(global, json, "sale", check, async |s| {
         let sale = &s.config.settings.sale;
-        let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
-        let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
+        let policies = Policies {
+            challenge: args.on_challenge.unwrap_or(policy(sale.on_challenge)),
+            signature: args.on_signature.unwrap_or(policy(sale.on_signature)),
+            partial: args.on_partial.unwrap_or(policy(sale.on_partial)),
+        };
         let input = SaleInput {
             amount: args.amount,
             tip: args.tip,
@@ -156,7 +168,7 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
         if let Some(secs) = args.timeout {
             t.sale = std::time::Duration::from_secs(secs);
         }
-        flows::sale(&mut s.rt, input, on_challenge, on_signature, t).await
+        flows::sale(&mut s.rt, input, policies, t).await
     })
 }
 
@@ -201,6 +213,9 @@ pub struct RecoverArgs {
     /// Answer to a re-delivered signature.
     #[arg(long, value_enum)]
     on_signature: Option<Policy>,
+    /// Answer to a re-delivered partial approval (PARTIAL_AUTH_CHALLENGE).
+    #[arg(long, value_enum)]
+    on_partial: Option<Policy>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -215,10 +230,13 @@ pub fn recover(global: &GlobalArgs, args: RecoverArgs) -> u8 {
         |_| Ok(()),
         async |s| {
             let sale = &s.config.settings.sale;
-            let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
-            let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
+            let policies = Policies {
+                challenge: args.on_challenge.unwrap_or(policy(sale.on_challenge)),
+                signature: args.on_signature.unwrap_or(policy(sale.on_signature)),
+                partial: args.on_partial.unwrap_or(policy(sale.on_partial)),
+            };
             let t = s.timeouts;
-            flows::recover(&mut s.rt, on_challenge, on_signature, t).await
+            flows::recover(&mut s.rt, policies, t).await
         },
     )
 }

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::exit;
 use super::out;
-use super::policy::{Policy, decide};
+use super::policy::{Policies, decide};
 use super::report::{exit_for, outcome_json, outcome_line, pending_json};
 use crate::app::{Action, Connection, Event, NoticeKind, State};
 use crate::protocol::Cents;
@@ -92,22 +92,23 @@ fn error_core(text: &str) -> &str {
 /// a prompt was left open or time ran out.
 async fn settle<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     timeout: Duration,
 ) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some())
-            .await;
+        rt.run_until(left, |s| {
+            s.pending().is_none() || s.prompt.is_some() || stuck(s)
+        })
+        .await;
         if rt.state.pending().is_none() {
             return true;
         }
         let Some(prompt) = rt.state.prompt.clone() else {
             return false;
         };
-        let action = match (&prompt, decide(&prompt, on_challenge, on_signature)) {
+        let action = match (&prompt, decide(&prompt, policies)) {
             (_, None) => return false,
             (crate::app::Prompt::Challenge { .. }, Some(accept)) => {
                 Action::AnswerChallenge { accept }
@@ -123,9 +124,27 @@ async fn settle<D: DevicePort, L: LedgerPort>(
     }
 }
 
+/// True when the open payment waits for a person, not for the device: its facts conflict (or its
+/// outcome could not be recorded) and no recovery round is running.
+fn stuck(s: &State) -> bool {
+    s.recovery.is_none()
+        && s.prompt.is_none()
+        && s.pending().is_some_and(|p| p.evidence.conflict.is_some())
+}
+
 fn unresolved(command: &str, state: &State) -> Finish {
+    if let Some(f) = not_recorded(command, state) {
+        return f;
+    }
     let p = state.pending();
+    let conflict = p.and_then(|p| p.evidence.conflict.clone());
     let message = match (p, &state.prompt) {
+        (Some(p), None) if conflict.is_some() => format!(
+            "Outcome unknown: payment {} of {} — {}. It stays open; run `till recover` once it is checked.",
+            p.external_id,
+            p.amount,
+            conflict.unwrap_or_default()
+        ),
         (Some(p), Some(_)) => format!(
             "Payment {} of {} is waiting for your answer on the device; it stays pending. Run `till recover --on-challenge accept|reject --on-signature accept|reject`.",
             p.external_id, p.amount
@@ -143,13 +162,34 @@ fn unresolved(command: &str, state: &State) -> Finish {
     }
 }
 
+/// The device's outcome could not be written: exit 4, said on stderr too.
+fn not_recorded(command: &str, state: &State) -> Option<Finish> {
+    let ext = state.unrecorded.as_ref()?;
+    let o = state
+        .last_outcome
+        .as_ref()
+        .filter(|o| &o.external_id == ext)?;
+    eprintln!("{}", o.message);
+    let mut json = outcome_json(o);
+    json["command"] = json!(command);
+    json["error"] = json!(o.message);
+    Some(Finish {
+        code: exit::UNKNOWN,
+        json,
+        human: vec![o.message.clone()],
+    })
+}
+
 fn finished(command: &str, state: &State) -> Finish {
+    if let Some(f) = not_recorded(command, state) {
+        return f;
+    }
     match &state.last_outcome {
         Some(o) => {
             let mut json = outcome_json(o);
             json["command"] = json!(command);
             Finish {
-                code: exit_for(o.state),
+                code: exit_for(o),
                 json,
                 human: vec![outcome_line(o)],
             }
@@ -174,16 +214,38 @@ pub struct SaleInput {
 pub async fn sale<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
     input: SaleInput,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     t: Timeouts,
 ) -> Finish {
+    if let Some(ext) = &input.external_id {
+        match rt.ledger().external_id_used(ext) {
+            Ok(false) => {}
+            Ok(true) => {
+                return Finish::error(
+                    "sale",
+                    exit::USAGE,
+                    format!(
+                        "external id {ext} is already used in the ledger: give a new one (or none for a fresh one); nothing was sent"
+                    ),
+                );
+            }
+            Err(e) => {
+                return Finish::error(
+                    "sale",
+                    exit::USAGE,
+                    format!(
+                        "the ledger could not be read ({e}); nothing was sent. Check the disk and the data directory."
+                    ),
+                );
+            }
+        }
+    }
     if let Err(f) = wait_ready(rt, "sale", t).await {
         return f;
     }
     // Anything left open is recovered first (it started on ready).
     if rt.state.pending().is_some() {
-        settle(rt, Policy::Ask, Policy::Ask, t.recovery).await;
+        settle(rt, Policies::ASK, t.recovery).await;
         if let Some(p) = rt.state.pending() {
             let message = format!(
                 "Refused: payment {} of {} is still {}. Resolve it first with `till recover`.",
@@ -214,7 +276,8 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             && notice_kind == Some(NoticeKind::NotConnected);
         if not_started || unsent {
             let code = match notice_kind {
-                Some(NoticeKind::Validation) => exit::USAGE,
+                // Not recorded (a reused external id, a full disk): nothing was sent.
+                Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
                 Some(NoticeKind::PendingPayment) => exit::REFUSED,
                 Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
                 _ => exit::UNKNOWN,
@@ -228,7 +291,7 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
         }
     }
     let started = tokio::time::Instant::now();
-    if settle(rt, on_challenge, on_signature, t.sale).await {
+    if settle(rt, policies, t.sale).await {
         finished("sale", &rt.state)
     } else if started.elapsed() >= t.sale && rt.state.prompt.is_none() {
         timed_out(rt, t).await
@@ -281,8 +344,7 @@ async fn timed_out<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Time
 /// `till recover`.
 pub async fn recover<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     t: Timeouts,
 ) -> Finish {
     rt.set_journal(Box::new(|op| eprintln!("{}", progress_line(op))));
@@ -302,7 +364,7 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     if rt.state.recovery.is_none() && rt.state.pending().is_some() {
         rt.dispatch(Event::Action(Action::Recover)).await;
     }
-    if !settle(rt, on_challenge, on_signature, t.recovery).await {
+    if !settle(rt, policies, t.recovery).await {
         return unresolved("recover", &rt.state);
     }
     let mut f = finished("recover", &rt.state);
@@ -334,6 +396,11 @@ fn progress_line(op: &crate::app::LedgerOp) -> String {
             ..
         } => format!("{external_id}: now {to} ({cause}: {detail})"),
         LedgerOp::Note {
+            external_id,
+            cause,
+            detail,
+        }
+        | LedgerOp::Reopen {
             external_id,
             cause,
             detail,
@@ -542,7 +609,7 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
         }
         if let Connection::Pairing { code } = &rt.state.connection {
-            out::line!("pairing code: {code}");
+            out::line!("pairing code: {}", crate::protocol::text::device_line(code));
             out::line!("Enter this code on the device.");
             shown = Some(code.clone());
         }

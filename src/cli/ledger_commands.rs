@@ -1,27 +1,44 @@
-//! The commands that only read the ledger: `payment` and `history`.
+//! The commands that only read the ledger: `payment` and `history`. They open it read-only, so
+//! they work while another `till` holds the data directory, and never write or send anything.
 
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::out;
+use super::ledger_filters::{FilterArgs, now_ms};
 use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
-use crate::ledger::{PaymentEvent, PaymentRecord};
+use crate::ledger::{CONFLICT_CAUSE, Lookup, PaymentEvent, PaymentRecord};
 use crate::runtime::format_time;
 
-fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
+pub(super) fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
     if json_mode {
-        out::line!(
-            "{}",
+        print_out(&format!(
+            "{}\n",
             json!({"command": command, "error": f.message, "exit_code": f.code})
-        );
+        ));
     } else {
-        eprintln!("till {command}: {}", f.message);
+        eprintln!(
+            "till {command}: {}",
+            crate::protocol::text::terminal_safe(&f.message)
+        );
     }
     f.code
 }
 
-fn record_json(r: &PaymentRecord) -> Value {
+/// Text from the ledger (partly from the device) made safe for a terminal: control characters
+/// (escape codes included) become `�`.
+pub(super) fn clean(text: &str) -> String {
+    crate::protocol::text::device_line(text).into_owned()
+}
+
+/// Prints `text` to stdout; a closed pipe (`| head`) is not an error worth a panic.
+pub(super) fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
+pub(super) fn record_json(r: &PaymentRecord) -> Value {
     json!({
         "external_id": r.external_id,
         "state": r.state.as_str(),
@@ -30,6 +47,7 @@ fn record_json(r: &PaymentRecord) -> Value {
         "tip": r.tip.to_string(),
         "tax": r.tax.to_string(),
         "charged": r.charged_amount.map(|c| c.to_string()),
+        "outcome": crate::ledger::Outcome::of_record(r).key(),
         "card_brand": r.card_brand,
         "last4": r.last4,
         "auth_code": r.auth_code,
@@ -43,21 +61,21 @@ fn record_json(r: &PaymentRecord) -> Value {
     })
 }
 
-fn record_line(r: &PaymentRecord) -> String {
+pub(super) fn record_line(r: &PaymentRecord) -> String {
     let card = match (&r.card_brand, &r.last4) {
         (Some(b), Some(l)) => format!("  {b} {l}"),
         _ => String::new(),
     };
-    format!(
+    clean(&format!(
         "{}  {:<11}  {:>10}  {}{card}",
         format_time(r.created_ms),
         r.state.as_str(),
         r.amount.to_string(),
         r.external_id
-    )
+    ))
 }
 
-fn event_json(e: &PaymentEvent) -> Value {
+pub(super) fn event_json(e: &PaymentEvent) -> Value {
     json!({
         "seq": e.seq,
         "at": format_time(e.at_ms),
@@ -71,11 +89,14 @@ fn event_json(e: &PaymentEvent) -> Value {
 
 /// Show one payment from the ledger with its full event history.
 ///
-/// Exit 0 when found; 1 when the ledger has no such payment.
+/// Reads the ledger read-only: works while another till holds it. Exit 0 when found; 1 when
+/// nothing matches; 2 when the text is the start of several external ids (they are listed).
 #[derive(Debug, Args)]
-#[command(after_help = "Example:\n  till payment 3f2a9c0d1b7e4f6a8c5d2e1f0a9b8c7d --json")]
+#[command(
+    after_help = "Example:\n  till payment 3f2a9c0d1b7e4f6a8c5d2e1f0a9b8c7d --json\n  till payment 3f2a   (any unambiguous prefix)\n  till payment DMKJWJTVR3GSR   (the device's payment id)"
+)]
 pub struct PaymentArgs {
-    /// The payment's external id.
+    /// The payment's external id, an unambiguous prefix of it, or the device's payment id.
     external_id: String,
     /// Print one JSON object.
     #[arg(long)]
@@ -86,70 +107,121 @@ pub struct PaymentArgs {
 pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
     let result = (|| {
         let config = session::load_config(global)?;
-        let ledger = session::open_ledger(&config)?;
+        let ledger = session::open_ledger_read_only(&config)?;
         let io = |e: crate::ledger::LedgerError| Failure {
             code: exit::USAGE,
             message: e.to_string(),
         };
-        let record = ledger.get(&args.external_id).map_err(io)?;
-        let events = match &record {
-            Some(_) => ledger.events(&args.external_id).map_err(io)?,
-            None => Vec::new(),
+        let found = ledger.lookup(&args.external_id).map_err(io)?;
+        let events = match &found {
+            Lookup::Found(r) => ledger.events(&r.external_id).map_err(io)?,
+            _ => Vec::new(),
         };
-        Ok((record, events))
+        Ok((found, events))
     })();
-    let (record, events) = match result {
+    let (found, events) = match result {
         Ok(x) => x,
         Err(f) => return fail(args.json, "payment", f),
     };
-    let Some(record) = record else {
-        let message = format!(
-            "No payment with external id {} in the ledger.",
-            args.external_id
-        );
-        return fail(
-            args.json,
-            "payment",
-            Failure {
-                code: exit::NEGATIVE,
-                message,
-            },
-        );
+    let record = match found {
+        Lookup::Found(r) => *r,
+        Lookup::None => {
+            let message = format!(
+                "No payment with external id (or prefix, or device payment id) {} in the ledger.",
+                clean(&args.external_id)
+            );
+            return fail(
+                args.json,
+                "payment",
+                Failure {
+                    code: exit::NEGATIVE,
+                    message,
+                },
+            );
+        }
+        Lookup::Ambiguous(candidates) => return ambiguous(&args, &candidates),
     };
+    let conflicts: Vec<&PaymentEvent> = events
+        .iter()
+        .filter(|e| e.cause == CONFLICT_CAUSE)
+        .collect();
     if args.json {
         let mut v = record_json(&record);
         v["command"] = json!("payment");
         v["events"] = Value::Array(events.iter().map(event_json).collect());
+        v["conflicts"] = Value::Array(conflicts.iter().map(|e| event_json(e)).collect());
         v["exit_code"] = json!(exit::OK);
-        out::line!("{v}");
+        crate::protocol::text::sanitise_json(&mut v);
+        print_out(&format!("{v}\n"));
     } else {
-        out::line!("{}", record_line(&record));
+        let mut out = format!("{}\n", clean(&record_line(&record)));
         if let Some(m) = &record.message {
-            out::line!("  {m}");
+            out.push_str(&format!("  {}\n", clean(m)));
+        }
+        for e in &conflicts {
+            out.push_str(&format!(
+                "  CONFLICT {}: {}\n",
+                format_time(e.at_ms),
+                clean(&e.detail)
+            ));
         }
         for e in &events {
             let from = e.from.map_or("-".to_owned(), |s| s.to_string());
-            out::line!(
-                "  {} {from} → {} [{}] {}",
+            out.push_str(&format!(
+                "  {} {from} → {} [{}] {}\n",
                 format_time(e.at_ms),
                 e.to,
-                e.cause,
-                e.detail
-            );
+                clean(&e.cause),
+                clean(&e.detail)
+            ));
         }
+        print_out(&out);
     }
     exit::OK
 }
 
-/// List payments from the ledger, newest first.
+/// Several payments start with the text given: list them (exit 2).
+fn ambiguous(args: &PaymentArgs, candidates: &[PaymentRecord]) -> u8 {
+    let more = if candidates.len() >= crate::ledger::MAX_CANDIDATES {
+        " (the first ones)"
+    } else {
+        ""
+    };
+    let message = format!(
+        "{} is the start of {} external ids{more}; give more of the id",
+        clean(&args.external_id),
+        candidates.len()
+    );
+    if args.json {
+        let list: Vec<Value> = candidates.iter().map(record_json).collect();
+        print_out(&format!(
+            "{}\n",
+            json!({"command": "payment", "error": message, "candidates": list, "exit_code": exit::USAGE})
+        ));
+    } else {
+        let mut text = format!("till payment: {message}:\n");
+        for r in candidates {
+            text.push_str(&format!("  {}\n", record_line(r)));
+        }
+        eprint!("{text}");
+    }
+    exit::USAGE
+}
+
+/// List payments from the ledger, newest first, optionally filtered.
+///
+/// Reads the ledger read-only: works while another till holds it.
 #[derive(Debug, Args)]
 #[command(
-    after_help = "Example:\n  till history --limit 20\n  till history --json | jq '.payments[] | select(.state==\"unknown\")'"
+    after_help = "Dates are UTC. Examples:\n  till history --limit 20\n  till history --state unknown,in_progress\n  till history --since 2h --last4 4242\n  till history --since 2026-12-01 --until 2026-12-01 --amount 12.34\n  till history --json | jq '.payments[] | select(.state==\"unknown\")'"
 )]
 pub struct HistoryArgs {
     /// How many payments to show.
     #[arg(long, default_value_t = 50, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     limit: u32,
+    /// Which payments.
+    #[command(flatten)]
+    filter: FilterArgs,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -157,15 +229,25 @@ pub struct HistoryArgs {
 
 /// `till history`.
 pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
+    let filter = args.filter.filter(now_ms());
+    let filtered = filter != crate::ledger::PaymentFilter::default();
     let result = (|| {
         let config = session::load_config(global)?;
-        let ledger = session::open_ledger(&config)?;
+        let ledger = session::open_ledger_read_only(&config)?;
         let io = |e: crate::ledger::LedgerError| Failure {
             code: exit::USAGE,
             message: e.to_string(),
         };
-        let total = ledger.count().map_err(io)?;
-        let rows = ledger.history_at(0, args.limit as usize).map_err(io)?;
+        let total = if filtered {
+            ledger.count_matching(&filter)
+        } else {
+            ledger.count()
+        }
+        .map_err(io)?;
+        let rows = ledger
+            .search(&filter, args.limit as usize, None)
+            .map_err(io)?
+            .payments;
         Ok((rows, total))
     })();
     let (rows, total) = match result {
@@ -174,18 +256,26 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     };
     if args.json {
         let payments: Vec<Value> = rows.iter().map(record_json).collect();
-        out::line!(
-            "{}",
-            json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK})
-        );
+        let mut v = json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK});
+        crate::protocol::text::sanitise_json(&mut v);
+        print_out(&format!("{v}\n"));
     } else if rows.is_empty() {
-        out::line!("No payments yet.");
+        print_out(if filtered {
+            "No payments match.\n"
+        } else {
+            "No payments yet.\n"
+        });
     } else {
+        let mut out = String::new();
         for r in &rows {
-            out::line!("{}", record_line(r));
+            out.push_str(&clean(&record_line(r)));
+            out.push('\n');
         }
+        print_out(&out);
+        // The footer is not a payment: stderr, so `till history | …` reads payments only.
         if (rows.len() as u64) < total {
-            eprintln!("({} of {total} shown; use --limit)", rows.len());
+            let what = if filtered { " matching" } else { "" };
+            eprintln!("({} of {total}{what} shown; use --limit)", rows.len());
         }
     }
     exit::OK

@@ -12,11 +12,13 @@ mod decode;
 mod device_commands;
 mod flows;
 mod ledger_commands;
+mod ledger_filters;
 mod out;
 mod policy;
 mod report;
 mod session;
 mod sim;
+mod support_commands;
 mod tui;
 
 /// Exit codes shared by every command (README "Exit codes").
@@ -33,6 +35,8 @@ pub mod exit {
     pub const UNKNOWN: u8 = 4;
     /// Refused: another payment is pending or another `till` holds the data directory.
     pub const REFUSED: u8 = 5;
+    /// A sale partially approved: less was taken than asked for; the rest is still due.
+    pub const PARTIAL: u8 = 6;
 }
 
 const EXIT_CODES_HELP: &str = "\
@@ -42,7 +46,8 @@ Exit codes:
   2  usage, configuration or validation error (nothing sent)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment is pending recovery in the ledger
-  5  refused: another payment is pending, or another till holds the data directory";
+  5  refused: another payment is pending, or another till holds the data directory
+  6  partially approved: less was taken than asked for (the rest is still due)";
 
 /// A terminal point of sale for Clover payment devices, with a built-in device simulator.
 #[derive(Debug, Parser)]
@@ -59,6 +64,10 @@ pub struct Cli {
     /// [default: simulator.seed from the config, else a fresh one from the clock].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
+    /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
+    /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
+    #[arg(long, value_name = "default|real", value_parser = parse_profile)]
+    pub sim_profile: Option<crate::sim::device::Profile>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -72,6 +81,11 @@ pub enum SimCustomerArg {
     Auto,
 }
 
+/// Parses a `--sim-profile` / `--profile` value.
+fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
+    text.parse()
+}
+
 #[derive(Debug, Subcommand)]
 enum Command {
     Config(config::ConfigArgs),
@@ -81,6 +95,9 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Report(support_commands::ReportArgs),
+    Export(support_commands::ExportArgs),
+    Resolve(support_commands::ResolveArgs),
     Message(device_commands::MessageArgs),
     Pair(device_commands::PairArgs),
     Sim(sim::SimArgs),
@@ -131,7 +148,7 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer, cli.seed));
+        return ExitCode::from(tui::run(&cli.global, customer, cli.sim_profile, cli.seed));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),
@@ -145,6 +162,9 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&cli.global, args),
         Command::Payment(args) => ledger_commands::payment(&cli.global, args),
         Command::History(args) => ledger_commands::history(&cli.global, args),
+        Command::Report(args) => support_commands::report(&cli.global, args),
+        Command::Export(args) => support_commands::export(&cli.global, args),
+        Command::Resolve(args) => support_commands::resolve(&cli.global, args),
     };
     ExitCode::from(code)
 }

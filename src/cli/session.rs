@@ -9,13 +9,14 @@ use super::GlobalArgs;
 use super::exit;
 use super::flows::Timeouts;
 use crate::app::{AppSettings, State};
-use crate::config::{DeviceMode, LoadedConfig, SimCustomer};
+use crate::config::{DeviceMode, LoadedConfig, Settings, SimCustomer, url};
+use crate::connector::settings::DEFAULT_REMOTE_APPLICATION_ID;
 use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
 use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
-use crate::sim::device::{CustomerMode, DeviceConfig};
+use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
 
 /// A command that cannot even start: exit code and what to do.
@@ -40,12 +41,15 @@ impl Failure {
 pub enum Purpose {
     /// A headless command (the embedded simulator's customer acts by itself).
     Headless,
-    /// The TUI (the embedded simulator's customer as configured, or as `--sim-customer` says).
+    /// The TUI (the embedded simulator's customer and profile as configured, or as
+    /// `--sim-customer` / `--sim-profile` say).
     Tui {
         /// `--sim-customer`.
         sim_customer: Option<SimCustomer>,
         /// `--seed`.
         seed: Option<u64>,
+        /// `--sim-profile`.
+        sim_profile: Option<Profile>,
     },
 }
 
@@ -77,6 +81,13 @@ pub fn open_ledger(config: &LoadedConfig) -> Result<Ledger, Failure> {
     })
 }
 
+/// Opens the ledger for reading only: never waits for or takes the lock, never writes (exit 2 on
+/// a damaged or foreign file).
+pub fn open_ledger_read_only(config: &LoadedConfig) -> Result<Ledger, Failure> {
+    Ledger::open_read_only(&config.paths.data_dir)
+        .map_err(|e| Failure::new(exit::USAGE, e.to_string()))
+}
+
 fn app_settings(config: &LoadedConfig) -> AppSettings {
     let s = &config.settings;
     AppSettings {
@@ -87,6 +98,42 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
         },
         response_timeout_ms: s.connection.response_timeout_ms,
         ..AppSettings::default()
+    }
+}
+
+/// What `till` says when a real device is configured without a RAID (exit 2).
+const MISSING_RAID: &str = "device.remote_application_id is not set: a real Clover device \
+needs your app's Remote Application ID (RAID). Get it from the Clover Developer Dashboard (Your \
+Apps → your app → App Settings → App Type: a semi-integration with an existing point of sale, \
+Generate RAID; it looks like {developerId}.{appId}) and set it under [device] in the config file: \
+remote_application_id = \"…\". (Only simulators work without it: --device sim, or a device on \
+this machine.)";
+
+/// True when the configured device is a simulator: the embedded one, a direct URL or a cloud
+/// server on this machine (a Clover device is never on the loopback interface).
+fn is_simulator(s: &Settings) -> bool {
+    let on_this_machine = |text: &str, schemes: &[&str]| {
+        url::parse_url(text, schemes).is_ok_and(|u| url::is_loopback_host(&u.host))
+    };
+    match s.device.mode {
+        DeviceMode::Simulator => true,
+        DeviceMode::Direct => s
+            .device
+            .direct
+            .url
+            .as_deref()
+            .is_some_and(|u| on_this_machine(u, &["ws", "wss"])),
+        DeviceMode::Cloud => on_this_machine(&s.device.cloud.server, &["http", "https"]),
+    }
+}
+
+/// The envelope `remoteApplicationID`: the configured RAID; without one, the placeholder for a
+/// simulator and exit 2 for a real device.
+pub fn remote_application_id(s: &Settings) -> Result<String, Failure> {
+    match &s.device.remote_application_id {
+        Some(raid) => Ok(raid.clone()),
+        None if is_simulator(s) => Ok(DEFAULT_REMOTE_APPLICATION_ID.to_owned()),
+        None => Err(Failure::new(exit::USAGE, MISSING_RAID)),
     }
 }
 
@@ -144,7 +191,7 @@ fn connector_settings(
     };
     c.pos_name = s.terminal.name.clone();
     c.serial_number = s.terminal.serial.clone();
-    c.remote_application_id = s.terminal.application_id.clone();
+    c.remote_application_id = remote_application_id(s)?;
     let ms = Duration::from_millis;
     c.heartbeat_interval = ms(s.connection.heartbeat_interval_ms);
     c.heartbeat_timeout = ms(s.connection.heartbeat_timeout_ms);
@@ -201,6 +248,8 @@ pub async fn open(
     config: LoadedConfig,
     purpose: Purpose,
 ) -> Result<Session, Failure> {
+    // A real device without a RAID is refused before anything is touched.
+    remote_application_id(&config.settings)?;
     let ledger = open_ledger(&config)?;
     let mut tokens: Arc<dyn TokenStore> = Arc::new(ledger.token_store());
     if config.settings.device.mode == DeviceMode::Simulator {
@@ -227,6 +276,13 @@ pub async fn open(
             Purpose::Headless => SimCustomer::Auto,
             Purpose::Tui { sim_customer, .. } => sim_customer.unwrap_or(s.simulator.customer),
         };
+        let profile = match purpose {
+            Purpose::Tui {
+                sim_profile: Some(profile),
+                ..
+            } => profile,
+            _ => s.simulator.profile,
+        };
         let delay = match purpose {
             Purpose::Headless => 0,
             Purpose::Tui { .. } => s.simulator.delay_ms,
@@ -248,7 +304,8 @@ pub async fn open(
                 .into_iter()
                 .collect(),
             ..DeviceConfig::default()
-        };
+        }
+        .with_profile(profile);
         let sim = Simulator::start(SimConfig {
             device,
             ..SimConfig::default()

@@ -9,7 +9,7 @@ use tokio::io::AsyncBufReadExt;
 
 use super::exit;
 use crate::sim::commands::{self, Command};
-use crate::sim::device::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
+use crate::sim::device::{BusyAnswer, CustomerMode, DeviceConfig, Faults, Profile, SecondPos};
 use crate::sim::{
     CloudConfig, Controller, DEFAULT_DEVICE_ID, DEV_ACCESS_TOKEN, SimConfig, Simulator,
 };
@@ -42,6 +42,7 @@ Examples:
   till sim
   till sim --listen 127.0.0.1:0 --customer auto --delay-ms 0 --frames frames.jsonl
   till sim --tls --ca-out sim-ca.pem --customer manual
+  till sim --profile real --customer auto --delay-ms 0
   till sim --cloud --merchant-id MRCHNT0000001 --access-token \"$TOKEN\"";
 
 /// Run the device simulator: Clover Remote Pay devices on a WebSocket server.
@@ -92,7 +93,7 @@ pub struct SimArgs {
     /// On reset (BREAK): send RESET_DEVICE_RESPONSE before FINISH_CANCEL instead of after.
     #[arg(long)]
     reset_response_first: bool,
-    /// Device PING interval after pairing, ms; 0 = never ping.
+    /// Device PING interval after pairing, ms; 0 = never ping (with --profile real: every second).
     #[arg(long, default_value_t = 0, value_name = "MS")]
     ping_interval_ms: u64,
     /// Drop a POS after this many unanswered PINGs; 0 = never.
@@ -104,6 +105,12 @@ pub struct SimArgs {
     /// Do not advertise or send ACKs.
     #[arg(long)]
     no_ack: bool,
+    /// The device to imitate: `default` (the project's shapes) or `real` (the shapes recorded on
+    /// real Clover devices: bare envelopes, explicit nulls, PAYMENT_VOIDED keeping result SUCCESS,
+    /// partial approval as a PARTIAL_AUTH_CHALLENGE, a PING every second unless
+    /// --ping-interval-ms says otherwise).
+    #[arg(long, default_value = "default", value_name = "default|real", value_parser = super::parse_profile)]
+    profile: Profile,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -205,7 +212,8 @@ impl SimArgs {
             faults,
             seed,
             ..DeviceConfig::default()
-        };
+        }
+        .with_profile(self.profile);
         let cloud = self.cloud.then(|| CloudConfig {
             access_token: self
                 .access_token
@@ -271,7 +279,8 @@ async fn serve(args: SimArgs) -> u8 {
         let _ = stdout.flush();
     }
     eprintln!(
-        "till sim: seed {seed} (replay with --seed {seed}); other devices at {}/<id>",
+        "till sim: seed {seed} (replay with --seed {seed}); {} profile; other devices at {}/<id>",
+        args.profile,
         sim.url()
     );
     if let Some(path) = sim.ca_pem_path() {

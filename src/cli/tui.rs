@@ -10,7 +10,7 @@ use super::{GlobalArgs, exit};
 use crate::app::keymap::DEVICE_PANEL_KEYS;
 use crate::config::SimCustomer;
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
-use crate::sim::device::{CustomerAction, Screen as SimScreen};
+use crate::sim::device::{CustomerAction, Profile, Screen as SimScreen};
 use crate::ui::{self, Theme};
 
 /// The customer action for a function key.
@@ -55,7 +55,12 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
 const NEEDS_TERMINAL: &str = "till needs a terminal; use a subcommand (see --help)";
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
-pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, seed: Option<u64>) -> u8 {
+pub fn run(
+    global: &GlobalArgs,
+    sim_customer: Option<SimCustomer>,
+    sim_profile: Option<Profile>,
+    seed: Option<u64>,
+) -> u8 {
     use std::io::IsTerminal;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         eprintln!("{NEEDS_TERMINAL}");
@@ -64,7 +69,7 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, seed: Option<
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
-            eprintln!("till: {}", f.message);
+            eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
             return f.code;
         }
     };
@@ -76,10 +81,20 @@ pub fn run(global: &GlobalArgs, sim_customer: Option<SimCustomer>, seed: Option<
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Tui { sim_customer, seed }).await {
+        let mut s = match session::open(
+            global,
+            config,
+            Purpose::Tui {
+                sim_customer,
+                sim_profile,
+                seed,
+            },
+        )
+        .await
+        {
             Ok(s) => s,
             Err(f) => {
-                eprintln!("till: {}", f.message);
+                eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
                 return f.code;
             }
         };

@@ -137,6 +137,21 @@ pub enum ConfigError {
         /// The file's permission bits.
         mode: u32,
     },
+    /// A file holding a token belongs to another user (who could change it under us).
+    #[error(
+        "{}: holds {key} but is owned by user {owner}, not by the user till runs as ({me}); use a configuration file of your own, or remove the token from it and set TILL_ACCESS_TOKEN instead",
+        path.display()
+    )]
+    ForeignSecret {
+        /// The file.
+        path: PathBuf,
+        /// The secret key.
+        key: String,
+        /// The file's owner.
+        owner: u32,
+        /// The user till runs as.
+        me: u32,
+    },
     /// No data directory was given and the platform has no home directory to derive one.
     #[error(
         "no data directory: this system has no home directory for the default; pass --data-dir DIR, set TILL_DATA_DIR, or set paths.data_dir in the configuration file"
@@ -157,7 +172,8 @@ impl ConfigError {
         match self {
             ConfigError::UnknownKey { key, .. }
             | ConfigError::Invalid { key, .. }
-            | ConfigError::ExposedSecret { key, .. } => Some(key),
+            | ConfigError::ExposedSecret { key, .. }
+            | ConfigError::ForeignSecret { key, .. } => Some(key),
             _ => None,
         }
     }

@@ -8,6 +8,63 @@ use toml::de::{DeTable, DeValue};
 use super::error::{ConfigError, Source};
 use super::keys::{TABLES, allowed_in, closest, key};
 
+/// The largest configuration file read: 1 MiB (a real one is a few KiB).
+pub(crate) const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// How many characters of a value an error message quotes.
+const EXCERPT_CHARS: usize = 60;
+
+/// Reads the configuration file: a regular file (or a link to one) of at most
+/// [`MAX_CONFIG_BYTES`]. A FIFO, device or directory is refused before it is opened (so
+/// `/dev/zero` is not read forever and a FIFO does not hang); `NotFound` passes through.
+pub(crate) fn read_config(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::{Error, ErrorKind, Read};
+    let not_regular = || {
+        Error::new(
+            ErrorKind::InvalidInput,
+            "not a regular file (a FIFO, device or directory): give the path of a TOML file",
+        )
+    };
+    if !std::fs::metadata(path)?.is_file() {
+        return Err(not_regular());
+    }
+    let file = std::fs::File::open(path)?;
+    if !file.metadata()?.is_file() {
+        return Err(not_regular());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_CONFIG_BYTES + 1).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > MAX_CONFIG_BYTES {
+        return Err(Error::new(
+            ErrorKind::InvalidData,
+            format!(
+                "larger than {MAX_CONFIG_BYTES} bytes, far more than any till configuration: check the path"
+            ),
+        ));
+    }
+    Ok(bytes)
+}
+
+/// At most [`EXCERPT_CHARS`] characters of `text`, then `…` and its full size: what an error
+/// message may quote of a value it refuses.
+pub(crate) fn excerpt(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.chars().count() <= EXCERPT_CHARS {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let head: String = text.chars().take(EXCERPT_CHARS).collect();
+    std::borrow::Cow::Owned(format!("{head}… ({} bytes in all)", text.len()))
+}
+
+/// Shortens a problem description that quotes a value (`'<value>' is not …`) to a readable size.
+pub(crate) fn short_problem(problem: String) -> String {
+    const MAX: usize = 4 * EXCERPT_CHARS;
+    if problem.chars().count() <= MAX {
+        return problem;
+    }
+    let head: String = problem.chars().take(MAX).collect();
+    format!("{head}… ({} bytes in all)", problem.len())
+}
+
 /// One `key = value` of the file, with where its value is.
 pub(crate) struct Leaf<'a> {
     /// Full dotted key name (known to the key table).
@@ -60,7 +117,7 @@ pub(crate) fn show(value: &DeValue<'_>, secret: bool) -> String {
         };
     }
     match value {
-        DeValue::String(s) => serde_json::Value::String(s.to_string()).to_string(),
+        DeValue::String(s) => serde_json::Value::String(excerpt(s).into_owned()).to_string(),
         DeValue::Integer(i) => i.to_string(),
         DeValue::Float(f) => f.to_string(),
         DeValue::Boolean(b) => b.to_string(),

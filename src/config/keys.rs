@@ -170,13 +170,6 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.terminal.serial),
     },
     Key {
-        name: "terminal.application_id",
-        allowed: "1 to 128 characters without spaces, e.g. \"com.example.pos:1.0.0\"",
-        secret: false,
-        set: Setter::Str(|s, v, _| put(&mut s.terminal.application_id, word(v, 128))),
-        get: |s| json!(s.terminal.application_id),
-    },
-    Key {
         name: "device.mode",
         allowed: "\"simulator\", \"direct\" or \"cloud\"",
         secret: false,
@@ -190,6 +183,15 @@ pub(crate) static KEYS: &[Key] = &[
             Ok(())
         }),
         get: |s| json!(s.device.mode.as_str()),
+    },
+    Key {
+        name: "device.remote_application_id",
+        allowed: "your app's Remote Application ID (RAID) from the Clover Developer Dashboard, 1 to 128 characters without spaces, e.g. \"ABCD1234EFGH5.IJKL6789MNOP0\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            put(&mut s.device.remote_application_id, word(v, 128).map(Some))
+        }),
+        get: |s| json!(s.device.remote_application_id),
     },
     Key {
         name: "device.direct.url",
@@ -370,6 +372,13 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.on_signature.as_str()),
     },
     Key {
+        name: "sale.on_partial",
+        allowed: "\"ask\", \"accept\" or \"reject\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| put(&mut s.sale.on_partial, answer(v))),
+        get: |s| json!(s.sale.on_partial.as_str()),
+    },
+    Key {
         name: "sale.timeout_ms",
         allowed: "an integer from 1000 to 86400000 (ms)",
         secret: false,
@@ -403,6 +412,16 @@ pub(crate) static KEYS: &[Key] = &[
         secret: false,
         set: Setter::Int(|s, v| put(&mut s.simulator.delay_ms, ms(v, 0, 600_000))),
         get: |s| json!(s.simulator.delay_ms),
+    },
+    Key {
+        name: "simulator.profile",
+        allowed: "\"default\" or \"real\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            s.simulator.profile = v.parse()?;
+            Ok(())
+        }),
+        get: |s| json!(s.simulator.profile.as_str()),
     },
     Key {
         name: "log.level",
@@ -527,8 +546,11 @@ mod tests {
 
     #[test]
     fn allowed_lists_and_suggestions() {
-        assert_eq!(allowed_in("terminal"), ["name", "serial", "application_id"]);
-        assert_eq!(allowed_in("device"), ["mode", "direct", "cloud"]);
+        assert_eq!(allowed_in("terminal"), ["name", "serial"]);
+        assert_eq!(
+            allowed_in("device"),
+            ["mode", "remote_application_id", "direct", "cloud"]
+        );
         assert!(allowed_in("").contains(&"paths"));
         assert_eq!(closest("sale.max_amont"), Some("sale.max_amount"));
         assert_eq!(closest("totally.different"), None);

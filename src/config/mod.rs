@@ -179,7 +179,7 @@ impl Config {
         };
         let mut config_file_exists = false;
         if let Some(path) = &config_file {
-            match std::fs::read(path) {
+            match file::read_config(path) {
                 Ok(bytes) => {
                     config_file_exists = true;
                     loader.apply_file(path, &bytes)?;
@@ -298,7 +298,7 @@ impl Loader {
                 at: Box::new(source.clone()),
                 key: k.name.to_owned(),
                 value: show(&leaf.value, k.secret),
-                problem,
+                problem: file::short_problem(problem),
                 allowed: k.allowed.to_owned(),
             };
             let result = match (k.set, &leaf.value) {
@@ -335,9 +335,9 @@ impl Loader {
             value: if k.secret {
                 format!("\"{}\"", crate::protocol::redact::mask_secret(value))
             } else {
-                serde_json::Value::String(value.to_owned()).to_string()
+                serde_json::Value::String(file::excerpt(value).into_owned()).to_string()
             },
-            problem,
+            problem: file::short_problem(problem),
             allowed: k.allowed.to_owned(),
         })?;
         self.sources.insert(k.name, source);
@@ -361,7 +361,7 @@ impl Loader {
             Err(ConfigError::Invalid {
                 at: Box::new(flag),
                 key: "device.mode".into(),
-                value: serde_json::Value::String(device.to_owned()).to_string(),
+                value: serde_json::Value::String(file::excerpt(device).into_owned()).to_string(),
                 problem: "this is neither \"sim\" nor a ws:// or wss:// URL".into(),
                 allowed: "sim, or a device URL such as wss://10.0.0.5:12345/remote_pay".into(),
             })
@@ -372,14 +372,22 @@ impl Loader {
 /// A file holding a token must be private to its owner.
 #[cfg(unix)]
 fn refuse_if_exposed(path: &Path, text: &str, offset: usize) -> Result<(), ConfigError> {
-    use std::os::unix::fs::PermissionsExt;
-    let mode = std::fs::metadata(path)
-        .map_err(|source| ConfigError::Read {
+    use std::os::unix::fs::{MetadataExt, PermissionsExt};
+    let meta = std::fs::metadata(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    if let Some(me) = crate::ledger::safe_file::current_uid()
+        && meta.uid() != me
+    {
+        return Err(ConfigError::ForeignSecret {
             path: path.to_owned(),
-            source,
-        })?
-        .permissions()
-        .mode();
+            key: "device.cloud.access_token".into(),
+            owner: meta.uid(),
+            me,
+        });
+    }
+    let mode = meta.permissions().mode();
     if mode & 0o077 != 0 {
         return Err(ConfigError::ExposedSecret {
             path: path.to_owned(),

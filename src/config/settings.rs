@@ -34,8 +34,6 @@ pub struct TerminalSettings {
     pub name: String,
     /// POS id (PAIRING_REQUEST `serialNumber`). Default `till-1`.
     pub serial: String,
-    /// Envelope `remoteApplicationID`. Default `com.till.pos:<version>`.
-    pub application_id: String,
 }
 
 /// `[device] mode`: where the payment device is.
@@ -65,6 +63,10 @@ impl DeviceMode {
 pub struct DeviceSettings {
     /// Which device is used.
     pub mode: DeviceMode,
+    /// The Remote Application ID (RAID) Clover issued for this app: envelope
+    /// `remoteApplicationID`. Required for a real device (direct or cloud); simulators get a
+    /// placeholder when it is not set. No default.
+    pub remote_application_id: Option<String>,
     /// `[device.direct]`, used when `mode` is [`DeviceMode::Direct`].
     pub direct: DirectSettings,
     /// `[device.cloud]`, used when `mode` is [`DeviceMode::Cloud`].
@@ -158,6 +160,9 @@ pub struct SaleSettings {
     pub on_challenge: AnswerPolicy,
     /// Default answer to signature verification. Default [`AnswerPolicy::Ask`].
     pub on_signature: AnswerPolicy,
+    /// Default answer to a partial approval (PARTIAL_AUTH_CHALLENGE). Default
+    /// [`AnswerPolicy::Ask`]; a headless command without a terminal treats `ask` as reject.
+    pub on_partial: AnswerPolicy,
     /// How long `till sale` waits for the outcome before a recovery round decides what to say,
     /// ms. Default 300000 (5 minutes).
     pub timeout_ms: u64,
@@ -191,6 +196,9 @@ pub struct SimulatorSettings {
     pub seed: Option<u64>,
     /// Delay of each automatic customer action (card, signature, pairing). Default 500.
     pub delay_ms: u64,
+    /// Which device the simulator imitates: the project's default shapes, or the shapes real
+    /// Clover devices send (`real`). Default `default`.
+    pub profile: crate::sim::device::Profile,
 }
 
 /// `[log] level`: how much is logged, from nothing to everything.
@@ -276,21 +284,16 @@ impl Settings {
     }
 }
 
-/// The default `remoteApplicationID`: `com.till.pos:<crate version>`.
-pub fn default_application_id() -> String {
-    format!("com.till.pos:{}", env!("CARGO_PKG_VERSION"))
-}
-
 impl Default for Settings {
     fn default() -> Self {
         Settings {
             terminal: TerminalSettings {
                 name: "till".into(),
                 serial: "till-1".into(),
-                application_id: default_application_id(),
             },
             device: DeviceSettings {
                 mode: DeviceMode::Simulator,
+                remote_application_id: None,
                 direct: DirectSettings::default(),
                 cloud: CloudSettings {
                     server: "https://www.clover.com/".into(),
@@ -316,12 +319,14 @@ impl Default for Settings {
                 disable_restart_on_failure: true,
                 on_challenge: AnswerPolicy::Ask,
                 on_signature: AnswerPolicy::Ask,
+                on_partial: AnswerPolicy::Ask,
                 timeout_ms: 300_000,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
                 seed: None,
                 delay_ms: 500,
+                profile: crate::sim::device::Profile::Default,
             },
             log: LogSettings {
                 level: LogLevel::Info,

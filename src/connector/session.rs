@@ -9,8 +9,8 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
-use crate::protocol::redact::redact_frame_text;
-use crate::protocol::{DecodeError, Frame, Message, MessageType, UiDirection, UiState};
+use crate::protocol::redact::kept_frame_text;
+use crate::protocol::{DecodeError, Frame, Message, MessageType};
 
 use super::direct::{Pairing, PairingStep};
 use super::events::{
@@ -44,6 +44,9 @@ enum Phase {
 }
 
 /// Longest time a single write may take before the connection counts as broken.
+/// The longest pairing token kept, saved and sent back (real tokens are ~40 bytes).
+const MAX_TOKEN_BYTES: usize = super::token_store::MAX_TOKEN_BYTES;
+
 const WRITE_LIMIT: Duration = Duration::from_secs(5);
 
 pub(crate) struct Session<'r> {
@@ -175,7 +178,7 @@ impl<'r> Session<'r> {
         let tap = FrameTap {
             direction: FrameDirection::Sent,
             method: Some(method.to_owned()),
-            text: redact_frame_text(&text),
+            text: kept_frame_text(&text),
         };
         self.write(WsMessage::text(text)).await?;
         // A closed event receiver is noticed by the next emit; the frame is already out.
@@ -234,7 +237,9 @@ impl<'r> Session<'r> {
         {
             let store = self.r.tokens.clone();
             match tokio::task::spawn_blocking(move || store.load(&key)).await {
-                    Ok(Ok(token)) => self.r.token = token,
+                    Ok(Ok(token)) => {
+                        self.r.token = token.filter(|t| t.len() <= MAX_TOKEN_BYTES)
+                    }
                     Ok(Err(e)) => {
                         self.emit(DeviceEvent::DeviceError {
                             code: DeviceErrorCode::TokenStore,
@@ -280,6 +285,20 @@ impl<'r> Session<'r> {
     }
 
     async fn on_paired(&mut self, token: Option<String>) -> Step {
+        let token = match token {
+            Some(t) if t.len() > MAX_TOKEN_BYTES => {
+                self.emit(DeviceEvent::DeviceError {
+                    code: DeviceErrorCode::TokenStore,
+                    message: format!(
+                        "paired, but the device sent a pairing token of {} bytes (at most {MAX_TOKEN_BYTES} are kept): not saved; the next start will need a pairing code",
+                        t.len()
+                    ),
+                })
+                .await?;
+                None
+            }
+            other => other,
+        };
         if let Some(token) = token {
             self.r.token = Some(token.clone());
             if let Some(key) = self.r.settings.token_key().map(str::to_owned) {
@@ -313,7 +332,7 @@ impl<'r> Session<'r> {
     ) -> Step {
         match msg {
             None => Ok(self.lost("the connection closed".to_owned())),
-            Some(Err(e)) => Ok(self.lost(e.to_string())),
+            Some(Err(e)) => Ok(self.lost(super::transport::explain_read_error(&e))),
             Some(Ok(WsMessage::Close(frame))) => {
                 let (code, reason) = match frame {
                     Some(f) => (Some(u16::from(f.code)), f.reason.to_string()),
@@ -346,7 +365,7 @@ impl<'r> Session<'r> {
         self.emit(DeviceEvent::Frame(FrameTap {
             direction: FrameDirection::Received,
             method,
-            text: redact_frame_text(text),
+            text: kept_frame_text(text),
         }))
         .await?;
         let frame = match decoded {
@@ -423,16 +442,6 @@ impl<'r> Session<'r> {
         }
     }
 
-    async fn auto_screen(&mut self, message: Message) -> Step {
-        if !self.r.settings.auto_screens || self.phase != Phase::Ready {
-            return Ok(None);
-        }
-        match self.send_message(&message).await {
-            Ok(_) => Ok(None),
-            Err(why) => Ok(self.lost(why)),
-        }
-    }
-
     async fn on_message(&mut self, message: Message) -> Step {
         match message {
             Message::DiscoveryResponse(d) => {
@@ -464,8 +473,6 @@ impl<'r> Session<'r> {
                 }
             }
             Message::UiState(ui) => {
-                let receipt_done = ui.ui_state == Some(UiState::ReceiptOptions)
-                    && ui.ui_direction == Some(UiDirection::Exit);
                 self.emit(DeviceEvent::UiState(UiStateEvent {
                     state: ui.ui_state,
                     text: ui.ui_text,
@@ -473,9 +480,6 @@ impl<'r> Session<'r> {
                     input_options: ui.input_options.unwrap_or_default(),
                 }))
                 .await?;
-                if receipt_done {
-                    return self.auto_screen(requests::show_welcome()).await;
-                }
             }
             Message::TxState(s) => {
                 if let Some(state) = s.tx_state {
@@ -526,21 +530,15 @@ impl<'r> Session<'r> {
                     .await?
             }
             Message::FinishOk(ok) => {
+                // The app owns the device's screens: it sends the one screen command.
                 let response = outcome::sale_from_finish_ok(&ok);
                 self.emit(DeviceEvent::SaleFinished(response)).await?;
-                let next = if ok.payment.is_some() {
-                    requests::show_thank_you()
-                } else {
-                    requests::show_welcome()
-                };
-                return self.auto_screen(next).await;
             }
             Message::FinishCancel(c) => {
                 self.emit(DeviceEvent::SaleFinished(outcome::sale_from_finish_cancel(
                     &c,
                 )))
                 .await?;
-                return self.auto_screen(requests::show_welcome()).await;
             }
             Message::RetrievePaymentResponse(r) => {
                 self.emit(DeviceEvent::RetrievePaymentResponse(

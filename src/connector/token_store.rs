@@ -7,6 +7,13 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The longest pairing token kept, saved or sent back: 1 KiB (real tokens are ~40 bytes). A
+/// longer one from a device is not saved (the next start pairs with a code again).
+pub const MAX_TOKEN_BYTES: usize = 1024;
+
+/// The largest token file read: 256 KiB (hundreds of endpoints).
+const MAX_TOKEN_FILE_BYTES: u64 = 256 * 1024;
+
 /// Load and save the latest auth token per device endpoint (e.g. `wss://10.0.0.5:12345/remote_pay`).
 pub trait TokenStore: Send + Sync {
     /// The token saved for `endpoint`, if any.
@@ -28,7 +35,22 @@ impl FileTokenStore {
     }
 
     fn read_all(&self) -> std::io::Result<serde_json::Map<String, serde_json::Value>> {
-        match std::fs::read(&self.path) {
+        let read = std::fs::File::open(&self.path).and_then(|file| {
+            use std::io::Read;
+            let mut bytes = Vec::new();
+            file.take(MAX_TOKEN_FILE_BYTES + 1).read_to_end(&mut bytes)?;
+            if bytes.len() as u64 > MAX_TOKEN_FILE_BYTES {
+                return Err(std::io::Error::new(
+                    std::io::ErrorKind::InvalidData,
+                    format!(
+                        "{}: over {MAX_TOKEN_FILE_BYTES} bytes, not a token file; move it away to pair again",
+                        self.path.display()
+                    ),
+                ));
+            }
+            Ok(bytes)
+        });
+        match read {
             Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| {
                 std::io::Error::new(
                     std::io::ErrorKind::InvalidData,

@@ -11,6 +11,7 @@ use rustls::ClientConfig;
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use tokio_tungstenite::tungstenite::http::{HeaderMap, HeaderValue, Method, Request, StatusCode};
+use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::endpoint::Endpoint;
@@ -19,6 +20,34 @@ use super::tls;
 
 /// The WebSocket the connector speaks over.
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
+
+/// The largest WebSocket message (and frame) a device may send: 1 MiB. Real frames are a few
+/// KiB (a signature with hundreds of points stays far below); a larger one is refused by the
+/// WebSocket layer before it is buffered whole, the connection is dropped with the reason and
+/// re-opened, and an open payment is recovered as after any drop.
+pub const MAX_FRAME_BYTES: usize = 1 << 20;
+
+/// The largest HTTP response body read from the cloud (alert, probe, REST payments): 1 MiB.
+pub const MAX_HTTP_BODY_BYTES: usize = 1 << 20;
+
+/// The WebSocket limits every device connection is opened with.
+pub fn websocket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        .max_message_size(Some(MAX_FRAME_BYTES))
+        .max_frame_size(Some(MAX_FRAME_BYTES))
+}
+
+/// A read error from the WebSocket explained: an over-size frame names the cap.
+pub fn explain_read_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
+    use tokio_tungstenite::tungstenite::Error;
+    use tokio_tungstenite::tungstenite::error::CapacityError;
+    match e {
+        Error::Capacity(CapacityError::MessageTooLong { size, max_size }) => format!(
+            "the device sent a frame of {size} bytes, over the {max_size}-byte limit: frame refused, reconnecting"
+        ),
+        other => other.to_string(),
+    }
+}
 
 /// Why a connection attempt failed; `fatal` when retrying cannot help (a setting must change).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -130,7 +159,9 @@ pub async fn open_websocket(
                 .headers_mut()
                 .insert("Sec-WebSocket-Protocol", value);
         }
-        match tokio_tungstenite::client_async_with_config(request, stream, None).await {
+        match tokio_tungstenite::client_async_with_config(request, stream, Some(websocket_config()))
+            .await
+        {
             Ok((ws, _response)) => Ok(ws),
             Err(tokio_tungstenite::tungstenite::Error::Http(response)) => {
                 let status = response.status();
@@ -230,13 +261,18 @@ pub async fn http_request(
             )
         })?;
         let (parts, body) = response.into_parts();
-        let body = body
+        let body = http_body_util::Limited::new(body, MAX_HTTP_BODY_BYTES)
             .collect()
             .await
             .map_err(|e| {
+                let why = if e.is::<http_body_util::LengthLimitError>() {
+                    format!("its body is over the {MAX_HTTP_BODY_BYTES}-byte limit")
+                } else {
+                    e.to_string()
+                };
                 ConnectError::retry(
                     DeviceErrorCode::Cloud,
-                    format!("reading the answer of {peer} failed: {e}"),
+                    format!("reading the answer of {peer} failed: {why}"),
                 )
             })?
             .to_bytes();

@@ -43,6 +43,15 @@ pub enum LedgerError {
         /// What was wrong.
         reason: String,
     },
+    /// A file in the data directory is not what it must be (a symlink, someone else's, empty,
+    /// not a ledger, a missing write-ahead log): nothing was written to it.
+    #[error("refusing {}: {reason}", path.display())]
+    Refused {
+        /// The file concerned.
+        path: PathBuf,
+        /// What it is and what to do.
+        reason: String,
+    },
     /// The database was written by a newer till with a schema this one does not know.
     #[error(
         "{} has ledger schema version {found}, but this till knows versions up to {supported}: \

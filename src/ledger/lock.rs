@@ -4,6 +4,11 @@
 //!
 //! The lock is an OS file lock (`File::try_lock`), so it disappears with the process that held it,
 //! however that process ended; a stale file without a lock is simply taken over.
+//!
+//! The file is opened without following links and must belong to the running user. While the
+//! ledger is open it also says `open=1`; a clean close removes that line first. Finding it at
+//! start means the last holder ended without closing (a crash or SIGKILL): its write-ahead log
+//! must then still be there (see `Ledger::open`).
 
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -24,6 +29,10 @@ const EMPTY_LOCK_PAUSE: Duration = Duration::from_millis(20);
 #[derive(Debug)]
 pub struct DirLock {
     file: File,
+    /// The holder before us ended with the ledger open (its lock file said `open=1`).
+    pub(super) ended_uncleanly: bool,
+    /// What the file says about us (`pid=`, `data_dir=` lines).
+    owner: String,
 }
 
 impl DirLock {
@@ -38,11 +47,7 @@ impl DirLock {
         };
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options
-            .open(&path)
-            .map_err(|e| io("open the lock file", e))?;
+        let mut file = super::safe_file::open_checked(&path, &mut options)?;
         // `File::try_lock`: flock on Unix, LockFileEx on Windows (Rust 1.89).
         let locked = file.try_lock();
         match locked {
@@ -50,16 +55,39 @@ impl DirLock {
             Err(TryLockError::WouldBlock) => return Err(refused(&mut file, data_dir)),
             Err(TryLockError::Error(e)) => return Err(io("lock", e)),
         }
+        let mut previous = String::new();
+        let _ = (&file).take(4096).read_to_string(&mut previous);
+        let ended_uncleanly = previous.lines().any(|l| l.trim() == OPEN_LINE);
         let shown = std::path::absolute(data_dir).unwrap_or_else(|_| data_dir.to_path_buf());
         let owner = format!("pid={}\ndata_dir={}\n", std::process::id(), shown.display());
-        file.set_len(0)
-            .and_then(|()| file.seek(SeekFrom::Start(0)))
-            .and_then(|_| file.write_all(owner.as_bytes()))
-            .and_then(|()| file.sync_data())
+        let mut lock = DirLock {
+            file,
+            ended_uncleanly,
+            owner,
+        };
+        // Until the ledger is open again, an unclean end stays recorded (a refused open
+        // leaves it for the next start to see too).
+        lock.rewrite(ended_uncleanly)
             .map_err(|e| io("write the lock file", e))?;
-        Ok(DirLock { file })
+        Ok(lock)
+    }
+
+    /// Records whether the ledger is open (`open=1`) in the lock file, durably.
+    pub(super) fn rewrite(&mut self, open: bool) -> std::io::Result<()> {
+        let mut text = self.owner.clone();
+        if open {
+            text.push_str(OPEN_LINE);
+            text.push('\n');
+        }
+        self.file.set_len(0)?;
+        self.file.seek(SeekFrom::Start(0))?;
+        self.file.write_all(text.as_bytes())?;
+        self.file.sync_data()
     }
 }
+
+/// The line that says the ledger is open.
+const OPEN_LINE: &str = "open=1";
 
 impl Drop for DirLock {
     fn drop(&mut self) {

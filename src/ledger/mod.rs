@@ -16,7 +16,12 @@ mod events;
 mod lock;
 mod open;
 mod payments;
+mod query;
+mod read_only;
 mod records;
+mod report;
+mod resolve;
+pub(crate) mod safe_file;
 mod schema;
 mod sql;
 mod state;
@@ -27,10 +32,13 @@ pub use error::{LedgerError, Result};
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
 pub use payments::CREATE_CAUSE;
+pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
 pub use records::{
     HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentKind,
     PaymentRecord, PaymentUpdate, UnknownKind,
 };
+pub use report::{Outcome, Report, Tally, is_partial};
+pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
 pub use state::{PaymentState, UnknownState};
 pub use tokens::LedgerTokenStore;

@@ -1,5 +1,11 @@
 //! Opening the ledger: the data directory (0700), the single-instance lock, the SQLite file
 //! (0600, WAL, `synchronous=FULL`, foreign keys, busy timeout) and its schema migrations.
+//!
+//! Files are what they claim (see `safe_file`): no symlinks, no foreign owners. Only an absent
+//! database file starts a new ledger, built under a temporary name and renamed into place, so a
+//! crash never leaves an empty `ledger.sqlite3`; an existing empty or non-SQLite file is refused.
+//! A final outcome is checkpointed into the database file at once, and a write-ahead log missing
+//! after an unclean end is refused rather than silently forgotten.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,6 +15,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 use super::error::{LedgerError, Result};
 use super::lock::DirLock;
+use super::safe_file;
 use super::schema;
 
 /// Name of the database file inside the data directory.
@@ -30,10 +37,21 @@ pub struct Ledger {
 /// What the handles share. Fields drop in order: the connection closes before the lock goes.
 #[derive(Debug)]
 pub(super) struct Shared {
-    conn: Mutex<Connection>,
-    db_path: PathBuf,
-    data_dir: PathBuf,
-    _lock: DirLock,
+    pub(super) conn: Mutex<Connection>,
+    pub(super) db_path: PathBuf,
+    pub(super) data_dir: PathBuf,
+    /// `None` for a read-only handle (see `read_only.rs`), which never takes the lock.
+    pub(super) _lock: Option<DirLock>,
+}
+
+impl Drop for Shared {
+    fn drop(&mut self) {
+        // A clean close: say so before the connection closes (and SQLite removes the WAL), so
+        // a crash in between can only miss a check, never cause a false alarm.
+        if let Some(lock) = self._lock.as_mut() {
+            let _ = lock.rewrite(false);
+        }
+    }
 }
 
 impl Ledger {
@@ -45,12 +63,21 @@ impl Ledger {
     pub fn open(data_dir: &Path) -> Result<Ledger> {
         create_private_dir(data_dir)?;
         let lock = DirLock::acquire(data_dir)?;
+        let mut lock = lock;
         let db_path = data_dir.join(DB_FILE);
-        create_private_file(&db_path)?;
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(&db_path, flags)
-            .map_err(|e| classify(e, &db_path, "open the database"))?;
-        configure(&conn, &db_path)?;
+        for sidecar in sidecars(&db_path) {
+            safe_file::examine(&sidecar)?;
+        }
+        match safe_file::examine(&db_path)? {
+            None => create_fresh(&db_path)?,
+            Some(_) => {
+                check_existing(&db_path)?;
+                if lock.ended_uncleanly {
+                    check_wal_present(&db_path)?;
+                }
+            }
+        }
+        let mut conn = open_connection(&db_path)?;
         schema::migrate(&mut conn, &db_path).map_err(|e| match e {
             LedgerError::Db {
                 action,
@@ -60,14 +87,24 @@ impl Ledger {
             other => other,
         })?;
         restrict_sidecars(&db_path)?;
+        lock.rewrite(true).map_err(|source| LedgerError::Io {
+            action: "write the lock file",
+            path: data_dir.join(super::lock::LOCK_FILE),
+            source,
+        })?;
         Ok(Ledger {
             shared: Arc::new(Shared {
                 conn: Mutex::new(conn),
                 db_path,
                 data_dir: data_dir.to_path_buf(),
-                _lock: lock,
+                _lock: Some(lock),
             }),
         })
+    }
+
+    /// True for a handle from [`Ledger::open_read_only`]: every write fails.
+    pub fn is_read_only(&self) -> bool {
+        self.shared._lock.is_none()
     }
 
     /// The data directory this ledger lives in.
@@ -95,6 +132,148 @@ impl Ledger {
         action: &'static str,
     ) -> impl Fn(rusqlite::Error) -> LedgerError + '_ {
         move |source| classify(source, &self.shared.db_path, action)
+    }
+}
+
+/// Opens the database file (never through a link) and applies the connection settings.
+fn open_connection(db_path: &Path) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
+        | OpenFlags::SQLITE_OPEN_NO_MUTEX
+        | OpenFlags::SQLITE_OPEN_NOFOLLOW;
+    let conn = Connection::open_with_flags(db_path, flags)
+        .map_err(|e| classify(e, db_path, "open the database"))?;
+    configure(&conn, db_path)?;
+    Ok(conn)
+}
+
+/// The `-wal` and `-shm` files next to the database.
+fn sidecars(db_path: &Path) -> [PathBuf; 2] {
+    ["-wal", "-shm"].map(|suffix| {
+        let mut name = db_path.as_os_str().to_owned();
+        name.push(suffix);
+        PathBuf::from(name)
+    })
+}
+
+/// Builds a new, empty ledger under a temporary name and renames it to `db_path`, so the file
+/// appears whole or not at all.
+fn create_fresh(db_path: &Path) -> Result<()> {
+    let mut name = db_path.as_os_str().to_owned();
+    name.push(".new");
+    let tmp = PathBuf::from(name);
+    let io = |action, path: &Path, source| LedgerError::Io {
+        action,
+        path: path.to_path_buf(),
+        source,
+    };
+    // A leftover from a crash during creation holds nothing: remove it (and its sidecars;
+    // `remove_file` removes a link itself, never its target).
+    for stale in std::iter::once(tmp.clone()).chain(sidecars(&tmp)) {
+        match std::fs::remove_file(&stale) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => return Err(io("remove the leftover", &stale, e)),
+        }
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true).create_new(true);
+    let file = safe_file::open_checked(&tmp, &mut options)?;
+    safe_file::make_private(&file, &tmp)?;
+    {
+        let mut conn = open_connection(&tmp)?;
+        schema::migrate(&mut conn, &tmp).map_err(|e| match e {
+            LedgerError::Db {
+                action,
+                path,
+                source,
+            } => classify(source, &path, action),
+            other => other,
+        })?;
+        // Closing checkpoints everything into the file and removes its WAL.
+        conn.close()
+            .map_err(|(_, e)| classify(e, &tmp, "close the new database"))?;
+    }
+    file.sync_all()
+        .map_err(|e| io("flush the new database", &tmp, e))?;
+    std::fs::rename(&tmp, db_path).map_err(|e| io("move the new database to", db_path, e))?;
+    if let Some(dir) = db_path.parent()
+        && let Ok(d) = std::fs::File::open(dir)
+    {
+        let _ = d.sync_all();
+    }
+    Ok(())
+}
+
+/// The SQLite file header every database starts with.
+const SQLITE_HEADER: &[u8; 16] = b"SQLite format 3\0";
+
+/// Refuses an existing database file that is empty or not SQLite, and makes it 0600.
+fn check_existing(db_path: &Path) -> Result<()> {
+    use std::io::Read;
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true).write(true);
+    let file = safe_file::open_checked(db_path, &mut options)?;
+    safe_file::make_private(&file, db_path)?;
+    let mut header = Vec::with_capacity(16);
+    (&file)
+        .take(16)
+        .read_to_end(&mut header)
+        .map_err(|source| LedgerError::Io {
+            action: "read",
+            path: db_path.to_path_buf(),
+            source,
+        })?;
+    let refused = |reason: String| LedgerError::Refused {
+        path: db_path.to_path_buf(),
+        reason,
+    };
+    if header.is_empty() {
+        return Err(refused(
+            "it is empty (0 bytes), and a till ledger never is: it may have lost its payment \
+             history and an open payment. Restore it from a backup; or, to start a new ledger \
+             knowingly, move the empty file away (only an absent file starts a new ledger)"
+                .to_owned(),
+        ));
+    }
+    if header.as_slice() != SQLITE_HEADER {
+        return Err(LedgerError::Corrupt {
+            path: db_path.to_path_buf(),
+            reason: "not an SQLite database: another file in its place; an absent file \
+                     starts a new, empty ledger"
+                .to_owned(),
+        });
+    }
+    Ok(())
+}
+
+/// After an unclean end the write-ahead log holds the last writes: it must still be there.
+fn check_wal_present(db_path: &Path) -> Result<()> {
+    let [wal, _] = sidecars(db_path);
+    if safe_file::examine(&wal)?.is_some() {
+        return Ok(());
+    }
+    Err(LedgerError::Refused {
+        path: wal,
+        reason: "the write-ahead log is missing, yet the last till using this ledger did not \
+                 close it (it crashed or was killed): writes since the last checkpoint may be \
+                 lost (final outcomes are checkpointed at once). Check `till history` and the \
+                 device's payments; to go on with the ledger as it is, delete till.lock in the \
+                 data directory"
+            .to_owned(),
+    })
+}
+
+/// Copies the write-ahead log into the database file and empties it, so a final outcome lives
+/// in the database file itself (safe even if the WAL file is later lost). A failure is logged,
+/// never fatal: the write is committed either way.
+pub(super) fn checkpoint(conn: &Connection, db_path: &Path) {
+    let result = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |row| {
+        row.get::<_, i64>(0)
+    });
+    match result {
+        Ok(0) => {}
+        Ok(_) => tracing::warn!("{}: checkpoint blocked by a reader", db_path.display()),
+        Err(e) => tracing::warn!("{}: checkpoint failed: {e}", db_path.display()),
     }
 }
 
@@ -160,51 +339,17 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// Creates the database file with mode 0600 before SQLite sees it, and tightens an existing one.
-fn create_private_file(path: &Path) -> Result<()> {
-    let io = |action, source| LedgerError::Io {
-        action,
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut options = std::fs::OpenOptions::new();
-    options.read(true).write(true).create(true).truncate(false);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    options
-        .open(path)
-        .map_err(|e| io("open or create the database file", e))?;
-    set_private(path).map_err(|e| io("restrict the permissions of", e))
-}
-
-/// SQLite creates `-wal` and `-shm` with the database's mode; make sure of it anyway.
+/// SQLite creates `-wal` and `-shm` with the database's mode; make sure of it anyway (through
+/// the open file, never a link).
 fn restrict_sidecars(db_path: &Path) -> Result<()> {
-    for suffix in ["-wal", "-shm"] {
-        let mut name = db_path.as_os_str().to_owned();
-        name.push(suffix);
-        let path = PathBuf::from(name);
-        match set_private(&path) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(source) => {
-                return Err(LedgerError::Io {
-                    action: "restrict the permissions of",
-                    path,
-                    source,
-                });
-            }
+    for path in sidecars(db_path) {
+        if safe_file::examine(&path)?.is_none() {
+            continue;
         }
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true);
+        let file = safe_file::open_checked(&path, &mut options)?;
+        safe_file::make_private(&file, &path)?;
     }
     Ok(())
-}
-
-#[cfg(unix)]
-fn set_private(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))
-}
-
-#[cfg(not(unix))]
-fn set_private(path: &Path) -> std::io::Result<()> {
-    std::fs::metadata(path).map(|_| ())
 }

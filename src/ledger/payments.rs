@@ -7,6 +7,7 @@ use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
 use super::open::Ledger;
 use super::records::{HistoryCursor, HistoryPage, NewPayment, PaymentRecord, PaymentUpdate};
+use super::resolve;
 use super::sql::{PAYMENT_COLUMNS, now_ms, payment_from_row};
 use super::transitions::{self, Refusal};
 
@@ -114,6 +115,34 @@ impl Ledger {
         self.change(external_id, to, cause, reason, update, true)
     }
 
+    /// Reopens a final payment as `unknown` because the device later said something that
+    /// changes the money (e.g. a second FINISH_OK with another result): recorded as a correction
+    /// event with `reason` (required). The payment is then open again, for recovery or support.
+    pub fn reopen(&self, external_id: &str, cause: &str, reason: &str) -> Result<PaymentRecord> {
+        if reason.trim().is_empty() {
+            return Err(LedgerError::InvalidField {
+                field: "reopen reason",
+                reason: "empty: say why the outcome is in doubt".to_owned(),
+            });
+        }
+        let current = self
+            .get(external_id)?
+            .ok_or_else(|| LedgerError::NoSuchPayment {
+                external_id: external_id.to_owned(),
+            })?;
+        if !current.state.is_final() {
+            return Ok(current);
+        }
+        self.change(
+            external_id,
+            PaymentState::Unknown,
+            cause,
+            reason,
+            PaymentUpdate::default(),
+            true,
+        )
+    }
+
     fn change(
         &self,
         external_id: &str,
@@ -147,17 +176,28 @@ impl Ledger {
             to,
             why,
         };
-        if correction {
+        if correction && to == PaymentState::Unknown {
+            transitions::check_reopen(from).map_err(refused)?;
+        } else if correction {
             transitions::check_correction(from, to).map_err(refused)?;
-        } else {
-            transitions::check(from, to).map_err(|r| match r {
+        } else if let Err(refusal) = transitions::check(from, to) {
+            if refusal == Refusal::AlreadyFinal {
+                // A device contradicting a resolution by hand: on the record, state unchanged.
+                let at = now_ms().max(current.updated_ms);
+                if resolve::record_conflict(&tx, &current, to, cause, detail, at)
+                    .map_err(err("record a conflict"))?
+                {
+                    tx.commit().map_err(err("commit a conflict"))?;
+                }
+            }
+            return Err(match refusal {
                 Refusal::AlreadyFinal => LedgerError::AlreadyFinal {
                     external_id: external_id.to_owned(),
                     state: from,
                     to,
                 },
                 Refusal::Invalid(why) => refused(why),
-            })?;
+            });
         }
         let now = now_ms().max(current.updated_ms);
         tx.execute(
@@ -172,7 +212,8 @@ impl Ledger {
              result = coalesce(?10, result), \
              reason = coalesce(?11, reason), \
              message = coalesce(?12, message), \
-             updated_ms = ?13 \
+             updated_ms = ?13, \
+             partial = coalesce(?14, partial) \
              WHERE external_id = ?1",
             params![
                 external_id,
@@ -187,7 +228,8 @@ impl Ledger {
                 update.result,
                 update.reason,
                 update.message,
-                now
+                now,
+                update.partial
             ],
         )
         .map_err(err("update a payment"))?;
@@ -207,6 +249,9 @@ impl Ledger {
                 external_id: external_id.to_owned(),
             })?;
         tx.commit().map_err(err("commit a state change"))?;
+        if to.is_final() {
+            super::open::checkpoint(&conn, self.db_path());
+        }
         Ok(record)
     }
 

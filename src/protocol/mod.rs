@@ -13,6 +13,7 @@ mod objects;
 pub mod redact;
 mod sale;
 pub mod summary;
+pub mod text;
 mod wire_enum;
 
 pub use enums::*;

@@ -201,7 +201,25 @@ pub fn message_fields(message: &Message) -> String {
         | Message::Reset(_)
         | Message::Unknown { .. } => {}
     }
-    f.0.join(" ")
+    cap_summary(f.0.join(" "))
+}
+
+/// The most bytes of one summary's fields: 1 KiB. A device's screen text can be as long as a
+/// frame; what the frames inspector keeps of it is bounded by this.
+pub const MAX_SUMMARY_BYTES: usize = 1024;
+
+/// Cuts `text` to [`MAX_SUMMARY_BYTES`] on a character boundary, ending in `…` when cut.
+fn cap_summary(mut text: String) -> String {
+    if text.len() <= MAX_SUMMARY_BYTES {
+        return text;
+    }
+    let mut cut = MAX_SUMMARY_BYTES - '…'.len_utf8();
+    while !text.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    text.truncate(cut);
+    text.push('…');
+    text
 }
 
 /// `direction type method fields…` for a decoded frame. `direction` overrides the direction

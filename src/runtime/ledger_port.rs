@@ -40,11 +40,14 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
             .clone()
             .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
         auth_code: facts.auth_code.clone(),
-        charged_amount: facts.amount_charged,
-        charged_tip: None,
+        charged_amount: facts
+            .amount_charged
+            .map(|c| Cents(c.0 - facts.tip.map_or(0, |t| t.0)).max(Cents::ZERO)),
+        charged_tip: facts.amount_charged.and(facts.tip),
         result: facts.result.clone(),
         reason: None,
         message: (!detail.is_empty()).then(|| detail.to_owned()),
+        partial: facts.amount_charged.map(|_| facts.remaining.is_some()),
     }
 }
 
@@ -77,6 +80,11 @@ impl LedgerPort for LedgerStore {
                 cause,
                 detail,
             } => self.ledger.note(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Reopen {
+                external_id,
+                cause,
+                detail,
+            } => self.ledger.reopen(external_id, cause, detail).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
@@ -96,6 +104,13 @@ impl LedgerPort for LedgerStore {
                 state: r.state,
             })
             .collect())
+    }
+
+    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
+        self.ledger
+            .get(external_id)
+            .map(|r| r.is_some())
+            .map_err(|e| e.to_string())
     }
 
     fn history_window(

@@ -44,8 +44,13 @@ pub(crate) enum ActorMsg {
         cloud: Option<CloudPos>,
         tx: mpsc::UnboundedSender<ConnCmd>,
     },
-    /// A text frame arrived.
-    Frame { conn: ConnId, text: String },
+    /// A text frame arrived. The permit is the frame's place in its connection's share of the
+    /// mailbox (see `conn`), given back when the frame has been handled.
+    Frame {
+        conn: ConnId,
+        text: String,
+        permit: tokio::sync::OwnedSemaphorePermit,
+    },
     /// The connection ended.
     Disconnected { conn: ConnId },
     /// A device timer fired.
@@ -130,10 +135,11 @@ impl Actor {
     fn handle(&mut self, msg: ActorMsg) -> bool {
         match msg {
             ActorMsg::Connected { conn, cloud, tx } => self.connected(conn, cloud, tx),
-            ActorMsg::Frame { conn, text } => {
+            ActorMsg::Frame { conn, text, permit } => {
                 if self.conns.contains_key(&conn) {
                     self.feed(Input::Frame { conn, text });
                 }
+                drop(permit);
             }
             ActorMsg::Disconnected { conn } => {
                 if self.conns.remove(&conn).is_some() {

@@ -111,9 +111,12 @@ pub(crate) fn upgrade(
     tokio::spawn(async move {
         match on_upgrade.await {
             Ok(upgraded) => {
-                let ws =
-                    WebSocketStream::from_raw_socket(TokioIo::new(upgraded), Role::Server, None)
-                        .await;
+                let ws = WebSocketStream::from_raw_socket(
+                    TokioIo::new(upgraded),
+                    Role::Server,
+                    Some(crate::connector::transport::websocket_config()),
+                )
+                .await;
                 conn::run(ws, ctx).await;
             }
             Err(e) => tracing::debug!("WebSocket upgrade failed: {e}"),

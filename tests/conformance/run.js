@@ -1,4 +1,4 @@
-// Usage: node run.js <scenario> <ws-url-of-a-till-sim-started-with---cloud>
+// Usage: [TILL_SIM_PROFILE=default|real] node run.js <scenario> <ws-url-of-a-till-sim-started-with---cloud>
 // Prints "ok <scenario>" and exits 0, or prints the failure and exits 1. `node run.js --list`
 // lists the scenarios.
 "use strict";
@@ -22,6 +22,7 @@ async function main() {
     server: `http://${parsed.host}/`,
     accessToken: process.env.TILL_SIM_ACCESS_TOKEN || DEV_TOKEN,
     merchantId: process.env.TILL_SIM_MERCHANT_ID || "MRCHNT0000001",
+    profile: process.env.TILL_SIM_PROFILE || "default",
   };
   await scenarios[name](context);
   console.log(`ok ${name}`);

@@ -12,7 +12,7 @@ use std::time::Duration;
 use serde_json::Value;
 use till::ledger::{Ledger, PaymentEvent, PaymentRecord, PaymentState};
 use till::protocol::{Frame, Payment, PaymentResult};
-use till::sim::device::{CustomerMode, DeviceConfig, Faults};
+use till::sim::device::{CustomerMode, DeviceConfig, Faults, Profile};
 use till::sim::{CustomerAction, DEFAULT_DEVICE_ID, SimConfig, Simulator};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
@@ -88,12 +88,19 @@ impl Drop for Case {
 
 /// A device template: the given customer and faults, a fixed seed.
 pub fn device(customer: CustomerMode, faults: Faults) -> DeviceConfig {
+    device_with(Profile::Default, customer, faults)
+}
+
+/// A device template of a profile (the real-device shapes, or the default ones): the given
+/// customer and faults, a fixed seed.
+pub fn device_with(profile: Profile, customer: CustomerMode, faults: Faults) -> DeviceConfig {
     DeviceConfig {
         customer,
         faults,
         seed: 7,
         ..DeviceConfig::default()
     }
+    .with_profile(profile)
 }
 
 /// The auto customer acting at once.

@@ -61,6 +61,9 @@ pub struct Faults {
 /// Everything that shapes a simulated device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceConfig {
+    /// Which device the simulator imitates (wire shapes and habits); see [`super::Profile`].
+    /// Set it with [`DeviceConfig::with_profile`] to get the profile's habits too.
+    pub profile: super::Profile,
     /// DISCOVERY_RESPONSE `name`.
     pub name: String,
     /// DISCOVERY_RESPONSE `serial`.
@@ -109,6 +112,7 @@ pub struct DeviceConfig {
 impl Default for DeviceConfig {
     fn default() -> Self {
         DeviceConfig {
+            profile: super::Profile::Default,
             name: "Till Simulator".into(),
             serial: "SIM0000000001".into(),
             model: "Clover_C300".into(),

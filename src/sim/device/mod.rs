@@ -23,6 +23,8 @@ mod io;
 mod outbox;
 mod pairing;
 mod payment_factory;
+mod profile;
+mod real_shape;
 mod recovery;
 mod sale;
 mod screen;
@@ -42,6 +44,7 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
+pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 
 use crate::protocol::{Frame, Message, MessageType, Payment};
 use crate::sim::cards::{Card, DECLINE_VISA};

@@ -9,6 +9,7 @@ use crate::protocol::{
 
 use super::cut::CutDirection;
 use super::io::{ConnId, Output, Transport};
+use super::real_shape;
 use super::timers::Timer;
 use super::{Device, Fx, REMOTE_SOURCE_SDK};
 
@@ -54,7 +55,13 @@ impl Device {
         };
         let encoder = self.encoder(c.transport, version);
         self.next_frame += 1;
-        let text = encoder.command(&format!("d{}", self.next_frame), message);
+        let text = if self.config.profile.is_real() {
+            // Real devices number their frames ("166", "167", …) and write bare envelopes.
+            let id = self.next_frame.to_string();
+            real_shape::command(&encoder.package_name, &id, message)
+        } else {
+            encoder.command(&format!("d{}", self.next_frame), message)
+        };
         let cut = self.cut_due(CutDirection::DeviceToPos, message.method());
         if let Some(cut) = cut.as_ref().filter(|c| !c.deliver) {
             return self.apply_cut(fx, conn, cut);
@@ -185,7 +192,13 @@ impl Device {
             return;
         }
         let encoder = self.encoder(c.transport, self.config.envelope_version);
-        let text = if ping { encoder.ping() } else { encoder.pong() };
+        let text = if self.config.profile.is_real() {
+            real_shape::control(&encoder.package_name, ping)
+        } else if ping {
+            encoder.ping()
+        } else {
+            encoder.pong()
+        };
         self.emit(fx, Output::Send { conn, text });
     }
 

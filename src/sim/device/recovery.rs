@@ -129,7 +129,7 @@ impl Device {
             self.ui_pos(
                 fx,
                 crate::protocol::UiState::Start,
-                super::sale::CARD_PROMPT,
+                self.card_prompt_text(),
                 crate::protocol::UiDirection::Exit,
             );
         }

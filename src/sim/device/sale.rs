@@ -22,6 +22,10 @@ use super::{Device, Fx};
 
 /// Text of the card prompt.
 pub(super) const CARD_PROMPT: &str = "Insert, tap or swipe card";
+/// Text of the card prompt on real devices (recorded frame `"id":"172"`).
+pub(super) const REAL_CARD_PROMPT: &str = "Customer is choosing payment method…";
+/// Text of the CONFIGURING screen on real devices (recorded frames 167–171).
+const REAL_CONFIGURING: &str = "Processing…";
 /// Share of the amount the customer tips on screen, in percent.
 const ON_SCREEN_TIP_PERCENT: i64 = 15;
 
@@ -98,6 +102,7 @@ impl Device {
             signature: None,
             challenges: Vec::new(),
             challenges_done: false,
+            partial_challenge: false,
             signature_done: false,
             waiting: None,
         });
@@ -106,7 +111,30 @@ impl Device {
         if half_open {
             self.stall(fx, conn);
         }
+        if self.config.profile.is_real() {
+            self.configuring(fx);
+        }
         self.show_card_prompt(fx);
+    }
+
+    /// What a real device shows between TX_START_RESPONSE and the card prompt (recorded frames
+    /// 167–171): CONFIGURING enter, exit, enter, TX_STATE START, CONFIGURING exit.
+    fn configuring(&mut self, fx: &mut Fx) {
+        let text = REAL_CONFIGURING;
+        self.ui_pos(fx, UiState::Configuring, text, UiDirection::Enter);
+        self.ui_pos(fx, UiState::Configuring, text, UiDirection::Exit);
+        self.ui_pos(fx, UiState::Configuring, text, UiDirection::Enter);
+        self.send_pos(fx, &tx_state(TxState::Start));
+        self.ui_pos(fx, UiState::Configuring, text, UiDirection::Exit);
+    }
+
+    /// The card prompt's text in this device's profile.
+    pub(super) fn card_prompt_text(&self) -> &'static str {
+        if self.config.profile.is_real() {
+            REAL_CARD_PROMPT
+        } else {
+            CARD_PROMPT
+        }
     }
 
     /// What the sale will go through: the amount's scenario, the request's own signature
@@ -180,7 +208,12 @@ impl Device {
         let Some(tx) = self.tx.as_mut() else { return };
         tx.enter(Phase::CardPrompt);
         let (seq, step) = (tx.seq, tx.step);
-        self.ui_pos(fx, UiState::Start, CARD_PROMPT, UiDirection::Enter);
+        self.ui_pos(
+            fx,
+            UiState::Start,
+            self.card_prompt_text(),
+            UiDirection::Enter,
+        );
         if let CustomerMode::Auto { card_delay_ms, .. } = self.config.customer {
             self.schedule(fx, card_delay_ms, Timer::Customer { tx: seq, step });
         }
@@ -228,16 +261,33 @@ impl Device {
         let tip_mode = tx.settings.tip_mode.clone();
         let allow_partial = tx.settings.allow_partial_auth;
         fx.note(format!("card presented: {} {}", card.brand, card.last4));
-        self.ui_pos(fx, UiState::Start, CARD_PROMPT, UiDirection::Exit);
+        self.ui_pos(
+            fx,
+            UiState::Start,
+            self.card_prompt_text(),
+            UiDirection::Exit,
+        );
         if tip_mode == Some(TipMode::OnScreenBeforePayment) {
             self.add_tip(fx);
         }
+        let real = self.config.profile.is_real();
         self.ui_pos(fx, UiState::Processing, "Processing", UiDirection::Enter);
-        self.send_pos(fx, &tx_state(TxState::Start));
+        if !real {
+            // Real devices sent TX_STATE START before the card prompt (see `configuring`).
+            self.send_pos(fx, &tx_state(TxState::Start));
+        }
         self.ui_pos(fx, UiState::Processing, "Processing", UiDirection::Exit);
         let approved = match card.outcome {
             CardOutcome::Decline => return self.declined(fx),
             CardOutcome::PartialAuth if !allow_partial => return self.declined(fx),
+            CardOutcome::PartialAuth if real => {
+                // Clover's library: the POS must accept or reject a PARTIAL_AUTH_CHALLENGE.
+                let half = self.tx.as_ref().map_or(0, |t| t.amount / 2);
+                if let Some(tx) = self.tx.as_mut() {
+                    tx.partial_challenge = true;
+                }
+                half
+            }
             CardOutcome::PartialAuth => {
                 let half = self.tx.as_ref().map_or(0, |t| t.amount / 2);
                 let message = PartialAuth {
@@ -273,11 +323,13 @@ impl Device {
                 now_ms: fx.now,
             },
         );
-        tx.challenges = tx
-            .plan
-            .challenge
+        let partial = tx
+            .partial_challenge
+            .then_some(ChallengeType::PartialAuthChallenge);
+        tx.challenges = partial
             .iter()
-            .map(|kind| challenge(kind, &payment, &card))
+            .chain(tx.plan.challenge.iter())
+            .map(|kind| challenge(kind, &payment, &card, tx.amount))
             .collect();
         tx.challenges_done = tx.settings.auto_accept_confirmations;
         tx.payment = Some(payment);
@@ -323,7 +375,12 @@ impl Device {
     /// The customer pressed Cancel at the card prompt (or the POS pressed ESC for them).
     pub(super) fn customer_cancels(&mut self, fx: &mut Fx) {
         fx.note("customer canceled at the card prompt");
-        self.ui_pos(fx, UiState::Start, CARD_PROMPT, UiDirection::Exit);
+        self.ui_pos(
+            fx,
+            UiState::Start,
+            self.card_prompt_text(),
+            UiDirection::Exit,
+        );
         self.finish_cancel(fx);
     }
 
@@ -338,7 +395,12 @@ impl Device {
     /// Nobody presented a card in time: TIMED_OUT, then restart or FINISH_CANCEL.
     pub(super) fn card_timed_out(&mut self, fx: &mut Fx) {
         fx.note("card prompt timed out");
-        self.ui_pos(fx, UiState::Start, CARD_PROMPT, UiDirection::Exit);
+        self.ui_pos(
+            fx,
+            UiState::Start,
+            self.card_prompt_text(),
+            UiDirection::Exit,
+        );
         self.ui_pos(fx, UiState::TimedOut, "Timed out", UiDirection::Enter);
         self.ui_pos(fx, UiState::TimedOut, "Timed out", UiDirection::Exit);
         let restart = self
@@ -420,9 +482,18 @@ pub(super) fn tx_state(state: TxState) -> Message {
 }
 
 /// The challenge of `kind` about `payment`, with the void reason to use on rejection.
-fn challenge(kind: &ChallengeType, payment: &Payment, card: &Card) -> Challenge {
+fn challenge(kind: &ChallengeType, payment: &Payment, card: &Card, requested: i64) -> Challenge {
     let amount = Cents(payment.amount.unwrap_or(0));
     let (message, reason) = match kind {
+        ChallengeType::PartialAuthChallenge => (
+            format!(
+                "Only ${amount} of ${} was approved on {} ending in {}.",
+                Cents(requested),
+                card.brand,
+                card.last4
+            ),
+            VoidReason::RejectPartialAuth,
+        ),
         ChallengeType::OfflineChallenge => (
             format!("The payment of ${amount} was taken offline and may be declined later."),
             VoidReason::RejectOffline,

@@ -109,6 +109,8 @@ pub(super) struct Tx {
     pub signature: Option<Signature>,
     pub challenges: Vec<Challenge>,
     pub challenges_done: bool,
+    /// Real profile: the partial authorisation is a PARTIAL_AUTH_CHALLENGE for the POS.
+    pub partial_challenge: bool,
     pub signature_done: bool,
     /// The frame the device waits on (CONFIRM_PAYMENT_MESSAGE / VERIFY_SIGNATURE), for
     /// `sendLastMessage`.

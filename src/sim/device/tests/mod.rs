@@ -4,6 +4,7 @@
 mod faults;
 mod notes;
 mod pairing;
+mod real_profile;
 mod recovery;
 mod robustness;
 mod sale;
