@@ -58,6 +58,8 @@ fn a_payment_recovered_after_a_restart_is_shown_until_dismissed() {
             tip: None,
             tax: None,
             state: crate::ledger::PaymentState::InProgress,
+            device: "sim".into(),
+            this_endpoint: true,
         }]),
     );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
