@@ -15,6 +15,18 @@ pub enum Mode {
     QuitConfirm,
     /// Typing the pending payment's external id to confirm a reset.
     ResetConfirm,
+    /// Resolving by hand: choosing the outcome.
+    ResolveChoose,
+    /// Resolving by hand: typing the note.
+    ResolveNote,
+    /// Resolving by hand: the last confirmation.
+    ResolveConfirm,
+    /// Typing a history search.
+    HistorySearch,
+    /// A payment's events are open in the history.
+    HistoryEvents,
+    /// The history shows the matches of a search.
+    HistoryFiltered,
     /// A sale runs and the device waits for the customer's signature (it ignores cancel then).
     Signing,
     /// Outcomes of payments from before the restart are on screen (sale entry, status).
@@ -32,6 +44,13 @@ impl Mode {
             Mode::Help => "This list",
             Mode::QuitConfirm => "Quit question",
             Mode::ResetConfirm => "Reset confirmation",
+            Mode::ResolveChoose => "Resolve by hand: the outcome",
+            Mode::ResolveNote => "Resolve by hand: the note",
+            Mode::ResolveConfirm => "Resolve by hand: confirm",
+            Mode::HistorySearch => "History search",
+            Mode::HistoryEvents => "A payment's events",
+            Mode::HistoryFiltered => "History, filtered",
+            Mode::Screen(Screen::Report) => "Today's totals",
             Mode::Signing => "Sale, while the customer signs",
             Mode::Recovered => "Payments recovered after a restart",
             Mode::Screen(Screen::Sale) => "Sale entry",
@@ -121,6 +140,30 @@ pub enum Intent {
     CheckAgain,
     /// Reset the device.
     ResetDevice,
+    /// A key of the resolve-by-hand box (its own small flow in `manual`).
+    Resolve,
+    /// Open the resolve-by-hand box.
+    ResolveOpen,
+    /// Start typing a history search.
+    SearchOpen,
+    /// Add a character to the search.
+    SearchType,
+    /// Delete the last character of the search.
+    SearchErase,
+    /// Run the search.
+    SearchRun,
+    /// Leave the search unchanged.
+    SearchCancel,
+    /// Drop the search: the whole history again.
+    ShowAll,
+    /// Scroll a payment's events.
+    EventsScroll,
+    /// Close a payment's events.
+    EventsClose,
+    /// Load today's totals again.
+    Refresh,
+    /// Today's totals.
+    GoReport,
     /// Back to the screen the work is on.
     Back,
     /// Previous history row.
@@ -196,204 +239,71 @@ use Mode as M;
 use Screen as S;
 
 /// The table: every key the TUI handles, where, and what the help says about it.
+#[rustfmt::skip]
 pub const KEYMAP: &[Binding] = &[
     b(M::Help, One(K::Up), I::HelpUp, "↑", "scroll up"),
     b(M::Help, One(K::Down), I::HelpDown, "↓", "scroll down"),
-    b(
-        M::Help,
-        Either(K::Esc, K::Char('?')),
-        I::HelpClose,
-        "Esc/?",
-        "close",
-    ),
-    b(
-        M::QuitConfirm,
-        One(K::Char('y')),
-        I::QuitAnyway,
-        "y",
-        "quit anyway",
-    ),
-    b(
-        M::QuitConfirm,
-        Either(K::Char('n'), K::Esc),
-        I::Stay,
-        "n/Esc",
-        "stay",
-    ),
-    b(
-        M::ResetConfirm,
-        Printable,
-        I::ConfirmType,
-        "type id",
-        "confirm the reset",
-    ),
-    b(
-        M::ResetConfirm,
-        One(K::Backspace),
-        I::ConfirmErase,
-        "Bksp",
-        "delete",
-    ),
-    b(
-        M::ResetConfirm,
-        One(K::Enter),
-        I::ConfirmReset,
-        "Enter",
-        "reset",
-    ),
+    b(M::Help, Either(K::Esc, K::Char('?')), I::HelpClose, "Esc/?", "close"),
+    b(M::QuitConfirm, One(K::Char('y')), I::QuitAnyway, "y", "quit anyway"),
+    b(M::QuitConfirm, Either(K::Char('n'), K::Esc), I::Stay, "n/Esc", "stay"),
+    b(M::ResetConfirm, Printable, I::ConfirmType, "type id", "confirm the reset"),
+    b(M::ResetConfirm, One(K::Backspace), I::ConfirmErase, "Bksp", "delete"),
+    b(M::ResetConfirm, One(K::Enter), I::ConfirmReset, "Enter", "reset"),
     b(M::ResetConfirm, One(K::Esc), I::ConfirmBack, "Esc", "back"),
-    b(
-        M::Signing,
-        One(K::Esc),
-        I::NoCancelWhileSigning,
-        "Esc",
-        "no cancel while signing",
-    ),
-    b(
-        M::Recovered,
-        One(K::Char('x')),
-        I::DismissRecovered,
-        "x",
-        "dismiss recovered",
-    ),
+    b(M::ResolveChoose, One(K::Char('a')), I::Resolve, "a", "approved"),
+    b(M::ResolveChoose, One(K::Char('d')), I::Resolve, "d", "declined"),
+    b(M::ResolveChoose, One(K::Char('v')), I::Resolve, "v", "voided"),
+    b(M::ResolveChoose, One(K::Char('n')), I::Resolve, "n", "not_found"),
+    b(M::ResolveChoose, One(K::Esc), I::Resolve, "Esc", "cancel"),
+    b(M::ResolveNote, Printable, I::Resolve, "type", "note: who checked what"),
+    b(M::ResolveNote, One(K::Backspace), I::Resolve, "Bksp", "delete"),
+    b(M::ResolveNote, One(K::Enter), I::Resolve, "Enter", "next"),
+    b(M::ResolveNote, One(K::Esc), I::Resolve, "Esc", "cancel"),
+    b(M::ResolveConfirm, One(K::Char('y')), I::Resolve, "y", "resolve"),
+    b(M::ResolveConfirm, One(K::Char('n')), I::Resolve, "n", "edit note"),
+    b(M::ResolveConfirm, One(K::Esc), I::Resolve, "Esc", "cancel"),
+    b(M::HistorySearch, Printable, I::SearchType, "type", "id · last4 · 12.34 · state · date · 2h"),
+    b(M::HistorySearch, One(K::Backspace), I::SearchErase, "Bksp", "delete"),
+    b(M::HistorySearch, One(K::Enter), I::SearchRun, "Enter", "search"),
+    b(M::HistorySearch, One(K::Esc), I::SearchCancel, "Esc", "cancel"),
+    b(M::HistoryEvents, Either(K::Up, K::Down), I::EventsScroll, "↑↓", "scroll events"),
+    b(M::HistoryEvents, Either(K::PageUp, K::PageDown), I::EventsScroll, "PgUp/PgDn", "page"),
+    b(M::HistoryEvents, Either(K::Enter, K::Esc), I::EventsClose, "Enter/Esc", "close events"),
+    b(M::HistoryFiltered, One(K::Esc), I::ShowAll, "Esc", "show all"),
+    b(M::Signing, One(K::Esc), I::NoCancelWhileSigning, "Esc", "no cancel while signing"),
+    b(M::Recovered, One(K::Char('x')), I::DismissRecovered, "x", "dismiss recovered"),
     b(M::Screen(S::Sale), Digits, I::EntryType, "0-9 .", "amount"),
-    b(
-        M::Screen(S::Sale),
-        One(K::Tab),
-        I::NextField,
-        "Tab",
-        "tip/tax",
-    ),
-    b(
-        M::Screen(S::Sale),
-        One(K::Backspace),
-        I::EntryErase,
-        "Bksp",
-        "delete",
-    ),
-    b(
-        M::Screen(S::Sale),
-        One(K::Enter),
-        I::Charge,
-        "Enter",
-        "charge",
-    ),
-    b(
-        M::Screen(S::Sale),
-        One(K::Esc),
-        I::ClearEntry,
-        "Esc",
-        "clear",
-    ),
-    b(
-        M::Screen(S::InProgress),
-        One(K::Esc),
-        I::CancelSale,
-        "Esc",
-        "cancel sale",
-    ),
-    b(
-        M::Screen(S::Prompt),
-        One(K::Char('a')),
-        I::Accept,
-        "a",
-        "accept",
-    ),
-    b(
-        M::Screen(S::Prompt),
-        One(K::Char('r')),
-        I::Reject,
-        "r",
-        "reject",
-    ),
-    b(
-        M::Screen(S::Result),
-        Either(K::Enter, K::Esc),
-        I::NewSale,
-        "Enter",
-        "new sale",
-    ),
-    b(
-        M::Screen(S::Status),
-        One(K::Char('c')),
-        I::CheckAgain,
-        "c",
-        "check again / reconnect",
-    ),
-    b(
-        M::Screen(S::Status),
-        One(K::Char('R')),
-        I::ResetDevice,
-        "R",
-        "reset device",
-    ),
+    b(M::Screen(S::Sale), One(K::Tab), I::NextField, "Tab", "tip/tax"),
+    b(M::Screen(S::Sale), One(K::Backspace), I::EntryErase, "Bksp", "delete"),
+    b(M::Screen(S::Sale), One(K::Enter), I::Charge, "Enter", "charge"),
+    b(M::Screen(S::Sale), One(K::Esc), I::ClearEntry, "Esc", "clear"),
+    b(M::Screen(S::InProgress), One(K::Esc), I::CancelSale, "Esc", "cancel sale"),
+    b(M::Screen(S::Prompt), One(K::Char('a')), I::Accept, "a", "accept"),
+    b(M::Screen(S::Prompt), One(K::Char('r')), I::Reject, "r", "reject"),
+    b(M::Screen(S::Result), Either(K::Enter, K::Esc), I::NewSale, "Enter", "new sale"),
+    b(M::Screen(S::Status), One(K::Char('c')), I::CheckAgain, "c", "check again / reconnect"),
+    b(M::Screen(S::Status), One(K::Char('M')), I::ResolveOpen, "M", "resolve by hand"),
+    b(M::Screen(S::Status), One(K::Char('R')), I::ResetDevice, "R", "reset device"),
     b(M::Screen(S::Status), One(K::Esc), I::Back, "Esc", "back"),
-    b(
-        M::Screen(S::History),
-        One(K::Up),
-        I::SelectUp,
-        "↑",
-        "previous",
-    ),
-    b(
-        M::Screen(S::History),
-        One(K::Down),
-        I::SelectDown,
-        "↓",
-        "next",
-    ),
-    Binding {
-        bar: false,
-        ..b(
-            M::Screen(S::History),
-            One(K::PageUp),
-            I::PageUp,
-            "PgUp",
-            "page up",
-        )
-    },
-    Binding {
-        bar: false,
-        ..b(
-            M::Screen(S::History),
-            One(K::PageDown),
-            I::PageDown,
-            "PgDn",
-            "page down",
-        )
-    },
-    b(
-        M::Screen(S::History),
-        One(K::Enter),
-        I::OpenEvents,
-        "Enter",
-        "events",
-    ),
+    b(M::Screen(S::History), One(K::Up), I::SelectUp, "↑", "previous"),
+    b(M::Screen(S::History), One(K::Down), I::SelectDown, "↓", "next"),
+    Binding { bar: false, ..b(M::Screen(S::History), One(K::PageUp), I::PageUp, "PgUp", "page up") },
+    Binding { bar: false, ..b(M::Screen(S::History), One(K::PageDown), I::PageDown, "PgDn", "page down") },
+    b(M::Screen(S::History), One(K::Enter), I::OpenEvents, "Enter", "events"),
+    b(M::Screen(S::History), One(K::Char('/')), I::SearchOpen, "/", "search"),
     b(M::Screen(S::History), One(K::Esc), I::Back, "Esc", "back"),
-    b(
-        M::Screen(S::Frames),
-        One(K::Up),
-        I::ScrollBack,
-        "↑",
-        "older",
-    ),
-    b(
-        M::Screen(S::Frames),
-        One(K::Down),
-        I::ScrollForward,
-        "↓",
-        "newer",
-    ),
+    b(M::Screen(S::Frames), One(K::Up), I::ScrollBack, "↑", "older"),
+    b(M::Screen(S::Frames), One(K::Down), I::ScrollForward, "↓", "newer"),
     b(M::Screen(S::Frames), One(K::Esc), I::Back, "Esc", "back"),
+    b(M::Screen(S::Report), One(K::Char('r')), I::Refresh, "r", "refresh"),
+    b(M::Screen(S::Report), One(K::Esc), I::Back, "Esc", "back"),
     b(M::Global, One(K::Char('s')), I::GoStatus, "s", "status"),
     b(M::Global, One(K::Char('h')), I::GoHistory, "h", "history"),
+    b(M::Global, One(K::Char('t')), I::GoReport, "t", "today's totals"),
     b(M::Global, One(K::Char('f')), I::GoFrames, "f", "frames"),
     b(M::Global, One(K::Char('?')), I::Help, "?", "help"),
     b(M::Global, One(K::Char('q')), I::Quit, "q", "quit"),
-    Binding {
-        bar: false,
-        ..b(M::Global, One(K::CtrlC), I::Quit, "Ctrl-C", "quit")
-    },
+    Binding { bar: false, ..b(M::Global, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
 ];
 
 /// Every mode, in the order the `?` overlay lists them.
@@ -406,8 +316,15 @@ pub const MODES: &[Mode] = &[
     M::Screen(S::Result),
     M::Screen(S::Status),
     M::ResetConfirm,
+    M::ResolveChoose,
+    M::ResolveNote,
+    M::ResolveConfirm,
     M::Screen(S::History),
+    M::HistoryEvents,
+    M::HistorySearch,
+    M::HistoryFiltered,
     M::Screen(S::Frames),
+    M::Screen(S::Report),
     M::QuitConfirm,
     M::Global,
     M::Help,
@@ -421,6 +338,16 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
     if state.ui.reset_input.is_some() {
         return vec![M::ResetConfirm];
     }
+    if let Some(input) = &state.ui.resolve_input {
+        return vec![match (input.to, input.confirming) {
+            (None, _) => M::ResolveChoose,
+            (Some(_), false) => M::ResolveNote,
+            (Some(_), true) => M::ResolveConfirm,
+        }];
+    }
+    if state.ui.history_typing.is_some() {
+        return vec![M::HistorySearch];
+    }
     let mut modes = Vec::with_capacity(4);
     if state.ui.help {
         modes.push(M::Help);
@@ -430,6 +357,13 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
     }
     if matches!(state.ui.screen, S::Sale | S::Status) && !state.recovered.is_empty() {
         modes.push(M::Recovered);
+    }
+    if state.ui.screen == S::History {
+        if state.ui.history_detail.is_some() {
+            modes.push(M::HistoryEvents);
+        } else if !state.ui.history_query.is_empty() {
+            modes.push(M::HistoryFiltered);
+        }
     }
     modes.push(M::Screen(state.ui.screen));
     modes.push(M::Global);

@@ -46,6 +46,8 @@ pub enum Screen {
     Status,
     /// The ledger.
     History,
+    /// Today's totals.
+    Report,
     /// The protocol inspector.
     Frames,
 }
@@ -110,6 +112,21 @@ pub struct Ui {
     pub history_selected: usize,
     /// Event lines of the selected payment, when opened.
     pub history_detail: Option<Vec<String>>,
+    /// How far the opened event view is scrolled back from its last line (0: the last events
+    /// show; the renderer clamps it to what the wrapped lines allow).
+    pub history_detail_back: usize,
+    /// The history's search line in force ("" for everything): see
+    /// `ledger::PaymentFilter::parse_search`.
+    pub history_query: String,
+    /// The search line being typed after `/`, until Enter (search) or Esc (cancel).
+    pub history_typing: Option<String>,
+    /// The pending payment's resolution by hand being entered (Check Payment Status, `M`).
+    pub resolve_input: Option<super::manual::ResolveInput>,
+    /// Set in the read-only TUI (another till holds the ledger, or `--read-only`): why, for the
+    /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
+    pub read_only: Option<String>,
+    /// Today's totals as last loaded (or why they could not be).
+    pub report: Option<Result<Box<crate::ledger::Report>, String>>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// Terminal size.
@@ -134,11 +151,19 @@ pub type Binding = (&'static str, &'static str);
 /// The keys that work on the current screen, as the help bar shows them (from
 /// [`super::keymap::KEYMAP`]).
 pub fn keymap(state: &State) -> Vec<Binding> {
-    super::keymap::active(state)
+    let mut keys: Vec<Binding> = super::keymap::active(state)
         .into_iter()
         .filter(|b| b.bar)
         .map(|b| (b.key, b.what))
-        .collect()
+        .collect();
+    if state.ui.read_only.is_some() {
+        keys.retain(|(k, _)| !matches!(*k, "s" | "f"));
+    }
+    // `M` only says "not yet" until recovery has tried: the bar shows it when it can act.
+    if !super::manual::offered(state) {
+        keys.retain(|(k, _)| *k != "M");
+    }
+    keys
 }
 
 fn field_text(ui: &mut Ui) -> &mut String {
@@ -172,6 +197,9 @@ pub fn entry_action(ui: &Ui) -> Result<Action, String> {
 
 /// Handles a key press: the keymap table says what it means here, this does it.
 pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+    if read_only_guard(state, key, fx) {
+        return;
+    }
     let Some(intent) = super::keymap::lookup(state, key) else {
         // Any other key closes the `?` overlay (and does nothing else).
         state.ui.help = false;
@@ -182,6 +210,34 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         state.ui.help = false;
     }
     on_intent(state, intent, key, fx);
+}
+
+/// Read-only (another `till` holds the data directory): only the history and today's totals;
+/// Esc never leaves them. True when the key was used up here.
+fn read_only_guard(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
+    if state.ui.read_only.is_none()
+        || state.ui.help
+        || state.ui.history_typing.is_some()
+        || state.ui.quit_confirm
+    {
+        return false;
+    }
+    let viewing = matches!(state.ui.screen, Screen::History | Screen::Report);
+    match key {
+        _ if !viewing => {
+            state.ui.screen = Screen::History;
+            fx.push(Effect::LoadHistory);
+            true
+        }
+        Key::Char('s' | 'f') => true,
+        Key::Esc if state.ui.screen == Screen::Report => {
+            state.ui.screen = Screen::History;
+            fx.push(Effect::LoadHistory);
+            true
+        }
+        Key::Esc if state.ui.history_detail.is_none() && state.ui.history_query.is_empty() => true,
+        _ => false,
+    }
 }
 
 fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) {
@@ -287,6 +343,55 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                 on_action(state, Action::Recover, fx);
             }
         }
+        Intent::Resolve => super::manual::on_key(state, key, fx),
+        Intent::ResolveOpen => super::manual::open(state),
+        Intent::SearchOpen => {
+            state.ui.history_typing = Some(state.ui.history_query.clone());
+        }
+        Intent::SearchType => {
+            if let (Some(line), Key::Char(c)) = (state.ui.history_typing.as_mut(), key)
+                && line.chars().count() < 80
+            {
+                line.push(c);
+            }
+        }
+        Intent::SearchErase => {
+            if let Some(line) = state.ui.history_typing.as_mut() {
+                line.pop();
+            }
+        }
+        Intent::SearchCancel => state.ui.history_typing = None,
+        Intent::SearchRun => {
+            let line = state.ui.history_typing.take().unwrap_or_default();
+            set_history_query(state, line.trim().to_owned(), fx);
+        }
+        Intent::ShowAll => set_history_query(state, String::new(), fx),
+        Intent::EventsScroll => {
+            // With a payment's events open, the arrows scroll them (wrapped, from the last one).
+            let lines: usize = state
+                .ui
+                .history_detail
+                .iter()
+                .flatten()
+                .map(|l| l.chars().count().max(1))
+                .sum();
+            let back = &mut state.ui.history_detail_back;
+            match key {
+                Key::Up => *back = (*back + 1).min(lines),
+                Key::PageUp => *back = (*back + 10).min(lines),
+                Key::Down => *back = back.saturating_sub(1),
+                _ => *back = back.saturating_sub(10),
+            }
+        }
+        Intent::EventsClose => {
+            state.ui.history_detail = None;
+            state.ui.history_detail_back = 0;
+        }
+        Intent::Refresh => fx.push(load_report(state)),
+        Intent::GoReport => {
+            state.ui.screen = Screen::Report;
+            fx.push(load_report(state));
+        }
         Intent::ResetDevice => {
             if state.pending().is_some() {
                 state.ui.reset_input = Some(String::new());
@@ -316,7 +421,10 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                 (state.ui.history_selected + 20).min(state.ui.history_total.saturating_sub(1));
             fx.push(Effect::LoadHistory);
         }
-        Intent::OpenEvents => fx.push(Effect::LoadPaymentEvents(state.ui.history_selected)),
+        Intent::OpenEvents => {
+            state.ui.history_detail_back = 0;
+            fx.push(Effect::LoadPaymentEvents(state.ui.history_selected));
+        }
         Intent::ScrollBack => {
             state.ui.frames_back =
                 (state.ui.frames_back + 1).min(state.frames.len().saturating_sub(1));
@@ -349,6 +457,27 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                 on_action(state, Action::Quit, fx);
             }
         }
+    }
+}
+
+/// Applies a history search line: from the newest match, events closed.
+fn set_history_query(state: &mut State, query: String, fx: &mut Vec<Effect>) {
+    state.ui.history_query = query;
+    state.ui.history_selected = 0;
+    state.ui.history_detail = None;
+    state.ui.history_detail_back = 0;
+    fx.push(Effect::LoadHistory);
+}
+
+/// The length of a day, ms.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Loads the totals of today (the UTC day of the state's clock).
+fn load_report(state: &State) -> Effect {
+    let since_ms = state.now_ms - state.now_ms.rem_euclid(DAY_MS);
+    Effect::LoadReport {
+        since_ms,
+        until_ms: since_ms + DAY_MS,
     }
 }
 

@@ -430,6 +430,11 @@ fn progress_line(op: &crate::app::LedgerOp) -> String {
             cause,
             detail,
         } => format!("{external_id}: {cause}: {detail}"),
+        LedgerOp::Resolve {
+            external_id,
+            to,
+            note,
+        } => format!("{external_id}: resolved by hand as {to}: {note}"),
     };
     let clean: String = line
         .chars()
