@@ -251,7 +251,8 @@ pub async fn open(
     // A real device without a RAID is refused before anything is touched.
     remote_application_id(&config.settings)?;
     let ledger = open_ledger(&config)?;
-    let mut tokens: Arc<dyn TokenStore> = Arc::new(ledger.token_store());
+    let store = LedgerStore::new(ledger, device_key(&config));
+    let mut tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
     if config.settings.device.mode == DeviceMode::Simulator {
         // The embedded simulator listens on a new port at every start: its pairing is kept under
         // one fixed key, and the simulated device is told the token, so it pairs at once.
@@ -322,7 +323,6 @@ pub async fn open(
         None
     };
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
-    let store = LedgerStore::new(ledger, device_key(&config));
     let rest = connector::rest::available(&settings).then(|| settings.clone());
     let (handle, events) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
