@@ -102,12 +102,20 @@ async fn approved_sale_with_acks_and_frames() {
         till.position(|e| matches!(e, DeviceEvent::UiState(_)))
             .is_some()
     );
-    // JS-style thank-you screen after FINISH_OK.
-    till.wait("thank-you sent", |e| {
-        matches!(e, DeviceEvent::Frame(t) if t.method.as_deref() == Some("SHOW_THANK_YOU_SCREEN"))
-            .then_some(())
+    // The app owns the device's screens: the connector sends none by itself.
+    till.wait("sale finished", |e| {
+        matches!(e, DeviceEvent::SaleFinished(_)).then_some(())
     })
     .await;
+    assert!(
+        till.position(
+            |e| matches!(e, DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent
+            && t.method.as_deref().is_some_and(|m| m.starts_with("SHOW_")))
+        )
+        .is_none(),
+        "no automatic screen command:\n{}",
+        till.story()
+    );
     till.dispose().await;
 }
 

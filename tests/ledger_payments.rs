@@ -156,6 +156,7 @@ fn sale_lifecycle_records_fields_and_events() {
                 result: Some("SUCCESS".into()),
                 reason: Some("PARTIAL_AUTH".into()),
                 message: Some("Approved for a partial amount".into()),
+                partial: Some(true),
             },
         )
         .unwrap();

@@ -18,6 +18,18 @@ pub struct DeviceInfo {
     pub device_name: String,
     /// Device serial.
     pub serial: String,
+    /// Clover merchant id.
+    pub merchant_id: String,
+}
+
+impl DeviceInfo {
+    /// The device's identity for the ledger (`device:SERIAL@MERCHANT`), the same however the
+    /// device is reached (`localhost` or `127.0.0.1`, a new IP address); `None` when the device
+    /// gave no serial.
+    pub fn identity(&self) -> Option<String> {
+        (!self.serial.trim().is_empty())
+            .then(|| format!("device:{}@{}", self.serial.trim(), self.merchant_id.trim()))
+    }
 }
 
 /// Something the device (or the connection to it) did.
@@ -81,6 +93,18 @@ pub enum DeviceInput {
         /// Echoed request type.
         request_info: Option<RequestInfo>,
     },
+    /// PAYMENT_VOIDED: the device voided a payment (its `result` may still say SUCCESS).
+    PaymentVoided {
+        /// The voided payment.
+        payment: Option<Payment>,
+        /// The void reason, as the device named it.
+        reason: Option<String>,
+    },
+    /// TIP_ADDED: the customer chose a tip on the device.
+    TipAdded(Cents),
+    /// The device refused a request because it is busy with another payment
+    /// (INVALID_STATE_TRANSITION).
+    Busy(String),
     /// FINISH_CANCEL.
     FinishCancel {
         /// Echoed request type.
@@ -194,33 +218,80 @@ pub struct PaymentFacts {
     pub auth_code: Option<String>,
     /// Payment result as the device reported it.
     pub result: Option<String>,
-    /// Amount actually charged (partial auth), when it differs.
+    /// Money actually taken: the payment's amount plus its tip.
     pub amount_charged: Option<Cents>,
+    /// The tip as the device's payment says.
+    pub tip: Option<Cents>,
+    /// The tax as the device's payment says.
+    pub tax: Option<Cents>,
+    /// For a partial approval: what is still due.
+    pub remaining: Option<Cents>,
 }
 
 impl PaymentFacts {
-    /// Facts from a device payment (never the cardholder name, first6 or tokens).
+    /// Facts from a device payment (never the cardholder name, first6 or tokens), sanitised to
+    /// what the ledger stores: a device value the ledger would refuse is dropped, not fatal.
     pub fn from_payment(p: &Payment) -> PaymentFacts {
+        let tip = p.tip_amount.filter(|t| *t >= 0);
+        let charged = p
+            .amount
+            .filter(|a| *a >= 0)
+            .map(|a| Cents(a.saturating_add(tip.unwrap_or(0))));
         PaymentFacts {
-            device_payment_id: p.id.clone(),
-            order_id: p.order.as_ref().and_then(|o| o.id.clone()),
-            card_brand: p.card_brand().map(|b| b.to_string()),
-            last4: p.last4().map(str::to_owned),
-            auth_code: p.auth_code().map(str::to_owned),
-            result: p.result.as_ref().map(|r| r.to_string()),
-            amount_charged: p.amount.map(Cents),
+            device_payment_id: p.id.as_deref().and_then(|v| clean_id(v, 64)),
+            order_id: p
+                .order
+                .as_ref()
+                .and_then(|o| o.id.as_deref())
+                .and_then(|v| clean_id(v, 64)),
+            card_brand: p.card_brand().and_then(|b| clean_brand(&b.to_string())),
+            last4: p.last4().filter(|l| is_last4(l)).map(str::to_owned),
+            auth_code: p.auth_code().and_then(|v| clean_id(v, 32)),
+            result: p.result.as_ref().and_then(|r| clean_id(&r.to_string(), 32)),
+            amount_charged: charged,
+            tip: tip.map(Cents),
+            tax: p.tax_amount.filter(|t| *t >= 0).map(Cents),
+            remaining: None,
         }
     }
 }
 
+/// True for exactly four ASCII digits.
+fn is_last4(l: &str) -> bool {
+    l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An identifier the device gave, kept only when it is 1–`max` printable ASCII characters
+/// without spaces or control codes.
+fn clean_id(v: &str, max: usize) -> Option<String> {
+    let ok = !v.is_empty() && v.len() <= max && v.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| v.to_owned())
+}
+
+/// A card brand as the ledger stores it: 1–32 characters, no digits, printable ASCII only. A
+/// brand the device spells oddly (`VISA2`) keeps its letters (`VISA`); one with none is dropped.
+fn clean_brand(v: &str) -> Option<String> {
+    let kept: String = v
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic() || *c == '_' || *c == ' ')
+        .take(32)
+        .collect();
+    let kept = kept.trim().to_owned();
+    (!kept.is_empty()).then_some(kept)
+}
+
 /// A write to the ledger. The runtime runs these in order and stops the batch at the first
 /// failure (so nothing is sent after a failed persist), reporting [`super::Event::PersistFailed`].
+#[allow(clippy::large_enum_variant)] // one op at a time, never stored in bulk
 #[derive(Debug, Clone, PartialEq)]
 pub enum LedgerOp {
     /// Record a new sale in state `created`, before its frame exists.
     Create {
         /// External id.
         external_id: String,
+        /// The device's identity from discovery ([`DeviceInfo::identity`]); `None`: the
+        /// ledger store's own key for the configured device.
+        device: Option<String>,
         /// Amount.
         amount: Cents,
         /// Tip.
@@ -240,6 +311,16 @@ pub enum LedgerOp {
         detail: String,
         /// What the device told us about the payment.
         facts: PaymentFacts,
+    },
+    /// Reopen a final payment as `unknown`: the device later said something that changes the
+    /// money (a second FINISH_OK with another result). Recorded as a correction event.
+    Reopen {
+        /// External id.
+        external_id: String,
+        /// The frame that conflicts.
+        cause: String,
+        /// What conflicts.
+        detail: String,
     },
     /// Record an event (a recovery step, a reset request) without a state change.
     Note {
@@ -265,4 +346,8 @@ pub struct PendingPayment {
     pub tax: Option<Cents>,
     /// Stored state.
     pub state: PaymentState,
+    /// The device it is for, as the ledger keys it.
+    pub device: String,
+    /// True when it is keyed by the configured device address (or name), not by an identity.
+    pub this_endpoint: bool,
 }

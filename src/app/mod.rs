@@ -5,12 +5,14 @@
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
 
+pub mod amounts;
 mod io;
 mod recovery;
 mod reset;
 mod sale;
 pub mod screens;
 mod state;
+pub mod verdict;
 
 pub use io::{DeviceCommand, DeviceInfo, DeviceInput, LedgerOp, PaymentFacts, PendingPayment};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
@@ -250,6 +252,9 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             state.device = Some(info);
             if state.pending().is_some() {
                 recovery::start(state, RecoveryReason::Ready, fx);
+            } else {
+                // An open payment of this device under its identity: recovered now.
+                sale::adopt_by_identity(state, fx);
             }
         }
         DeviceInput::Disconnected(why) => {
@@ -288,6 +293,11 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             payment,
             request_info,
         } => sale::on_finish_ok(state, payment, request_info, fx),
+        DeviceInput::PaymentVoided { payment, reason } => {
+            sale::on_payment_voided(state, payment, reason, fx)
+        }
+        DeviceInput::TipAdded(tip) => sale::on_tip_added(state, tip, fx),
+        DeviceInput::Busy(text) => sale::on_busy(state, &text, fx),
         DeviceInput::FinishCancel { request_info } => {
             sale::on_finish_cancel(state, request_info, fx)
         }
@@ -386,6 +396,7 @@ pub(crate) fn transition(
     if to.is_final() {
         let p = state.payment.take().expect("checked above");
         state.prompt = None;
+        state.answering = None;
         state.recovery = None;
         reset::on_payment_final(state);
         cancel_timer(state, TimerPurpose::SaleResponse);
@@ -421,3 +432,6 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 
 #[cfg(test)]
 mod tests;
+
+#[cfg(test)]
+mod tests_money;

@@ -218,6 +218,9 @@ pub(super) fn on_retrieve(
         .recovery
         .as_ref()
         .is_some_and(|r| r.device_state == Some(ExternalDeviceState::Idle));
+    let authorised = state
+        .pending()
+        .is_some_and(|p| p.evidence.authorisation_seen() || p.evidence.void_proven.is_some());
     let answer = match (&query, &payment) {
         (QueryStatus::Found, Some(p)) => format!(
             "FOUND, result {}",
@@ -234,7 +237,21 @@ pub(super) fn on_retrieve(
     note(state, "RETRIEVE_PAYMENT_RESPONSE", answer, fx);
     let resolved = match (query, payment) {
         (QueryStatus::Found, Some(p)) => {
-            resolve_with_payment(state, &p, "RETRIEVE_PAYMENT_RESPONSE", fx)
+            resolve_with_payment(state, &p, "RETRIEVE_PAYMENT_RESPONSE", false, fx)
+        }
+        (QueryStatus::NotFound, _) if device_idle && authorised => {
+            // The device showed an authorisation for this payment and now has no record of it:
+            // that is no proof that no money was taken.
+            super::sale::conflict(
+                state,
+                "RETRIEVE_PAYMENT_RESPONSE",
+                &format!(
+                    "the device authorised this payment but now says it has no such payment: {}",
+                    super::verdict::CHECK_DASHBOARD
+                ),
+                fx,
+            );
+            true
         }
         (QueryStatus::NotFound, _) if device_idle && state.settings.rest_lookup => {
             let ext = state
@@ -381,13 +398,21 @@ pub(super) fn on_rest(
                 })
                 .collect();
             // An approved payment wins over voided ones (a voided retry must not hide a charge).
+            let approved = |p: &&&Payment| {
+                state.pending().is_some_and(|cur| {
+                    matches!(
+                        super::verdict::judge(cur, p),
+                        super::verdict::Verdict::Final(PaymentState::Approved, _)
+                    )
+                })
+            };
             let pick = ours
                 .iter()
-                .find(|p| super::sale::state_of(p) == Some(PaymentState::Approved))
+                .find(approved)
                 .or_else(|| ours.first())
                 .map(|p| (*p).clone());
             match pick {
-                Some(p) => resolve_with_payment(state, &p, "REST payments", fx),
+                Some(p) => resolve_with_payment(state, &p, "REST payments", false, fx),
                 None => {
                     transition(
                         state,

@@ -3,10 +3,11 @@
 use super::io::{DeviceCommand, LedgerOp, PaymentFacts, PendingPayment};
 use super::recovery::{self, RecoveryReason};
 use super::state::*;
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition};
+use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
 use crate::ledger::PaymentState;
 use crate::protocol::{
-    Cents, Payment, PaymentResult, RequestInfo, SaleRequest, TxStartResponseResult,
+    Cents, Challenge, ChallengeType, Payment, RequestInfo, SaleRequest, TxStartResponseResult,
+    VoidReason,
 };
 
 /// Starts a sale: validate, persist (`created`), send TX_START, record `sent`.
@@ -56,21 +57,23 @@ pub(super) fn start(
         return;
     }
     let external_id = request.external_id().to_owned();
-    state.payment = Some(CurrentPayment {
-        external_id: external_id.clone(),
+    state.payment = Some(CurrentPayment::new(
+        external_id.clone(),
         amount,
         tip,
         tax,
-        state: PaymentState::Created,
-        started_ms: state.now_ms,
-        decline_seen: false,
-        authorised: None,
-    });
+        PaymentState::Created,
+        state.now_ms,
+    ));
     state.prompt = None;
+    state.answering = None;
+    state.unrecorded = None;
+    state.screen_owed = None;
     state.last_outcome = None;
     state.device_text = None;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::Create {
+        device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,
         amount,
         tip,
@@ -123,22 +126,21 @@ pub(super) fn on_tx_start_response(
             );
         }
         TxStartResponseResult::Duplicate => {
-            // The device already has a payment with this external id: find out what it is.
-            note(
-                state,
-                "TX_START_RESPONSE",
-                "DUPLICATE: the external id was used before; checking it",
-                fx,
-            );
+            // The device already has a payment with this external id: it belongs to another
+            // sale, and is never taken over. This sale ends: nothing was charged for it.
+            let text = "external id already used on the device: the device refused the sale, nothing was charged for it";
             transition(
                 state,
-                PaymentState::Unknown,
+                PaymentState::Canceled,
                 "TX_START_RESPONSE",
-                "duplicate external id",
+                text,
                 PaymentFacts::default(),
                 fx,
             );
-            recovery::start(state, RecoveryReason::Duplicate, fx);
+            state.error(
+                NoticeKind::DeviceRefused,
+                "Refused: external id already used on the device. Nothing was charged for this sale; ring it again with a new external id.",
+            );
         }
         other => {
             let text = if message.is_empty() {
@@ -162,11 +164,16 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
     let payment = match &prompt {
         Prompt::Challenge { payment, .. } | Prompt::Signature { payment, .. } => payment,
     };
-    if !is_ours(state, payment.external_payment_id.as_deref()) {
-        let what = payment
-            .external_payment_id
-            .as_deref()
-            .unwrap_or("an unknown payment");
+    let binding = match state.pending() {
+        Some(cur) => verdict::bind(cur, payment),
+        None => verdict::Binding::Foreign(
+            payment
+                .external_payment_id
+                .clone()
+                .unwrap_or_else(|| "an unknown payment".into()),
+        ),
+    };
+    if let verdict::Binding::Foreign(what) = &binding {
         state.error(
             NoticeKind::General,
             format!("The device asks about {what}, which is not the payment in progress; it was not answered."),
@@ -175,18 +182,25 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
     }
     cancel_timer(state, TimerPurpose::SaleResponse);
     let (cause, detail) = match &prompt {
-        Prompt::Challenge { challenges, .. } => (
-            "CONFIRM_PAYMENT_MESSAGE",
-            challenges
+        Prompt::Challenge { challenges, .. } => {
+            let kinds: Vec<String> = challenges
                 .iter()
                 .filter_map(|c| c.kind.as_ref().map(|k| k.to_string()))
-                .collect::<Vec<_>>()
-                .join(", "),
-        ),
+                .collect();
+            let kinds = if kinds.is_empty() {
+                "a challenge without a type".to_owned()
+            } else {
+                kinds.join(", ")
+            };
+            ("CONFIRM_PAYMENT_MESSAGE", kinds)
+        }
         Prompt::Signature { .. } => ("VERIFY_SIGNATURE", "signature to verify".to_owned()),
     };
     let facts = PaymentFacts::from_payment(payment);
     if let Some(p) = state.payment.as_mut() {
+        if binding == verdict::Binding::Ours {
+            p.evidence.device_payment_id = facts.device_payment_id.clone();
+        }
         p.authorised = Some(facts);
     }
     transition(
@@ -197,6 +211,9 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
         PaymentFacts::default(),
         fx,
     );
+    if let verdict::Binding::Conflict(why) = &binding {
+        note(state, cause, format!("conflict: {why}"), fx);
+    }
     note(
         state,
         cause,
@@ -205,6 +222,20 @@ pub(super) fn on_prompt(state: &mut State, prompt: Prompt, fx: &mut Vec<Effect>)
     );
     state.prompt = Some(prompt);
     state.ui.show_prompt();
+}
+
+/// The reason sent with a rejection: the challenge's own, or a default for its type.
+fn reject_reason(challenge: &Challenge) -> Challenge {
+    let mut c = challenge.clone();
+    if c.reason.is_none() {
+        c.reason = Some(match c.kind {
+            Some(ChallengeType::PartialAuthChallenge) => VoidReason::RejectPartialAuth,
+            Some(ChallengeType::OfflineChallenge) => VoidReason::RejectOffline,
+            Some(ChallengeType::DuplicateChallenge) => VoidReason::RejectDuplicate,
+            _ => VoidReason::UserCancel,
+        });
+    }
+    c
 }
 
 /// Answers the open prompt if it is a challenge (`challenge` true) or a signature.
@@ -227,7 +258,7 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
             "challenge rejected",
             DeviceCommand::RejectPayment(
                 payment,
-                challenges.into_iter().next().unwrap_or_default(),
+                reject_reason(&challenges.into_iter().next().unwrap_or_default()),
             ),
         ),
         (Some(Prompt::Signature { payment, .. }), false, true) => (
@@ -252,7 +283,16 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
     if !require_ready(state) {
         return;
     }
-    state.prompt = None;
+    let prompt = state.prompt.take();
+    let before = state
+        .payment
+        .as_ref()
+        .and_then(|p| p.evidence.void_proven.clone());
+    if !accept && let Some(p) = state.payment.as_mut() {
+        // Our rejection voids the authorisation: a later success for it is a conflict.
+        p.evidence.void_proven = Some(format!("{what} by the operator"));
+    }
+    state.answering = prompt.map(|p| (p, before));
     note(state, cause, format!("{what} by the operator"), fx);
     fx.push(Effect::Send(command));
     state.ui.after_prompt();
@@ -269,44 +309,86 @@ pub(super) fn cancel(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-/// The final state a device payment's `result` stands for; `None` when it is not final yet.
-pub(super) fn state_of(payment: &Payment) -> Option<PaymentState> {
-    match payment.result.as_ref()? {
-        PaymentResult::Success | PaymentResult::Auth | PaymentResult::AuthCompleted => {
-            Some(PaymentState::Approved)
-        }
-        PaymentResult::Voided => Some(PaymentState::Voided),
-        PaymentResult::Fail => Some(PaymentState::Declined),
-        _ => None,
-    }
-}
-
-/// Applies a device payment that names our external id: final when its result is final.
+/// Applies a device payment about the current sale through the verdict rules: a final verdict
+/// is recorded; a conflict makes the sale `unknown` with the conflict named. Returns true when
+/// the payment reached a final state, or a conflict was recorded that asking again cannot settle
+/// (`recheck` false).
 pub(super) fn resolve_with_payment(
     state: &mut State,
     payment: &Payment,
     cause: &str,
+    recheck: bool,
     fx: &mut Vec<Effect>,
 ) -> bool {
-    let facts = PaymentFacts::from_payment(payment);
-    match state_of(payment) {
-        Some(to) => {
-            let detail = match to {
-                PaymentState::Approved => {
-                    let card = match (&facts.card_brand, &facts.last4) {
-                        (Some(b), Some(l)) => format!(" on {b} ending {l}"),
-                        _ => String::new(),
-                    };
-                    format!("approved{card}")
-                }
-                PaymentState::Voided => "authorised, then voided: no money taken".to_owned(),
-                _ => "declined: no money taken".to_owned(),
-            };
+    let Some(cur) = state.pending() else {
+        return false;
+    };
+    let diffs = verdict::differences(cur, payment);
+    match verdict::judge(cur, payment) {
+        verdict::Verdict::Final(to, facts) => {
+            if let Some(d) = diffs {
+                note(state, cause, d, fx);
+            }
+            let detail = verdict::detail(to, &facts);
             transition(state, to, cause, detail, facts, fx);
             true
         }
-        None => false,
+        verdict::Verdict::NotFinal => false,
+        verdict::Verdict::Foreign(ext) => {
+            note(
+                state,
+                cause,
+                format!("about another payment ({ext}); ignored"),
+                fx,
+            );
+            false
+        }
+        verdict::Verdict::Conflict(why) => {
+            conflict(state, cause, &why, fx);
+            !recheck
+        }
     }
+}
+
+/// Records a conflict in the device's facts: the sale goes `unknown`, named.
+pub(super) fn conflict(state: &mut State, cause: &str, why: &str, fx: &mut Vec<Effect>) {
+    let text = format!("conflict: {why}; not recorded as approved");
+    if let Some(p) = state.payment.as_mut() {
+        p.evidence.conflict = Some(why.to_owned());
+        // Unknown → unknown is not a change: say it as an event.
+        if p.state == PaymentState::Unknown {
+            note(state, cause, text.clone(), fx);
+        }
+    }
+    transition(
+        state,
+        PaymentState::Unknown,
+        cause,
+        text,
+        PaymentFacts::default(),
+        fx,
+    );
+    state.error(
+        NoticeKind::General,
+        format!(
+            "Outcome unknown: {why}. The payment stays open: {}.",
+            verdict::CHECK_DASHBOARD
+        ),
+    );
+}
+
+/// The one screen command after a FINISH_* that ended our sale: thank-you after money was
+/// taken, welcome otherwise.
+fn finish_screen(state: &State, fx: &mut Vec<Effect>) {
+    let approved = state
+        .last_outcome
+        .as_ref()
+        .is_some_and(|o| o.state == PaymentState::Approved);
+    fx.push(Effect::Send(if approved {
+        DeviceCommand::ShowThankYou
+    } else {
+        DeviceCommand::ShowWelcome
+    }));
 }
 
 pub(super) fn on_finish_ok(
@@ -319,15 +401,36 @@ pub(super) fn on_finish_ok(
         return;
     }
     let Some(payment) = payment else { return };
+    let Some(cur) = state.pending() else {
+        finish_after_end(state, &payment, fx);
+        return;
+    };
     let ext = payment.external_payment_id.clone();
-    // During recovery only a FINISH_OK naming our external id counts (a re-sent frame may be old).
-    if state.recovery.is_some() && ext.is_none() {
+    if ext.as_deref().is_some_and(|e| e != cur.external_id) {
+        // Another sale's FINISH_OK (a re-delivered old one): not ours, no screen command.
         return;
     }
-    if !is_ours(state, ext.as_deref()) {
+    if ext.is_none() && (cur.state == PaymentState::Sent || state.recovery.is_some()) {
+        // Before the device accepted our sale, or re-sent during recovery: an old frame.
+        note(
+            state,
+            "FINISH_OK",
+            "a FINISH_OK without an external id before the device accepted this sale (stale); ignored",
+            fx,
+        );
         return;
     }
-    if !resolve_with_payment(state, &payment, "FINISH_OK", fx) {
+    // Without an id the device can still be asked by ours; other conflicts stand as they are.
+    let recheck = ext.is_none();
+    let settled = resolve_with_payment(state, &payment, "FINISH_OK", recheck, fx);
+    if state.pending().is_none() {
+        finish_screen(state, fx);
+        return;
+    }
+    let conflicted = state
+        .pending()
+        .is_some_and(|p| p.evidence.conflict.is_some());
+    if !conflicted {
         transition(
             state,
             PaymentState::Unknown,
@@ -336,14 +439,175 @@ pub(super) fn on_finish_ok(
             PaymentFacts::from_payment(&payment),
             fx,
         );
-        recovery::start(state, RecoveryReason::Timeout, fx);
-    } else if state
-        .last_outcome
-        .as_ref()
-        .is_some_and(|o| o.state == PaymentState::Approved)
-    {
-        fx.push(Effect::Send(DeviceCommand::ShowThankYou));
     }
+    // The device says it finished: back to the welcome screen, then find out if it can help.
+    fx.push(Effect::Send(DeviceCommand::ShowWelcome));
+    if !settled {
+        recovery::start(state, RecoveryReason::Timeout, fx);
+    }
+}
+
+/// A FINISH_OK arriving when no sale is open: a re-delivered frame for the sale that just ended.
+/// When it changes the money it reopens that sale as `unknown`; otherwise it is only recorded.
+fn finish_after_end(state: &mut State, payment: &Payment, fx: &mut Vec<Effect>) {
+    let Some(o) = state.last_outcome.clone() else {
+        return;
+    };
+    if payment.external_payment_id.as_deref() != Some(o.external_id.as_str()) {
+        return;
+    }
+    let mut cur = CurrentPayment::new(
+        o.external_id.clone(),
+        o.amount,
+        o.tip,
+        o.tax,
+        PaymentState::InProgress,
+        state.now_ms,
+    );
+    cur.evidence.device_payment_id = o.facts.device_payment_id.clone();
+    let (new_state, charged) = match verdict::judge(&cur, payment) {
+        verdict::Verdict::Final(to, facts) => (Some(to), facts.amount_charged),
+        verdict::Verdict::Conflict(_) => (None, None),
+        _ => return,
+    };
+    let same = new_state == Some(o.state)
+        && (o.state != PaymentState::Approved || charged == o.facts.amount_charged);
+    let said = format!(
+        "a later FINISH_OK says {}",
+        new_state.map_or("something conflicting".to_owned(), |s| s.to_string())
+    );
+    let owed = state.screen_owed.take() == Some(o.external_id.clone());
+    if same {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: "FINISH_OK".into(),
+            detail: format!("{said}, as recorded"),
+        }));
+        if owed {
+            finish_screen(state, fx);
+        }
+        return;
+    }
+    let why = format!(
+        "recorded {}, but {said}: {}",
+        o.state,
+        verdict::CHECK_DASHBOARD
+    );
+    fx.push(Effect::Persist(LedgerOp::Reopen {
+        external_id: o.external_id.clone(),
+        cause: "FINISH_OK".into(),
+        detail: format!("reopened: {why}"),
+    }));
+    cur.state = PaymentState::Unknown;
+    cur.evidence.conflict = Some(why.clone());
+    state.payment = Some(cur);
+    state.last_outcome = Some(super::state::Outcome {
+        state: PaymentState::Unknown,
+        message: format!("reopened: {why}"),
+        ..o
+    });
+    state.error(
+        NoticeKind::General,
+        format!("Payment reopened as unknown: {why}."),
+    );
+    if owed {
+        fx.push(Effect::Send(DeviceCommand::ShowWelcome));
+    }
+}
+
+/// PAYMENT_VOIDED: proof of a void when it is about our payment (its `result` may still say
+/// SUCCESS, as on real devices).
+pub(super) fn on_payment_voided(
+    state: &mut State,
+    payment: Option<Payment>,
+    reason: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(payment) = payment else { return };
+    let Some(cur) = state.pending() else { return };
+    let ext = cur.external_id.clone();
+    let ours = match payment.external_payment_id.as_deref() {
+        Some(e) => e == cur.external_id,
+        None => {
+            cur.evidence.device_payment_id.is_some() && cur.evidence.device_payment_id == payment.id
+        }
+    };
+    if !ours {
+        note(
+            state,
+            "PAYMENT_VOIDED",
+            "about another payment; ignored",
+            fx,
+        );
+        return;
+    }
+    let why = format!(
+        "voided on the device ({}): no money taken",
+        reason.as_deref().unwrap_or("no reason given")
+    );
+    if let Some(p) = state.payment.as_mut() {
+        p.evidence.void_proven = Some("the device sent PAYMENT_VOIDED".into());
+    }
+    let facts = PaymentFacts {
+        result: Some("VOIDED".into()),
+        amount_charged: None,
+        ..PaymentFacts::from_payment(&payment)
+    };
+    let live = state.recovery.is_none();
+    transition(
+        state,
+        PaymentState::Voided,
+        "PAYMENT_VOIDED",
+        why,
+        facts,
+        fx,
+    );
+    if live {
+        // Its FINISH_CANCEL is still to come: that frame gets the one screen command.
+        state.screen_owed = Some(ext);
+    }
+}
+
+/// TIP_ADDED: the customer chose a tip on the device.
+pub(super) fn on_tip_added(state: &mut State, tip: Cents, fx: &mut Vec<Effect>) {
+    if tip.0 < 0 {
+        return;
+    }
+    let Some(p) = state.payment.as_mut().filter(|p| !p.state.is_final()) else {
+        return;
+    };
+    p.evidence.tip_added = Some(tip);
+    let asked = p.tip.unwrap_or(Cents::ZERO);
+    let detail = if tip == asked {
+        format!("tip {tip} chosen on the device")
+    } else {
+        format!("tip {tip} chosen on the device (asked {asked})")
+    };
+    note(state, "TIP_ADDED", detail, fx);
+}
+
+/// INVALID_STATE_TRANSITION: the device is busy with another payment. A sale it never
+/// accepted ends at once: nothing was charged.
+pub(super) fn on_busy(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
+    let unaccepted = state
+        .pending()
+        .is_some_and(|p| p.state == PaymentState::Sent && state.recovery.is_none());
+    if !unaccepted {
+        state.error(NoticeKind::General, text.to_owned());
+        return;
+    }
+    transition(
+        state,
+        PaymentState::Canceled,
+        "INVALID_STATE_TRANSITION",
+        format!("device busy with another payment — nothing charged ({text})"),
+        PaymentFacts::default(),
+        fx,
+    );
+    state.error(
+        NoticeKind::DeviceRefused,
+        "Refused: device busy with another payment — nothing charged.",
+    );
 }
 
 pub(super) fn on_finish_cancel(
@@ -365,8 +629,25 @@ pub(super) fn on_finish_cancel(
         );
         return;
     }
-    let Some(p) = state.pending() else { return };
-    if !matches!(p.state, PaymentState::Sent | PaymentState::InProgress) {
+    let Some(p) = state.pending() else {
+        // Our sale already ended by PAYMENT_VOIDED: this FINISH_CANCEL gets its screen command.
+        if state.screen_owed.take().is_some() {
+            fx.push(Effect::Send(DeviceCommand::ShowWelcome));
+        }
+        return;
+    };
+    if p.state == PaymentState::Sent {
+        // Before the device accepted our sale: an old frame (the device may be busy with
+        // another payment); it says nothing about ours and gets no screen command.
+        note(
+            state,
+            "FINISH_CANCEL",
+            "a FINISH_CANCEL before the device accepted this sale (stale); ignored",
+            fx,
+        );
+        return;
+    }
+    if p.state != PaymentState::InProgress {
         return;
     }
     let (to, detail, facts) = match (&p.authorised, p.decline_seen) {
@@ -375,6 +656,8 @@ pub(super) fn on_finish_cancel(
             "authorised, then voided on the device: no money taken",
             PaymentFacts {
                 result: Some("VOIDED".into()),
+                amount_charged: None,
+                remaining: None,
                 ..facts.clone()
             },
         ),
@@ -457,6 +740,23 @@ pub(super) fn on_command_failed(
     if let Some(r) = state.recovery.as_mut() {
         r.suspend();
     }
+    let answer = matches!(
+        command,
+        "accept payment" | "reject payment" | "accept signature" | "reject signature"
+    );
+    if answer && let Some((prompt, void_before)) = state.answering.take() {
+        // The answer did not go out: the question comes back, and a rejection proves nothing.
+        if let Some(p) = state.payment.as_mut().filter(|p| !p.state.is_final()) {
+            p.evidence.void_proven = void_before;
+            state.prompt = Some(prompt);
+            state.ui.show_prompt();
+        }
+        state.error(
+            NoticeKind::General,
+            format!("Could not send {command}: {error}. The question is open again: answer it once the device is back."),
+        );
+        return;
+    }
     state.error(
         NoticeKind::General,
         format!("Could not send {command}: {error}."),
@@ -499,6 +799,37 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
         );
         return;
     }
+    if let LedgerOp::Transition {
+        external_id, to, ..
+    } = op
+        && to.is_final()
+        && let Some(o) = state
+            .last_outcome
+            .as_mut()
+            .filter(|o| &o.external_id == external_id)
+    {
+        // The device's outcome is not in the ledger: never report it as done. The ledger still
+        // holds the payment open, so `till recover` finds it again.
+        let text = format!(
+            "{} on the device — NOT recorded: run `till recover` ({error})",
+            to.as_str().replace('_', " ")
+        );
+        let mut cur = CurrentPayment::new(
+            o.external_id.clone(),
+            o.amount,
+            o.tip,
+            o.tax,
+            PaymentState::Unknown,
+            state.now_ms,
+        );
+        cur.evidence.conflict = Some(text.clone());
+        o.state = PaymentState::Unknown;
+        o.message = text.clone();
+        state.payment = Some(cur);
+        state.unrecorded = Some(external_id.clone());
+        state.error(NoticeKind::NotRecorded, text);
+        return;
+    }
     state.error(
         NoticeKind::PersistFailed,
         format!("The ledger could not be written ({error}). Check the disk and the data directory, then run recovery (s)."),
@@ -506,19 +837,44 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
 }
 
 pub(super) fn on_pending(state: &mut State, list: Vec<PendingPayment>, fx: &mut Vec<Effect>) {
-    let Some(p) = list.into_iter().next() else {
+    let identity = state.device.as_ref().and_then(|d| d.identity());
+    let (mine, others): (Vec<_>, Vec<_>) = list
+        .into_iter()
+        .partition(|p| p.this_endpoint || identity.as_ref() == Some(&p.device));
+    state.open_elsewhere = others;
+    if let Some(p) = mine.into_iter().next() {
+        adopt(state, p, fx);
+    }
+}
+
+/// On discovery: an open payment of this device, keyed by its identity, becomes the current one.
+pub(super) fn adopt_by_identity(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_some() {
+        return;
+    }
+    let Some(identity) = state.device.as_ref().and_then(|d| d.identity()) else {
         return;
     };
-    state.payment = Some(CurrentPayment {
-        external_id: p.external_id,
-        amount: p.amount,
-        tip: p.tip,
-        tax: p.tax,
-        state: p.state,
-        started_ms: state.now_ms,
-        decline_seen: false,
-        authorised: None,
-    });
+    let Some(i) = state
+        .open_elsewhere
+        .iter()
+        .position(|p| p.device == identity)
+    else {
+        return;
+    };
+    let p = state.open_elsewhere.remove(i);
+    adopt(state, p, fx);
+}
+
+fn adopt(state: &mut State, p: PendingPayment, fx: &mut Vec<Effect>) {
+    state.payment = Some(CurrentPayment::new(
+        p.external_id,
+        p.amount,
+        p.tip,
+        p.tax,
+        p.state,
+        state.now_ms,
+    ));
     if p.state != PaymentState::Unknown {
         transition(
             state,

@@ -54,6 +54,60 @@ pub struct CurrentPayment {
     /// The device asked about the payment after authorising it (a challenge or signature):
     /// what it said. A FINISH_CANCEL after that means the authorisation was voided.
     pub authorised: Option<PaymentFacts>,
+    /// What the device proved about this payment so far (see `app::verdict`).
+    pub evidence: Evidence,
+}
+
+impl CurrentPayment {
+    /// A payment of `amount` (+ `tip`, `tax` included) in `state`, with no evidence yet.
+    pub fn new(
+        external_id: String,
+        amount: Cents,
+        tip: Option<Cents>,
+        tax: Option<Cents>,
+        state: PaymentState,
+        started_ms: i64,
+    ) -> CurrentPayment {
+        CurrentPayment {
+            external_id,
+            amount,
+            tip,
+            tax,
+            state,
+            started_ms,
+            decline_seen: false,
+            authorised: None,
+            evidence: Evidence::default(),
+        }
+    }
+
+    /// What the customer owes for this sale: amount (tax included) + tip.
+    pub fn total(&self) -> Cents {
+        super::amounts::total(self.amount, self.tip)
+    }
+}
+
+/// Facts the device gave about the current payment during its flow, used by the verdict rules.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Evidence {
+    /// The device's payment id, once a payment naming our external id was seen.
+    pub device_payment_id: Option<String>,
+    /// Tip the customer chose on the device (TIP_ADDED).
+    pub tip_added: Option<Cents>,
+    /// Set when a void is proven (PAYMENT_VOIDED for our payment, or our rejection of a
+    /// challenge or signature): why.
+    pub void_proven: Option<String>,
+    /// Set when the device's facts conflict (a payment we cannot tie to this sale, an amount above
+    /// the request, success after a proven void…): what conflicts. The payment stays `unknown`
+    /// until someone checks it.
+    pub conflict: Option<String>,
+}
+
+impl Evidence {
+    /// True when the device showed an authorisation for this payment.
+    pub fn authorisation_seen(&self) -> bool {
+        self.device_payment_id.is_some()
+    }
 }
 
 /// A question from the device waiting for the operator.
@@ -131,6 +185,10 @@ pub enum NoticeKind {
     ResetUnconfirmed,
     /// A ledger write failed; nothing was sent.
     PersistFailed,
+    /// The device refused the sale (busy with another payment, external id already used).
+    DeviceRefused,
+    /// The device's outcome could not be written to the ledger.
+    NotRecorded,
 }
 
 /// The last device status answer.
@@ -231,6 +289,17 @@ pub struct State {
     pub quit: bool,
     /// The TUI's screen state.
     pub ui: super::screens::Ui,
+    /// The external id of a payment whose final outcome could not be written to the ledger.
+    pub unrecorded: Option<String>,
+    /// Open payments in the ledger not (yet) tied to the connected device: those of other
+    /// devices, or of this one until discovery names it.
+    pub open_elsewhere: Vec<super::io::PendingPayment>,
+    /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
+    /// if the answer cannot be sent the prompt comes back.
+    pub answering: Option<(Prompt, Option<String>)>,
+    /// The external id of a payment that ended before its FINISH_* arrived (PAYMENT_VOIDED):
+    /// that FINISH_* still gets its one screen command.
+    pub screen_owed: Option<String>,
 }
 
 /// Frames kept for the inspector.
@@ -257,6 +326,10 @@ impl State {
             next_timer: 1,
             quit: false,
             ui: super::screens::Ui::default(),
+            unrecorded: None,
+            open_elsewhere: Vec::new(),
+            answering: None,
+            screen_owed: None,
         }
     }
 

@@ -256,7 +256,7 @@ fn foreign_duplicate_and_late_frames_change_nothing() {
     );
     assert!(fx.is_empty());
     assert!(s.prompt.is_none());
-    // The real FINISH_OK, then a duplicate of it: the second changes nothing.
+    // The real FINISH_OK, then a re-delivered copy of it: the copy is only recorded.
     dev(
         &mut s,
         DeviceInput::FinishOk {
@@ -268,11 +268,14 @@ fn foreign_duplicate_and_late_frames_change_nothing() {
     let fx = dev(
         &mut s,
         DeviceInput::FinishOk {
-            payment: Some(paid("EXT1", PaymentResult::Voided)),
+            payment: Some(paid("EXT1", PaymentResult::Success)),
             request_info: Some(RequestInfo::Sale),
         },
     );
-    assert!(fx.is_empty());
+    assert!(
+        transitions(&fx).is_empty() && sends(&fx).is_empty(),
+        "{fx:?}"
+    );
     assert_eq!(s.last_outcome, outcome);
     let fx = dev(
         &mut s,
@@ -541,8 +544,17 @@ fn duplicate_external_id_is_checked_not_failed() {
             message: None,
         },
     );
-    assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
-    assert!(sends(&fx).contains(&"device status"));
+    // The device's payment with that id belongs to another sale: never taken over.
+    assert_eq!(transitions(&fx), vec![PaymentState::Canceled]);
+    assert!(sends(&fx).is_empty(), "{fx:?}");
+    assert!(s.recovery.is_none() && s.pending().is_none());
+    let o = s.last_outcome.as_ref().unwrap();
+    assert!(
+        o.message.contains("external id already used on the device"),
+        "{}",
+        o.message
+    );
+    assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::DeviceRefused);
 }
 
 #[test]
@@ -699,6 +711,8 @@ fn open_payments_found_at_start_are_recovered_when_ready() {
             tip: None,
             tax: None,
             state: PaymentState::Sent,
+            device: "sim".into(),
+            this_endpoint: true,
         }]),
     );
     assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);

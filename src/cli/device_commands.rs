@@ -5,7 +5,7 @@
 use clap::Args;
 
 use super::flows::{self, Finish, SaleInput};
-use super::policy::Policy;
+use super::policy::{Policies, Policy};
 use super::report::emit;
 use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
@@ -45,7 +45,8 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
 }
 
 fn finish(json: bool, f: Finish) -> u8 {
-    if !json && f.code != exit::OK && f.code != exit::NEGATIVE {
+    // Outcomes go to stdout (approved, partially approved, a definitive no); the rest to stderr.
+    if !json && ![exit::OK, exit::NEGATIVE, exit::PARTIAL].contains(&f.code) {
         for line in &f.human {
             eprintln!("{}", crate::protocol::text::terminal_safe(line));
         }
@@ -98,8 +99,10 @@ where
 
 /// Ring a sale on the device and wait for the outcome.
 ///
-/// Exit 0 approved; 1 declined or canceled; 2 invalid input (nothing sent); 3 device unreachable
-/// or pairing required; 4 outcome unknown (pending recovery); 5 another payment is pending.
+/// Exit 0 approved; 1 declined, canceled or refused by the device; 2 invalid input, a reused
+/// external id or a ledger that cannot be written (nothing sent); 3 device unreachable or pairing
+/// required; 4 outcome unknown (pending recovery); 5 another payment is pending; 6 partially
+/// approved (less was taken than asked for).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
@@ -123,6 +126,10 @@ pub struct SaleArgs {
     /// Answer to a signature [default: sale.on_signature from the config, "ask"].
     #[arg(long, value_enum)]
     on_signature: Option<Policy>,
+    /// Answer to a partial approval (PARTIAL_AUTH_CHALLENGE) [default: sale.on_partial from the
+    /// config, "ask"; without a terminal "ask" rejects].
+    #[arg(long, value_enum)]
+    on_partial: Option<Policy>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -152,8 +159,11 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let json = args.json;
     with_session(global, json, "sale", check, async |s| {
         let sale = &s.config.settings.sale;
-        let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
-        let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
+        let policies = Policies {
+            challenge: args.on_challenge.unwrap_or(policy(sale.on_challenge)),
+            signature: args.on_signature.unwrap_or(policy(sale.on_signature)),
+            partial: args.on_partial.unwrap_or(policy(sale.on_partial)),
+        };
         let input = SaleInput {
             amount: args.amount,
             tip: args.tip,
@@ -161,7 +171,7 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
             external_id: args.external_id,
         };
         let t = s.timeouts;
-        flows::sale(&mut s.rt, input, on_challenge, on_signature, t).await
+        flows::sale(&mut s.rt, input, policies, t).await
     })
 }
 
@@ -204,6 +214,9 @@ pub struct RecoverArgs {
     /// Answer to a re-delivered signature.
     #[arg(long, value_enum)]
     on_signature: Option<Policy>,
+    /// Answer to a re-delivered partial approval (PARTIAL_AUTH_CHALLENGE).
+    #[arg(long, value_enum)]
+    on_partial: Option<Policy>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -218,10 +231,13 @@ pub fn recover(global: &GlobalArgs, args: RecoverArgs) -> u8 {
         |_| Ok(()),
         async |s| {
             let sale = &s.config.settings.sale;
-            let on_challenge = args.on_challenge.unwrap_or(policy(sale.on_challenge));
-            let on_signature = args.on_signature.unwrap_or(policy(sale.on_signature));
+            let policies = Policies {
+                challenge: args.on_challenge.unwrap_or(policy(sale.on_challenge)),
+                signature: args.on_signature.unwrap_or(policy(sale.on_signature)),
+                partial: args.on_partial.unwrap_or(policy(sale.on_partial)),
+            };
             let t = s.timeouts;
-            flows::recover(&mut s.rt, on_challenge, on_signature, t).await
+            flows::recover(&mut s.rt, policies, t).await
         },
     )
 }

@@ -5,8 +5,10 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::exit;
-use super::policy::{Policy, decide};
-use super::report::{exit_for, outcome_json, outcome_line, pending_json};
+use super::policy::{Policies, decide};
+use super::report::{
+    elsewhere_json, elsewhere_lines, exit_for, outcome_json, outcome_line, pending_json,
+};
 use crate::app::{Action, Connection, Event, NoticeKind, State};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
@@ -21,6 +23,9 @@ pub struct Timeouts {
     /// For recovery to reach a final state.
     pub recovery: Duration,
 }
+
+/// How long `till sale` still listens after the outcome, for a device that contradicts itself.
+const LATE_FRAMES: Duration = Duration::from_millis(300);
 
 /// What a flow ends with: exit code, the JSON object, the human lines.
 pub struct Finish {
@@ -73,22 +78,23 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
 /// a prompt was left open or time ran out.
 async fn settle<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     timeout: Duration,
 ) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some())
-            .await;
+        rt.run_until(left, |s| {
+            s.pending().is_none() || s.prompt.is_some() || stuck(s)
+        })
+        .await;
         if rt.state.pending().is_none() {
             return true;
         }
         let Some(prompt) = rt.state.prompt.clone() else {
             return false;
         };
-        let action = match (&prompt, decide(&prompt, on_challenge, on_signature)) {
+        let action = match (&prompt, decide(&prompt, policies)) {
             (_, None) => return false,
             (crate::app::Prompt::Challenge { .. }, Some(accept)) => {
                 Action::AnswerChallenge { accept }
@@ -104,9 +110,27 @@ async fn settle<D: DevicePort, L: LedgerPort>(
     }
 }
 
+/// True when the open payment waits for a person, not for the device: its facts conflict (or its
+/// outcome could not be recorded) and no recovery round is running.
+fn stuck(s: &State) -> bool {
+    s.recovery.is_none()
+        && s.prompt.is_none()
+        && s.pending().is_some_and(|p| p.evidence.conflict.is_some())
+}
+
 fn unresolved(command: &str, state: &State) -> Finish {
+    if let Some(f) = not_recorded(command, state) {
+        return f;
+    }
     let p = state.pending();
+    let conflict = p.and_then(|p| p.evidence.conflict.clone());
     let message = match (p, &state.prompt) {
+        (Some(p), None) if conflict.is_some() => format!(
+            "Outcome unknown: payment {} of {} — {}. It stays open; run `till recover` once it is checked.",
+            p.external_id,
+            p.amount,
+            conflict.unwrap_or_default()
+        ),
         (Some(p), Some(_)) => format!(
             "Payment {} of {} is waiting for your answer on the device; it stays pending. Run `till recover --on-challenge accept|reject --on-signature accept|reject`.",
             p.external_id, p.amount
@@ -124,13 +148,35 @@ fn unresolved(command: &str, state: &State) -> Finish {
     }
 }
 
+/// The device's outcome could not be written: exit 4, said on stderr too.
+fn not_recorded(command: &str, state: &State) -> Option<Finish> {
+    let ext = state.unrecorded.as_ref()?;
+    let o = state
+        .last_outcome
+        .as_ref()
+        .filter(|o| &o.external_id == ext)?;
+    // On stderr in every output mode (the JSON object carries it too).
+    eprintln!("{}", o.message);
+    let mut json = outcome_json(o);
+    json["command"] = json!(command);
+    json["error"] = json!(o.message);
+    Some(Finish {
+        code: exit::UNKNOWN,
+        json,
+        human: Vec::new(),
+    })
+}
+
 fn finished(command: &str, state: &State) -> Finish {
+    if let Some(f) = not_recorded(command, state) {
+        return f;
+    }
     match &state.last_outcome {
         Some(o) => {
             let mut json = outcome_json(o);
             json["command"] = json!(command);
             Finish {
-                code: exit_for(o.state),
+                code: exit_for(o),
                 json,
                 human: vec![outcome_line(o)],
             }
@@ -155,16 +201,38 @@ pub struct SaleInput {
 pub async fn sale<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
     input: SaleInput,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     t: Timeouts,
 ) -> Finish {
+    if let Some(ext) = &input.external_id {
+        match rt.ledger().external_id_used(ext) {
+            Ok(false) => {}
+            Ok(true) => {
+                return Finish::error(
+                    "sale",
+                    exit::USAGE,
+                    format!(
+                        "external id {ext} is already used in the ledger: give a new one (or none for a fresh one); nothing was sent"
+                    ),
+                );
+            }
+            Err(e) => {
+                return Finish::error(
+                    "sale",
+                    exit::USAGE,
+                    format!(
+                        "the ledger could not be read ({e}); nothing was sent. Check the disk and the data directory."
+                    ),
+                );
+            }
+        }
+    }
     if let Err(f) = wait_ready(rt, "sale", t).await {
         return f;
     }
     // Anything left open is recovered first (it started on ready).
     if rt.state.pending().is_some() {
-        settle(rt, Policy::Ask, Policy::Ask, t.recovery).await;
+        settle(rt, Policies::ASK, t.recovery).await;
         if let Some(p) = rt.state.pending() {
             let message = format!(
                 "Refused: payment {} of {} is still {}. Resolve it first with `till recover`.",
@@ -195,7 +263,8 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             && notice_kind == Some(NoticeKind::NotConnected);
         if not_started || unsent {
             let code = match notice_kind {
-                Some(NoticeKind::Validation) => exit::USAGE,
+                // Not recorded (a reused external id, a full disk): nothing was sent.
+                Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
                 Some(NoticeKind::PendingPayment) => exit::REFUSED,
                 Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
                 _ => exit::UNKNOWN,
@@ -208,18 +277,23 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             );
         }
     }
-    if settle(rt, on_challenge, on_signature, t.sale).await {
-        finished("sale", &rt.state)
-    } else {
+    if !settle(rt, policies, t.sale).await {
+        return unresolved("sale", &rt.state);
+    }
+    // A device may say more about the sale right after it ended (a second FINISH_OK with
+    // another result): hear it out briefly, so that what is printed is what the ledger holds.
+    rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
+    if rt.state.pending().is_some() {
         unresolved("sale", &rt.state)
+    } else {
+        finished("sale", &rt.state)
     }
 }
 
 /// `till recover`.
 pub async fn recover<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
-    on_challenge: Policy,
-    on_signature: Policy,
+    policies: Policies,
     t: Timeouts,
 ) -> Finish {
     if let Err(f) = wait_ready(rt, "recover", t).await {
@@ -228,6 +302,14 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     // The payment left open is loaded from the ledger by the first events the runtime handles
     // (inside `wait_ready`), so only now does the state know about it.
     if rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
+        let elsewhere = elsewhere_lines(&rt.state);
+        if !elsewhere.is_empty() {
+            return Finish {
+                code: exit::UNKNOWN,
+                json: json!({"command": "recover", "recovered": [], "open_elsewhere": elsewhere_json(&rt.state)}),
+                human: elsewhere,
+            };
+        }
         return Finish {
             code: exit::OK,
             json: json!({"command": "recover", "recovered": []}),
@@ -237,11 +319,15 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     if rt.state.recovery.is_none() && rt.state.pending().is_some() {
         rt.dispatch(Event::Action(Action::Recover)).await;
     }
-    if !settle(rt, on_challenge, on_signature, t.recovery).await {
+    if !settle(rt, policies, t.recovery).await {
         return unresolved("recover", &rt.state);
     }
     let mut f = finished("recover", &rt.state);
     f.json = json!({"command": "recover", "recovered": [f.json]});
+    if !rt.state.open_elsewhere.is_empty() {
+        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
+        f.human.extend(elsewhere_lines(&rt.state));
+    }
     f
 }
 
@@ -251,6 +337,8 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
     let pending = pending_json(&rt.state);
     if let Err(mut f) = ready {
         f.json["pending"] = pending;
+        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
+        f.human.extend(elsewhere_lines(&rt.state));
         if let Some(p) = rt.state.pending() {
             f.human.push(format!(
                 "Pending payment: {} of {} ({}).",
@@ -290,6 +378,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         )),
         None => human.push("pending payment: none".into()),
     }
+    human.extend(elsewhere_lines(&rt.state));
     Finish {
         code: exit::OK,
         json: json!({
@@ -300,6 +389,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
             "device_substate": status.as_ref().and_then(|s| s.substate.as_ref().map(|x| x.to_string())),
             "device_external_id": status.as_ref().and_then(|s| s.external_id.clone()),
             "pending": pending,
+            "open_elsewhere": elsewhere_json(&rt.state),
         }),
         human,
     }

@@ -372,6 +372,13 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.on_signature.as_str()),
     },
     Key {
+        name: "sale.on_partial",
+        allowed: "\"ask\", \"accept\" or \"reject\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| put(&mut s.sale.on_partial, answer(v))),
+        get: |s| json!(s.sale.on_partial.as_str()),
+    },
+    Key {
         name: "simulator.customer",
         allowed: "\"manual\" or \"auto\"",
         secret: false,

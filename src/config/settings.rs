@@ -160,6 +160,9 @@ pub struct SaleSettings {
     pub on_challenge: AnswerPolicy,
     /// Default answer to signature verification. Default [`AnswerPolicy::Ask`].
     pub on_signature: AnswerPolicy,
+    /// Default answer to a partial approval (PARTIAL_AUTH_CHALLENGE). Default
+    /// [`AnswerPolicy::Ask`]; a headless command without a terminal treats `ask` as reject.
+    pub on_partial: AnswerPolicy,
 }
 
 /// `[simulator] customer`: who acts as the simulated customer.
@@ -313,6 +316,7 @@ impl Default for Settings {
                 disable_restart_on_failure: true,
                 on_challenge: AnswerPolicy::Ask,
                 on_signature: AnswerPolicy::Ask,
+                on_partial: AnswerPolicy::Ask,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,

@@ -10,7 +10,7 @@ use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 
 use crate::protocol::redact::kept_frame_text;
-use crate::protocol::{DecodeError, Frame, Message, MessageType, UiDirection, UiState};
+use crate::protocol::{DecodeError, Frame, Message, MessageType};
 
 use super::direct::{Pairing, PairingStep};
 use super::events::{
@@ -441,16 +441,6 @@ impl<'r> Session<'r> {
         }
     }
 
-    async fn auto_screen(&mut self, message: Message) -> Step {
-        if !self.r.settings.auto_screens || self.phase != Phase::Ready {
-            return Ok(None);
-        }
-        match self.send_message(&message).await {
-            Ok(_) => Ok(None),
-            Err(why) => Ok(self.lost(why)),
-        }
-    }
-
     async fn on_message(&mut self, message: Message) -> Step {
         match message {
             Message::DiscoveryResponse(d) => {
@@ -482,8 +472,6 @@ impl<'r> Session<'r> {
                 }
             }
             Message::UiState(ui) => {
-                let receipt_done = ui.ui_state == Some(UiState::ReceiptOptions)
-                    && ui.ui_direction == Some(UiDirection::Exit);
                 self.emit(DeviceEvent::UiState(UiStateEvent {
                     state: ui.ui_state,
                     text: ui.ui_text,
@@ -491,9 +479,6 @@ impl<'r> Session<'r> {
                     input_options: ui.input_options.unwrap_or_default(),
                 }))
                 .await?;
-                if receipt_done {
-                    return self.auto_screen(requests::show_welcome()).await;
-                }
             }
             Message::TxState(s) => {
                 if let Some(state) = s.tx_state {
@@ -544,21 +529,15 @@ impl<'r> Session<'r> {
                     .await?
             }
             Message::FinishOk(ok) => {
+                // The app owns the device's screens: it sends the one screen command.
                 let response = outcome::sale_from_finish_ok(&ok);
                 self.emit(DeviceEvent::SaleFinished(response)).await?;
-                let next = if ok.payment.is_some() {
-                    requests::show_thank_you()
-                } else {
-                    requests::show_welcome()
-                };
-                return self.auto_screen(next).await;
             }
             Message::FinishCancel(c) => {
                 self.emit(DeviceEvent::SaleFinished(outcome::sale_from_finish_cancel(
                     &c,
                 )))
                 .await?;
-                return self.auto_screen(requests::show_welcome()).await;
             }
             Message::RetrievePaymentResponse(r) => {
                 self.emit(DeviceEvent::RetrievePaymentResponse(

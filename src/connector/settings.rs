@@ -102,9 +102,6 @@ pub struct ConnectorSettings {
     /// A device that has not said `ready:true` this long after pairing (direct) or opening
     /// (cloud) is reported with [`super::DeviceErrorCode::NotReady`]. Default 15 s.
     pub ready_timeout: Duration,
-    /// Send SHOW_THANK_YOU_SCREEN after FINISH_OK and SHOW_WELCOME_SCREEN after FINISH_CANCEL
-    /// and after the receipt screen, like the JS SDK. Default true.
-    pub auto_screens: bool,
     /// Capacity of the event channel. Default 1024.
     pub event_capacity: usize,
 }
@@ -126,7 +123,6 @@ impl ConnectorSettings {
             connect_timeout: Duration::from_secs(5),
             discovery_retry: Duration::from_secs(3),
             ready_timeout: Duration::from_secs(15),
-            auto_screens: true,
             event_capacity: 1024,
         }
     }

@@ -115,6 +115,34 @@ impl Ledger {
         self.change(external_id, to, cause, reason, update, true)
     }
 
+    /// Reopens a final payment as `unknown` because the device later said something that
+    /// changes the money (e.g. a second FINISH_OK with another result): recorded as a correction
+    /// event with `reason` (required). The payment is then open again, for recovery or support.
+    pub fn reopen(&self, external_id: &str, cause: &str, reason: &str) -> Result<PaymentRecord> {
+        if reason.trim().is_empty() {
+            return Err(LedgerError::InvalidField {
+                field: "reopen reason",
+                reason: "empty: say why the outcome is in doubt".to_owned(),
+            });
+        }
+        let current = self
+            .get(external_id)?
+            .ok_or_else(|| LedgerError::NoSuchPayment {
+                external_id: external_id.to_owned(),
+            })?;
+        if !current.state.is_final() {
+            return Ok(current);
+        }
+        self.change(
+            external_id,
+            PaymentState::Unknown,
+            cause,
+            reason,
+            PaymentUpdate::default(),
+            true,
+        )
+    }
+
     fn change(
         &self,
         external_id: &str,
@@ -148,7 +176,9 @@ impl Ledger {
             to,
             why,
         };
-        if correction {
+        if correction && to == PaymentState::Unknown {
+            transitions::check_reopen(from).map_err(refused)?;
+        } else if correction {
             transitions::check_correction(from, to).map_err(refused)?;
         } else if let Err(refusal) = transitions::check(from, to) {
             if refusal == Refusal::AlreadyFinal {
@@ -182,7 +212,8 @@ impl Ledger {
              result = coalesce(?10, result), \
              reason = coalesce(?11, reason), \
              message = coalesce(?12, message), \
-             updated_ms = ?13 \
+             updated_ms = ?13, \
+             partial = coalesce(?14, partial) \
              WHERE external_id = ?1",
             params![
                 external_id,
@@ -197,7 +228,8 @@ impl Ledger {
                 update.result,
                 update.reason,
                 update.message,
-                now
+                now,
+                update.partial
             ],
         )
         .map_err(err("update a payment"))?;

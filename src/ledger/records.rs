@@ -155,6 +155,8 @@ pub struct PaymentUpdate {
     pub reason: Option<String>,
     /// The device's message for people.
     pub message: Option<String>,
+    /// Set for a partial approval: less was taken than asked for.
+    pub partial: Option<bool>,
 }
 
 impl PaymentUpdate {
@@ -233,6 +235,8 @@ pub struct PaymentRecord {
     pub reason: Option<String>,
     /// The device's message.
     pub message: Option<String>,
+    /// A partial approval: less was taken than asked for.
+    pub partial: bool,
     /// When it was recorded (milliseconds since the Unix epoch).
     pub created_ms: i64,
     /// When it last changed (milliseconds since the Unix epoch).

@@ -78,8 +78,13 @@ CREATE INDEX payments_by_device_payment_id ON payments (device_payment_id)
     WHERE device_payment_id IS NOT NULL;
 ";
 
+/// Version 3: the partial-approval flag (existing rows: not partial).
+pub(super) const V3_PARTIAL: &str = "
+ALTER TABLE payments ADD COLUMN partial INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1));
+";
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES];
+const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

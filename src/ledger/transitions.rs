@@ -48,6 +48,15 @@ pub fn check_correction(from: PaymentState, to: PaymentState) -> Result<(), &'st
     }
 }
 
+/// Checks reopening a final outcome as `unknown` (the device contradicted it later).
+pub fn check_reopen(from: PaymentState) -> Result<(), &'static str> {
+    if from.is_final() {
+        Ok(())
+    } else {
+        Err("only a final outcome is reopened")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::PaymentState::*;

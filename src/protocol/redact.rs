@@ -128,7 +128,16 @@ pub fn redact_value(value: &mut Value) {
         }
         Value::Array(items) => items.iter_mut().for_each(redact_value),
         Value::String(s) => {
-            if let Some(clean) = redact_pan_runs(s) {
+            // JSON carried as text (a payload, a nested Clover object) is redacted as JSON: a
+            // digit-run pass over its text could break it (a 13-digit timestamp is PAN-shaped)
+            // and leave the names inside it unredacted.
+            let trimmed = s.trim_start();
+            if (trimmed.starts_with('{') || trimmed.starts_with('['))
+                && let Ok(mut inner) = serde_json::from_str::<Value>(s)
+            {
+                redact_value(&mut inner);
+                *s = inner.to_string();
+            } else if let Some(clean) = redact_pan_runs(s) {
                 *s = clean;
             }
         }
@@ -254,22 +263,20 @@ pub fn redact_frame_text(text: &str) -> String {
     let Ok(mut envelope) = serde_json::from_str::<Value>(text) else {
         return format!("[not JSON: {} bytes]", text.len());
     };
-    redact_value(&mut envelope);
-    if let Some(Value::String(payload)) = envelope.get_mut("payload") {
-        match serde_json::from_str::<Value>(payload) {
-            Ok(mut inner) => {
-                redact_value(&mut inner);
-                *payload = inner.to_string();
-            }
-            Err(_) => *payload = format!("[not JSON: {} bytes]", payload.len()),
-        }
+    if let Some(Value::String(payload)) = envelope.get_mut("payload")
+        && serde_json::from_str::<Value>(payload).is_err()
+    {
+        *payload = format!("[not JSON: {} bytes]", payload.len());
     }
+    // A payload carried as JSON text is redacted as JSON by `redact_value`.
+    redact_value(&mut envelope);
     envelope.to_string()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     #[test]
     fn masks_tokens_and_card_data_in_nested_strings() {
@@ -335,6 +342,17 @@ mod tests {
             Some("a [redacted] b [redacted]")
         );
         assert_eq!(redact_pan_runs("411111111111"), None); // 12 digits
+    }
+
+    #[test]
+    fn json_text_with_pan_shaped_numbers_is_redacted_as_json() {
+        // 4242424242424 passes the Luhn check: as a timestamp inside a nested payment it must not
+        // break the nested JSON and let the cardholder name through.
+        let payment = r#"{"createdTime":4242424242424,"cardTransaction":{"cardholderName":"ANN"}}"#;
+        let payload = json!({"method": "VERIFY_SIGNATURE", "payment": payment}).to_string();
+        let frame = json!({"method": "VERIFY_SIGNATURE", "payload": payload}).to_string();
+        let out = redact_frame_text(&frame);
+        assert!(!out.contains("ANN"), "{out}");
     }
 
     #[test]

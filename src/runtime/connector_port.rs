@@ -87,6 +87,7 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             merchant_name: m.merchant_name.unwrap_or_default(),
             device_name: m.device_name.unwrap_or_default(),
             serial: m.device_serial.unwrap_or_default(),
+            merchant_id: m.merchant_id.unwrap_or_default(),
         }),
         DeviceEvent::NotReady { reason, .. } => DeviceInput::NotReady(reason),
         DeviceEvent::Disconnected { reason, retry_in } => {
@@ -142,6 +143,10 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             external_id: s.external_payment_id,
         },
         DeviceEvent::ResetResponse(r) => DeviceInput::ResetDone { state: r.state },
+        DeviceEvent::DeviceError {
+            code: crate::connector::DeviceErrorCode::InvalidStateTransition,
+            message,
+        } => DeviceInput::Busy(message),
         DeviceEvent::DeviceError { code, message } => {
             DeviceInput::Error(format!("{message} ({code})"))
         }
@@ -161,10 +166,13 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             };
             DeviceInput::Frame { direction, summary }
         }
-        DeviceEvent::TipAdded(_)
-        | DeviceEvent::PartialAuth(_)
-        | DeviceEvent::PaymentVoided { .. }
-        | DeviceEvent::Ack { .. } => {
+        DeviceEvent::TipAdded(tip) => DeviceInput::TipAdded(crate::protocol::Cents(tip)),
+        DeviceEvent::PaymentVoided { payment, reason } => DeviceInput::PaymentVoided {
+            payment,
+            reason: reason.map(|r| r.to_string()),
+        },
+        // PARTIAL_AUTH is informational: the FINISH_OK's payment says what was taken.
+        DeviceEvent::PartialAuth(_) | DeviceEvent::Ack { .. } => {
             return None;
         }
     })

@@ -40,11 +40,14 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
             .clone()
             .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
         auth_code: facts.auth_code.clone(),
-        charged_amount: facts.amount_charged,
-        charged_tip: None,
+        charged_amount: facts
+            .amount_charged
+            .map(|c| Cents(c.0 - facts.tip.map_or(0, |t| t.0)).max(Cents::ZERO)),
+        charged_tip: facts.amount_charged.and(facts.tip),
         result: facts.result.clone(),
         reason: None,
         message: (!detail.is_empty()).then(|| detail.to_owned()),
+        partial: facts.amount_charged.map(|_| facts.remaining.is_some()),
     }
 }
 
@@ -53,11 +56,13 @@ impl LedgerPort for LedgerStore {
         let result = match op {
             LedgerOp::Create {
                 external_id,
+                device,
                 amount,
                 tip,
                 tax,
             } => {
-                let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
@@ -77,25 +82,38 @@ impl LedgerPort for LedgerStore {
                 cause,
                 detail,
             } => self.ledger.note(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Reopen {
+                external_id,
+                cause,
+                detail,
+            } => self.ledger.reopen(external_id, cause, detail).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
-        let open = self
-            .ledger
-            .non_final(&self.device)
-            .map_err(|e| e.to_string())?;
+        // Every device's open payments: the app ties them to the device it reaches by the
+        // identity the device gives in discovery (or, for older rows, by the configured address).
+        let open = self.ledger.non_final_all().map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
             .map(|r| PendingPayment {
+                this_endpoint: r.device == self.device,
                 external_id: r.external_id,
                 amount: r.amount,
                 tip: Some(r.tip).filter(|t| t.get() != 0),
                 tax: Some(r.tax).filter(|t| t.get() != 0),
                 state: r.state,
+                device: r.device,
             })
             .collect())
+    }
+
+    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
+        self.ledger
+            .get(external_id)
+            .map(|r| r.is_some())
+            .map_err(|e| e.to_string())
     }
 
     fn history_window(

@@ -1,5 +1,6 @@
 //! The only impure loop: feeds events to [`crate::app::update`] and executes the effects it
-//! returns, **in order** — a failed `Persist` stops the batch so nothing is sent after it.
+//! returns, **in order** — after a failed `Persist` the batch's later writes and sends are
+//! skipped, so nothing is sent after it; its timers are still started.
 //!
 //! The device and the ledger are reached through two small ports so the same loop drives the
 //! TUI, the headless commands and the tests (with the real connector, simulator and SQLite).
@@ -107,13 +108,18 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     }
 
     async fn execute(&mut self, effects: Vec<Effect>) {
+        // After a failed write, the later writes and sends of the batch must not run (nothing
+        // goes to the device that the ledger does not know of); timers and reads still do, so
+        // that a response timeout set in the same batch still fires.
+        let mut failed = false;
         for effect in effects {
             match effect {
+                Effect::Persist(_) | Effect::Send(_) if failed => {}
                 Effect::Persist(op) => {
                     if let Err(error) = self.ledger.apply(&op) {
-                        tracing::error!(%error, "ledger write failed; the rest of the batch is dropped");
+                        tracing::error!(%error, "ledger write failed; the batch's later writes and sends are dropped");
                         self.queue.push_back(Event::PersistFailed { op, error });
-                        return;
+                        failed = true;
                     }
                 }
                 Effect::Send(command) => {
@@ -198,3 +204,6 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         true
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -32,6 +32,8 @@ pub trait LedgerPort {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
     /// Non-final payments (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
+    /// True when the ledger already holds a payment with this external id.
+    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
     /// A window of history rows around absolute index `selected`, newest first:
     /// (rows, offset of the first row, total rows).
     fn history_window(

@@ -43,17 +43,37 @@ impl Widget for &ResultView<'_> {
         let o = self.outcome;
         let (_, style) = text::payment_state(o.state, theme);
         let f = &o.facts;
-        let mut lines = vec![Line::styled(headline(o.state), style), Line::raw("")];
+        let head = match (o.state, f.remaining, f.amount_charged) {
+            (PaymentState::Approved, Some(rem), Some(taken)) => {
+                format!("PARTIAL — {taken} taken, {rem} still due")
+            }
+            _ => headline(o.state).to_owned(),
+        };
+        let style = if f.remaining.is_some() && o.state == PaymentState::Approved {
+            theme.warn()
+        } else {
+            style
+        };
+        let mut lines = vec![Line::styled(head, style), Line::raw("")];
         lines.push(text::kv(
             "Amount",
             amount_with_extras(o.amount, o.tip, o.tax),
             theme.strong(),
             theme,
         ));
-        if let Some(charged) = f.amount_charged.filter(|c| *c != o.amount) {
+        let total = crate::app::amounts::total(o.amount, o.tip);
+        if let Some(charged) = f
+            .amount_charged
+            .filter(|c| o.state == PaymentState::Approved && *c != total)
+        {
+            let why = if f.remaining.is_some() {
+                "partial authorisation"
+            } else {
+                "as the device says"
+            };
             lines.push(text::kv(
                 "Charged",
-                format!("{charged} (partial authorisation)"),
+                format!("{charged} ({why})"),
                 theme.warn(),
                 theme,
             ));
@@ -81,7 +101,9 @@ impl Widget for &ResultView<'_> {
         }
         if !o.message.is_empty() {
             lines.push(Line::raw(""));
-            lines.push(Line::raw(o.message.clone()));
+            lines.push(Line::raw(
+                crate::protocol::text::terminal_safe(&o.message).into_owned(),
+            ));
         }
         Paragraph::new(lines)
             .block(text::panel(" Result ", theme))

@@ -51,17 +51,20 @@ impl SaleView<'_> {
         ])
     }
 
-    /// Amount + tip + tax when every filled field parses.
+    /// Amount + tip (the tax is part of the amount) when every filled field parses.
     fn total(&self) -> Option<Cents> {
         let ui = &self.state.ui;
         let amount = Cents::parse(&ui.amount).ok()?;
-        let mut total = amount.0;
-        for text in [&ui.tip, &ui.tax] {
-            if !text.trim().is_empty() {
-                total = total.checked_add(Cents::parse(text).ok()?.0)?;
+        let field = |text: &String| {
+            if text.trim().is_empty() {
+                Some(None)
+            } else {
+                Cents::parse(text).ok().map(Some)
             }
-        }
-        Some(Cents(total))
+        };
+        let tip = field(&ui.tip)?;
+        field(&ui.tax)?;
+        Some(crate::app::amounts::total(amount, tip))
     }
 }
 

@@ -33,6 +33,7 @@ pub fn ready() -> State {
         merchant_name: "Corner Bakery".into(),
         device_name: "Counter 1".into(),
         serial: "C043UQ03350123".into(),
+        merchant_id: "MERCHANT1".into(),
     });
     s.ui.next_external_id = NEXT.into();
     s
@@ -56,6 +57,7 @@ pub fn payment(state: PaymentState) -> CurrentPayment {
         started_ms: NOW - 65_000,
         decline_seen: false,
         authorised: None,
+        evidence: Default::default(),
     }
 }
 
@@ -184,7 +186,9 @@ pub fn approved_facts() -> PaymentFacts {
         last4: Some("4242".into()),
         auth_code: Some("OK1234".into()),
         result: Some("SUCCESS".into()),
-        amount_charged: Some(Cents(1234)),
+        amount_charged: Some(Cents(1434)),
+        tip: Some(Cents(200)),
+        ..PaymentFacts::default()
     }
 }
 
@@ -353,6 +357,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             PaymentState::Approved,
             PaymentFacts {
                 amount_charged: Some(Cents(617)),
+                remaining: Some(Cents(617)),
                 ..approved_facts()
             },
             "approved on VISA ending 4242",
