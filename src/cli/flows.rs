@@ -156,7 +156,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
         .as_ref()
         .filter(|o| &o.external_id == ext)?;
     // On stderr in every output mode (the JSON object carries it too).
-    eprintln!("{}", o.message);
+    eprintln!("{}", crate::protocol::text::terminal_safe(&o.message));
     let mut json = outcome_json(o);
     json["command"] = json!(command);
     json["error"] = json!(o.message);
