@@ -283,11 +283,13 @@ fn find_payments_by_prefix_device_id_and_filters_while_the_ledger_is_held() {
         0
     );
     assert_eq!(ids(&["--limit", "2"]), ["cc66-unknown", "cc55-notfound"]);
-    let (code, out, _) = env.run(&["history", "--last4", "4242", "--limit", "1"]);
+    // The footer goes to stderr (#13 item 14), so `till history | …` reads only rows.
+    let (code, out, err) = env.run(&["history", "--last4", "4242", "--limit", "1"]);
     assert_eq!(code, 0);
+    assert_eq!(out.lines().count(), 1, "{out}");
     assert!(
-        out.contains("(1 of 2 matching shown; use --limit)"),
-        "{out}"
+        err.contains("(1 of 2 matching shown; use --limit)"),
+        "{err}"
     );
     for bad in [
         vec!["history", "--last4", "42"],

@@ -46,7 +46,24 @@ pub fn inline(state: &State, theme: &Theme) -> Paragraph<'static> {
     Paragraph::new(lines(state, theme)).wrap(Wrap { trim: true })
 }
 
-/// Renders the notice into `area` (nothing when there is none).
+/// Renders the notice into `area` (nothing when there is none). Device text can hold wide
+/// characters, which a wrapping paragraph may place in the last column of a row: drawn through
+/// a scratch buffer, a character that would not fit is left out instead of spilling past `area`.
 pub fn render(state: &State, theme: &Theme, area: Rect, buf: &mut Buffer) {
-    inline(state, theme).render(area, buf);
+    let mut scratch = Buffer::empty(Rect::new(
+        area.x,
+        area.y,
+        area.width.saturating_add(2),
+        area.height,
+    ));
+    inline(state, theme).render(area, &mut scratch);
+    for pos in area.positions() {
+        let cell = &scratch[pos];
+        let wide = Span::raw(cell.symbol()).width() > 1;
+        if wide && pos.x + 1 >= area.right() {
+            buf[pos].set_symbol(" ");
+        } else {
+            buf[pos] = cell.clone();
+        }
+    }
 }
