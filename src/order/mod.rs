@@ -5,6 +5,7 @@
 //! away from zero), once per tax rate; see [`totals`] for the whole computation.
 
 pub mod catalog;
+pub mod display;
 mod model;
 mod rate;
 pub mod totals;
