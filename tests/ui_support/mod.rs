@@ -240,6 +240,7 @@ pub fn sim_screen() -> SimScreen {
             "cancel".into(),
             "walk-away".into(),
         ],
+        order: Vec::new(),
     }
 }
 
@@ -492,6 +493,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             detail: "Enter the code shown on the POS".into(),
             pairing_code: Some("492815".into()),
             actions: vec!["approve-pairing".into(), "reject-pairing".into()],
+            order: Vec::new(),
         }),
     );
     out
