@@ -291,6 +291,9 @@ pub struct State {
     pub ui: super::screens::Ui,
     /// The external id of a payment whose final outcome could not be written to the ledger.
     pub unrecorded: Option<String>,
+    /// Open payments in the ledger not (yet) tied to the connected device: those of other
+    /// devices, or of this one until discovery names it.
+    pub open_elsewhere: Vec<super::io::PendingPayment>,
     /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
     /// if the answer cannot be sent the prompt comes back.
     pub answering: Option<(Prompt, Option<String>)>,
@@ -324,6 +327,7 @@ impl State {
             quit: false,
             ui: super::screens::Ui::default(),
             unrecorded: None,
+            open_elsewhere: Vec::new(),
             answering: None,
             screen_owed: None,
         }

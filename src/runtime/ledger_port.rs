@@ -56,11 +56,13 @@ impl LedgerPort for LedgerStore {
         let result = match op {
             LedgerOp::Create {
                 external_id,
+                device,
                 amount,
                 tip,
                 tax,
             } => {
-                let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
@@ -90,18 +92,19 @@ impl LedgerPort for LedgerStore {
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
-        let open = self
-            .ledger
-            .non_final(&self.device)
-            .map_err(|e| e.to_string())?;
+        // Every device's open payments: the app ties them to the device it reaches by the
+        // identity the device gives in discovery (or, for older rows, by the configured address).
+        let open = self.ledger.non_final_all().map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
             .map(|r| PendingPayment {
+                this_endpoint: r.device == self.device,
                 external_id: r.external_id,
                 amount: r.amount,
                 tip: Some(r.tip).filter(|t| t.get() != 0),
                 tax: Some(r.tax).filter(|t| t.get() != 0),
                 state: r.state,
+                device: r.device,
             })
             .collect())
     }

@@ -6,6 +6,7 @@ mod order_screen;
 mod pairing;
 mod real_profile;
 mod recovery;
+mod refunds;
 mod robustness;
 mod sale;
 
