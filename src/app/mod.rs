@@ -7,6 +7,7 @@
 
 pub mod amounts;
 mod io;
+pub mod order_desk;
 mod recovery;
 mod reset;
 mod sale;
@@ -399,6 +400,9 @@ pub(crate) fn transition(
         state.answering = None;
         state.recovery = None;
         reset::on_payment_final(state);
+        if to == PaymentState::Approved {
+            order_desk::on_paid(state, fx);
+        }
         cancel_timer(state, TimerPurpose::SaleResponse);
         cancel_timer(state, TimerPurpose::RecoveryResponse);
         cancel_timer(state, TimerPurpose::RecoveryPoll);
@@ -435,3 +439,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_money;
+
+#[cfg(test)]
+mod tests_order;

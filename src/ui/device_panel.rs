@@ -53,7 +53,10 @@ impl Widget for &DevicePanel<'_> {
         let room = usize::from(area.height.saturating_sub(4)).saturating_sub(lines.len());
         let skip = s.order.len().saturating_sub(room);
         if skip > 0 && room > 0 {
-            lines.push(Line::styled(format!("… {} more above", skip + 1), theme.dim()));
+            lines.push(Line::styled(
+                format!("… {} more above", skip + 1),
+                theme.dim(),
+            ));
         }
         let shown = if skip > 0 { skip + 1 } else { 0 };
         lines.extend(s.order.iter().skip(shown).map(|l| Line::raw(l.clone())));
