@@ -153,8 +153,8 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         ],
         Screen::Sale => vec![
             ("0-9 .", "amount"),
-            ("Tab", "tip/tax/item"),
-            ("i", "add items"),
+            ("Tab", "tip/tax"),
+            ("i", "items"),
             ("Bksp", "delete"),
             ("Enter", "charge"),
         ],

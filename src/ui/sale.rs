@@ -81,9 +81,12 @@ impl Widget for &SaleView<'_> {
             self.field("Amount", Field::Amount, &ui.amount, ""),
             self.field("Tip", Field::Tip, &ui.tip, "optional"),
             self.field("Tax", Field::Tax, &ui.tax, "optional"),
-            self.field("Item", Field::Item, &ui.item, "code, NAME=PRICE, %N, $A"),
         ];
         let order = &state.desk.order;
+        // The item field appears once used (`i` or Tab), so the quick amount path stays as it was.
+        if ui.field == Field::Item || !order.is_empty() {
+            lines.push(self.field("Item", Field::Item, &ui.item, "code, NAME=PRICE, %N, $A"));
+        }
         let total = if order.is_empty() {
             self.total().map_or_else(String::new, |t| t.to_string())
         } else {
