@@ -77,6 +77,11 @@ impl Ledger {
                 }
             }
         }
+        // Before SQLite opens them: closing a descriptor of ours on `-shm` after SQLite has it
+        // would drop this process's POSIX locks on it, a reader would then take the shared
+        // memory for abandoned and truncate it, and this process would die of SIGBUS. Sidecars
+        // SQLite creates later get the database file's 0600 mode.
+        restrict_sidecars(&db_path)?;
         let mut conn = open_connection(&db_path)?;
         schema::migrate(&mut conn, &db_path).map_err(|e| match e {
             LedgerError::Db {
@@ -86,7 +91,6 @@ impl Ledger {
             } => classify(source, &path, action),
             other => other,
         })?;
-        restrict_sidecars(&db_path)?;
         lock.rewrite(true).map_err(|source| LedgerError::Io {
             action: "write the lock file",
             path: data_dir.join(super::lock::LOCK_FILE),
