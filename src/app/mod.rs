@@ -80,6 +80,11 @@ pub enum Event {
 /// A request to the state machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Add an order line or discount as typed in the item field (`app::order_desk` grammar);
+    /// the customer display is told. A refusal becomes a validation notice.
+    AddItem(String),
+    /// Abandon the order: clear it and the customer display.
+    AbandonOrder,
     /// Ring a sale.
     StartSale {
         /// Amount.
@@ -224,6 +229,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
             }
         }
+        Action::AddItem(text) => order_desk::edit(state, fx, |d| d.add(&text)),
+        Action::AbandonOrder => fx.extend(state.desk.clear()),
         Action::Quit => {
             state.quit = true;
             fx.push(Effect::Quit);

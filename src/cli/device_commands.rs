@@ -108,9 +108,13 @@ where
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
 )]
 pub struct SaleArgs {
-    /// Amount to charge, e.g. 12.34.
-    #[arg(value_parser = parse_amount)]
-    amount: Cents,
+    /// Amount to charge, e.g. 12.34; optional with --item (the charge is the order's total).
+    #[arg(value_parser = parse_amount, required_unless_present = "items")]
+    amount: Option<Cents>,
+    /// An order line: NAME=PRICE[xQTY] (e.g. Tea=2.50x2) or a catalog CODE; repeatable. The
+    /// lines go to the device display, and the sale's amount is the order's total.
+    #[arg(long = "item", value_name = "NAME=PRICE[xQTY]|CODE")]
+    items: Vec<String>,
     /// Tip already agreed, e.g. 2.00.
     #[arg(long, value_parser = parse_amount)]
     tip: Option<Cents>,
@@ -139,16 +143,18 @@ pub struct SaleArgs {
 pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let check = |c: &crate::config::LoadedConfig| {
         let max = c.settings.sale.max_amount;
-        if args.amount > max {
+        let Some(amount) = args.amount else {
+            return Ok(());
+        };
+        if amount > max {
             return Err(Failure {
                 code: exit::USAGE,
                 message: format!(
-                    "amount: {} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent",
-                    args.amount
+                    "amount: {amount} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent"
                 ),
             });
         }
-        if args.amount.get() <= 0 {
+        if amount.get() <= 0 {
             return Err(Failure {
                 code: exit::USAGE,
                 message: "amount: must be greater than 0.00; nothing was sent".into(),
@@ -166,6 +172,7 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
         };
         let input = SaleInput {
             amount: args.amount,
+            items: args.items,
             tip: args.tip,
             tax: args.tax,
             external_id: args.external_id,
