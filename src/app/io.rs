@@ -60,6 +60,11 @@ pub enum DeviceInput {
         direction: Option<UiDirection>,
         /// True when the screen is the device's DECLINED screen.
         declined: bool,
+        /// True while the device waits for the customer's signature (ADD_SIGNATURE shown): it
+        /// ignores cancel then.
+        signing: bool,
+        /// True when the screen is the device's card time-out screen (TIMED_OUT).
+        timed_out: bool,
     },
     /// TX_STATE.
     TxState(TxState),
@@ -183,6 +188,8 @@ pub enum DeviceCommand {
     ShowWelcome,
     /// SHOW_ORDER_SCREEN: the order and what changed (`app::order_desk`).
     ShowOrder(crate::protocol::display::OrderUpdate),
+    /// Not a frame: connect again now if the connector waits to reconnect.
+    Reconnect,
 }
 
 impl DeviceCommand {
@@ -202,6 +209,7 @@ impl DeviceCommand {
             DeviceCommand::ShowThankYou => "thank-you screen",
             DeviceCommand::ShowOrder(_) => "order display",
             DeviceCommand::ShowWelcome => "welcome screen",
+            DeviceCommand::Reconnect => "reconnect",
         }
     }
 }

@@ -169,6 +169,9 @@ pub struct SaleSettings {
     pub order_title: String,
     /// Note shown with the order on the customer display. Default empty: none.
     pub order_note: String,
+    /// How long `till sale` waits for the outcome before a recovery round decides what to say,
+    /// ms. Default 300000 (5 minutes).
+    pub timeout_ms: u64,
 }
 
 /// `[simulator] customer`: who acts as the simulated customer.
@@ -195,8 +198,8 @@ impl SimCustomer {
 pub struct SimulatorSettings {
     /// Who the customer is. Default manual.
     pub customer: SimCustomer,
-    /// Seed of every random choice. Default 0.
-    pub seed: u64,
+    /// Seed of every random choice. Default: none, a fresh seed from the clock at every start.
+    pub seed: Option<u64>,
     /// Delay of each automatic customer action (card, signature, pairing). Default 500.
     pub delay_ms: u64,
     /// Which device the simulator imitates: the project's default shapes, or the shapes real
@@ -326,10 +329,11 @@ impl Default for Settings {
                 tax_rate: crate::order::Percent::ZERO,
                 order_title: String::new(),
                 order_note: String::new(),
+                timeout_ms: 300_000,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
-                seed: 0,
+                seed: None,
                 delay_ms: 500,
                 profile: crate::sim::device::Profile::Default,
             },

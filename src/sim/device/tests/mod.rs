@@ -3,6 +3,7 @@
 
 mod faults;
 mod order_screen;
+mod notes;
 mod pairing;
 mod real_profile;
 mod recovery;
