@@ -71,14 +71,14 @@ async fn run() {
         .unwrap_or(500usize);
     let mut samples = Vec::with_capacity(lines);
     for i in 0..lines {
-        if i % 100 == 0 {
-            if let Some(Effect::Send(DeviceCommand::ShowOrder(u))) = state.desk.clear() {
-                handle.show_order(&u).await.expect("sent");
-                tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.order.is_empty()))
-                    .await
-                    .expect("display cleared")
-                    .expect("simulator running");
-            }
+        if i % 100 == 0
+            && let Some(Effect::Send(DeviceCommand::ShowOrder(u))) = state.desk.clear()
+        {
+            handle.show_order(&u).await.expect("sent");
+            tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.order.is_empty()))
+                .await
+                .expect("display cleared")
+                .expect("simulator running");
         }
         state.ui.item = "1001".into();
         let want = state.desk.order.lines().len() + 1;

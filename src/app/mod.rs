@@ -7,8 +7,8 @@
 
 pub mod amounts;
 mod io;
-pub mod order_desk;
 pub mod keymap;
+pub mod order_desk;
 mod recovery;
 mod reset;
 mod sale;

@@ -290,6 +290,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             field_text(&mut state.ui).pop();
             state.expire(NoticeKind::Validation);
         }
+        Intent::OrderKey => {}
         Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,

@@ -2,8 +2,8 @@
 //! clock: the harness owns `now` and fires the timers the device asked for.
 
 mod faults;
-mod order_screen;
 mod notes;
+mod order_screen;
 mod pairing;
 mod real_profile;
 mod recovery;
