@@ -7,6 +7,7 @@ pub mod config;
 pub mod connector;
 pub mod ledger;
 pub mod logging;
+pub mod order;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;

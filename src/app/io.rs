@@ -186,6 +186,8 @@ pub enum DeviceCommand {
     ShowThankYou,
     /// SHOW_WELCOME_SCREEN.
     ShowWelcome,
+    /// SHOW_ORDER_SCREEN: the order and what changed (`app::order_desk`).
+    ShowOrder(crate::protocol::display::OrderUpdate),
     /// Not a frame: connect again now if the connector waits to reconnect.
     Reconnect,
 }
@@ -205,6 +207,7 @@ impl DeviceCommand {
             DeviceCommand::Cancel => "cancel",
             DeviceCommand::ShowMessage(_) => "show message",
             DeviceCommand::ShowThankYou => "thank-you screen",
+            DeviceCommand::ShowOrder(_) => "order display",
             DeviceCommand::ShowWelcome => "welcome screen",
             DeviceCommand::Reconnect => "reconnect",
         }

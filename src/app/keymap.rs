@@ -122,6 +122,9 @@ pub enum Intent {
     NextField,
     /// Start the sale.
     Charge,
+    /// An order key (`i` opens the item field): done by `screens::order_key` before this table
+    /// is consulted; listed here for the help bar and `?`.
+    OrderKey,
     /// Clear the entry fields.
     ClearEntry,
     /// Ask the device to cancel the running sale.
@@ -274,6 +277,7 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Recovered, One(K::Char('x')), I::DismissRecovered, "x", "dismiss recovered"),
     b(M::Screen(S::Sale), Digits, I::EntryType, "0-9 .", "amount"),
     b(M::Screen(S::Sale), One(K::Tab), I::NextField, "Tab", "tip/tax"),
+    b(M::Screen(S::Sale), One(K::Char('i')), I::OrderKey, "i", "items"),
     b(M::Screen(S::Sale), One(K::Backspace), I::EntryErase, "Bksp", "delete"),
     b(M::Screen(S::Sale), One(K::Enter), I::Charge, "Enter", "charge"),
     b(M::Screen(S::Sale), One(K::Esc), I::ClearEntry, "Esc", "clear"),

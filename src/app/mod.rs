@@ -8,6 +8,7 @@
 pub mod amounts;
 mod io;
 pub mod keymap;
+pub mod order_desk;
 mod recovery;
 mod reset;
 mod sale;
@@ -80,6 +81,11 @@ pub enum Event {
 /// A request to the state machine.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
+    /// Add an order line or discount as typed in the item field (`app::order_desk` grammar);
+    /// the customer display is told. A refusal becomes a validation notice.
+    AddItem(String),
+    /// Abandon the order: clear it and the customer display.
+    AbandonOrder,
     /// Ring a sale.
     StartSale {
         /// Amount.
@@ -224,6 +230,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
             }
         }
+        Action::AddItem(text) => order_desk::edit(state, fx, |d| d.add(&text)),
+        Action::AbandonOrder => fx.extend(state.desk.clear()),
         Action::Quit => {
             state.quit = true;
             fx.push(Effect::Quit);
@@ -425,6 +433,9 @@ pub(crate) fn transition(
         state.answering = None;
         state.recovery = None;
         reset::on_payment_final(state);
+        if to == PaymentState::Approved {
+            order_desk::on_paid(state, fx);
+        }
         cancel_timer(state, TimerPurpose::SaleResponse);
         cancel_timer(state, TimerPurpose::RecoveryResponse);
         cancel_timer(state, TimerPurpose::RecoveryPoll);
@@ -478,3 +489,6 @@ mod tests_defects;
 
 #[cfg(test)]
 mod tests_money;
+
+#[cfg(test)]
+mod tests_order;

@@ -62,6 +62,8 @@ pub enum Field {
     Tip,
     /// Tax.
     Tax,
+    /// Item entry: a catalog code, `NAME=PRICE[xQTY]`, `%N` or `$AMOUNT` (`app::order_desk`).
+    Item,
 }
 
 /// A row of the history view.
@@ -92,6 +94,8 @@ pub struct Ui {
     pub tip: String,
     /// Tax text.
     pub tax: String,
+    /// Item field text.
+    pub item: String,
     /// The external id the next sale will use.
     pub next_external_id: String,
     /// Typed reset confirmation, while typing it.
@@ -171,6 +175,7 @@ fn field_text(ui: &mut Ui) -> &mut String {
         Field::Amount => &mut ui.amount,
         Field::Tip => &mut ui.tip,
         Field::Tax => &mut ui.tax,
+        Field::Item => &mut ui.item,
     }
 }
 
@@ -198,6 +203,15 @@ pub fn entry_action(ui: &Ui) -> Result<Action, String> {
 /// Handles a key press: the keymap table says what it means here, this does it.
 pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if read_only_guard(state, key, fx) {
+        return;
+    }
+    // The order's keys (item field, line selection and edits) come first.
+    if state.ui.screen == Screen::Sale
+        && !state.ui.help
+        && !state.ui.quit_confirm
+        && state.ui.reset_input.is_none()
+        && order_key(state, key, fx)
+    {
         return;
     }
     let Some(intent) = super::keymap::lookup(state, key) else {
@@ -276,11 +290,13 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             field_text(&mut state.ui).pop();
             state.expire(NoticeKind::Validation);
         }
+        Intent::OrderKey => {}
         Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,
                 Field::Tip => Field::Tax,
-                Field::Tax => Field::Amount,
+                Field::Tax => Field::Item,
+                Field::Item => Field::Amount,
             };
         }
         Intent::Charge => match entry_action(&state.ui) {
@@ -310,8 +326,11 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             state.ui.amount.clear();
             state.ui.tip.clear();
             state.ui.tax.clear();
+            state.ui.item.clear();
             state.ui.field = Field::Amount;
             state.expire(NoticeKind::Validation);
+            // Abandoning the order clears the customer display too.
+            fx.extend(state.desk.clear());
         }
         Intent::DismissRecovered => state.recovered.clear(),
         Intent::CancelSale => on_action(state, Action::CancelSale, fx),
@@ -490,4 +509,53 @@ pub fn home_screen(state: &State) -> Screen {
     } else {
         Screen::Sale
     }
+}
+
+/// The order's keys on the sale screen; true when the key was used.
+fn order_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
+    use super::order_desk::{MAX_ITEM_CHARS, edit};
+    let in_item = state.ui.field == Field::Item;
+    let has_lines = !state.desk.order.is_empty();
+    let item_empty = state.ui.item.is_empty();
+    match key {
+        Key::Char('i') if !in_item => state.ui.field = Field::Item,
+        Key::Char(c @ ('+' | '-')) if has_lines && (!in_item || item_empty) => {
+            edit(state, fx, |d| {
+                d.bump_quantity(if c == '+' { 1 } else { -1 })
+            });
+        }
+        Key::Char(c) if in_item && !c.is_control() => {
+            if state.ui.item.chars().count() < MAX_ITEM_CHARS {
+                state.ui.item.push(c);
+            }
+        }
+        Key::Up | Key::Down if has_lines => state.desk.select(key == Key::Down),
+        Key::Backspace if in_item && item_empty && has_lines => {
+            edit(state, fx, |d| d.remove_selected());
+        }
+        Key::Enter if in_item && !item_empty => {
+            let text = std::mem::take(&mut state.ui.item);
+            let before = fx.len();
+            edit(state, fx, |d| d.add(&text));
+            if fx.len() == before {
+                state.ui.item = text;
+            }
+        }
+        Key::Enter if has_lines => {
+            // The sale's amount is the order's total (tax included), its tax the order's tax.
+            let totals = state.desk.order.totals();
+            state.ui.amount = totals.total.to_string();
+            state.ui.tax = totals.tax.to_string();
+            return false;
+        }
+        Key::Esc if in_item => {
+            if item_empty {
+                state.ui.field = Field::Amount;
+            } else {
+                state.ui.item.clear();
+            }
+        }
+        _ => return false,
+    }
+    true
 }

@@ -312,6 +312,8 @@ pub struct State {
     /// The external id of a payment that ended before its FINISH_* arrived (PAYMENT_VOIDED):
     /// that FINISH_* still gets its one screen command.
     pub screen_owed: Option<String>,
+    /// The order on the sale screen and its customer display.
+    pub desk: super::order_desk::OrderDesk,
 }
 
 /// Frames kept for the inspector.
@@ -342,6 +344,7 @@ impl State {
             next_timer: 1,
             quit: false,
             ui: super::screens::Ui::default(),
+            desk: super::order_desk::OrderDesk::default(),
             unrecorded: None,
             open_elsewhere: Vec::new(),
             answering: None,

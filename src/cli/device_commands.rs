@@ -110,9 +110,13 @@ where
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
 )]
 pub struct SaleArgs {
-    /// Amount to charge, e.g. 12.34.
-    #[arg(value_parser = parse_amount)]
-    amount: Cents,
+    /// Amount to charge, e.g. 12.34; optional with --item (the charge is the order's total).
+    #[arg(value_parser = parse_amount, required_unless_present = "items")]
+    amount: Option<Cents>,
+    /// An order line: NAME=PRICE[xQTY] (e.g. Tea=2.50x2) or a catalog CODE; repeatable. The
+    /// lines go to the device display, and the sale's amount is the order's total.
+    #[arg(long = "item", value_name = "NAME=PRICE[xQTY]|CODE")]
+    items: Vec<String>,
     /// Tip already agreed, e.g. 2.00.
     #[arg(long, value_parser = parse_amount)]
     tip: Option<Cents>,
@@ -146,7 +150,10 @@ pub struct SaleArgs {
 pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let check = |c: &crate::config::LoadedConfig| {
         let max = c.settings.sale.max_amount;
-        check_amounts(args.amount, args.tip, args.tax, Some(max)).map_err(|e| Failure {
+        let Some(amount) = args.amount else {
+            return Ok(());
+        };
+        check_amounts(amount, args.tip, args.tax, Some(max)).map_err(|e| Failure {
             code: exit::USAGE,
             message: format!("{e}; nothing was sent"),
         })
@@ -161,6 +168,7 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
         };
         let input = SaleInput {
             amount: args.amount,
+            items: args.items,
             tip: args.tip,
             tax: args.tax,
             external_id: args.external_id,

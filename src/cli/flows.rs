@@ -206,8 +206,10 @@ fn finished(command: &str, state: &State) -> Finish {
 
 /// The sale arguments.
 pub struct SaleInput {
-    /// Amount.
-    pub amount: Cents,
+    /// Amount; `None` when the order's total is charged.
+    pub amount: Option<Cents>,
+    /// Order lines (`--item`), in the item-field grammar of `app::order_desk`.
+    pub items: Vec<String>,
     /// Tip.
     pub tip: Option<Cents>,
     /// Tax.
@@ -264,10 +266,14 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             };
         }
     }
+    let (amount, tax) = match ring_items(rt, &input).await {
+        Ok(charge) => charge,
+        Err(message) => return Finish::error("sale", exit::USAGE, message),
+    };
     let action = Action::StartSale {
-        amount: input.amount,
+        amount,
         tip: input.tip,
-        tax: input.tax,
+        tax,
         external_id: input.external_id,
     };
     rt.dispatch(Event::Action(action)).await;
@@ -306,6 +312,10 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
     // A device may say more about the sale right after it ended (a second FINISH_OK with
     // another result): hear it out briefly, so that what is printed is what the ledger holds.
     rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
+    if !rt.state.desk.order.is_empty() && rt.state.pending().is_none() {
+        // Not paid (declined, canceled…): the order leaves the customer display.
+        rt.dispatch(Event::Action(Action::AbandonOrder)).await;
+    }
     if rt.state.pending().is_some() {
         unresolved("sale", &rt.state)
     } else {
@@ -648,4 +658,40 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             shown = Some(code.clone());
         }
     }
+}
+
+/// Rings `--item` lines (each one SHOW_ORDER_SCREEN, like the TUI) and returns what to charge:
+/// the order's total and tax, or the typed amount and tax when there are no items. Every item is
+/// checked before the first reaches the device; an AMOUNT that differs from the total is refused.
+async fn ring_items<D: DevicePort, L: LedgerPort>(
+    rt: &mut Runtime<D, L>,
+    input: &SaleInput,
+) -> Result<(Cents, Option<Cents>), String> {
+    if input.items.is_empty() {
+        return input
+            .amount
+            .map(|a| (a, input.tax))
+            .ok_or_else(|| "give an AMOUNT or at least one --item; nothing was sent".to_owned());
+    }
+    let mut trial = rt.state.desk.clone();
+    for item in &input.items {
+        trial
+            .add(item)
+            .map_err(|e| format!("--item {item}: {e}; nothing was sent"))?;
+    }
+    let totals = trial.order.totals();
+    if let Some(a) = input.amount.filter(|a| *a != totals.total) {
+        return Err(format!(
+            "AMOUNT {a} differs from the order's total {} (tax included); leave AMOUNT out to charge the total; nothing was sent",
+            totals.total
+        ));
+    }
+    if input.tax.is_some() {
+        return Err("--tax is computed from the items (sale.tax_rate, the catalog); leave it out; nothing was sent".into());
+    }
+    for item in &input.items {
+        rt.dispatch(Event::Action(Action::AddItem(item.clone())))
+            .await;
+    }
+    Ok((totals.total, Some(totals.tax)))
 }

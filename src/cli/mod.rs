@@ -13,6 +13,7 @@ mod device_commands;
 mod flows;
 mod ledger_commands;
 mod ledger_filters;
+mod order_setup;
 mod out;
 mod policy;
 mod report;

@@ -28,7 +28,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(code: u8, message: impl Into<String>) -> Failure {
+    pub(super) fn new(code: u8, message: impl Into<String>) -> Failure {
         Failure {
             code,
             message: message.into(),
@@ -332,7 +332,9 @@ pub async fn open(
         port = port.with_rest(rest);
         app.rest_lookup = true;
     }
-    let rt = Runtime::new(State::new(app), port, store, forward(events));
+    let mut state = State::new(app);
+    state.desk = super::order_setup::desk(&config, sim.is_some())?;
+    let rt = Runtime::new(state, port, store, forward(events));
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),

@@ -337,6 +337,9 @@ async fn read_commands(sim: Controller) {
                     if let Some(code) = &screen.pairing_code {
                         eprintln!("[{device}] pairing code: {code}");
                     }
+                    for line in &screen.order {
+                        eprintln!("[{device}] order: {line}");
+                    }
                     eprintln!("[{device}] possible now: {}", screen.actions.join(", "));
                 }
                 Err(e) => eprintln!("[{device}] {e}"),

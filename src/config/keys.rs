@@ -372,6 +372,36 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.on_signature.as_str()),
     },
     Key {
+        name: "sale.tax_rate",
+        allowed: "a percentage from 0 to 100 with at most three decimals, as text, e.g. \"8.875\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            s.sale.tax_rate = crate::order::Percent::parse(v).map_err(|e| e.to_string())?;
+            Ok(())
+        }),
+        get: |s| json!(s.sale.tax_rate.to_string()),
+    },
+    Key {
+        name: "sale.order_title",
+        allowed: "text of at most 64 printable characters (empty: no title)",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            s.sale.order_title = display_text(v)?;
+            Ok(())
+        }),
+        get: |s| json!(s.sale.order_title),
+    },
+    Key {
+        name: "sale.order_note",
+        allowed: "text of at most 64 printable characters (empty: no note)",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            s.sale.order_note = display_text(v)?;
+            Ok(())
+        }),
+        get: |s| json!(s.sale.order_note),
+    },
+    Key {
         name: "sale.on_partial",
         allowed: "\"ask\", \"accept\" or \"reject\"",
         secret: false,
@@ -504,6 +534,14 @@ fn edit_distance(a: &str, b: &str) -> usize {
         }
     }
     row[b.len()]
+}
+
+/// Text for the customer display: at most 64 characters, no control characters.
+fn display_text(v: &str) -> Result<String, String> {
+    if v.chars().count() > 64 || v.chars().any(char::is_control) {
+        return Err("at most 64 printable characters".into());
+    }
+    Ok(v.to_owned())
 }
 
 #[cfg(test)]

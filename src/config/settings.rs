@@ -163,6 +163,12 @@ pub struct SaleSettings {
     /// Default answer to a partial approval (PARTIAL_AUTH_CHALLENGE). Default
     /// [`AnswerPolicy::Ask`]; a headless command without a terminal treats `ask` as reject.
     pub on_partial: AnswerPolicy,
+    /// Order-wide tax rate, percent (catalog items may carry their own). Default 0.
+    pub tax_rate: crate::order::Percent,
+    /// Title of the order on the customer display (never the external id). Default empty: none.
+    pub order_title: String,
+    /// Note shown with the order on the customer display. Default empty: none.
+    pub order_note: String,
     /// How long `till sale` waits for the outcome before a recovery round decides what to say,
     /// ms. Default 300000 (5 minutes).
     pub timeout_ms: u64,
@@ -320,6 +326,9 @@ impl Default for Settings {
                 on_challenge: AnswerPolicy::Ask,
                 on_signature: AnswerPolicy::Ask,
                 on_partial: AnswerPolicy::Ask,
+                tax_rate: crate::order::Percent::ZERO,
+                order_title: String::new(),
+                order_note: String::new(),
                 timeout_ms: 300_000,
             },
             simulator: SimulatorSettings {

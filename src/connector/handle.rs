@@ -104,6 +104,15 @@ impl ConnectorHandle {
         self.send(requests::show_message(text)?).await
     }
 
+    /// Shows the order on the customer display (SHOW_ORDER_SCREEN with one operation).
+    pub async fn show_order(
+        &self,
+        update: &crate::protocol::display::OrderUpdate,
+    ) -> Result<String, CommandError> {
+        self.send(super::display_requests::show_order(update.clone())?)
+            .await
+    }
+
     /// Shows the welcome screen.
     pub async fn show_welcome(&self) -> Result<String, CommandError> {
         self.send(requests::show_welcome()).await

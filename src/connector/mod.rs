@@ -24,6 +24,7 @@
 pub mod backoff;
 pub mod cloud;
 pub mod direct;
+pub mod display_requests;
 pub mod endpoint;
 pub mod events;
 pub mod frames;

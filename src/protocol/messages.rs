@@ -584,6 +584,22 @@ messages! {
     RemoteError(RemoteError) = "REMOTE_ERROR", DeviceToPos;
     /// INVALID_STATE_TRANSITION.
     InvalidStateTransition(InvalidStateTransition) = "INVALID_STATE_TRANSITION", DeviceToPos;
+    /// SHOW_ORDER_SCREEN (showDisplayOrder / removeDisplayOrder and the order operations).
+    ShowOrderScreen(super::display::OrderUpdate) = "SHOW_ORDER_SCREEN", PosToDevice;
+    /// PRINT_TEXT.
+    PrintText(super::display::TextPrint) = "PRINT_TEXT", PosToDevice;
+    /// PRINT_JOB_STATUS_REQUEST.
+    PrintJobStatusRequest(super::display::PrintJobStatusRequest) = "PRINT_JOB_STATUS_REQUEST", PosToDevice;
+    /// PRINT_JOB_STATUS_RESPONSE.
+    PrintJobStatusResponse(super::display::PrintJobStatusResponse) = "PRINT_JOB_STATUS_RESPONSE", DeviceToPos;
+    /// GET_PRINTERS_REQUEST.
+    GetPrintersRequest(super::display::GetPrintersRequest) = "GET_PRINTERS_REQUEST", PosToDevice;
+    /// GET_PRINTERS_RESPONSE.
+    GetPrintersResponse(super::display::GetPrintersResponse) = "GET_PRINTERS_RESPONSE", DeviceToPos;
+    /// SHOW_PAYMENT_RECEIPT_OPTIONS.
+    ShowPaymentReceiptOptions(super::display::ShowPaymentReceiptOptions) = "SHOW_PAYMENT_RECEIPT_OPTIONS", PosToDevice;
+    /// SHOW_RECEIPT_OPTIONS_RESPONSE.
+    ShowReceiptOptionsResponse(super::display::ShowReceiptOptionsResponse) = "SHOW_RECEIPT_OPTIONS_RESPONSE", DeviceToPos;
 }
 
 impl Message {
@@ -595,6 +611,7 @@ impl Message {
             super::Side::Pos => match self {
                 Message::TxStart(_) | Message::RefundRequest(_) => 2,
                 Message::VoidPayment(_) => 3,
+                Message::ShowPaymentReceiptOptions(_) => 2,
                 _ => 0,
             },
         }

@@ -4,6 +4,7 @@
 //! tolerantly; [`Encoder`] writes frames the way the JS SDK (POS side) or a real device
 //! (device side) does. See `../shared/protocol/PROTOCOL.md` for the facts behind every rule.
 
+pub mod display;
 mod enums;
 mod frame;
 mod messages;

@@ -193,6 +193,22 @@ pub fn message_fields(message: &Message) -> String {
             f.put("state", m.state.as_ref());
             f.text("reason", m.reason.as_deref());
         }
+        Message::ShowOrderScreen(m) => {
+            super::display::summarize_order_update(m, &mut |k, v| f.0.push(format!("{k}={v}")))
+        }
+        Message::PrintText(m) => {
+            f.put("job", m.external_print_job_id.as_deref());
+            f.put("lines", m.text_lines.as_ref().map(Vec::len));
+        }
+        Message::PrintJobStatusRequest(m) => f.put("job", m.external_print_job_id.as_deref()),
+        Message::PrintJobStatusResponse(m) => {
+            f.put("job", m.external_print_job_id.as_deref());
+            f.put("status", m.status.as_deref());
+        }
+        Message::GetPrintersRequest(m) => f.put("category", m.category.as_deref()),
+        Message::GetPrintersResponse(m) => f.put("printers", Some(m.printers.len())),
+        Message::ShowPaymentReceiptOptions(m) => f.put("payment", m.payment_id.as_deref()),
+        Message::ShowReceiptOptionsResponse(m) => f.put("status", m.status.as_deref()),
         Message::DiscoveryRequest(_)
         | Message::ShowWelcomeScreen(_)
         | Message::ShowThankYouScreen(_)

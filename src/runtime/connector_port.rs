@@ -59,6 +59,7 @@ impl DevicePort for ConnectorPort {
             DeviceCommand::ShowMessage(t) => h.show_message(t).await,
             DeviceCommand::ShowThankYou => h.show_thank_you().await,
             DeviceCommand::ShowWelcome => h.show_welcome().await,
+            DeviceCommand::ShowOrder(u) => h.show_order(u).await,
             DeviceCommand::Reconnect => {
                 h.reconnect_now().await;
                 Ok(String::new())

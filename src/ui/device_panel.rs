@@ -49,6 +49,17 @@ impl Widget for &DevicePanel<'_> {
                 Span::styled(code.clone(), theme.warn()),
             ]));
         }
+        // The order as the customer sees it; the oldest lines give way when space is short.
+        let room = usize::from(area.height.saturating_sub(4)).saturating_sub(lines.len());
+        let skip = s.order.len().saturating_sub(room);
+        if skip > 0 && room > 0 {
+            lines.push(Line::styled(
+                format!("… {} more above", skip + 1),
+                theme.dim(),
+            ));
+        }
+        let shown = if skip > 0 { skip + 1 } else { 0 };
+        lines.extend(s.order.iter().skip(shown).map(|l| Line::raw(l.clone())));
         let actions = if s.actions.is_empty() {
             "none right now".to_owned()
         } else {

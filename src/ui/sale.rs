@@ -82,7 +82,20 @@ impl Widget for &SaleView<'_> {
             self.field("Tip", Field::Tip, &ui.tip, "optional"),
             self.field("Tax", Field::Tax, &ui.tax, "optional"),
         ];
-        let total = self.total().map_or_else(String::new, |t| t.to_string());
+        let order = &state.desk.order;
+        // The item field appears once used (`i` or Tab), so the quick amount path stays as it was.
+        if ui.field == Field::Item || !order.is_empty() {
+            lines.push(self.field("Item", Field::Item, &ui.item, "code, NAME=PRICE, %N, $A"));
+        }
+        let total = if order.is_empty() {
+            self.total().map_or_else(String::new, |t| t.to_string())
+        } else {
+            // Fixed lines besides the order: fields, totals, id, device, borders.
+            let room = usize::from(area.height).saturating_sub(13).max(1);
+            lines.extend(order_lines(state, room, theme));
+            let t = order.totals();
+            crate::app::amounts::total(t.total, Cents::parse(&ui.tip).ok()).to_string()
+        };
         lines.push(text::kv("  Total", total, theme.strong(), theme));
         let ext = if ui.next_external_id.is_empty() {
             "(a fresh id is being made)".to_owned()
@@ -110,4 +123,52 @@ impl Widget for &SaleView<'_> {
             .wrap(Wrap { trim: false })
             .render(area, buf);
     }
+}
+
+/// The order block: a window of lines around the selected one, discounts, then the subtotal,
+/// discount and tax (the total is the view's Total row). Names are stripped of control characters.
+fn order_lines(state: &State, room: usize, theme: &Theme) -> Vec<Line<'static>> {
+    let desk = &state.desk;
+    let order = &desk.order;
+    let n = order.lines().len();
+    let start = desk
+        .selected
+        .saturating_sub(room.saturating_sub(1))
+        .min(n.saturating_sub(room));
+    let mut out = Vec::new();
+    if start > 0 {
+        out.push(Line::styled(
+            format!("    … {start} more above"),
+            theme.dim(),
+        ));
+    }
+    for (i, l) in order.lines().iter().enumerate().skip(start).take(room) {
+        let marker = if i == desk.selected { "  ▸ " } else { "    " };
+        let name: String = l
+            .display_name()
+            .chars()
+            .filter(|c| !c.is_control())
+            .take(24)
+            .collect();
+        out.push(Line::from(vec![
+            Span::styled(marker, theme.key()),
+            Span::styled(format!("{:>3} × {name:<24}", l.quantity), theme.text()),
+            Span::styled(format!("{:>10}", l.amount().to_string()), theme.text()),
+        ]));
+    }
+    let rest = n.saturating_sub(start + room);
+    if rest > 0 {
+        out.push(Line::styled(
+            format!("    … {rest} more below"),
+            theme.dim(),
+        ));
+    }
+    let t = order.totals();
+    let mut sums = format!("  Subtotal {}", t.subtotal);
+    if t.discount.0 > 0 {
+        sums.push_str(&format!("  Discount -{}", t.discount));
+    }
+    sums.push_str(&format!("  Tax {}", t.tax));
+    out.push(Line::styled(sums, theme.dim()));
+    out
 }

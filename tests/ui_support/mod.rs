@@ -241,6 +241,7 @@ pub fn sim_screen() -> SimScreen {
             "cancel".into(),
             "walk-away".into(),
         ],
+        order: Vec::new(),
     }
 }
 
@@ -283,6 +284,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     s.ui.tip = "2".into();
     s.ui.field = Field::Tip;
     push("sale_typing_tip", s, None);
+    push("sale_order", order_state(), None);
     let mut s = ready();
     s.ui.amount = "12.345".into();
     s.notice = notice(
@@ -530,6 +532,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     s.payment = Some(payment(PaymentState::InProgress));
     s.device_text = Some("Tap, insert or swipe card".into());
     push("sim_in_progress", s, Some(sim_screen()));
+    push("sim_order", order_state(), Some(sim_order_screen()));
     let mut s = ready();
     s.connection = Connection::Pairing {
         code: "492815".into(),
@@ -543,6 +546,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             detail: "Enter the code shown on the POS".into(),
             pairing_code: Some("492815".into()),
             actions: vec!["approve-pairing".into(), "reject-pairing".into()],
+            order: Vec::new(),
         }),
     );
     out
@@ -561,4 +565,43 @@ pub fn buffer_text(buf: &Buffer) -> String {
         out.push('\n');
     }
     out
+}
+
+/// A sale screen with an order rung from the example catalog: three lines, one with a quantity,
+/// a 10 % discount, the order's tax rate 8.875 %, and a code being typed in the item field.
+pub fn order_state() -> State {
+    let mut s = ready();
+    s.desk.catalog = till::order::Catalog::from_toml(
+        include_str!("../../assets/catalog.toml"),
+        "assets/catalog.toml",
+    )
+    .expect("example catalog");
+    s.desk.tax_rate = till::order::Percent::parse("8.875").expect("rate");
+    for entry in ["1001", "1002", "Tea=2.00x3", "1005", "%10"] {
+        s.desk.add(entry).expect("entry");
+    }
+    s.desk.selected = 2;
+    s.ui.field = Field::Item;
+    s.ui.item = "100".into();
+    s
+}
+
+/// The simulated device showing that order on its customer display.
+pub fn sim_order_screen() -> SimScreen {
+    SimScreen {
+        title: "Welcome".into(),
+        detail: String::new(),
+        pairing_code: None,
+        actions: vec!["reboot".into()],
+        order: vec![
+            "1 × Coffee  $3.50".into(),
+            "1 × Bagel  $2.25".into(),
+            "3 × Tea  $6.00".into(),
+            "1 × Newspaper  $1.50".into(),
+            "10% off  -$1.33".into(),
+            "Subtotal $13.25".into(),
+            "Tax $0.94".into(),
+            "Total $12.86".into(),
+        ],
+    }
 }

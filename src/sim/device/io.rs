@@ -107,4 +107,6 @@ pub struct Screen {
     pub pairing_code: Option<String>,
     /// Customer actions that apply right now (`card`, `sign`, `cancel`, …).
     pub actions: Vec<String>,
+    /// The order on the customer display (lines, discounts, totals), empty when none.
+    pub order: Vec<String>,
 }

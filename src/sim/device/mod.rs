@@ -22,6 +22,7 @@ mod connections;
 mod cut;
 mod flow;
 mod io;
+mod order_screen;
 mod outbox;
 mod pairing;
 mod payment_factory;
@@ -47,6 +48,7 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
+pub use order_screen::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 
 use crate::protocol::{Frame, Message, MessageType, Payment};
@@ -119,6 +121,8 @@ pub struct Device {
     cut_done: bool,
     /// Frames matching the cut fault that went through (its `skip`).
     cut_skipped: u32,
+    /// The customer display's order and the printer (`order_screen.rs`).
+    orders: order_screen::OrderDisplay,
 }
 
 impl Device {
@@ -153,6 +157,7 @@ impl Device {
             },
             cut_done: false,
             cut_skipped: 0,
+            orders: order_screen::OrderDisplay::default(),
         }
     }
 
@@ -239,6 +244,11 @@ impl Device {
                 | Message::ShowWelcomeScreen(_)
                 | Message::ShowThankYouScreen(_)
                 | Message::Shutdown(_)
+                | Message::ShowOrderScreen(_)
+                | Message::PrintText(_)
+                | Message::PrintJobStatusRequest(_)
+                | Message::GetPrintersRequest(_)
+                | Message::ShowPaymentReceiptOptions(_)
         )
     }
 
@@ -261,6 +271,11 @@ impl Device {
             Message::ShowWelcomeScreen(_) => self.on_welcome_screen(fx, conn),
             Message::ShowThankYouScreen(_) => self.on_thank_you_screen(fx, conn),
             Message::Shutdown(_) => self.on_shutdown(fx, conn),
+            Message::ShowOrderScreen(m) => self.on_show_order(fx, conn, m),
+            Message::PrintText(m) => self.on_print_text(fx, conn, m),
+            Message::PrintJobStatusRequest(m) => self.on_print_job_status(fx, conn, m),
+            Message::GetPrintersRequest(m) => self.on_get_printers(fx, conn, m),
+            Message::ShowPaymentReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
             other => {
                 let detail = format!("{} is not supported by the simulator", other.method());
                 self.remote_error(fx, conn, outbox::ERROR_UNSUPPORTED, &detail);

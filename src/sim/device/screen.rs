@@ -50,6 +50,7 @@ impl Device {
             detail,
             pairing_code: pairing.map(|(code, _)| code),
             actions: list,
+            order: self.display_order_lines(),
         }
     }
 }

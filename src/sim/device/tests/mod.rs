@@ -3,6 +3,7 @@
 
 mod faults;
 mod notes;
+mod order_screen;
 mod pairing;
 mod real_profile;
 mod recovery;
