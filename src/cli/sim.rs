@@ -23,12 +23,17 @@ Customer: with --customer auto the cents of the amount choose the outcome:
   .01 decline  .02 partial auth  .03 duplicate challenge  .04 offline challenge  .05 signature
   .06 drop before FINISH_OK  .07 cancel  .08 walk away  .09 duplicate + signature
   .10 half-open after TX_START_RESPONSE  .11 reboot while waiting for the card  other: approved
+Refunds (REFUND_REQUEST), voids (VOID_PAYMENT) and manual refunds (TX_START CREDIT) work on the
+payments the device remembers; a manual refund's cents choose like a sale's (.01 declines the
+card, .06 drops before FINISH_OK), and so do a refund's (.06 drops before FINISH_OK).
 Commands on stdin (both modes): card <number>, sign, decline, cancel, walk-away,
 approve-pairing, reject-pairing, reboot, status, help, device <id>. EOF on stdin keeps running.
 
 Faults (--fault, repeatable): drop-before-finish-ok, half-open, never-ready, drop-acks,
 duplicate-frames, late-frames, slow=MS, busy-fail (a second TX_START gets TX_START_RESPONSE FAIL
-instead of INVALID_STATE_TRANSITION), random=RATE (0.0-1.0, a random fault per sale).
+instead of INVALID_STATE_TRANSITION), random=RATE (0.0-1.0, a random fault per sale),
+voided-reads-success (RETRIEVE_PAYMENT shows a voided payment with result SUCCESS, as
+PAYMENT_VOIDED does on real devices).
 
 Cloud (--cloud): the same port also serves POST /v2/merchant/{mId}/remote_pay, OPTIONS and
 WebSocket /support/remote_pay/cs (access token as sub-protocol), and
@@ -105,6 +110,10 @@ pub struct SimArgs {
     /// Do not advertise or send ACKs.
     #[arg(long)]
     no_ack: bool,
+    /// Do not advertise supportsVoidPaymentResponse: VOID_PAYMENT is answered by the ACK only
+    /// (always so with --profile real).
+    #[arg(long)]
+    no_void_payment_response: bool,
     /// The device to imitate: `default` (the project's shapes) or `real` (the shapes recorded on
     /// real Clover devices: bare envelopes, explicit nulls, PAYMENT_VOIDED keeping result SUCCESS,
     /// partial approval as a PARTIAL_AUTH_CHALLENGE, a PING every second unless
@@ -136,6 +145,7 @@ enum Fault {
     LateFrames,
     Slow(u64),
     BusyFail,
+    VoidedReadsSuccess,
     Random(f64),
 }
 
@@ -156,6 +166,7 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         "duplicate-frames" => plain(Fault::DuplicateFrames),
         "late-frames" => plain(Fault::LateFrames),
         "busy-fail" => plain(Fault::BusyFail),
+        "voided-reads-success" => plain(Fault::VoidedReadsSuccess),
         "slow" => match value.map(str::parse::<u64>) {
             Some(Ok(ms)) => Ok(Fault::Slow(ms)),
             _ => Err("use slow=MS, e.g. slow=500".into()),
@@ -166,7 +177,7 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         },
         _ => Err(format!(
             "unknown fault '{name}'; known: drop-before-finish-ok, half-open, never-ready, drop-acks, \
-             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE"
+             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE, voided-reads-success"
         )),
     }
 }
@@ -185,6 +196,7 @@ impl SimArgs {
                 Fault::LateFrames => faults.late_frames = true,
                 Fault::Slow(ms) => faults.slow_ms = *ms,
                 Fault::BusyFail => busy_answer = BusyAnswer::TxStartFail,
+                Fault::VoidedReadsSuccess => faults.voided_reads_success = true,
                 Fault::Random(rate) => faults.random_rate = *rate,
             }
         }
@@ -199,6 +211,7 @@ impl SimArgs {
         let device = DeviceConfig {
             merchant_id: self.merchant_id.clone(),
             supports_ack: !self.no_ack,
+            supports_void_payment_response: !self.no_void_payment_response,
             ping_interval_ms: self.ping_interval_ms,
             ping_max_missed: self.ping_max_missed,
             second_pos: match self.second_pos {

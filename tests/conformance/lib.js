@@ -84,7 +84,8 @@ class Recorder extends clover.remotepay.ICloverConnectorListener {
       "onDeviceConnected", "onDeviceReady", "onDeviceDisconnected", "onDeviceError", "onSaleResponse",
       "onConfirmPaymentRequest", "onVerifySignatureRequest", "onRetrievePaymentResponse",
       "onRetrieveDeviceStatusResponse", "onResetDeviceResponse", "onDeviceActivityStart",
-      "onDeviceActivityEnd", "onTipAdded",
+      "onDeviceActivityEnd", "onTipAdded", "onRefundPaymentResponse", "onVoidPaymentResponse",
+      "onManualRefundResponse",
     ];
     for (const cb of callbacks) {
       this[cb] = (arg) => this.record(cb, arg);

@@ -19,14 +19,14 @@ impl Device {
             serial: Some(c.serial.clone()),
             model: Some(c.model.clone()),
             ready: Some(!c.faults.never_ready),
-            // What the simulator implements: sales and auths, nothing else.
+            // What the simulator implements: sales, auths, refunds, voids, manual refunds.
             supports_tip_adjust: Some(false),
-            supports_manual_refund: Some(false),
+            supports_manual_refund: Some(true),
             supports_multi_pay_token: Some(false),
             supports_acknowledgement: Some(c.supports_ack),
             supports_remote_confirmation: Some(true),
             supports_naked_credit: Some(false),
-            supports_void_payment_response: Some(true),
+            supports_void_payment_response: Some(c.supports_void_payment_response),
             supports_pre_auth: Some(false),
             supports_auth: Some(true),
             supports_vault_card: Some(false),

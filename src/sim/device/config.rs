@@ -56,6 +56,10 @@ pub struct Faults {
     pub random_rate: f64,
     /// Break the connection at one chosen frame, once per device (network-drop tests).
     pub cut: Option<super::cut::Cut>,
+    /// RETRIEVE_PAYMENT shows a voided payment the way PAYMENT_VOIDED does on real devices:
+    /// `result:"SUCCESS"`, card transaction CLOSED, no void reason (EVIDENCE.md row 1). Whether
+    /// real devices do this on a lookup is not recorded: a hostile reading for POS tests.
+    pub voided_reads_success: bool,
 }
 
 /// Everything that shapes a simulated device.
@@ -78,6 +82,9 @@ pub struct DeviceConfig {
     pub merchant_mid: String,
     /// Advertise and send ACKs.
     pub supports_ack: bool,
+    /// Advertise `supportsVoidPaymentResponse` and answer VOID_PAYMENT with
+    /// VOID_PAYMENT_RESPONSE; without it a void is answered by the ACK only (§7.2).
+    pub supports_void_payment_response: bool,
     /// Envelope version the device writes (2 = fragmentation supported).
     pub envelope_version: i64,
     /// Pairing tokens expire after this long (30 days on real devices).
@@ -117,6 +124,7 @@ impl Default for DeviceConfig {
             merchant_name: "Test Merchant".into(),
             merchant_mid: "000000001234567".into(),
             supports_ack: true,
+            supports_void_payment_response: true,
             envelope_version: 2,
             token_ttl_ms: 30 * 24 * 3600 * 1000,
             legacy_initial: false,

@@ -288,7 +288,13 @@ impl Device {
     }
 
     /// Sends the final frame (remembered for `sendLastMessage`), or drops the connection instead.
-    fn end(&mut self, fx: &mut Fx, message: Message, drop_connection: bool, late_copy: bool) {
+    pub(super) fn end(
+        &mut self,
+        fx: &mut Fx,
+        message: Message,
+        drop_connection: bool,
+        late_copy: bool,
+    ) {
         self.last_outcome = Some(message.clone());
         match (drop_connection, self.pos) {
             (true, Some(conn)) => {

@@ -9,6 +9,8 @@
 //! - `sale.rs`: TX_START up to authorisation, declines, cancel (§5.3–5.5, §5.8);
 //! - `flow.rs`: challenges, signature, FINISH_OK / FINISH_CANCEL (§5.4–5.5, §5.8);
 //! - `recovery.rs`: RETRIEVE_PAYMENT, RETRIEVE_DEVICE_STATUS, BREAK, VOID_PAYMENT, reboot (§6);
+//! - `refunds.rs`: REFUND_REQUEST and the end of a manual refund (§7.2);
+//! - `profile.rs`, `real_shape.rs`: the real-device profile and its wire shapes (EVIDENCE.md);
 //! - `status.rs`: the device state reported to the POS (§5.8, §6.2);
 //! - `outbox.rs`: writing frames, ACKs, errors, and the slow/duplicate faults (§2.9, §8.2);
 //! - `timers.rs`: every timer the device asks for and what it does when it fires;
@@ -26,6 +28,7 @@ mod payment_factory;
 mod profile;
 mod real_shape;
 mod recovery;
+mod refunds;
 mod sale;
 mod screen;
 mod signature;
@@ -225,6 +228,7 @@ impl Device {
                 | Message::RetrieveDeviceStatusRequest(_)
                 | Message::Break(_)
                 | Message::VoidPayment(_)
+                | Message::RefundRequest(_)
                 | Message::TerminalMessage(_)
                 | Message::ShowWelcomeScreen(_)
                 | Message::ShowThankYouScreen(_)
@@ -246,6 +250,7 @@ impl Device {
             Message::RetrieveDeviceStatusRequest(m) => self.on_retrieve_device_status(fx, conn, m),
             Message::Break(_) => self.on_break(fx, conn),
             Message::VoidPayment(m) => self.on_void_payment(fx, conn, m),
+            Message::RefundRequest(m) => self.on_refund_request(fx, conn, m),
             Message::TerminalMessage(m) => self.on_terminal_message(fx, conn, m),
             Message::ShowWelcomeScreen(_) => self.on_welcome_screen(fx, conn),
             Message::ShowThankYouScreen(_) => self.on_thank_you_screen(fx, conn),

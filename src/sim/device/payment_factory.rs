@@ -7,8 +7,8 @@ use rand_chacha::ChaCha8Rng;
 use serde_json::{Map, json};
 
 use crate::protocol::{
-    CardEntryType, CardTransaction, CardTransactionState, CardTransactionType, Payment,
-    PaymentResult, Reference, RequestInfo, Tender, VoidReason,
+    CardEntryType, CardTransaction, CardTransactionState, CardTransactionType, Credit, Payment,
+    PaymentResult, Reference, Refund, RequestInfo, Tender, VoidReason,
 };
 use crate::sim::cards::Card;
 
@@ -168,6 +168,102 @@ impl PaymentFactory {
     }
 }
 
+impl PaymentFactory {
+    /// A refund of `amount` (tip included) of `payment`, made now: the payment's card, a closed
+    /// REFUND card transaction.
+    pub fn refund(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        payment: &Payment,
+        amount: i64,
+        now_ms: i64,
+    ) -> Refund {
+        let card = payment.card_transaction.as_ref();
+        Refund {
+            id: Some(clover_id(rng)),
+            order_ref: payment.order.clone(),
+            device: Some(Reference::to(self.device_id.clone())),
+            amount: Some(amount),
+            tax_amount: Some(0),
+            tip_amount: Some(0),
+            created_time: Some(now_ms),
+            payment: payment.id.clone().map(Reference::to),
+            employee: Some(Reference::to(self.employee_id.clone())),
+            card_transaction: Some(CardTransaction {
+                card_type: card.and_then(|c| c.card_type.clone()),
+                entry_type: card.and_then(|c| c.entry_type.clone()),
+                first6: card.and_then(|c| c.first6.clone()),
+                last4: card.and_then(|c| c.last4.clone()),
+                kind: Some(CardTransactionType::Refund),
+                reference_id: Some(digits(rng, 12)),
+                state: Some(CardTransactionState::Closed),
+                currency: Some("usd".into()),
+                ..CardTransaction::default()
+            }),
+            extra: Map::new(),
+        }
+    }
+
+    /// A manual refund (naked credit) of `amount` to `card`, made now.
+    pub fn credit(
+        &mut self,
+        rng: &mut ChaCha8Rng,
+        card: &Card,
+        amount: i64,
+        now_ms: i64,
+    ) -> Credit {
+        Credit {
+            id: Some(clover_id(rng)),
+            order_ref: Some(Reference::to(clover_id(rng))),
+            device: Some(Reference::to(self.device_id.clone())),
+            tender: Some(Tender {
+                id: Some(self.tender_id.clone()),
+                label_key: Some("com.clover.tender.credit_card".into()),
+                label: Some("Credit Card".into()),
+                ..Tender::default()
+            }),
+            employee: Some(Reference::to(self.employee_id.clone())),
+            amount: Some(amount),
+            tax_amount: Some(0),
+            created_time: Some(now_ms),
+            card_transaction: Some(CardTransaction {
+                card_type: Some(card.brand.clone()),
+                entry_type: Some(CardEntryType::EmvContact),
+                first6: Some(card.first6.clone()),
+                last4: Some(card.last4.clone()),
+                kind: Some(CardTransactionType::Nakedrefund),
+                auth_code: Some(auth_code(rng)),
+                reference_id: Some(digits(rng, 12)),
+                state: Some(CardTransactionState::Closed),
+                currency: Some("usd".into()),
+                ..CardTransaction::default()
+            }),
+            extra: Map::new(),
+        }
+    }
+}
+
+/// The refunds a payment carries (`refunds: {"elements": […]}`), oldest first.
+pub(super) fn refunds(payment: &Payment) -> Vec<Refund> {
+    payment
+        .extra
+        .get("refunds")
+        .and_then(|r| r.get("elements"))
+        .and_then(|e| serde_json::from_value::<Vec<Refund>>(e.clone()).ok())
+        .unwrap_or_default()
+}
+
+/// Adds a refund to a payment's `refunds` list.
+pub(super) fn add_refund(payment: &mut Payment, refund: &Refund, now_ms: i64) {
+    let mut all = refunds(payment);
+    all.push(refund.clone());
+    let elements = serde_json::to_value(&all).unwrap_or_else(|_| json!([]));
+    payment
+        .extra
+        .insert("refunds".into(), json!({ "elements": elements }));
+    payment.modified_time = Some(now_ms);
+}
+
 /// A six-character alphanumeric authorisation code, e.g. `OK4821`.
 fn auth_code(rng: &mut ChaCha8Rng) -> String {
     let prefix: String = (0..2)
@@ -181,6 +277,19 @@ pub(super) fn void(payment: &mut Payment, reason: VoidReason, now_ms: i64) {
     payment.result = Some(PaymentResult::Voided);
     payment.void_reason = Some(reason);
     payment.modified_time = Some(now_ms);
+}
+
+/// A voided payment as real devices show it in PAYMENT_VOIDED (EVIDENCE.md row 1):
+/// `result:"SUCCESS"`, card transaction CLOSED, no void reason. Other payments are unchanged.
+pub(super) fn reads_success(mut payment: Payment) -> Payment {
+    if payment.result == Some(PaymentResult::Voided) {
+        payment.result = Some(PaymentResult::Success);
+        payment.void_reason = None;
+        if let Some(ct) = payment.card_transaction.as_mut() {
+            ct.state = Some(CardTransactionState::Closed);
+        }
+    }
+    payment
 }
 
 /// Stamps a payment as finished at `now_ms`.

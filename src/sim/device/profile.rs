@@ -71,12 +71,15 @@ impl FromStr for Profile {
 
 impl DeviceConfig {
     /// This configuration switched to `profile`, with the profile's habits: the real profile
-    /// writes envelope version 1 and PINGs about once a second (a PING interval set explicitly
-    /// beforehand is kept). Switching to the default profile changes nothing else.
+    /// writes envelope version 1, answers VOID_PAYMENT with the ACK only (its discovery does not
+    /// advertise `supportsVoidPaymentResponse`) and PINGs about once a second (a PING interval
+    /// set explicitly beforehand is kept). Switching to the default profile changes nothing else.
     pub fn with_profile(mut self, profile: Profile) -> DeviceConfig {
         self.profile = profile;
         if profile.is_real() {
             self.envelope_version = 1;
+            // Real devices' discovery has no supportsVoidPaymentResponse: a void is ACKed only.
+            self.supports_void_payment_response = false;
             if self.ping_interval_ms == 0 {
                 self.ping_interval_ms = REAL_PING_INTERVAL_MS;
             }

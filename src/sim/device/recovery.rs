@@ -61,6 +61,12 @@ impl Device {
                 None => (QueryStatus::NotFound, None),
             },
         };
+        let payment = match payment {
+            Some(p) if self.config.faults.voided_reads_success => {
+                Some(payment_factory::reads_success(p))
+            }
+            other => other,
+        };
         fx.note(format!("RETRIEVE_PAYMENT {external_id}: {query_status}"));
         let response = RetrievePaymentResponse {
             status: Some(ResultStatus::Success),
@@ -143,7 +149,9 @@ impl Device {
         }
     }
 
-    /// VOID_PAYMENT of a remembered, successful payment (VOID_PAYMENT_RESPONSE either way).
+    /// VOID_PAYMENT of a remembered, successful payment without refunds. The answer is a
+    /// VOID_PAYMENT_RESPONSE (success or why not) when the device advertises
+    /// `supportsVoidPaymentResponse`; otherwise the ACK was all the POS gets.
     pub(super) fn on_void_payment(&mut self, fx: &mut Fx, conn: ConnId, m: VoidPayment) {
         let id = m
             .payment
@@ -155,7 +163,13 @@ impl Device {
             .payments
             .iter()
             .position(|p| p.id.as_deref() == Some(id.as_str()));
+        let refunded =
+            found.is_some_and(|i| !payment_factory::refunds(&self.payments[i]).is_empty());
         let response = match found {
+            Some(i) if refunded => {
+                let why = format!("payment {id} has refunds: refund the rest instead of voiding");
+                void_response(Some(self.payments[i].clone()), reason, Some(why))
+            }
             Some(i) if self.payments[i].result == Some(PaymentResult::Success) => {
                 let mut payment = self.payments[i].clone();
                 payment_factory::void(&mut payment, reason.clone(), fx.now);
@@ -169,6 +183,12 @@ impl Device {
             }
             None => void_response(None, reason, Some(format!("payment {id} not found"))),
         };
+        if let Some(why) = &response.message {
+            fx.note(format!("VOID_PAYMENT refused: {why}"));
+        }
+        if !self.config.supports_void_payment_response {
+            return fx.note("no VOID_PAYMENT_RESPONSE (not advertised): the ACK was the answer");
+        }
         self.send(fx, conn, &Message::VoidPaymentResponse(response));
     }
 

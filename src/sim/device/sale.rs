@@ -7,8 +7,8 @@ use rand::Rng;
 use crate::protocol::{
     Cents, Challenge, ChallengeType, DeviceStateData, InvalidStateTransition, KeyPress,
     KeyPressMessage, MAX_EXTERNAL_ID_LEN, Message, PartialAuth, Payment, RequestInfo, ResultStatus,
-    TipAdded, TipMode, TxStart, TxStartResponse, TxStartResponseResult, TxState, TxStateMessage,
-    UiDirection, UiState, VoidReason,
+    TipAdded, TipMode, TransactionType, TxStart, TxStartResponse, TxStartResponseResult, TxState,
+    TxStateMessage, UiDirection, UiState, VoidReason,
 };
 use crate::sim::cards::{Card, CardOutcome};
 use crate::sim::customer::{PromptMove, Scenario};
@@ -37,7 +37,13 @@ impl Device {
         }
         let pi = m.pay_intent.clone().unwrap_or_default();
         let external_id = pi.external_payment_id.clone().unwrap_or_default();
-        let amount = pi.amount.unwrap_or(0);
+        // A manual refund (CREDIT) carries a negative amount (JS SDK `manualRefund`).
+        let credit = m.request_info == Some(RequestInfo::Credit)
+            || pi.transaction_type == Some(TransactionType::Credit);
+        let amount = match pi.amount.unwrap_or(0) {
+            a if credit => a.saturating_abs(),
+            a => a,
+        };
         let respond = |result, reason: Option<&str>, message: Option<String>| {
             tx_start_response(
                 result,
@@ -71,7 +77,12 @@ impl Device {
         let accepted = respond(TxStartResponseResult::Success, None, None);
 
         let settings = TxSettings::from_pay_intent(&pi);
-        let plan = self.plan(amount, &settings);
+        let mut plan = self.plan(amount, &settings);
+        if credit {
+            // A credit is no authorisation: no challenge, no signature.
+            plan.challenge = None;
+            plan.signature = false;
+        }
         fx.note(format!(
             "sale {external_id} of ${}: {}",
             Cents(amount),
@@ -84,6 +95,7 @@ impl Device {
             step: 0,
             external_id,
             request_info: m.request_info.clone(),
+            credit,
             amount,
             tip: pi.tip_amount.unwrap_or(0).max(0),
             tax: pi.tax_amount.unwrap_or(0).max(0),
@@ -254,7 +266,8 @@ impl Device {
     /// The customer presented a card at the prompt: processing, then declined or authorised.
     pub(super) fn card_presented(&mut self, fx: &mut Fx, card: Card) {
         let Some(tx) = self.tx.as_ref() else { return };
-        let tip_mode = tx.settings.tip_mode.clone();
+        let credit = tx.credit;
+        let tip_mode = tx.settings.tip_mode.clone().filter(|_| !credit);
         let allow_partial = tx.settings.allow_partial_auth;
         fx.note(format!("card presented: {} {}", card.brand, card.last4));
         self.ui_pos(
@@ -275,6 +288,8 @@ impl Device {
         self.ui_pos(fx, UiState::Processing, "Processing", UiDirection::Exit);
         let approved = match card.outcome {
             CardOutcome::Decline => return self.declined(fx),
+            // A manual refund: the card gets the whole amount back (no partial credits).
+            _ if credit => return self.credit_approved(fx, card),
             CardOutcome::PartialAuth if !allow_partial => return self.declined(fx),
             CardOutcome::PartialAuth if real => {
                 // Clover's library: the POS must accept or reject a PARTIAL_AUTH_CHALLENGE.
@@ -435,7 +450,7 @@ fn validate(m: &TxStart, amount: i64, external_id: &str, never_ready: bool) -> R
         return Err("TX_START has no payIntent.".into());
     }
     match &m.request_info {
-        None | Some(RequestInfo::Sale) | Some(RequestInfo::Auth) => {}
+        None | Some(RequestInfo::Sale) | Some(RequestInfo::Auth) | Some(RequestInfo::Credit) => {}
         Some(other) => {
             return Err(format!(
                 "{other} transactions are not supported by the simulator."

@@ -90,7 +90,9 @@ pub(super) struct Tx {
     pub step: u64,
     pub external_id: String,
     pub request_info: Option<RequestInfo>,
-    /// Requested amount.
+    /// A manual refund (TX_START CREDIT): the card gets `amount` back, FINISH_OK `{credit}`.
+    pub credit: bool,
+    /// Requested amount (a credit's as a positive number).
     pub amount: i64,
     pub tip: i64,
     pub tax: i64,

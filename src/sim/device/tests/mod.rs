@@ -5,6 +5,7 @@ mod faults;
 mod pairing;
 mod real_profile;
 mod recovery;
+mod refunds;
 mod robustness;
 mod sale;
 

@@ -405,3 +405,27 @@ fn the_default_profile_keeps_its_shapes() {
     assert_eq!(raw_payload(&out, "FINISH_OK")["requestInfo"], "SALE");
     assert!(sim.advance(5_000).is_empty(), "no PINGs by default");
 }
+
+#[test]
+fn the_voided_reads_success_fault_shows_a_voided_payment_as_success_on_lookup() {
+    for profile in [Profile::Default, Profile::Real] {
+        let mut config = auto_config().with_profile(profile);
+        config.faults.voided_reads_success = true;
+        let mut sim = Sim::new(config);
+        sim.ready(1);
+        let ask = one!(sim.sale(1, 2505, "EXT-VRS"), VerifySignature);
+        verify(&mut sim, ask.payment, false);
+        let response = one!(sim.retrieve_payment(1, "EXT-VRS"), RetrievePaymentResponse);
+        assert_eq!(response.query_status, Some(QueryStatus::Found));
+        let found = response.payment.unwrap();
+        assert_eq!(found.result, Some(PaymentResult::Success), "{profile}");
+        assert_eq!(found.void_reason, None);
+        assert_eq!(
+            found.card_transaction.unwrap().state,
+            Some(CardTransactionState::Closed)
+        );
+        // The device itself still knows the payment is void.
+        let remembered = sim.dev.payments_by_external_id("EXT-VRS");
+        assert_eq!(remembered[0].result, Some(PaymentResult::Voided));
+    }
+}
