@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::io::{DeviceInfo, PaymentFacts};
 use super::recovery::Recovery;
 use super::reset::ResetFlow;
-use crate::ledger::PaymentState;
+use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{
     Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, SaleOptions, Signature,
 };
@@ -85,6 +85,31 @@ impl CurrentPayment {
     pub fn total(&self) -> Cents {
         super::amounts::total(self.amount, self.tip)
     }
+}
+
+/// The sale a refund or void acts on, as the ledger has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaleLink {
+    /// The sale's external id.
+    pub external_id: String,
+    /// The device's payment id of the sale.
+    pub device_payment_id: String,
+    /// Its order id.
+    pub order_id: Option<String>,
+    /// The device's ids of the sale's refunds recorded before this one: a refund with one of
+    /// these ids is never taken for ours.
+    pub known_refunds: Vec<String>,
+    /// Card brand and last four digits, for people (`VISA …4242`).
+    pub card: Option<String>,
+}
+
+/// What the current (or last) transaction is when it is not a sale: a refund, void or credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxnInfo {
+    /// Refund, void or credit.
+    pub kind: PaymentKind,
+    /// The sale a refund or void acts on.
+    pub link: Option<SaleLink>,
 }
 
 /// Facts the device gave about the current payment during its flow, used by the verdict rules.
@@ -297,6 +322,11 @@ pub struct State {
     /// The external id of a payment that ended before its FINISH_* arrived (PAYMENT_VOIDED):
     /// that FINISH_* still gets its one screen command.
     pub screen_owed: Option<String>,
+    /// The current transaction's kind and sale when it is a refund, void or credit (`None`
+    /// for a sale).
+    pub txn: Option<TxnInfo>,
+    /// The same for the transaction of `last_outcome`.
+    pub last_txn: Option<TxnInfo>,
 }
 
 /// Frames kept for the inspector.
@@ -326,7 +356,14 @@ impl State {
             unrecorded: None,
             answering: None,
             screen_owed: None,
+            txn: None,
+            last_txn: None,
         }
+    }
+
+    /// What kind of transaction the current one is (a sale when none is running).
+    pub fn kind(&self) -> PaymentKind {
+        self.txn.as_ref().map_or(PaymentKind::Sale, |t| t.kind)
     }
 
     /// True when the device can take requests.

@@ -2,8 +2,8 @@
 
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
-use crate::app::{LedgerOp, PaymentFacts, PendingPayment};
-use crate::ledger::{Ledger, NewPayment, PaymentUpdate};
+use crate::app::{LedgerOp, PaymentFacts, PendingPayment, SaleLink, TxnInfo};
+use crate::ledger::{Ledger, NewPayment, PaymentKind, PaymentUpdate};
 use crate::protocol::Cents;
 
 /// Rows loaded around the selection in the history view.
@@ -28,6 +28,30 @@ impl LedgerStore {
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
+}
+
+/// The sale `parent` as a refund or void names it: its device ids and the device ids of its
+/// refunds other than `except` (known before that one was asked for).
+pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink, String> {
+    let r = ledger.refundable(parent).map_err(|e| e.to_string())?;
+    let known_refunds = r
+        .children
+        .iter()
+        .filter(|c| c.kind == PaymentKind::Refund && c.external_id != except)
+        .filter_map(|c| c.device_payment_id.clone())
+        .collect();
+    let card = match (&r.sale.card_brand, &r.sale.last4) {
+        (Some(b), Some(l)) => Some(format!("{b} …{l}")),
+        (None, Some(l)) => Some(format!("…{l}")),
+        _ => None,
+    };
+    Ok(SaleLink {
+        external_id: r.sale.external_id.clone(),
+        device_payment_id: r.sale.device_payment_id.clone().unwrap_or_default(),
+        order_id: r.sale.order_id.clone(),
+        known_refunds,
+        card,
+    })
 }
 
 fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
@@ -65,6 +89,17 @@ impl LedgerPort for LedgerStore {
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
             }
+            LedgerOp::CreateLinked {
+                external_id,
+                kind,
+                parent,
+                amount,
+            } => {
+                let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
+                new.kind = *kind;
+                new.parent = parent.clone();
+                self.ledger.create_payment(new).map(|_| ())
+            }
             LedgerOp::Transition {
                 external_id,
                 to,
@@ -96,6 +131,7 @@ impl LedgerPort for LedgerStore {
             .map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
+            .filter(|r| r.kind == PaymentKind::Sale)
             .map(|r| PendingPayment {
                 external_id: r.external_id,
                 amount: r.amount,
@@ -104,6 +140,29 @@ impl LedgerPort for LedgerStore {
                 state: r.state,
             })
             .collect())
+    }
+
+    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
+        let Some(r) = self
+            .ledger
+            .non_final(&self.device)
+            .map_err(|e| e.to_string())?
+            .filter(|r| r.kind != PaymentKind::Sale)
+        else {
+            return Ok(None);
+        };
+        let link = match r.parent.as_deref() {
+            Some(parent) => Some(sale_link(&self.ledger, parent, &r.external_id)?),
+            None => None,
+        };
+        let pending = PendingPayment {
+            external_id: r.external_id,
+            amount: r.amount,
+            tip: None,
+            tax: None,
+            state: r.state,
+        };
+        Ok(Some((pending, TxnInfo { kind: r.kind, link })))
     }
 
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {

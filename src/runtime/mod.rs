@@ -71,6 +71,13 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 .queue
                 .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
         }
+        match rt.ledger.pending_txn() {
+            Ok(Some((payment, txn))) => rt.queue.push_back(Event::PendingTxn { payment, txn }),
+            Ok(None) => {}
+            Err(e) => rt
+                .queue
+                .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+        }
         rt.queue
             .push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
         rt

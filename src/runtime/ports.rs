@@ -30,8 +30,12 @@ pub trait DevicePort {
 pub trait LedgerPort {
     /// Applies one write, durably.
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
-    /// Non-final payments (at most one per device).
+    /// Non-final sales (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
+    /// The non-final refund, void or credit of this device, with its kind and sale, if any.
+    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, crate::app::TxnInfo)>, String> {
+        Ok(None)
+    }
     /// True when the ledger already holds a payment with this external id.
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
     /// A window of history rows around absolute index `selected`, newest first:
