@@ -28,10 +28,16 @@ fn sale_outcomes_map_to_exit_codes() {
     assert_eq!((code, j["state"].as_str()), (1, Some("declined")), "{j}");
     let (code, j) = sale(&env, &sim, "12.07", &[]);
     assert_eq!((code, j["state"].as_str()), (1, Some("canceled")), "{j}");
+    // A partial approval is its own outcome: exit 6, what is still due.
     let (code, j) = sale(&env, &sim, "10.02", &["--external-id", "PARTIAL-1"]);
     assert_eq!(
         (code, j["state"].as_str(), j["charged"].as_str()),
-        (0, Some("approved"), Some("5.01")),
+        (6, Some("approved"), Some("5.01")),
+        "{j}"
+    );
+    assert_eq!(
+        (j["partial"].as_bool(), j["remaining"].as_str()),
+        (Some(true), Some("5.01")),
         "{j}"
     );
     assert_eq!(j["external_id"], "PARTIAL-1");

@@ -18,8 +18,20 @@ pub struct DeviceInfo {
     pub device_name: String,
     /// Device serial.
     pub serial: String,
+    /// Clover merchant id.
+    pub merchant_id: String,
     /// The device answers VOID_PAYMENT with VOID_PAYMENT_RESPONSE (else only an ACK).
     pub supports_void_payment_response: bool,
+}
+
+impl DeviceInfo {
+    /// The device's identity for the ledger (`device:SERIAL@MERCHANT`), the same however the
+    /// device is reached (`localhost` or `127.0.0.1`, a new IP address); `None` when the device
+    /// gave no serial.
+    pub fn identity(&self) -> Option<String> {
+        (!self.serial.trim().is_empty())
+            .then(|| format!("device:{}@{}", self.serial.trim(), self.merchant_id.trim()))
+    }
 }
 
 /// Something the device (or the connection to it) did.
@@ -324,6 +336,9 @@ pub enum LedgerOp {
     Create {
         /// External id.
         external_id: String,
+        /// The device's identity from discovery ([`DeviceInfo::identity`]); `None`: the
+        /// ledger store's own key for the configured device.
+        device: Option<String>,
         /// Amount.
         amount: Cents,
         /// Tip.
@@ -334,6 +349,9 @@ pub enum LedgerOp {
     /// Record a new refund, void or credit in state `created`, before its frame exists (the
     /// ledger refuses it when the money rules forbid it).
     CreateLinked {
+        /// The device's identity (`device:SERIAL@MERCHANT`), when it gave one; else the
+        /// configured address is used.
+        device: Option<String>,
         /// External id.
         external_id: String,
         /// Refund, void or credit.
@@ -390,4 +408,8 @@ pub struct PendingPayment {
     pub tax: Option<Cents>,
     /// Stored state.
     pub state: PaymentState,
+    /// The device it is for, as the ledger keys it.
+    pub device: String,
+    /// True when it is keyed by the configured device address (or name), not by an identity.
+    pub this_endpoint: bool,
 }

@@ -303,6 +303,10 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             state.device = Some(info);
             if state.pending().is_some() {
                 recovery::start(state, RecoveryReason::Ready, fx);
+            } else {
+                // An open payment of this device under its identity: recovered now.
+                sale::adopt_by_identity(state, fx);
+                refund::adopt_by_identity(state, fx);
             }
         }
         DeviceInput::Disconnected(why) => {

@@ -107,6 +107,7 @@ fn begin(
     state.device_text = None;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::CreateLinked {
+        device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,
         kind,
         parent,
@@ -803,9 +804,34 @@ pub(super) fn on_void_undecided(state: &mut State, fx: &mut Vec<Effect>) {
 
 /// A refund, void or credit found open in the ledger at start-up.
 pub(super) fn on_pending(state: &mut State, p: PendingPayment, txn: TxnInfo, fx: &mut Vec<Effect>) {
+    let identity = state.device.as_ref().and_then(|d| d.identity());
+    if state.pending().is_some() || !(p.this_endpoint || identity.as_ref() == Some(&p.device)) {
+        state.txn_elsewhere = Some((p, txn));
+        return;
+    }
+    adopt(state, p, txn, fx);
+}
+
+/// On discovery: the open refund, void or credit of this device, keyed by its identity, becomes
+/// the current transaction.
+pub(super) fn adopt_by_identity(state: &mut State, fx: &mut Vec<Effect>) {
     if state.pending().is_some() {
         return;
     }
+    let Some(identity) = state.device.as_ref().and_then(|d| d.identity()) else {
+        return;
+    };
+    if state
+        .txn_elsewhere
+        .as_ref()
+        .is_some_and(|(p, _)| p.device == identity || p.this_endpoint)
+        && let Some((p, txn)) = state.txn_elsewhere.take()
+    {
+        adopt(state, p, txn, fx);
+    }
+}
+
+fn adopt(state: &mut State, p: PendingPayment, txn: TxnInfo, fx: &mut Vec<Effect>) {
     state.payment = Some(CurrentPayment::new(
         p.external_id,
         p.amount,

@@ -73,6 +73,7 @@ pub(super) fn start(
     state.device_text = None;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::Create {
+        device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,
         amount,
         tip,
@@ -856,9 +857,36 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
 }
 
 pub(super) fn on_pending(state: &mut State, list: Vec<PendingPayment>, fx: &mut Vec<Effect>) {
-    let Some(p) = list.into_iter().next() else {
+    let identity = state.device.as_ref().and_then(|d| d.identity());
+    let (mine, others): (Vec<_>, Vec<_>) = list
+        .into_iter()
+        .partition(|p| p.this_endpoint || identity.as_ref() == Some(&p.device));
+    state.open_elsewhere = others;
+    if let Some(p) = mine.into_iter().next() {
+        adopt(state, p, fx);
+    }
+}
+
+/// On discovery: an open payment of this device, keyed by its identity, becomes the current one.
+pub(super) fn adopt_by_identity(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_some() {
+        return;
+    }
+    let Some(identity) = state.device.as_ref().and_then(|d| d.identity()) else {
         return;
     };
+    let Some(i) = state
+        .open_elsewhere
+        .iter()
+        .position(|p| p.device == identity)
+    else {
+        return;
+    };
+    let p = state.open_elsewhere.remove(i);
+    adopt(state, p, fx);
+}
+
+fn adopt(state: &mut State, p: PendingPayment, fx: &mut Vec<Effect>) {
     state.payment = Some(CurrentPayment::new(
         p.external_id,
         p.amount,

@@ -316,6 +316,9 @@ pub struct State {
     pub ui: super::screens::Ui,
     /// The external id of a payment whose final outcome could not be written to the ledger.
     pub unrecorded: Option<String>,
+    /// Open payments in the ledger not (yet) tied to the connected device: those of other
+    /// devices, or of this one until discovery names it.
+    pub open_elsewhere: Vec<super::io::PendingPayment>,
     /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
     /// if the answer cannot be sent the prompt comes back.
     pub answering: Option<(Prompt, Option<String>)>,
@@ -327,6 +330,9 @@ pub struct State {
     pub txn: Option<TxnInfo>,
     /// The same for the transaction of `last_outcome`.
     pub last_txn: Option<TxnInfo>,
+    /// An open refund, void or credit found at start-up under a device identity not known yet:
+    /// adopted when the device that has it becomes ready.
+    pub txn_elsewhere: Option<(super::io::PendingPayment, TxnInfo)>,
 }
 
 /// Frames kept for the inspector.
@@ -354,10 +360,12 @@ impl State {
             quit: false,
             ui: super::screens::Ui::default(),
             unrecorded: None,
+            open_elsewhere: Vec::new(),
             answering: None,
             screen_owed: None,
             txn: None,
             last_txn: None,
+            txn_elsewhere: None,
         }
     }
 

@@ -711,6 +711,8 @@ fn open_payments_found_at_start_are_recovered_when_ready() {
             tip: None,
             tax: None,
             state: PaymentState::Sent,
+            device: "sim".into(),
+            this_endpoint: true,
         }]),
     );
     assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);

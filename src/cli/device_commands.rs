@@ -45,7 +45,8 @@ fn fail(json: bool, command: &str, f: Failure) -> u8 {
 }
 
 fn finish(json: bool, f: Finish) -> u8 {
-    if !json && f.code != exit::OK && f.code != exit::NEGATIVE {
+    // Outcomes go to stdout (approved, partially approved, a definitive no); the rest to stderr.
+    if !json && ![exit::OK, exit::NEGATIVE, exit::PARTIAL].contains(&f.code) {
         for line in &f.human {
             eprintln!("{}", crate::protocol::text::terminal_safe(line));
         }

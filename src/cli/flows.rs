@@ -6,7 +6,9 @@ use serde_json::{Value, json};
 
 use super::exit;
 use super::policy::{Policies, decide};
-use super::report::{exit_for, outcome_json, outcome_line, pending_json};
+use super::report::{
+    elsewhere_json, elsewhere_lines, exit_for, outcome_json, outcome_line, pending_json,
+};
 use crate::app::{Action, Connection, Event, NoticeKind, State};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
@@ -21,6 +23,9 @@ pub struct Timeouts {
     /// For recovery to reach a final state.
     pub recovery: Duration,
 }
+
+/// How long `till sale` still listens after the outcome, for a device that contradicts itself.
+const LATE_FRAMES: Duration = Duration::from_millis(300);
 
 /// What a flow ends with: exit code, the JSON object, the human lines.
 pub struct Finish {
@@ -150,6 +155,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
         .last_outcome
         .as_ref()
         .filter(|o| &o.external_id == ext)?;
+    // On stderr in every output mode (the JSON object carries it too).
     eprintln!("{}", o.message);
     let mut json = outcome_json(o);
     json["command"] = json!(command);
@@ -157,7 +163,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
     Some(Finish {
         code: exit::UNKNOWN,
         json,
-        human: vec![o.message.clone()],
+        human: Vec::new(),
     })
 }
 
@@ -271,10 +277,16 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             );
         }
     }
-    if settle(rt, policies, t.sale).await {
-        finished("sale", &rt.state)
-    } else {
+    if !settle(rt, policies, t.sale).await {
+        return unresolved("sale", &rt.state);
+    }
+    // A device may say more about the sale right after it ended (a second FINISH_OK with
+    // another result): hear it out briefly, so that what is printed is what the ledger holds.
+    rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
+    if rt.state.pending().is_some() {
         unresolved("sale", &rt.state)
+    } else {
+        finished("sale", &rt.state)
     }
 }
 
@@ -290,6 +302,14 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     // The payment left open is loaded from the ledger by the first events the runtime handles
     // (inside `wait_ready`), so only now does the state know about it.
     if rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
+        let elsewhere = elsewhere_lines(&rt.state);
+        if !elsewhere.is_empty() {
+            return Finish {
+                code: exit::UNKNOWN,
+                json: json!({"command": "recover", "recovered": [], "open_elsewhere": elsewhere_json(&rt.state)}),
+                human: elsewhere,
+            };
+        }
         return Finish {
             code: exit::OK,
             json: json!({"command": "recover", "recovered": []}),
@@ -304,6 +324,10 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     }
     let mut f = finished("recover", &rt.state);
     f.json = json!({"command": "recover", "recovered": [f.json]});
+    if !rt.state.open_elsewhere.is_empty() {
+        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
+        f.human.extend(elsewhere_lines(&rt.state));
+    }
     f
 }
 
@@ -313,6 +337,8 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
     let pending = pending_json(&rt.state);
     if let Err(mut f) = ready {
         f.json["pending"] = pending;
+        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
+        f.human.extend(elsewhere_lines(&rt.state));
         if let Some(p) = rt.state.pending() {
             f.human.push(format!(
                 "Pending payment: {} of {} ({}).",
@@ -352,6 +378,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         )),
         None => human.push("pending payment: none".into()),
     }
+    human.extend(elsewhere_lines(&rt.state));
     Finish {
         code: exit::OK,
         json: json!({
@@ -362,6 +389,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
             "device_substate": status.as_ref().and_then(|s| s.substate.as_ref().map(|x| x.to_string())),
             "device_external_id": status.as_ref().and_then(|s| s.external_id.clone()),
             "pending": pending,
+            "open_elsewhere": elsewhere_json(&rt.state),
         }),
         human,
     }

@@ -41,8 +41,10 @@ pub mod exit {
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
   0  success (a sale: approved)
-  1  definitive negative outcome (declined, canceled, not found; undecodable input)
-  2  usage, configuration or validation error (nothing sent)
+  1  definitive negative outcome (declined, canceled, voided, not found, refused by the device;
+     undecodable input)
+  2  usage, configuration or validation error, a reused external id, or a ledger that cannot
+     be written (nothing sent)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment is pending recovery in the ledger
   5  refused: another payment is pending, or another till holds the data directory

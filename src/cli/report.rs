@@ -86,6 +86,38 @@ pub fn pending_json(state: &State) -> Value {
     }
 }
 
+/// Open payments of other devices (or not yet tied to the connected one), as JSON.
+pub fn elsewhere_json(state: &State) -> Value {
+    Value::Array(
+        state
+            .open_elsewhere
+            .iter()
+            .map(|p| {
+                json!({
+                    "external_id": p.external_id,
+                    "state": p.state.as_str(),
+                    "amount": p.amount.to_string(),
+                    "device": p.device,
+                })
+            })
+            .collect(),
+    )
+}
+
+/// Open payments of other devices, one human line each.
+pub fn elsewhere_lines(state: &State) -> Vec<String> {
+    state
+        .open_elsewhere
+        .iter()
+        .map(|p| {
+            format!(
+                "open on another device ({}): {} of {} ({}); run `till recover` connected to that device",
+                p.device, p.external_id, p.amount, p.state
+            )
+        })
+        .collect()
+}
+
 /// Prints `value` (with `exit_code` added) as one JSON line, or `human` lines.
 pub fn emit(json_mode: bool, mut value: Value, human: &[String], code: u8) -> u8 {
     if json_mode {

@@ -25,7 +25,8 @@ Customer: with --customer auto the cents of the amount choose the outcome:
   .10 half-open after TX_START_RESPONSE  .11 reboot while waiting for the card  other: approved
 Refunds (REFUND_REQUEST), voids (VOID_PAYMENT) and manual refunds (TX_START CREDIT) work on the
 payments the device remembers; a manual refund's cents choose like a sale's (.01 declines the
-card, .06 drops before FINISH_OK), and so do a refund's (.06 drops before FINISH_OK).
+card, .06 drops before FINISH_OK); a refund's .06 drops before FINISH_OK, .10 before
+REFUND_RESPONSE (the refund is made either way).
 Commands on stdin (both modes): card <number>, sign, decline, cancel, walk-away,
 approve-pairing, reject-pairing, reboot, status, help, device <id>. EOF on stdin keeps running.
 

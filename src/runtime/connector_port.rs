@@ -100,6 +100,7 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             merchant_name: m.merchant_name.unwrap_or_default(),
             device_name: m.device_name.unwrap_or_default(),
             serial: m.device_serial.unwrap_or_default(),
+            merchant_id: m.merchant_id.unwrap_or_default(),
             supports_void_payment_response: m.supports_void_payment_response,
         }),
         DeviceEvent::NotReady { reason, .. } => DeviceInput::NotReady(reason),

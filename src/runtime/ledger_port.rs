@@ -80,22 +80,26 @@ impl LedgerPort for LedgerStore {
         let result = match op {
             LedgerOp::Create {
                 external_id,
+                device,
                 amount,
                 tip,
                 tax,
             } => {
-                let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
             }
             LedgerOp::CreateLinked {
+                device,
                 external_id,
                 kind,
                 parent,
                 amount,
             } => {
-                let mut new = NewPayment::sale(external_id.clone(), self.device.clone(), *amount);
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.kind = *kind;
                 new.parent = parent.clone();
                 self.ledger.create_payment(new).map(|_| ())
@@ -125,29 +129,33 @@ impl LedgerPort for LedgerStore {
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
-        let open = self
-            .ledger
-            .non_final(&self.device)
-            .map_err(|e| e.to_string())?;
+        // Every device's open payments: the app ties them to the device it reaches by the
+        // identity the device gives in discovery (or, for older rows, by the configured address).
+        let open = self.ledger.non_final_all().map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
             .filter(|r| r.kind == PaymentKind::Sale)
             .map(|r| PendingPayment {
+                this_endpoint: r.device == self.device,
                 external_id: r.external_id,
                 amount: r.amount,
                 tip: Some(r.tip).filter(|t| t.get() != 0),
                 tax: Some(r.tax).filter(|t| t.get() != 0),
                 state: r.state,
+                device: r.device,
             })
             .collect())
     }
 
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
+        // This device's (by address, or under an identity the app checks on discovery).
         let Some(r) = self
             .ledger
-            .non_final(&self.device)
+            .non_final_all()
             .map_err(|e| e.to_string())?
+            .into_iter()
             .filter(|r| r.kind != PaymentKind::Sale)
+            .find(|r| r.device == self.device || r.device.starts_with("device:"))
         else {
             return Ok(None);
         };
@@ -156,11 +164,13 @@ impl LedgerPort for LedgerStore {
             None => None,
         };
         let pending = PendingPayment {
+            this_endpoint: r.device == self.device,
             external_id: r.external_id,
             amount: r.amount,
             tip: None,
             tax: None,
             state: r.state,
+            device: r.device,
         };
         Ok(Some((pending, TxnInfo { kind: r.kind, link })))
     }

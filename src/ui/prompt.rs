@@ -75,7 +75,12 @@ impl Widget for &PromptView<'_> {
                     lines.push(Line::from(vec![
                         Span::styled(format!("{}. {kind}", i + 1), theme.strong()),
                         Span::raw(": "),
-                        Span::raw(c.message.clone().unwrap_or_else(|| "(no message)".into())),
+                        Span::raw(
+                            crate::protocol::text::device_line(
+                                c.message.as_deref().unwrap_or("(no message)"),
+                            )
+                            .into_owned(),
+                        ),
                     ]));
                 }
                 if challenges.is_empty() {

@@ -101,7 +101,9 @@ impl Widget for &ResultView<'_> {
         }
         if !o.message.is_empty() {
             lines.push(Line::raw(""));
-            lines.push(Line::raw(o.message.clone()));
+            lines.push(Line::raw(
+                crate::protocol::text::terminal_safe(&o.message).into_owned(),
+            ));
         }
         Paragraph::new(lines)
             .block(text::panel(" Result ", theme))

@@ -11,7 +11,8 @@ use crate::ledger::PaymentState;
 /// Width of the label column in key/value lines.
 pub const LABEL_WIDTH: usize = 13;
 
-/// `label   value` with the label dimmed and padded to [`LABEL_WIDTH`] plus a space.
+/// `label   value` with the label dimmed and padded to [`LABEL_WIDTH`] plus a space. The value
+/// (often device text: card brand, auth code) goes through the terminal sanitiser.
 pub fn kv<'a>(
     label: &str,
     value: impl Into<String>,
@@ -20,7 +21,10 @@ pub fn kv<'a>(
 ) -> Line<'a> {
     Line::from(vec![
         Span::styled(format!("{label:<LABEL_WIDTH$} "), theme.dim()),
-        Span::styled(value.into(), value_style),
+        Span::styled(
+            crate::protocol::text::device_line(&value.into()).into_owned(),
+            value_style,
+        ),
     ])
 }
 

@@ -33,6 +33,7 @@ pub fn ready() -> State {
         merchant_name: "Corner Bakery".into(),
         device_name: "Counter 1".into(),
         serial: "C043UQ03350123".into(),
+        merchant_id: "MERCHANT1".into(),
         ..DeviceInfo::default()
     });
     s.ui.next_external_id = NEXT.into();

@@ -73,6 +73,7 @@ impl Device {
             conn,
             &ui_state(UiState::Processing, text, UiDirection::Exit),
         );
+        let scenario = Scenario::for_amount(amount);
         let response = RefundResponse {
             order_id: payment.order.as_ref().and_then(|o| o.id.clone()),
             payment_id: Some(payment_id),
@@ -81,7 +82,6 @@ impl Device {
             message: None,
             code: Some(TxState::Success),
         };
-        self.send(fx, conn, &Message::RefundResponse(response));
         let finish = Message::FinishOk(FinishOk {
             payment: None,
             credit: None,
@@ -89,9 +89,16 @@ impl Device {
             signature: None,
             request_info: Some(RequestInfo::Refund),
         });
+        if scenario.goes_half_open() {
+            // The amount table's .10: the connection drops before REFUND_RESPONSE; the refund is
+            // made and sendLastMessage re-sends its FINISH_OK.
+            fx.note(format!("dropping POS {conn} just before REFUND_RESPONSE"));
+            self.last_outcome = Some(finish);
+            return self.close(fx, conn, None, "connection dropped before REFUND_RESPONSE");
+        }
+        self.send(fx, conn, &Message::RefundResponse(response));
         // The amount table's .06 (and the run-wide fault) drop the connection before FINISH_OK.
-        let drop = Scenario::for_amount(amount).drops_before_finish_ok()
-            || self.config.faults.drop_before_finish_ok;
+        let drop = scenario.drops_before_finish_ok() || self.config.faults.drop_before_finish_ok;
         self.end(fx, finish, drop, self.config.faults.late_frames);
     }
 

@@ -83,8 +83,9 @@ impl Device {
             plan.challenge = None;
             plan.signature = false;
         }
+        let kind = if credit { "manual refund" } else { "sale" };
         fx.note(format!(
-            "sale {external_id} of ${}: {}",
+            "{kind} {external_id} of ${}: {}",
             Cents(amount),
             plan.scenario.describe()
         ));

@@ -257,6 +257,43 @@ fn a_refund_of_cents_06_drops_the_connection_before_finish_ok_but_is_made() {
     assert_eq!(again.refund.and_then(|r| r.amount), Some(1006));
 }
 
+#[test]
+fn a_refund_of_cents_10_drops_the_connection_before_refund_response_but_is_made() {
+    for profile in PROFILES {
+        let mut sim = sim(profile);
+        let payment = approved(&mut sim, 2500, "EXT-R10");
+        let out = refund(&mut sim, &payment, Some(1010));
+        assert_eq!(
+            trace(&out),
+            [
+                "ACK",
+                "UI PROCESSING ENTER",
+                "UI PROCESSING EXIT",
+                "CLOSE None"
+            ],
+            "{profile}"
+        );
+        sim.paired(2);
+        assert_eq!(
+            refunds_of(&retrieve_on(&mut sim, 2, "EXT-R10")).len(),
+            1,
+            "{profile}"
+        );
+        let again = one!(
+            sim.send(
+                2,
+                &Message::RetrieveDeviceStatusRequest(
+                    crate::protocol::RetrieveDeviceStatusRequest {
+                        send_last_message: Some(true),
+                    }
+                ),
+            ),
+            FinishOk
+        );
+        assert_eq!(again.refund.and_then(|r| r.amount), Some(1010));
+    }
+}
+
 fn retrieve_on(sim: &mut Sim, conn: ConnId, external_id: &str) -> Payment {
     let request = crate::protocol::RetrievePaymentRequest {
         external_payment_id: Some(external_id.into()),
