@@ -77,6 +77,12 @@ impl Ledger {
                 }
             }
         }
+        // Before SQLite opens the database: closing any other descriptor of `-shm` while a
+        // connection of this process uses it would drop SQLite's POSIX locks on it, and the next
+        // reader (`till history` while a sale runs) would take the index for abandoned, rebuild
+        // it and this process would die of SIGBUS on its mapping. Sidecars SQLite creates later
+        // get the database file's mode (0600).
+        restrict_sidecars(&db_path)?;
         let mut conn = open_connection(&db_path)?;
         schema::migrate(&mut conn, &db_path).map_err(|e| match e {
             LedgerError::Db {
@@ -86,7 +92,6 @@ impl Ledger {
             } => classify(source, &path, action),
             other => other,
         })?;
-        restrict_sidecars(&db_path)?;
         lock.rewrite(true).map_err(|source| LedgerError::Io {
             action: "write the lock file",
             path: data_dir.join(super::lock::LOCK_FILE),

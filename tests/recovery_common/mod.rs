@@ -498,9 +498,19 @@ pub fn read_frames(path: &Path) -> Vec<LoggedFrame> {
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
         .filter_map(|v| {
             let frame = v["frame"].as_str()?;
+            // The log is redacted (masked payment and token fields may no longer decode as
+            // typed messages): the envelope's own `method` / `type` then say what it was.
             let method = match Frame::decode(frame) {
                 Ok(f) => f.method().unwrap_or(f.kind().as_str()).to_owned(),
-                Err(_) => "?".to_owned(),
+                Err(_) => serde_json::from_str::<Value>(frame)
+                    .ok()
+                    .and_then(|e| {
+                        e.get("method")
+                            .or_else(|| e.get("type"))
+                            .and_then(Value::as_str)
+                            .map(str::to_owned)
+                    })
+                    .unwrap_or_else(|| "?".to_owned()),
             };
             Some(LoggedFrame {
                 ts: v["ts"].as_i64()?,
