@@ -507,3 +507,6 @@ mod tests;
 
 #[cfg(test)]
 mod tests_money;
+
+#[cfg(test)]
+mod tests_refunds;
