@@ -25,7 +25,7 @@ pub struct Timeouts {
 }
 
 /// How long `till sale` still listens after the outcome, for a device that contradicts itself.
-const LATE_FRAMES: Duration = Duration::from_millis(300);
+pub(super) const LATE_FRAMES: Duration = Duration::from_millis(300);
 
 /// What a flow ends with: exit code, the JSON object, the human lines.
 pub struct Finish {
@@ -38,7 +38,7 @@ pub struct Finish {
 }
 
 impl Finish {
-    fn error(command: &str, code: u8, message: String) -> Finish {
+    pub(super) fn error(command: &str, code: u8, message: String) -> Finish {
         Finish {
             code,
             json: json!({"command": command, "error": message}),
@@ -76,7 +76,7 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
 
 /// Runs until the pending payment is final, answering prompts by policy. Returns `false` when
 /// a prompt was left open or time ran out.
-async fn settle<D: DevicePort, L: LedgerPort>(
+pub(super) async fn settle<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
     policies: Policies,
     timeout: Duration,
@@ -118,7 +118,7 @@ fn stuck(s: &State) -> bool {
         && s.pending().is_some_and(|p| p.evidence.conflict.is_some())
 }
 
-fn unresolved(command: &str, state: &State) -> Finish {
+pub(super) fn unresolved(command: &str, state: &State) -> Finish {
     if let Some(f) = not_recorded(command, state) {
         return f;
     }
@@ -167,7 +167,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
     })
 }
 
-fn finished(command: &str, state: &State) -> Finish {
+pub(super) fn finished(command: &str, state: &State) -> Finish {
     if let Some(f) = not_recorded(command, state) {
         return f;
     }

@@ -14,6 +14,8 @@ mod flows;
 mod ledger_commands;
 mod ledger_filters;
 mod policy;
+mod refund_commands;
+mod refund_flows;
 mod report;
 mod session;
 mod sim;
@@ -87,6 +89,9 @@ fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
 enum Command {
     Config(config::ConfigArgs),
     Sale(device_commands::SaleArgs),
+    Refund(refund_commands::RefundArgs),
+    Void(refund_commands::VoidArgs),
+    Credit(refund_commands::CreditArgs),
     Status(device_commands::StatusArgs),
     Recover(device_commands::RecoverArgs),
     Reset(device_commands::ResetArgs),
@@ -127,6 +132,9 @@ pub fn main() -> ExitCode {
         Command::Decode(args) => decode::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Sale(args) => device_commands::sale(&cli.global, args),
+        Command::Refund(args) => refund_commands::refund(&cli.global, args),
+        Command::Void(args) => refund_commands::void(&cli.global, args),
+        Command::Credit(args) => refund_commands::credit(&cli.global, args),
         Command::Status(args) => device_commands::status(&cli.global, args),
         Command::Recover(args) => device_commands::recover(&cli.global, args),
         Command::Reset(args) => device_commands::reset(&cli.global, args),

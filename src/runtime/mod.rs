@@ -11,7 +11,7 @@ mod ports;
 mod tui;
 
 pub use connector_port::{ConnectorPort, forward, map_event};
-pub use ledger_port::{HISTORY_WINDOW, LedgerStore};
+pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
 pub use tui::map_key;
 
 pub use ports::{DevicePort, LedgerPort, SendError};
