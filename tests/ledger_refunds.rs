@@ -264,3 +264,50 @@ fn the_schema_enforces_the_rules_for_any_writer() {
         assert!(conn.execute(sql, []).is_err(), "{sql} was accepted");
     }
 }
+
+#[test]
+fn the_report_counts_refunds_voids_and_credits() {
+    let (_tmp, ledger) = open();
+    sale(&ledger, "S1", 1000, 200);
+    refund(&ledger, "R1", "S1", 300).unwrap();
+    finish(
+        &ledger,
+        "R1",
+        Approved,
+        PaymentUpdate {
+            charged_amount: Some(Cents(300)),
+            ..PaymentUpdate::default()
+        },
+    );
+    sale(&ledger, "S2", 500, 0);
+    ledger
+        .create_payment(NewPayment::void("V2", DEV, "S2", Cents(500)))
+        .unwrap();
+    finish(&ledger, "V2", Approved, PaymentUpdate::default());
+    ledger
+        .create_payment(NewPayment::credit("C1", DEV, Cents(150)))
+        .unwrap();
+    finish(&ledger, "C1", Approved, PaymentUpdate::default());
+    ledger
+        .create_payment(NewPayment::credit("C2", DEV, Cents(99)))
+        .unwrap();
+    finish(&ledger, "C2", Declined, PaymentUpdate::default());
+
+    let r = ledger.report(None, None).unwrap();
+    assert_eq!((r.refunds.count, r.refunds.amount), (1, Cents(300)));
+    assert_eq!((r.credits.count, r.credits.amount), (1, Cents(150)));
+    assert_eq!(
+        (r.voids.count, r.voids.amount),
+        (1, Cents(500)),
+        "the voided sale"
+    );
+    assert_eq!(r.payments.count, 2, "sales only");
+    // Taken 12.00 (S1 with tip); given back 3.00 + 1.50.
+    assert_eq!(r.net, Cents(1200 - 300 - 150));
+    let rows = ledger.history(100, None).unwrap().payments;
+    let by_rows = till::ledger::Report::from_rows(&rows);
+    assert_eq!(
+        (by_rows.refunds, by_rows.credits, by_rows.voids, by_rows.net),
+        (r.refunds, r.credits, r.voids, r.net)
+    );
+}
