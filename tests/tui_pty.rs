@@ -17,6 +17,10 @@ struct Tui {
 
 impl Tui {
     fn start(home: &std::path::Path) -> Tui {
+        Tui::start_with(home, &[])
+    }
+
+    fn start_with(home: &std::path::Path, extra: &[&str]) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -27,6 +31,7 @@ impl Tui {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_till"));
+        cmd.args(extra);
         cmd.args(["--sim-customer", "auto", "--data-dir"]);
         cmd.arg(home.join("data"));
         cmd.arg("--config");
@@ -128,6 +133,97 @@ fn ring_two_sales_quit_and_find_them_in_history() {
     tui.wait_for(&["New sale", "Ready"]);
     tui.type_keys("h");
     tui.wait_for(&["History", "12.34", "20.03", "approved"]);
+    // Today's totals (issue #16): both sales, 32.37 taken.
+    tui.type_keys("t");
+    tui.wait_for(&["Today's totals", "No action items", "NET TAKEN", "32.37"]);
+    tui.type_keys("q");
+    assert_eq!(tui.exit_code(), 0);
+}
+
+/// Issue #16: while another till holds the data directory, `till` opens read-only with a banner:
+/// history and today's totals (seeing the writer's new sales), nothing written, nothing sent;
+/// `--read-only` does the same without taking the lock.
+#[test]
+fn a_second_till_views_the_ledger_read_only_while_the_first_sells() {
+    use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+    use till::protocol::Cents;
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("till.toml"), "[simulator]\ndelay_ms = 0\n").unwrap();
+    let holder = Ledger::open(&home.path().join("data")).unwrap();
+    let approve = |id: &str, cents: i64, device: &str| {
+        holder
+            .create_payment(NewPayment::sale(id, device, Cents(cents)))
+            .unwrap();
+        let card = PaymentUpdate {
+            card_brand: Some("VISA".into()),
+            last4: Some("4242".into()),
+            ..Default::default()
+        };
+        holder
+            .transition(id, PaymentState::Approved, "FINISH_OK", "approved", card)
+            .unwrap();
+    };
+    approve("HELD-PAYMENT-1", 1234, "sim");
+    holder
+        .create_payment(NewPayment::sale("HELD-UNKNOWN", "other", Cents(700)))
+        .unwrap();
+    holder
+        .transition(
+            "HELD-UNKNOWN",
+            PaymentState::Unknown,
+            "timeout",
+            "",
+            PaymentUpdate::default(),
+        )
+        .unwrap();
+    let events_before = holder.events("HELD-UNKNOWN").unwrap();
+
+    let mut tui = Tui::start(home.path());
+    tui.wait_for(&[
+        "READ-ONLY",
+        "holds this data directory",
+        "HELD-PAYMENT-1",
+        "HELD-UNKNOWN",
+    ]);
+    tui.type_keys("t");
+    tui.wait_for(&[
+        "Today's totals",
+        "ACTION ITEMS",
+        "HELD-UNKNOWN",
+        "NET TAKEN 12.34",
+    ]);
+    // The writer sells on; the reader sees it on refresh.
+    approve("HELD-PAYMENT-2", 500, "sim");
+    tui.type_keys("r");
+    tui.wait_for(&["NET TAKEN 17.34"]);
+    // No way to sell, check status or reach the device from here.
+    tui.type_keys("s");
+    tui.type_keys("\x1b");
+    tui.type_keys("12.34\r");
+    std::thread::sleep(Duration::from_millis(300));
+    let text = tui.text();
+    assert!(
+        !text.contains("Check Payment Status") && !text.contains("New sale"),
+        "{text}"
+    );
+    assert!(text.contains("READ-ONLY"), "{text}");
+    // `/` searches the history: by the card's last four digits, then by an id prefix.
+    tui.type_keys("h/4242\r");
+    tui.wait_for(&["“4242” · 1 of 2 matching", "HELD-PAYMENT-2"]);
+    tui.type_keys("/\x7f\x7f\x7f\x7fHELD-U\r"); // the line starts as the search in force
+    tui.wait_for(&["1 of 1 matching", "HELD-UNKNOWN"]);
+    assert!(!tui.text().contains("HELD-PAYMENT-1"), "{}", tui.text());
+    tui.type_keys("q");
+    assert_eq!(tui.exit_code(), 0);
+    assert_eq!(holder.count().unwrap(), 3, "the reader wrote nothing");
+    assert_eq!(holder.events("HELD-UNKNOWN").unwrap(), events_before);
+    drop(holder);
+
+    // --read-only with nobody holding the directory: it does not take the lock either.
+    let mut tui = Tui::start_with(home.path(), &["--read-only"]);
+    tui.wait_for(&["READ-ONLY", "--read-only", "HELD-PAYMENT-2"]);
+    let writer = Ledger::open(&home.path().join("data")).expect("the lock is free");
+    drop(writer);
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
 }

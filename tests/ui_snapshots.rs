@@ -65,6 +65,7 @@ fn each_scenario_shows_the_view_it_is_named_after() {
             "status" => View::Status,
             "history" => View::History,
             "frames" => View::Frames,
+            "report" => View::Report,
             "overlay" | "sim" => continue,
             other => panic!("scenario {other} has no expected view"),
         };
@@ -215,4 +216,41 @@ fn elapsed_time_comes_from_the_state_clock() {
     assert!(text(&s, None, 80, 24).contains("01:05"));
     s.now_ms += 60_000;
     assert!(text(&s, None, 80, 24).contains("02:05"));
+}
+
+/// Issue #13.18: a payment's events wrap to the pane (nothing cut at its width) and the last
+/// ones show; the arrows scroll back to the first and forward again; Esc closes them.
+#[test]
+fn history_events_wrap_show_the_last_and_scroll() {
+    use till::app::{Event, Key, update};
+    let mut s = history(100, 10);
+    let lines: Vec<String> = (1..=30)
+        .map(|i| {
+            format!(
+                "2026-12-01T10:00:{i:02}Z in_progress → in_progress [UI_STATE] event number {i} \
+                 with a long detail that ends in END{i}"
+            )
+        })
+        .collect();
+    update(&mut s, Event::PaymentEvents(lines));
+    let out = text(&s, None, 60, 20);
+    assert!(out.contains("END30"), "the last event shows:\n{out}");
+    assert!(!out.contains("END1\n") && !out.contains("END1 "), "{out}");
+    assert!(out.contains("51–60/60"), "position in the title:\n{out}");
+    for _ in 0..200 {
+        update(&mut s, Event::Key(Key::Up));
+    }
+    let out = text(&s, None, 60, 20);
+    assert!(
+        out.contains("event number 1 ") && !out.contains("END30"),
+        "{out}"
+    );
+    assert!(out.contains("· 1–10/60"), "{out}");
+    for _ in 0..200 {
+        update(&mut s, Event::Key(Key::Down));
+    }
+    assert!(text(&s, None, 60, 20).contains("END30"));
+    update(&mut s, Event::Key(Key::Esc));
+    assert!(s.ui.history_detail.is_none());
+    assert_eq!(s.ui.screen, till::app::Screen::History);
 }

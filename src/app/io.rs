@@ -393,6 +393,16 @@ pub enum LedgerOp {
         /// Detail.
         detail: String,
     },
+    /// Close a payment by hand with a final outcome and the operator's note (see
+    /// `Ledger::resolve`: refused unless recovery was tried).
+    Resolve {
+        /// External id.
+        external_id: String,
+        /// The final outcome.
+        to: PaymentState,
+        /// Who checked what.
+        note: String,
+    },
 }
 
 /// A non-final payment loaded from the ledger at start-up.

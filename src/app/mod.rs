@@ -73,6 +73,8 @@ pub enum Event {
     },
     /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
     PaymentEvents(Vec<String>),
+    /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
+    Report(Result<Box<crate::ledger::Report>, String>),
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -169,6 +171,14 @@ pub enum Effect {
     LoadHistory,
     /// Load the event history of the payment at this history index.
     LoadPaymentEvents(usize),
+    /// Load the totals of the payments created in `[since_ms, until_ms)` (answered with
+    /// `Event::Report`).
+    LoadReport {
+        /// Start (ms since the Unix epoch), inclusive.
+        since_ms: i64,
+        /// End (ms since the Unix epoch), exclusive.
+        until_ms: i64,
+    },
     /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
     RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
@@ -205,6 +215,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
+        Event::Report(report) => state.ui.report = Some(report),
     }
     fx
 }
@@ -502,6 +513,9 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
     }
 }
 
+pub mod manual;
+#[cfg(test)]
+mod support_tests;
 #[cfg(test)]
 mod tests;
 

@@ -43,6 +43,8 @@ pub enum Screen {
     Status,
     /// The ledger.
     History,
+    /// Today's totals.
+    Report,
     /// The protocol inspector.
     Frames,
 }
@@ -105,6 +107,21 @@ pub struct Ui {
     pub history_selected: usize,
     /// Event lines of the selected payment, when opened.
     pub history_detail: Option<Vec<String>>,
+    /// How far the opened event view is scrolled back from its last line (0: the last events
+    /// show; the renderer clamps it to what the wrapped lines allow).
+    pub history_detail_back: usize,
+    /// The history's search line in force ("" for everything): see
+    /// `ledger::PaymentFilter::parse_search`.
+    pub history_query: String,
+    /// The search line being typed after `/`, until Enter (search) or Esc (cancel).
+    pub history_typing: Option<String>,
+    /// The pending payment's resolution by hand being entered (Check Payment Status, `M`).
+    pub resolve_input: Option<super::manual::ResolveInput>,
+    /// Set in the read-only TUI (another till holds the ledger, or `--read-only`): why, for the
+    /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
+    pub read_only: Option<String>,
+    /// Today's totals as last loaded (or why they could not be).
+    pub report: Option<Result<Box<crate::ledger::Report>, String>>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// Terminal size.
@@ -138,6 +155,30 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             ("Esc", "back"),
         ];
     }
+    if let Some(input) = &state.ui.resolve_input {
+        return match (input.to, input.confirming) {
+            (None, _) => vec![
+                ("a", "approved"),
+                ("d", "declined"),
+                ("v", "voided"),
+                ("n", "not found"),
+                ("Esc", "cancel"),
+            ],
+            (Some(_), false) => vec![
+                ("type", "note: who checked what"),
+                ("Enter", "next"),
+                ("Esc", "cancel"),
+            ],
+            (Some(_), true) => vec![("y", "resolve"), ("n", "edit note"), ("Esc", "cancel")],
+        };
+    }
+    if state.ui.history_typing.is_some() {
+        return vec![
+            ("type", "id · last4 · 12.34 · state · date · 2h"),
+            ("Enter", "search"),
+            ("Esc", "cancel"),
+        ];
+    }
     let mut keys: Vec<Binding> = match state.ui.screen {
         Screen::Sale => vec![
             ("0-9 .", "amount"),
@@ -148,17 +189,44 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         Screen::InProgress => vec![("Esc", "cancel sale")],
         Screen::Prompt => vec![("a", "accept"), ("r", "reject")],
         Screen::Result => vec![("Enter", "new sale")],
+        Screen::Status if super::manual::offered(state) => vec![
+            ("c", "check again"),
+            ("M", "resolve by hand"),
+            ("R", "reset device"),
+            ("Esc", "back"),
+        ],
         Screen::Status => vec![("c", "check again"), ("R", "reset device"), ("Esc", "back")],
-        Screen::History => vec![("↑↓", "select"), ("Enter", "events"), ("Esc", "back")],
+        Screen::History if state.ui.history_detail.is_some() => vec![
+            ("↑↓", "scroll events"),
+            ("Enter/Esc", "close events"),
+            ("PgUp/PgDn", "page"),
+        ],
+        Screen::History if !state.ui.history_query.is_empty() => vec![
+            ("↑↓", "select"),
+            ("Enter", "events"),
+            ("/", "search"),
+            ("Esc", "show all"),
+        ],
+        Screen::History => vec![
+            ("↑↓", "select"),
+            ("Enter", "events"),
+            ("/", "search"),
+            ("Esc", "back"),
+        ],
         Screen::Frames => vec![("↑↓", "scroll"), ("Esc", "back")],
+        Screen::Report => vec![("r", "refresh"), ("Esc", "back")],
     };
     keys.extend([
         ("s", "status"),
         ("h", "history"),
+        ("t", "today's totals"),
         ("f", "frames"),
         ("?", "help"),
         ("q", "quit"),
     ]);
+    if state.ui.read_only.is_some() {
+        keys.retain(|(k, _)| !matches!(*k, "s" | "f"));
+    }
     keys
 }
 
@@ -222,10 +290,48 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         return;
     }
+    if state.ui.resolve_input.is_some() {
+        super::manual::on_key(state, key, fx);
+        return;
+    }
+    if let Some(line) = state.ui.history_typing.as_mut() {
+        match key {
+            Key::Char(c) if !c.is_control() && line.chars().count() < 80 => line.push(c),
+            Key::Backspace => {
+                line.pop();
+            }
+            Key::Esc => state.ui.history_typing = None,
+            Key::Enter => {
+                let line = state.ui.history_typing.take().unwrap_or_default();
+                set_history_query(state, line.trim().to_owned(), fx);
+            }
+            _ => {}
+        }
+        return;
+    }
     if state.ui.help {
         state.ui.help = false;
         if matches!(key, Key::Esc | Key::Char('?')) {
             return;
+        }
+    }
+    // Read-only: only the history and today's totals; Esc never leaves them.
+    if state.ui.read_only.is_some() {
+        let viewing = matches!(state.ui.screen, Screen::History | Screen::Report);
+        match key {
+            _ if !viewing => {
+                state.ui.screen = Screen::History;
+                fx.push(Effect::LoadHistory);
+                return;
+            }
+            Key::Char('s' | 'f') => return,
+            Key::Esc if state.ui.screen == Screen::Report => {
+                state.ui.screen = Screen::History;
+                fx.push(Effect::LoadHistory);
+                return;
+            }
+            Key::Esc if state.ui.history_detail.is_none() => return,
+            _ => {}
         }
     }
     // Screen-specific keys first (digits on the sale screen are not commands).
@@ -304,12 +410,49 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             on_action(state, Action::Recover, fx);
             return;
         }
+        (Screen::Status, Key::Char('M')) => {
+            super::manual::open(state);
+            return;
+        }
         (Screen::Status, Key::Char('R')) => {
             if state.pending().is_some() {
                 state.ui.reset_input = Some(String::new());
             } else {
                 on_action(state, Action::Reset { confirm: None }, fx);
             }
+            return;
+        }
+        // With a payment's events open, the arrows scroll them (wrapped, from the last one).
+        (
+            Screen::History,
+            Key::Up | Key::Down | Key::PageUp | Key::PageDown | Key::Enter | Key::Esc,
+        ) if state.ui.history_detail.is_some() => {
+            let lines: usize = state
+                .ui
+                .history_detail
+                .iter()
+                .flatten()
+                .map(|l| l.chars().count().max(1))
+                .sum();
+            let back = &mut state.ui.history_detail_back;
+            match key {
+                Key::Up => *back = (*back + 1).min(lines),
+                Key::PageUp => *back = (*back + 10).min(lines),
+                Key::Down => *back = back.saturating_sub(1),
+                Key::PageDown => *back = back.saturating_sub(10),
+                _ => {
+                    state.ui.history_detail = None;
+                    state.ui.history_detail_back = 0;
+                }
+            }
+            return;
+        }
+        (Screen::History, Key::Char('/')) => {
+            state.ui.history_typing = Some(state.ui.history_query.clone());
+            return;
+        }
+        (Screen::History, Key::Esc) if !state.ui.history_query.is_empty() => {
+            set_history_query(state, String::new(), fx);
             return;
         }
         (Screen::History, Key::Up) => {
@@ -338,7 +481,12 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             return;
         }
         (Screen::History, Key::Enter) => {
+            state.ui.history_detail_back = 0;
             fx.push(Effect::LoadPaymentEvents(state.ui.history_selected));
+            return;
+        }
+        (Screen::Report, Key::Char('r')) => {
+            fx.push(load_report(state));
             return;
         }
         (Screen::Frames, Key::Up) => {
@@ -363,6 +511,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
         }
+        Key::Char('t') => {
+            state.ui.screen = Screen::Report;
+            fx.push(load_report(state));
+        }
         Key::Char('f') => {
             state.ui.screen = Screen::Frames;
             state.ui.frames_back = 0;
@@ -377,6 +529,27 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         Key::Esc => state.ui.screen = home_screen(state),
         _ => {}
+    }
+}
+
+/// Applies a history search line: from the newest match, events closed.
+fn set_history_query(state: &mut State, query: String, fx: &mut Vec<Effect>) {
+    state.ui.history_query = query;
+    state.ui.history_selected = 0;
+    state.ui.history_detail = None;
+    state.ui.history_detail_back = 0;
+    fx.push(Effect::LoadHistory);
+}
+
+/// The length of a day, ms.
+pub const DAY_MS: i64 = 86_400_000;
+
+/// Loads the totals of today (the UTC day of the state's clock).
+fn load_report(state: &State) -> Effect {
+    let since_ms = state.now_ms - state.now_ms.rem_euclid(DAY_MS);
+    Effect::LoadReport {
+        since_ms,
+        until_ms: since_ms + DAY_MS,
     }
 }
 

@@ -21,6 +21,7 @@ mod session;
 mod sim;
 mod support_commands;
 mod tui;
+mod tui_read_only;
 
 /// Exit codes shared by every command (README "Exit codes").
 pub mod exit {
@@ -67,6 +68,10 @@ pub struct Cli {
     /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
     #[arg(long, value_name = "default|real", value_parser = parse_profile)]
     pub sim_profile: Option<crate::sim::device::Profile>,
+    /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
+    /// what `till` does by itself, with a banner, when another till holds the data directory).
+    #[arg(long)]
+    pub read_only: bool,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -125,7 +130,12 @@ pub fn main() -> ExitCode {
             SimCustomerArg::Manual => crate::config::SimCustomer::Manual,
             SimCustomerArg::Auto => crate::config::SimCustomer::Auto,
         });
-        return ExitCode::from(tui::run(&cli.global, customer, cli.sim_profile));
+        return ExitCode::from(tui::run(
+            &cli.global,
+            customer,
+            cli.sim_profile,
+            cli.read_only,
+        ));
     };
     let code = match command {
         Command::Config(args) => config::run(&cli.global, args),

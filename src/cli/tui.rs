@@ -8,6 +8,7 @@ use tokio::sync::{Mutex, mpsc, watch};
 use super::session::{self, Purpose};
 use super::{GlobalArgs, exit};
 use crate::config::SimCustomer;
+use crate::ledger::{Ledger, LedgerError};
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
 use crate::sim::device::{CustomerAction, Profile, Screen as SimScreen};
 use crate::ui::{self, Theme};
@@ -61,10 +62,12 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
 }
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
+/// With `read_only`, or when another till holds the data directory, the read-only TUI instead.
 pub fn run(
     global: &GlobalArgs,
     sim_customer: Option<SimCustomer>,
     sim_profile: Option<Profile>,
+    read_only: bool,
 ) -> u8 {
     let config = match session::load_config(global) {
         Ok(c) => c,
@@ -73,6 +76,21 @@ pub fn run(
             return f.code;
         }
     };
+    if read_only {
+        let why = "opened with --read-only: viewing only, no sales".to_owned();
+        return super::tui_read_only::run(&config, why);
+    }
+    // Another till holds the data directory: view its ledger instead of refusing.
+    match Ledger::open(&config.paths.data_dir) {
+        Ok(probe) => drop(probe),
+        Err(LedgerError::Locked { pid, .. }) => {
+            let who = pid.map_or_else(|| "another till".to_owned(), |p| format!("till pid {p}"));
+            let why = format!("{who} holds this data directory: viewing only, no sales");
+            return super::tui_read_only::run(&config, why);
+        }
+        // Anything else is reported by the session below, as before.
+        Err(_) => {}
+    }
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -42,5 +42,6 @@ pub use records::{
 pub use report::{Outcome, Report, Tally, is_partial};
 pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
+pub use sql::now_ms;
 pub use state::{PaymentState, UnknownState};
 pub use tokens::LedgerTokenStore;

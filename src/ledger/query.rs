@@ -31,6 +31,54 @@ pub struct PaymentFilter {
     pub id: Option<String>,
 }
 
+impl PaymentFilter {
+    /// The filter a search line asks for (the TUI's `/`): words separated by spaces, each one of
+    /// a state (`approved`, `not_found`, `unknown`, …), a kind (`sale`), four digits (the card's
+    /// last four), an amount with a decimal point (`12.34`), a UTC date (`2026-12-01`: that day),
+    /// a duration back from `now_ms` (`2h`, `30min`: since then); any other word is an external
+    /// id prefix or a device payment id.
+    pub fn parse_search(text: &str, now_ms: i64) -> PaymentFilter {
+        const DAY_MS: i64 = 86_400_000;
+        let mut f = PaymentFilter::default();
+        for word in text.split_whitespace() {
+            let state_name = word.to_ascii_lowercase().replace('-', "_");
+            if let Ok(state) = state_name.parse::<PaymentState>() {
+                if !f.states.contains(&state) {
+                    f.states.push(state);
+                }
+            } else if let Ok(kind) = word.parse::<PaymentKind>() {
+                f.kind = Some(kind);
+            } else if word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+                f.last4 = Some(word.to_owned());
+            } else if let Some(amount) = word
+                .contains('.')
+                .then(|| Cents::parse(word).ok())
+                .flatten()
+            {
+                f.amount = Some(amount);
+            } else if let Some(day) = (word.len() == 10)
+                .then(|| humantime::parse_rfc3339(&format!("{word}T00:00:00Z")).ok())
+                .flatten()
+                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+            {
+                let start = i64::try_from(day.as_millis()).unwrap_or(i64::MAX);
+                f.since_ms = Some(start);
+                f.until_ms = Some(start.saturating_add(DAY_MS));
+            } else if let Some(ago) = word
+                .starts_with(|c: char| c.is_ascii_digit())
+                .then(|| humantime::parse_duration(word).ok())
+                .flatten()
+            {
+                let ago = i64::try_from(ago.as_millis()).unwrap_or(i64::MAX);
+                f.since_ms = Some(now_ms.saturating_sub(ago));
+            } else {
+                f.id = Some(word.to_owned());
+            }
+        }
+        f
+    }
+}
+
 /// What a lookup by id found.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Lookup {
@@ -152,6 +200,40 @@ impl Ledger {
             None
         };
         Ok(HistoryPage { payments, next })
+    }
+
+    /// Up to `limit` payments matching `filter` newer than `after`, oldest first (the nearest
+    /// one first): for walking up the history from a known row without OFFSET.
+    pub fn newer(
+        &self,
+        filter: &PaymentFilter,
+        after: HistoryCursor,
+        limit: usize,
+    ) -> Result<Vec<PaymentRecord>> {
+        let (clause, mut args) = where_clause(filter);
+        args.push(Box::new(after.0));
+        let n = args.len();
+        args.push(Box::new(i64::try_from(limit).unwrap_or(i64::MAX)));
+        let sql = format!(
+            "SELECT {PAYMENT_COLUMNS} FROM payments WHERE {clause} AND id > ?{n} ORDER BY id LIMIT ?{}",
+            n + 1
+        );
+        select(&self.conn(), &sql, &args).map_err(self.db_error("read the history"))
+    }
+
+    /// How many payments matching `filter` are newer than `after` (all of them for `None`); one
+    /// walk down the primary key from `after`, cheap when few were added since.
+    pub fn count_newer(&self, filter: &PaymentFilter, after: Option<HistoryCursor>) -> Result<u64> {
+        let (clause, mut args) = where_clause(filter);
+        args.push(Box::new(after.map_or(i64::MIN, |c| c.0)));
+        let sql = format!(
+            "SELECT count(*) FROM payments WHERE {clause} AND id > ?{}",
+            args.len()
+        );
+        self.conn()
+            .prepare_cached(&sql)
+            .and_then(|mut s| s.query_row(params_from_iter(args.iter()), |r| r.get(0)))
+            .map_err(self.db_error("count payments"))
     }
 
     /// How many payments match `filter`.
@@ -373,6 +455,26 @@ mod tests {
             .unwrap()
             .unwrap();
         assert_eq!(all, ["p1", "p2", "p3", "p4", "p5"]);
+    }
+
+    #[test]
+    fn search_lines_become_filters() {
+        let now = 1_796_083_200_000 + 3_600_000;
+        let f = PaymentFilter::parse_search("  approved not-found 4242 12.34 sale 3f2a ", now);
+        assert_eq!(f.states, [PaymentState::Approved, PaymentState::NotFound]);
+        assert_eq!(f.last4.as_deref(), Some("4242"));
+        assert_eq!(f.amount, Some(Cents(1234)));
+        assert_eq!(f.kind, Some(PaymentKind::Sale));
+        assert_eq!(f.id.as_deref(), Some("3f2a"));
+        let f = PaymentFilter::parse_search("2026-12-01", now);
+        assert_eq!(f.since_ms, Some(1_796_083_200_000));
+        assert_eq!(f.until_ms, Some(1_796_083_200_000 + 86_400_000));
+        let f = PaymentFilter::parse_search("30min", now);
+        assert_eq!(f.since_ms, Some(now - 1_800_000));
+        assert_eq!(
+            PaymentFilter::parse_search("", now),
+            PaymentFilter::default()
+        );
     }
 
     #[test]

@@ -285,7 +285,7 @@ impl PaymentUpdate {
 }
 
 /// Where a payment sits in the history; pass it to `Ledger::history` to get the older rows.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HistoryCursor(pub(super) i64);
 
 /// A payment as stored.

@@ -95,7 +95,7 @@ impl Outcome {
 
 /// True when the payment was approved for less than the amount asked.
 pub fn is_partial(p: &PaymentRecord) -> bool {
-    p.state == PaymentState::Approved && p.charged_amount.is_some_and(|c| c < p.amount)
+    p.state == PaymentState::Approved && p.partial
 }
 
 /// A count and an amount.
@@ -245,7 +245,7 @@ impl Ledger {
             let mut stmt = conn
                 .prepare_cached(&format!(
                     "SELECT state, card_brand, \
-                       (state = 'approved' AND charged_amount IS NOT NULL AND charged_amount < amount), \
+                       (state = 'approved' AND partial = 1), \
                        count(*), sum(amount), sum(coalesce(charged_amount, amount)), \
                        sum(coalesce(charged_tip, tip)), sum(tax), kind \
                      FROM payments {range} GROUP BY 9, 1, 2, 3"

@@ -3,7 +3,9 @@
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
 use crate::app::{LedgerOp, PaymentFacts, PendingPayment, SaleLink, TxnInfo};
-use crate::ledger::{Ledger, NewPayment, PaymentKind, PaymentUpdate};
+use crate::ledger::{
+    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentKind, PaymentRecord, PaymentUpdate,
+};
 use crate::protocol::Cents;
 
 /// Rows loaded around the selection in the history view.
@@ -13,6 +15,25 @@ pub const HISTORY_WINDOW: usize = 200;
 pub struct LedgerStore {
     ledger: Ledger,
     device: String,
+    /// What the history view last loaded: the anchor for the next window (keyset paging).
+    window: Option<Window>,
+}
+
+/// The last history window loaded. Payments are never deleted and new ones only come at the top,
+/// so a row's absolute index (newest first) only grows, by the number of payments added.
+struct Window {
+    /// The search line the window is filtered by, and the filter it gave (parsed once, so that
+    /// "2h" keeps meaning the same start while paging).
+    query: String,
+    filter: PaymentFilter,
+    /// Payments matching when loaded.
+    total: usize,
+    /// The newest payment then.
+    newest: Option<HistoryCursor>,
+    /// Absolute index of `rows[0]`.
+    offset: usize,
+    /// The rows: cursor and external id, newest first.
+    rows: Vec<(HistoryCursor, String)>,
 }
 
 impl LedgerStore {
@@ -21,6 +42,7 @@ impl LedgerStore {
         LedgerStore {
             ledger,
             device: device.into(),
+            window: None,
         }
     }
 
@@ -75,6 +97,101 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
     }
 }
 
+impl LedgerStore {
+    /// Loads the window of [`HISTORY_WINDOW`] rows around `selected` by keyset: from the row
+    /// just above it, found by walking from the last window (a few rows for a key press), never
+    /// by OFFSET. The total is kept up to date by counting only the payments added since.
+    fn load_window(
+        &mut self,
+        selected: usize,
+        query: &str,
+    ) -> crate::ledger::Result<Vec<PaymentRecord>> {
+        if self.window.as_ref().is_some_and(|w| w.query != query) {
+            self.window = None;
+        }
+        let filter = match &self.window {
+            Some(w) => w.filter.clone(),
+            None => PaymentFilter::parse_search(query, crate::ledger::now_ms()),
+        };
+        let (total, newest, shifted) = match &self.window {
+            Some(w) => {
+                let added = self.ledger.count_newer(&filter, w.newest)? as usize;
+                let newest = if added > 0 {
+                    self.ledger
+                        .history(1, None)?
+                        .payments
+                        .first()
+                        .map(|p| p.cursor)
+                } else {
+                    w.newest
+                };
+                (w.total + added, newest, Some((w, added)))
+            }
+            None => {
+                let total = self.ledger.count_newer(&filter, None)? as usize;
+                let newest = self
+                    .ledger
+                    .history(1, None)?
+                    .payments
+                    .first()
+                    .map(|p| p.cursor);
+                (total, newest, None)
+            }
+        };
+        let start = selected
+            .min(total.saturating_sub(1))
+            .saturating_sub(HISTORY_WINDOW / 2);
+        // The cursor of the row just above `start` (absolute index start - 1).
+        let above = match (start.checked_sub(1), shifted) {
+            (None, _) => Some(None),
+            (Some(want), Some((w, added))) if !w.rows.is_empty() => {
+                let first = w.offset + added;
+                let last = first + w.rows.len() - 1;
+                if (first..=last).contains(&want) {
+                    Some(Some(w.rows[want - first].0))
+                } else if want < first {
+                    let walked = self.ledger.newer(&filter, w.rows[0].0, first - want)?;
+                    walked.last().map(|p| Some(p.cursor))
+                } else {
+                    let from = w.rows[w.rows.len() - 1].0;
+                    let walked =
+                        self.ledger
+                            .search(&PaymentFilter::default(), want - last, Some(from))?;
+                    walked.payments.last().map(|p| Some(p.cursor))
+                }
+            }
+            _ => None,
+        };
+        let rows = match above {
+            Some(before) => {
+                self.ledger
+                    .search(&filter, HISTORY_WINDOW, before)?
+                    .payments
+            }
+            // Nothing loaded yet to walk from (the first view opened deep): walk from the top.
+            None => {
+                let skipped = self.ledger.search(&filter, start, None)?;
+                let before = skipped.payments.last().map(|p| p.cursor);
+                self.ledger
+                    .search(&filter, HISTORY_WINDOW, before)?
+                    .payments
+            }
+        };
+        self.window = Some(Window {
+            query: query.to_owned(),
+            filter,
+            total,
+            newest,
+            offset: start,
+            rows: rows
+                .iter()
+                .map(|r| (r.cursor, r.external_id.clone()))
+                .collect(),
+        });
+        Ok(rows)
+    }
+}
+
 impl LedgerPort for LedgerStore {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
         let result = match op {
@@ -124,6 +241,11 @@ impl LedgerPort for LedgerStore {
                 cause,
                 detail,
             } => self.ledger.reopen(external_id, cause, detail).map(|_| ()),
+            LedgerOp::Resolve {
+                external_id,
+                to,
+                note,
+            } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
         };
         result.map_err(|e| e.to_string())
     }
@@ -185,13 +307,12 @@ impl LedgerPort for LedgerStore {
     fn history_window(
         &mut self,
         selected: usize,
+        query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
-        let total = self.ledger.count().map_err(|e| e.to_string())? as usize;
-        let offset = selected.saturating_sub(HISTORY_WINDOW / 2);
         let rows = self
-            .ledger
-            .history_at(offset as u64, HISTORY_WINDOW)
+            .load_window(selected, query)
             .map_err(|e| e.to_string())?;
+        let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
@@ -208,19 +329,39 @@ impl LedgerPort for LedgerStore {
         Ok((rows, offset, total))
     }
 
+    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
+        self.ledger
+            .report(Some(since_ms), Some(until_ms))
+            .map_err(|e| e.to_string())
+    }
+
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
-        let Some(row) = self
-            .ledger
-            .history_at(index as u64, 1)
-            .map_err(|e| e.to_string())?
-            .into_iter()
-            .next()
-        else {
-            return Ok(Vec::new());
+        let in_window = |w: &Option<Window>| {
+            w.as_ref().and_then(|w| {
+                index
+                    .checked_sub(w.offset)
+                    .and_then(|k| w.rows.get(k))
+                    .map(|(_, id)| id.clone())
+            })
+        };
+        let external_id = match in_window(&self.window) {
+            Some(id) => id,
+            None => {
+                let query = self
+                    .window
+                    .as_ref()
+                    .map(|w| w.query.clone())
+                    .unwrap_or_default();
+                self.load_window(index, &query).map_err(|e| e.to_string())?;
+                match in_window(&self.window) {
+                    Some(id) => id,
+                    None => return Ok(Vec::new()),
+                }
+            }
         };
         let events = self
             .ledger
-            .events(&row.external_id)
+            .events(&external_id)
             .map_err(|e| e.to_string())?;
         Ok(events
             .into_iter()
@@ -236,5 +377,154 @@ impl LedgerPort for LedgerStore {
                 )
             })
             .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ids(rows: &[HistoryRow]) -> Vec<String> {
+        rows.iter().map(|r| r.external_id.clone()).collect()
+    }
+
+    #[test]
+    fn keyset_windows_match_the_history_by_position_while_sales_are_added() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut n = 0;
+        let mut add = |count: usize| {
+            for _ in 0..count {
+                ledger
+                    .create_payment(NewPayment::sale(
+                        format!("p{n:04}"),
+                        format!("d{n}"),
+                        Cents(100),
+                    ))
+                    .unwrap();
+                n += 1;
+            }
+        };
+        add(450);
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        let expect = |offset: usize| -> Vec<String> {
+            ledger
+                .history_at(offset as u64, HISTORY_WINDOW)
+                .unwrap()
+                .into_iter()
+                .map(|r| r.external_id)
+                .collect()
+        };
+        // Down by pages, one by one, up by pages, with new sales arriving on the way.
+        let mut selected = 0_usize;
+        let mut moves: Vec<isize> = vec![20; 20];
+        moves.extend([1, 1, -1, 0, 20, -20, -1]);
+        moves.extend(vec![-20; 25]);
+        for (i, step) in moves.into_iter().enumerate() {
+            if i % 7 == 3 {
+                add(3);
+                selected += 3; // the same row stays selected as rows arrive on top
+            }
+            selected = selected.saturating_add_signed(step);
+            let (rows, offset, total) = store.history_window(selected, "").unwrap();
+            assert_eq!(total as u64, ledger.count().unwrap());
+            let selected_c = selected.min(total - 1);
+            assert_eq!(
+                offset,
+                selected_c.saturating_sub(HISTORY_WINDOW / 2),
+                "move {i}"
+            );
+            assert_eq!(ids(&rows), expect(offset), "move {i} at {selected}");
+            let events = store.events_at(selected_c).unwrap();
+            let want = format!("for d{}", total - 1 - selected_c);
+            assert!(events[0].ends_with(&want), "{events:?} for {want}");
+        }
+    }
+
+    #[test]
+    fn a_search_line_filters_the_window_and_pages_by_keyset() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        for i in 0..260 {
+            let id = format!("s{i:04}");
+            ledger
+                .create_payment(NewPayment::sale(&id, format!("d{i}"), Cents(100 + i)))
+                .unwrap();
+            let last4 = if i % 2 == 0 { "4242" } else { "1111" };
+            let update = PaymentUpdate {
+                last4: Some(last4.into()),
+                ..Default::default()
+            };
+            ledger
+                .transition(&id, crate::ledger::PaymentState::Approved, "T", "", update)
+                .unwrap();
+        }
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        let filter = PaymentFilter::parse_search("4242", 0);
+        let all: Vec<String> = ledger
+            .search(&filter, 1000, None)
+            .unwrap()
+            .payments
+            .into_iter()
+            .map(|p| p.external_id)
+            .collect();
+        assert_eq!(all.len(), 130);
+        for selected in [0, 20, 40, 60, 129, 100, 80, 79, 0] {
+            let (rows, offset, total) = store.history_window(selected, "4242").unwrap();
+            assert_eq!(total, 130);
+            let want: Vec<String> = all
+                .iter()
+                .skip(offset)
+                .take(HISTORY_WINDOW)
+                .cloned()
+                .collect();
+            assert_eq!(ids(&rows), want, "at {selected}");
+        }
+        let (rows, _, total) = store.history_window(0, "s0007").unwrap();
+        assert_eq!((total, ids(&rows)), (1, vec!["s0007".to_owned()]));
+        let (_, _, total) = store.history_window(0, "").unwrap();
+        assert_eq!(total, 260);
+    }
+
+    #[test]
+    fn a_resolution_by_hand_is_written_only_after_recovery_tried() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut store = LedgerStore::new(ledger.clone(), "d");
+        for id in ["never", "tried"] {
+            store
+                .apply(&LedgerOp::Create {
+                    external_id: id.into(),
+                    amount: Cents(500),
+                    tip: None,
+                    tax: None,
+                    device: None,
+                })
+                .unwrap_or_else(|e| panic!("{e}"));
+            let to = crate::ledger::PaymentState::NotFound;
+            let resolve = LedgerOp::Resolve {
+                external_id: id.into(),
+                to,
+                note: "dashboard".into(),
+            };
+            if id == "tried" {
+                store
+                    .apply(&LedgerOp::Note {
+                        external_id: id.into(),
+                        cause: crate::ledger::RECOVERY_CAUSE.into(),
+                        detail: "recovery started".into(),
+                    })
+                    .unwrap();
+                store.apply(&resolve).unwrap();
+                assert_eq!(ledger.get(id).unwrap().unwrap().state, to);
+            } else {
+                let err = store.apply(&resolve).unwrap_err();
+                assert!(err.contains("till recover"), "{err}");
+                // Let the next payment of the device be created.
+                ledger
+                    .transition(id, to, "T", "", PaymentUpdate::default())
+                    .unwrap();
+            }
+        }
     }
 }

@@ -8,10 +8,12 @@
 mod connector_port;
 mod ledger_port;
 mod ports;
+mod read_only;
 mod tui;
 
 pub use connector_port::{ConnectorPort, forward, map_event};
 pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
+pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;
 
 pub use ports::{DevicePort, LedgerPort, SendError};
@@ -149,7 +151,8 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 }
                 Effect::LoadHistory => {
                     let selected = self.state.ui.history_selected;
-                    match self.ledger.history_window(selected) {
+                    let query = self.state.ui.history_query.clone();
+                    match self.ledger.history_window(selected, &query) {
                         Ok((rows, offset, total)) => self.queue.push_back(Event::History {
                             rows,
                             offset,
@@ -166,6 +169,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         .queue
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
+                Effect::LoadReport { since_ms, until_ms } => {
+                    let report = self.ledger.report(since_ms, until_ms).map(Box::new);
+                    self.queue.push_back(Event::Report(report));
+                }
                 Effect::RestLookup(external_id) => {
                     let result = self.device.rest_payments(&external_id).await;
                     self.queue.push_back(Event::RestPayments {

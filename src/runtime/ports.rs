@@ -38,12 +38,15 @@ pub trait LedgerPort {
     }
     /// True when the ledger already holds a payment with this external id.
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
-    /// A window of history rows around absolute index `selected`, newest first:
-    /// (rows, offset of the first row, total rows).
+    /// A window of history rows around absolute index `selected`, newest first, of the payments
+    /// the search line `query` matches (all for ""): (rows, offset of the first row, total rows).
     fn history_window(
         &mut self,
         selected: usize,
+        query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
     /// Event lines of the payment at absolute history index `index`.
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+    /// The totals of the payments created in `[since_ms, until_ms)`.
+    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String>;
 }

@@ -49,11 +49,15 @@ impl LedgerPort for FailSent {
     fn history_window(
         &mut self,
         _selected: usize,
+        _query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
         Ok((Vec::new(), 0, 0))
     }
     fn events_at(&mut self, _index: usize) -> Result<Vec<String>, String> {
         Ok(Vec::new())
+    }
+    fn report(&mut self, _since_ms: i64, _until_ms: i64) -> Result<crate::ledger::Report, String> {
+        Err("no report in this test".into())
     }
 }
 

@@ -77,10 +77,24 @@ impl Widget for &HistoryView<'_> {
         let ui = &self.state.ui;
         let total = ui.history_total;
         let selected = ui.history_selected.min(total.saturating_sub(1));
-        let title = if total == 0 {
-            "History · no payments yet".to_owned()
-        } else {
-            format!("History · {} of {total} · newest first", selected + 1)
+        let query: String = ui
+            .history_query
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
+        let title = match &ui.history_typing {
+            Some(line) => {
+                let line: String = line.chars().filter(|c| !c.is_control()).collect();
+                format!("Search: {line}▏ (Enter to search, Esc to cancel)")
+            }
+            None if !query.is_empty() && total == 0 => {
+                format!("History · nothing matches “{query}”")
+            }
+            None if !query.is_empty() => {
+                format!("History · “{query}” · {} of {total} matching", selected + 1)
+            }
+            None if total == 0 => "History · no payments yet".to_owned(),
+            None => format!("History · {} of {total} · newest first", selected + 1),
         };
         let card = area.width >= CARD_FROM_WIDTH;
         let mut y = area.y;
@@ -92,17 +106,26 @@ impl Widget for &HistoryView<'_> {
         Line::styled(header(card), theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
         y += 1;
         let rest = area.bottom().saturating_sub(y);
-        // The opened payment's events take the lower part when there is room.
-        let detail_h = match &ui.history_detail {
-            Some(lines) if rest >= 8 => {
-                (u16::try_from(lines.len()).unwrap_or(u16::MAX) + 2).clamp(3, rest / 2)
-            }
+        // The opened payment's events take the lower part when there is room: wrapped to the
+        // pane, scrolled so that the last events show unless scrolled back.
+        let wrapped = ui
+            .history_detail
+            .as_ref()
+            .map(|lines| wrap(lines, usize::from(area.width.saturating_sub(2))));
+        let detail_h = match &wrapped {
+            Some(lines) if rest >= 8 => (u16::try_from(lines.len()).unwrap_or(u16::MAX))
+                .saturating_add(2)
+                .clamp(3, rest - 4),
             _ => 0,
         };
         let list_h = rest - detail_h;
         if total == 0 && list_h > 0 {
-            Line::styled("  Sales appear here once they are rung.", theme.dim())
-                .render(Rect::new(area.x, y, area.width, 1), buf);
+            let hint = if query.is_empty() {
+                "  Sales appear here once they are rung."
+            } else {
+                "  Esc shows every payment; / searches again."
+            };
+            Line::styled(hint, theme.dim()).render(Rect::new(area.x, y, area.width, 1), buf);
         }
         let visible = usize::from(list_h);
         let first = first_visible(selected, total, visible);
@@ -119,19 +142,29 @@ impl Widget for &HistoryView<'_> {
         }
         if detail_h > 0 {
             let r = Rect::new(area.x, y + list_h, area.width, detail_h);
-            let lines: Vec<Line> = ui
-                .history_detail
+            let all = wrapped.unwrap_or_default();
+            let visible = usize::from(detail_h.saturating_sub(2));
+            let latest_first = all.len().saturating_sub(visible);
+            let first = latest_first.saturating_sub(ui.history_detail_back);
+            let lines: Vec<Line> = all
                 .iter()
-                .flatten()
+                .skip(first)
+                .take(visible)
                 .map(|l| Line::raw(l.as_str()))
                 .collect();
+            let position = if all.len() > visible {
+                let last = (first + visible).min(all.len());
+                format!("· {}–{last}/{} ", first + 1, all.len())
+            } else {
+                String::new()
+            };
             let title = match ui
                 .history_selected
                 .checked_sub(ui.history_offset)
                 .and_then(|k| ui.history.get(k))
             {
-                Some(row) => format!(" Events of {} ", row.external_id),
-                None => " Events ".to_owned(),
+                Some(row) => format!(" Events of {} {position}", row.external_id),
+                None => format!(" Events {position}"),
             };
             Paragraph::new(lines)
                 .block(text::panel(&title, theme))
@@ -140,9 +173,63 @@ impl Widget for &HistoryView<'_> {
     }
 }
 
+/// Wraps `lines` to `width` columns (at spaces when it can, else mid-word), control characters
+/// (escape codes included) shown as `�`. Every line gives at least one line.
+pub fn wrap(lines: &[String], width: usize) -> Vec<String> {
+    let width = width.max(1);
+    let mut out = Vec::new();
+    for line in lines {
+        let clean: Vec<char> = line
+            .chars()
+            .map(|c| if c.is_control() { '\u{fffd}' } else { c })
+            .collect();
+        let mut rest: &[char] = &clean;
+        loop {
+            if rest.len() <= width {
+                out.push(rest.iter().collect());
+                break;
+            }
+            let cut = rest[..=width]
+                .iter()
+                .rposition(|c| *c == ' ')
+                .filter(|&i| i > 0)
+                .unwrap_or(width);
+            out.push(rest[..cut].iter().collect());
+            rest = &rest[cut..];
+            while rest.first() == Some(&' ') {
+                rest = &rest[1..];
+            }
+            if rest.is_empty() {
+                break;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::first_visible;
+    use super::{first_visible, wrap};
+
+    #[test]
+    fn event_lines_wrap_at_spaces_and_lose_escape_codes() {
+        let lines = vec![
+            "2026-12-01T10:00:00Z in_progress → approved [FINISH_OK] approved".to_owned(),
+            "x".repeat(25),
+            String::new(),
+            "red \u{1b}[31m".to_owned(),
+        ];
+        let w = wrap(&lines, 20);
+        assert_eq!(w[0], "2026-12-01T10:00:00Z");
+        assert_eq!(w[1], "in_progress →");
+        assert_eq!(w[2], "approved [FINISH_OK]");
+        assert_eq!(w[3], "approved");
+        assert_eq!(w[4], "x".repeat(20));
+        assert_eq!(w[5], "xxxxx");
+        assert_eq!(w[6], "");
+        assert_eq!(w[7], "red \u{fffd}[31m");
+        assert!(w.iter().all(|l| l.chars().count() <= 20));
+    }
 
     #[test]
     fn the_selection_stays_visible() {

@@ -18,6 +18,8 @@ mod in_progress;
 mod notice;
 mod prompt;
 mod quit;
+mod report;
+mod resolve_box;
 mod result;
 mod sale;
 mod signature;
@@ -35,6 +37,8 @@ pub use history::HistoryView;
 pub use in_progress::InProgressView;
 pub use prompt::PromptView;
 pub use quit::QuitOverlay;
+pub use report::ReportView;
+pub use resolve_box::ResolveBox;
 pub use result::ResultView;
 pub use sale::SaleView;
 pub use signature::SignatureView;
@@ -70,6 +74,8 @@ pub enum View {
     Status,
     /// The ledger.
     History,
+    /// Today's totals.
+    Report,
     /// The protocol inspector.
     Frames,
 }
@@ -105,6 +111,7 @@ pub fn view_for(state: &State) -> View {
         Screen::Result => View::Result,
         Screen::Status => View::Status,
         Screen::History => View::History,
+        Screen::Report => View::Report,
         Screen::Frames => View::Frames,
     }
 }
@@ -131,6 +138,12 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         simulator: sim.is_some(),
     })
         .render(Rect { height: 1, ..area }, buf);
+    if let Some(why) = &state.ui.read_only {
+        let top = Rect { height: 1, ..area };
+        ratatui::widgets::Clear.render(top, buf);
+        buf.set_style(top, theme.warn());
+        Line::styled(format!(" READ-ONLY · {why}"), theme.warn()).render(top, buf);
+    }
     if area.height < 2 {
         return;
     }
@@ -226,6 +239,7 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
         },
         View::Status => (&StatusView { state, theme }).render(body, buf),
         View::History => (&HistoryView { state, theme }).render(body, buf),
+        View::Report => (&ReportView { state, theme }).render(body, buf),
         View::Frames => (&FramesView { state, theme }).render(body, buf),
     }
 }

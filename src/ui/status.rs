@@ -220,6 +220,17 @@ impl Widget for &StatusView<'_> {
             main.height -= h;
             (&reset).render(boxed, buf);
         }
+        if let Some(input) = &state.ui.resolve_input {
+            let h = super::ResolveBox::HEIGHT.min(main.height);
+            let boxed = Rect::new(main.x, main.bottom() - h, main.width, h);
+            main.height -= h;
+            (&super::ResolveBox {
+                state,
+                input,
+                theme: *theme,
+            })
+                .render(boxed, buf);
+        }
         if main.is_empty() {
             return;
         }

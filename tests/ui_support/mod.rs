@@ -455,6 +455,56 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     s.ui.screen = Screen::History;
     push("history_empty", s, None);
 
+    // Check Payment Status: resolving the pending payment by hand, at the confirmation.
+    let mut s = recovering();
+    s.ui.screen = Screen::Status;
+    s.ui.resolve_input = Some(till::app::manual::ResolveInput {
+        to: Some(PaymentState::NotFound),
+        note: "not on the Clover dashboard (Sam)".into(),
+        confirming: true,
+    });
+    push("status_resolve_by_hand", s, None);
+
+    // Today's totals, with an action item first.
+    let mut s = ready();
+    s.ui.screen = Screen::Report;
+    let mut rows = Vec::new();
+    for (i, (state, amount, charged, brand)) in [
+        (PaymentState::Approved, 1234, None, Some("VISA")),
+        (PaymentState::Approved, 2000, Some(1000), Some("MC")),
+        (PaymentState::Declined, 500, None, Some("VISA")),
+        (PaymentState::Unknown, 777, None, None),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        rows.push(till::ledger::PaymentRecord {
+            cursor: Default::default(),
+            external_id: format!("{:032x}", 0xfeed_0000_u64 + i as u64),
+            device: "sim".into(),
+            kind: till::ledger::PaymentKind::Sale,
+            amount: till::protocol::Cents(amount),
+            tip: till::protocol::Cents(100),
+            tax: till::protocol::Cents(0),
+            state,
+            device_payment_id: None,
+            order_id: None,
+            card_brand: brand.map(Into::into),
+            last4: None,
+            auth_code: None,
+            charged_amount: charged.map(till::protocol::Cents),
+            charged_tip: None,
+            result: None,
+            reason: None,
+            message: None,
+            partial: charged.is_some_and(|c| c < amount),
+            created_ms: s.now_ms,
+            updated_ms: s.now_ms,
+        });
+    }
+    s.ui.report = Some(Ok(Box::new(till::ledger::Report::from_rows(&rows))));
+    push("report_today", s, None);
+
     // 8. Frames.
     let mut s = ready();
     s.ui.screen = Screen::Frames;
