@@ -43,14 +43,14 @@ pub mod exit {
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (a sale: approved)
+  0  success (a sale: approved; a refund, void or credit: done)
   1  definitive negative outcome (declined, canceled, voided, not found, refused by the device;
      undecodable input)
-  2  usage, configuration or validation error, a reused external id, or a ledger that cannot
-     be written (nothing sent)
+  2  usage, configuration or validation error, a reused external id, a ledger that cannot
+     be written, or a refund/void the ledger's money rules forbid (nothing sent)
   3  device unreachable, not ready, or pairing required
-  4  outcome unknown: the payment is pending recovery in the ledger
-  5  refused: another payment is pending, or another till holds the data directory
+  4  outcome unknown: the payment (refund, void, credit) is pending recovery in the ledger
+  5  refused: another transaction is pending, or another till holds the data directory
   6  partially approved: less was taken than asked for (the rest is still due)";
 
 /// A terminal point of sale for Clover payment devices, with a built-in device simulator.
