@@ -9,6 +9,7 @@ pub mod amounts;
 mod io;
 mod recovery;
 pub mod refund;
+pub mod refund_keys;
 mod reset;
 mod sale;
 pub mod screens;
@@ -71,6 +72,8 @@ pub enum Event {
         /// Rows in the ledger.
         total: usize,
     },
+    /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
+    RefundOffer(Result<refund_keys::RefundOffer, String>),
     /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
     PaymentEvents(Vec<String>),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
@@ -169,6 +172,9 @@ pub enum Effect {
     },
     /// Reload the history window around `ui.history_selected` from the ledger.
     LoadHistory,
+    /// Read from the ledger what the sale with this external id offers to refund or void
+    /// (answered with `Event::RefundOffer`).
+    LoadRefundOffer(String),
     /// Load the event history of the payment at this history index.
     LoadPaymentEvents(usize),
     /// Load the totals of the payments created in `[since_ms, until_ms)` (answered with
@@ -214,6 +220,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_total = total;
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
+        Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
         Event::Report(report) => state.ui.report = Some(report),
     }

@@ -122,6 +122,8 @@ pub struct Ui {
     pub read_only: Option<String>,
     /// Today's totals as last loaded (or why they could not be).
     pub report: Option<Result<Box<crate::ledger::Report>, String>>,
+    /// The refund, void or credit being entered (`r`, `v`, `C`).
+    pub refund_input: Option<super::refund_keys::RefundInput>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// Terminal size.
@@ -172,6 +174,20 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             (Some(_), true) => vec![("y", "resolve"), ("n", "edit note"), ("Esc", "cancel")],
         };
     }
+    if let Some(input) = &state.ui.refund_input {
+        let refused = !matches!(&input.offer, Some(Ok(o)) if o.refusal.is_none())
+            && input.kind != crate::ledger::PaymentKind::Credit;
+        return match (refused, input.confirming) {
+            (true, _) => vec![("Esc", "back")],
+            (false, false) => vec![
+                ("0-9 .", "amount"),
+                ("Bksp", "delete"),
+                ("Enter", "next"),
+                ("Esc", "cancel"),
+            ],
+            (false, true) => vec![("y", "confirm"), ("n", "change"), ("Esc", "cancel")],
+        };
+    }
     if state.ui.history_typing.is_some() {
         return vec![
             ("type", "id · last4 · 12.34 · state · date · 2h"),
@@ -185,9 +201,13 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             ("Tab", "tip/tax"),
             ("Bksp", "delete"),
             ("Enter", "charge"),
+            ("C", "credit"),
         ],
         Screen::InProgress => vec![("Esc", "cancel sale")],
         Screen::Prompt => vec![("a", "accept"), ("r", "reject")],
+        Screen::Result if refundable_outcome(state).is_some() => {
+            vec![("Enter", "new sale"), ("r", "refund"), ("v", "void")]
+        }
         Screen::Result => vec![("Enter", "new sale")],
         Screen::Status if super::manual::offered(state) => vec![
             ("c", "check again"),
@@ -210,6 +230,8 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         Screen::History => vec![
             ("↑↓", "select"),
             ("Enter", "events"),
+            ("r", "refund"),
+            ("v", "void"),
             ("/", "search"),
             ("Esc", "back"),
         ],
@@ -225,9 +247,28 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         ("q", "quit"),
     ]);
     if state.ui.read_only.is_some() {
-        keys.retain(|(k, _)| !matches!(*k, "s" | "f"));
+        keys.retain(|(k, what)| {
+            !matches!(*k, "s" | "f") && !matches!(*what, "refund" | "void" | "credit")
+        });
     }
     keys
+}
+
+fn refund_kind(c: char) -> crate::ledger::PaymentKind {
+    if c == 'v' {
+        crate::ledger::PaymentKind::Void
+    } else {
+        crate::ledger::PaymentKind::Refund
+    }
+}
+
+/// The sale just rung, when it was approved: the result screen offers to refund or void it.
+fn refundable_outcome(state: &State) -> Option<String> {
+    state
+        .last_outcome
+        .as_ref()
+        .filter(|o| o.state == crate::ledger::PaymentState::Approved && state.last_txn.is_none())
+        .map(|o| o.external_id.clone())
 }
 
 fn field_text(ui: &mut Ui) -> &mut String {
@@ -292,6 +333,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     }
     if state.ui.resolve_input.is_some() {
         super::manual::on_key(state, key, fx);
+        return;
+    }
+    if state.ui.refund_input.is_some() {
+        super::refund_keys::on_key(state, key, fx);
         return;
     }
     if let Some(line) = state.ui.history_typing.as_mut() {
@@ -375,6 +420,31 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                     }
                 }
                 Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
+            }
+            return;
+        }
+        (Screen::Sale, Key::Char('C')) if state.ui.read_only.is_none() => {
+            super::refund_keys::open_credit(state);
+            return;
+        }
+        (Screen::Result, Key::Char(c @ ('r' | 'v'))) => {
+            if let Some(ext) = refundable_outcome(state) {
+                let kind = refund_kind(c);
+                super::refund_keys::open(state, kind, ext, fx);
+            }
+            return;
+        }
+        (Screen::History, Key::Char(c @ ('r' | 'v')))
+            if state.ui.history_detail.is_none() && state.ui.read_only.is_none() =>
+        {
+            let row = state
+                .ui
+                .history_selected
+                .checked_sub(state.ui.history_offset)
+                .and_then(|i| state.ui.history.get(i))
+                .map(|r| r.external_id.clone());
+            if let Some(ext) = row {
+                super::refund_keys::open(state, refund_kind(c), ext, fx);
             }
             return;
         }

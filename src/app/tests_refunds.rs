@@ -617,3 +617,106 @@ fn an_open_refund_found_at_start_is_recovered() {
     assert_eq!(sends(&fx), vec!["device status"]);
     assert_eq!(s.kind(), PaymentKind::Refund);
 }
+
+fn offer(remainder: i64) -> refund_keys::RefundOffer {
+    refund_keys::RefundOffer {
+        sale: link(&[]),
+        remainder: Cents(remainder),
+        charged: Cents(1234),
+        refusal: None,
+    }
+}
+
+fn key(s: &mut State, k: Key) -> Vec<Effect> {
+    update(s, Event::Key(k))
+}
+
+#[test]
+fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
+    let mut s = ready(true);
+    s.ui.screen = Screen::History;
+    s.ui.history = vec![screens::HistoryRow {
+        external_id: SALE.into(),
+        created_ms: 0,
+        amount: Cents(1234),
+        state: PaymentState::Approved,
+        card: "VISA 4242".into(),
+    }];
+    s.ui.history_total = 1;
+    let fx = key(&mut s, Key::Char('r'));
+    assert_eq!(fx, vec![Effect::LoadRefundOffer(SALE.into())]);
+    assert_eq!(screens::keymap(&s), vec![("Esc", "back")], "loading");
+    update(&mut s, Event::RefundOffer(Ok(offer(1234))));
+    assert_eq!(
+        s.ui.refund_input.as_ref().unwrap().amount,
+        "12.34",
+        "the remainder is prefilled"
+    );
+    // Type half instead.
+    for _ in 0..5 {
+        key(&mut s, Key::Backspace);
+    }
+    for c in "6.17".chars() {
+        key(&mut s, Key::Char(c));
+    }
+    assert!(
+        key(&mut s, Key::Enter).is_empty(),
+        "nothing is sent before the confirmation"
+    );
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    for needle in ["6.17", "VISA …4242", SALE, "y yes"] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+    let fx = key(&mut s, Key::Char('y'));
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Refund, amount, .. }) if *amount == Cents(617)
+    ));
+    assert_eq!(s.ui.screen, Screen::InProgress);
+    assert!(s.ui.refund_input.is_none());
+}
+
+#[test]
+fn the_tui_says_why_a_payment_cannot_be_refunded_and_sends_nothing() {
+    let mut s = ready(true);
+    s.ui.screen = Screen::History;
+    s.ui.history = vec![screens::HistoryRow {
+        external_id: SALE.into(),
+        created_ms: 0,
+        amount: Cents(1234),
+        state: PaymentState::Voided,
+        card: String::new(),
+    }];
+    s.ui.history_total = 1;
+    key(&mut s, Key::Char('v'));
+    let refused = refund_keys::RefundOffer {
+        refusal: Some("it was voided: no money was taken, nothing to give back".into()),
+        ..offer(0)
+    };
+    update(&mut s, Event::RefundOffer(Ok(refused)));
+    for k in [Key::Char('y'), Key::Enter, Key::Char('1')] {
+        assert!(key(&mut s, k).is_empty());
+    }
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    assert!(text.contains("voided"), "{text}");
+    assert_eq!(screens::keymap(&s), vec![("Esc", "back")]);
+    key(&mut s, Key::Esc);
+    assert!(s.ui.refund_input.is_none());
+}
+
+#[test]
+fn the_sale_screen_gives_a_typed_amount_back_as_a_credit() {
+    let mut s = ready(true);
+    assert!(screens::keymap(&s).contains(&("C", "credit")));
+    for c in "7.50".chars() {
+        key(&mut s, Key::Char(c));
+    }
+    key(&mut s, Key::Char('C'));
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    assert!(text.contains("Credit 7.50"), "{text}");
+    let fx = key(&mut s, Key::Char('y'));
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Credit, amount, .. }) if *amount == Cents(750)
+    ));
+}

@@ -269,6 +269,30 @@ impl LedgerPort for LedgerStore {
             .collect())
     }
 
+    fn refund_offer(
+        &mut self,
+        external_id: &str,
+    ) -> Result<crate::app::refund_keys::RefundOffer, String> {
+        let r = self
+            .ledger
+            .refundable(external_id)
+            .map_err(|e| e.to_string())?;
+        let sale = sale_link(&self.ledger, external_id, "")?;
+        let refusal = r
+            .refusal(PaymentKind::Refund, r.remainder.max(Cents(1)))
+            .or_else(|| {
+                sale.device_payment_id
+                    .is_empty()
+                    .then(|| "the ledger has no device payment id for it".to_owned())
+            });
+        Ok(crate::app::refund_keys::RefundOffer {
+            sale,
+            remainder: r.remainder,
+            charged: r.charged,
+            refusal,
+        })
+    }
+
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
         // This device's (by address, or under an identity the app checks on discovery).
         let Some(r) = self

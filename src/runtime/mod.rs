@@ -163,6 +163,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                             .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                     }
                 }
+                Effect::LoadRefundOffer(external_id) => {
+                    let offer = self.ledger.refund_offer(&external_id);
+                    self.queue.push_back(Event::RefundOffer(offer));
+                }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
                     Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),
                     Err(e) => self

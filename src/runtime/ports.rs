@@ -32,6 +32,16 @@ pub trait LedgerPort {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
     /// Non-final sales (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
+    /// What the sale `external_id` offers to refund or void (its remainder, charged total and
+    /// card) and why it cannot be, if it cannot.
+    fn refund_offer(
+        &mut self,
+        external_id: &str,
+    ) -> Result<crate::app::refund_keys::RefundOffer, String> {
+        Err(format!(
+            "payment {external_id} cannot be refunded here: this ledger is read-only"
+        ))
+    }
     /// The non-final refund, void or credit of this device, with its kind and sale, if any.
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, crate::app::TxnInfo)>, String> {
         Ok(None)

@@ -498,6 +498,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             reason: None,
             message: None,
             partial: charged.is_some_and(|c| c < amount),
+            parent: None,
             created_ms: s.now_ms,
             updated_ms: s.now_ms,
         });
