@@ -206,6 +206,7 @@ fn seeded(env: &Env) -> Ledger {
             last4: card.map(|c| c.1.to_owned()),
             device_payment_id: Some(format!("DEVPAY{i}")),
             charged_amount: charged.map(Cents),
+            partial: Some(charged.is_some_and(|c| c < amount)),
             message: Some("line one\u{1b}[31m red".to_owned()),
             ..Default::default()
         };

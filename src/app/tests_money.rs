@@ -627,3 +627,38 @@ fn update_run_twice_on_the_same_events_gives_the_same_effects() {
     assert_eq!(a, b);
     assert_eq!(sa, sb);
 }
+
+#[test]
+fn a_rest_payment_with_voids_is_voided_in_cloud_mode() {
+    let mut s = State::new(AppSettings {
+        rest_lookup: true,
+        ..AppSettings::default()
+    });
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    sale_of(&mut s, 1234, None, "EXT1");
+    accepted(&mut s, "EXT1");
+    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(
+        &mut s,
+        DeviceInput::DeviceStatus {
+            state: ExternalDeviceState::Idle,
+            substate: None,
+            external_id: None,
+        },
+    );
+    dev(&mut s, found("EXT1", None, QueryStatus::NotFound));
+    let mut p = payment(Some("EXT1"), 1234, PaymentResult::Success);
+    p.extra.insert(
+        "voids".into(),
+        serde_json::json!({"elements": [{"id": "V1", "voidReason": "USER_CANCEL"}]}),
+    );
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: "EXT1".into(),
+            result: Ok(vec![p]),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Voided], "{fx:?}");
+}

@@ -1,7 +1,8 @@
 //! The one place that decides what a device payment proves about the current sale.
 //!
-//! A device payment counts for a transaction only when it carries our external id (or the device
-//! payment id we already saw with our external id) and takes no more than we asked for. Its
+//! A device payment counts for a transaction only when it carries our external id and takes no
+//! more than we asked for. (PAYMENT_VOIDED may also name our payment by the device payment id
+//! seen with our external id: a void takes no money.) Its
 //! `result` then gives the verdict, unless a void was already proven (PAYMENT_VOIDED, or our own
 //! rejection of a challenge or signature): a later SUCCESS is a conflict, never `approved`.
 //! The connector decides nothing about money; it only hands the device's facts over.
@@ -18,7 +19,7 @@ pub const CHECK_DASHBOARD: &str = "check it on the Clover dashboard";
 /// Whether a device payment is about the current sale.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Binding {
-    /// It carries our external id (or our device payment id) and amounts within the request.
+    /// It carries our external id and amounts within the request.
     Ours,
     /// It names another external id: not about this sale.
     Foreign(String),
@@ -44,14 +45,12 @@ pub fn bind(cur: &CurrentPayment, payment: &Payment) -> Binding {
     match payment.external_payment_id.as_deref() {
         Some(ext) if ext == cur.external_id => {}
         Some(ext) => return Binding::Foreign(ext.to_owned()),
+        // Even with the device payment id seen earlier: money counts only on our external id.
         None => {
-            let known = cur.evidence.device_payment_id.as_deref();
-            if known.is_none() || payment.id.as_deref() != known {
-                return Binding::Conflict(
-                    "the device's payment carries no external id, so it cannot be tied to this sale"
-                        .to_owned(),
-                );
-            }
+            return Binding::Conflict(
+                "the device's payment carries no external id, so it cannot be tied to this sale"
+                    .to_owned(),
+            );
         }
     }
     let Some(amount) = payment.amount.filter(|a| *a > 0) else {
@@ -79,6 +78,11 @@ pub fn judge(cur: &CurrentPayment, payment: &Payment) -> Verdict {
         Binding::Conflict(why) => return Verdict::Conflict(why),
     }
     let mut facts = PaymentFacts::from_payment(payment);
+    if has_voids(payment) {
+        // Clover's REST answer with `expand=voids`: a void recorded against the payment.
+        facts.amount_charged = None;
+        return Verdict::Final(PaymentState::Voided, facts);
+    }
     match payment.result.as_ref() {
         Some(PaymentResult::Success | PaymentResult::Auth | PaymentResult::AuthCompleted) => {
             if let Some(void) = &cur.evidence.void_proven {
@@ -96,6 +100,16 @@ pub fn judge(cur: &CurrentPayment, payment: &Payment) -> Verdict {
         Some(PaymentResult::Fail) => Verdict::Final(PaymentState::Declined, facts),
         _ => Verdict::NotFinal,
     }
+}
+
+/// True when the payment lists a void (`voids.elements` from a REST lookup with `expand=voids`).
+fn has_voids(payment: &Payment) -> bool {
+    payment
+        .extra
+        .get("voids")
+        .and_then(|v| v.get("elements").or(Some(v)))
+        .and_then(|e| e.as_array())
+        .is_some_and(|a| !a.is_empty())
 }
 
 /// Differences between what the device's payment says and what was asked, for the record;

@@ -77,11 +77,10 @@ impl Ledger {
                 }
             }
         }
-        // Before SQLite opens the database: closing any other descriptor of `-shm` while a
-        // connection of this process uses it would drop SQLite's POSIX locks on it, and the next
-        // reader (`till history` while a sale runs) would take the index for abandoned, rebuild
-        // it and this process would die of SIGBUS on its mapping. Sidecars SQLite creates later
-        // get the database file's mode (0600).
+        // Before SQLite opens them: closing a descriptor of ours on `-shm` after SQLite has it
+        // would drop this process's POSIX locks on it, a reader would then take the shared
+        // memory for abandoned and truncate it, and this process would die of SIGBUS. Sidecars
+        // SQLite creates later get the database file's 0600 mode.
         restrict_sidecars(&db_path)?;
         let mut conn = open_connection(&db_path)?;
         schema::migrate(&mut conn, &db_path).map_err(|e| match e {
