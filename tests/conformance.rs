@@ -136,8 +136,11 @@ fn official_js_sdk_drives_the_real_device_profile() {
     drive("real");
 }
 
-/// Every scenario against a fresh simulator with `profile`.
+/// Every scenario against a fresh simulator with `profile`. The two profiles take turns (one
+/// simulator and one Node process at a time), so a loaded machine does not starve the SDK.
 fn drive(profile: &str) {
+    static TURN: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _turn = TURN.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if !available("node") || !available("npm") {
         eprintln!(
             "SKIPPED conformance: `node` and `npm` are needed (install Node.js 18+ to run the official-SDK conformance suite)"

@@ -128,7 +128,7 @@ fn till_sells_against_till_sim_profile_real() {
         env.json(&args)
     };
     // (amount, flags, exit code, ledger state)
-    let cases: [(&str, &[&str], i32, &str); 7] = [
+    let cases: [(&str, &[&str], i32, &str); 9] = [
         ("12.34", &[], 0, "approved"),
         ("12.01", &[], 1, "declined"),
         ("12.07", &[], 1, "canceled"),
@@ -137,6 +137,9 @@ fn till_sells_against_till_sim_profile_real() {
         ("12.05", &["--on-signature", "accept"], 0, "approved"),
         // The connection drops before FINISH_OK: recovery finds the payment.
         ("12.06", &[], 0, "approved"),
+        // A partial approval is a PARTIAL_AUTH_CHALLENGE: accepted, exit 6; rejected, voided.
+        ("10.02", &["--on-partial", "accept"], 6, "approved"),
+        ("12.02", &["--on-partial", "reject"], 1, "voided"),
     ];
     for (amount, extra, code, state) in cases {
         let (got, j) = sale(amount, extra);
@@ -145,7 +148,13 @@ fn till_sells_against_till_sim_profile_real() {
             (code, Some(state)),
             "{amount}: {j}"
         );
-        if state == "approved" {
+        if code == 6 {
+            assert_eq!(
+                (j["partial"].as_bool(), j["charged"].as_str()),
+                (Some(true), Some("5.01")),
+                "{j}"
+            );
+        } else if state == "approved" {
             assert_eq!(j["charged"], amount, "{j}");
             assert_eq!(j["last4"], "4242", "{j}");
         }
@@ -169,14 +178,7 @@ fn the_embedded_simulator_takes_the_real_profile_from_the_config_and_bad_names_a
     // On the real profile a partial approval is a PARTIAL_AUTH_CHALLENGE; rejected, the
     // payment is voided (on the default profile it is an informational PARTIAL_AUTH).
     let env = Env::new("[simulator]\nprofile = \"real\"\n");
-    let (code, j) = env.json(&[
-        "--device",
-        "sim",
-        "sale",
-        "10.02",
-        "--on-challenge",
-        "reject",
-    ]);
+    let (code, j) = env.json(&["--device", "sim", "sale", "10.02", "--on-partial", "reject"]);
     assert_eq!((code, j["state"].as_str()), (1, Some("voided")), "{j}");
     let (code, out, _) = env.run(&["config"]);
     assert_eq!(code, 0);

@@ -169,6 +169,7 @@ impl Case {
     }
 
     /// Starts `till sale` for the case's payment (stdout/stderr piped, stdin null).
+    /// A partial approval (PARTIAL_AUTH_CHALLENGE, real profile) is answered like a challenge.
     pub fn spawn_sale(&self, on_challenge: &str, on_signature: &str) -> Child {
         let mut cmd = self.till();
         cmd.args([
@@ -177,6 +178,8 @@ impl Case {
             "--external-id",
             &self.external_id,
             "--on-challenge",
+            on_challenge,
+            "--on-partial",
             on_challenge,
             "--on-signature",
             on_signature,
