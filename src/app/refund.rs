@@ -21,6 +21,8 @@ use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo, SaleRequest};
 
 /// What a device object says about the current refund, void or credit.
+// Judged one at a time and applied at once; boxing the facts would only add noise.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Judgement {
     /// Final, with the facts to record.

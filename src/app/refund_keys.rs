@@ -121,10 +121,8 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         return; // loading, or refused: only Esc
     }
     match (input.confirming, key) {
-        (false, Key::Char(c)) if c.is_ascii_digit() || c == '.' => {
-            if input.amount.len() < 16 {
-                input.amount.push(c);
-            }
+        (false, Key::Char(c)) if (c.is_ascii_digit() || c == '.') && input.amount.len() < 16 => {
+            input.amount.push(c);
         }
         (false, Key::Backspace) => {
             input.amount.pop();
