@@ -105,7 +105,7 @@ impl Ledger {
         detail: &str,
         update: PaymentUpdate,
     ) -> Result<PaymentRecord> {
-        self.change(external_id, to, cause, detail, update, false)
+        self.change(external_id, to, cause, detail, update, Change::Ordinary)
     }
 
     /// Corrects a final outcome that turned out wrong (e.g. recovery finds voided a payment we had
@@ -124,7 +124,7 @@ impl Ledger {
                 reason: "empty: say why the outcome is being corrected".to_owned(),
             });
         }
-        self.change(external_id, to, cause, reason, update, true)
+        self.change(external_id, to, cause, reason, update, Change::Correction)
     }
 
     /// Reopens a final payment as `unknown` because the device later said something that
@@ -151,10 +151,13 @@ impl Ledger {
             cause,
             reason,
             PaymentUpdate::default(),
-            true,
+            Change::Reopen,
         )
     }
 
+    /// Records a change of state: ordinary, a correction between final outcomes, or a reopening
+    /// of a final outcome as `unknown`.
+    #[allow(clippy::too_many_arguments)]
     fn change(
         &self,
         external_id: &str,
@@ -162,8 +165,9 @@ impl Ledger {
         cause: &str,
         detail: &str,
         update: PaymentUpdate,
-        correction: bool,
+        kind: Change,
     ) -> Result<PaymentRecord> {
+        let correction = kind != Change::Ordinary;
         if cause.trim().is_empty() {
             return Err(LedgerError::InvalidField {
                 field: "cause",
@@ -188,7 +192,7 @@ impl Ledger {
             to,
             why,
         };
-        if correction && to == PaymentState::Unknown {
+        if kind == Change::Reopen {
             transitions::check_reopen(from).map_err(refused)?;
         } else if correction {
             transitions::check_correction(from, to).map_err(refused)?;
@@ -430,4 +434,15 @@ mod tests {
         assert_eq!(NON_FINAL_SQL, format!("({})", listed.join(", ")));
         assert!(super::super::schema::V1.contains(&format!("WHERE state IN {NON_FINAL_SQL}")));
     }
+}
+
+/// What kind of state change [`Ledger::change`] records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Change {
+    /// Along the lifecycle.
+    Ordinary,
+    /// From one final outcome to another, with a reason.
+    Correction,
+    /// From a final outcome back to `unknown`, with a reason.
+    Reopen,
 }
