@@ -77,22 +77,28 @@ async fn big_frame_device(frames: usize) -> String {
                             json!({"pairingState": "PAIRED", "authenticationToken": "bench-token-0123456789"}),
                         )],
                         Some("DISCOVERY_REQUEST") => {
-                            let mut out = vec![device_frame(
+                            let ready = device_frame(
                                 "DISCOVERY_RESPONSE",
                                 json!({"ready": true, "merchantId": "M", "name": "Bench", "serial": "B1",
                                        "supportsAcknowledgement": false}),
-                            )];
+                            );
+                            if ws.send(WsMessage::text(ready)).await.is_err() {
+                                return;
+                            }
+                            // One frame built, sent `frames` times (the device keeps one copy).
                             let empty =
                                 device_frame("UI_STATE", json!({"uiState": "START", "uiText": ""}));
                             let room = MAX_FRAME_BYTES - empty.len() - 16;
-                            for i in 0..frames {
-                                out.push(device_frame(
-                                    "UI_STATE",
-                                    json!({"uiState": "START", "uiDirection": "ENTER",
-                                           "uiText": format!("{i:08}{}", "W".repeat(room))}),
-                                ));
+                            let big = device_frame(
+                                "UI_STATE",
+                                json!({"uiState": "START", "uiDirection": "ENTER", "uiText": "W".repeat(room)}),
+                            );
+                            for _ in 0..frames {
+                                if ws.send(WsMessage::text(big.clone())).await.is_err() {
+                                    return;
+                                }
                             }
-                            out
+                            Vec::new()
                         }
                         _ => Vec::new(),
                     };

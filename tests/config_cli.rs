@@ -230,10 +230,12 @@ fn bad_configuration_exits_2_with_a_located_message() {
         &[],
     );
     assert_eq!(out.status.code(), Some(2));
+    // With --json the error is the one JSON object on stdout.
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["exit_code"], 2, "{v}");
     assert!(
-        text(&out.stderr).contains("flag --device"),
-        "{}",
-        text(&out.stderr)
+        v["error"].as_str().unwrap().contains("flag --device"),
+        "{v}"
     );
 
     let missing = home.path().join("missing.toml");

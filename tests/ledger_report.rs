@@ -54,6 +54,12 @@ fn write(ledger: &Ledger, rows: &[Row]) {
                 .charged_pct
                 .filter(|_| r.state == PaymentState::Approved)
                 .map(|pct| Cents(r.amount * pct / 100)),
+            // The app flags a partial approval when it records one (charged below the amount).
+            partial: Some(
+                r.state == PaymentState::Approved
+                    && r.charged_pct
+                        .is_some_and(|pct| r.amount * pct / 100 < r.amount),
+            ),
             ..Default::default()
         };
         ledger.transition(&id, r.state, "TEST", "", update).unwrap();

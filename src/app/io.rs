@@ -62,6 +62,11 @@ pub enum DeviceInput {
         direction: Option<UiDirection>,
         /// True when the screen is the device's DECLINED screen.
         declined: bool,
+        /// True while the device waits for the customer's signature (ADD_SIGNATURE shown): it
+        /// ignores cancel then.
+        signing: bool,
+        /// True when the screen is the device's card time-out screen (TIMED_OUT).
+        timed_out: bool,
     },
     /// TX_STATE.
     TxState(TxState),
@@ -225,6 +230,8 @@ pub enum DeviceCommand {
     ShowThankYou,
     /// SHOW_WELCOME_SCREEN.
     ShowWelcome,
+    /// Not a frame: connect again now if the connector waits to reconnect.
+    Reconnect,
 }
 
 impl DeviceCommand {
@@ -246,6 +253,7 @@ impl DeviceCommand {
             DeviceCommand::ShowMessage(_) => "show message",
             DeviceCommand::ShowThankYou => "thank-you screen",
             DeviceCommand::ShowWelcome => "welcome screen",
+            DeviceCommand::Reconnect => "reconnect",
         }
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod amounts;
 mod io;
+pub mod keymap;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
@@ -314,7 +315,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             state.connection = Connection::Connecting { attempt }
         }
         DeviceInput::PairingCode(code) => state.connection = Connection::Pairing { code },
-        DeviceInput::Paired => state.info("Paired with the device; the new token is saved."),
+        DeviceInput::Paired => state.progress("Paired with the device; the new token is saved."),
         DeviceInput::NotReady(why) => state.connection = Connection::NotReady(why),
         DeviceInput::Ready(info) => {
             state.connection = Connection::Ready;
@@ -329,14 +330,28 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         }
         DeviceInput::Disconnected(why) => {
             state.connection = Connection::Disconnected(why.clone());
+            // What the device showed is no longer true once it is gone.
+            state.device_text = None;
+            state.device_wants_signature = false;
+            state.expire(NoticeKind::Progress);
             reset::on_disconnected(state, fx);
             sale::on_disconnected(state, &why, fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
-        DeviceInput::UiState { text, declined, .. } => {
+        DeviceInput::UiState {
+            text,
+            declined,
+            signing,
+            timed_out,
+            ..
+        } => {
             if declined && let Some(p) = state.payment.as_mut() {
                 p.decline_seen = true;
             }
+            if timed_out && state.payment.is_some() {
+                state.card_timed_out = true;
+            }
+            state.device_wants_signature = signing;
             state.device_text = Some(text);
         }
         DeviceInput::TxState(_) => {}
@@ -493,7 +508,7 @@ pub(crate) fn transition(
         cancel_timer(state, TimerPurpose::RecoveryResponse);
         cancel_timer(state, TimerPurpose::RecoveryPoll);
         cancel_timer(state, TimerPurpose::Clock);
-        state.last_outcome = Some(Outcome {
+        let outcome = Outcome {
             external_id: p.external_id,
             state: to,
             amount: p.amount,
@@ -501,13 +516,25 @@ pub(crate) fn transition(
             tax: p.tax,
             facts,
             message: detail,
-        });
+        };
+        // What recovery was polling for has ended: its "checking again" notice with it.
+        state.expire(NoticeKind::Progress);
+        if state.from_restart.as_deref() == Some(outcome.external_id.as_str()) {
+            state.from_restart = None;
+            state.recovered.push(outcome.clone());
+            let excess = state.recovered.len().saturating_sub(RECOVERED_SHOWN);
+            state.recovered.drain(..excess);
+        }
+        state.last_outcome = Some(outcome);
         if matches!(state.ui.screen, Screen::InProgress | Screen::Prompt) {
             state.ui.screen = Screen::Result;
         }
         fx.push(Effect::LoadHistory);
     }
 }
+
+/// Recovered outcomes kept on screen at most.
+const RECOVERED_SHOWN: usize = 5;
 
 /// Records an event on the current payment without a state change.
 pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &mut Vec<Effect>) {
@@ -525,6 +552,8 @@ pub mod manual;
 mod support_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_defects;
 
 #[cfg(test)]
 mod tests_money;

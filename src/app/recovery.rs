@@ -331,7 +331,7 @@ pub(super) fn on_retrieve(
         None => String::new(),
     };
     let prompt_open = state.prompt.is_some();
-    state.info(if prompt_open {
+    state.progress(if prompt_open {
         format!("{waiting} It waits for your answer.")
     } else {
         format!("{waiting} Checking again shortly.")

@@ -89,14 +89,40 @@ fn decide(state: &mut State, fx: &mut Vec<Effect>) {
         phase: ResetPhase::NeedsConfirmation,
         confirm: None,
     });
-    state.error(
-        NoticeKind::ResetNeedsConfirmation,
-        format!(
-            "Payment {} of {} is still {} on the device; a reset may void it. To reset anyway, confirm with its \
-             external id (till reset --yes-void-pending {}).",
-            p.external_id, p.amount, p.state, p.external_id
-        ),
+    let how = format!(
+        "To reset anyway, confirm with its external id {} (R on the status screen, then type it; \
+         or till reset --yes-void-pending {}).",
+        p.external_id, p.external_id
     );
+    let text = match confirm.as_deref() {
+        Some(typed) => format!(
+            "Not reset: the id given ({}) does not match the payment at risk, {} of {}, still {} on \
+             the device; a reset may void it. {how}",
+            shown_id(typed),
+            p.external_id,
+            p.amount,
+            p.state
+        ),
+        None => format!(
+            "Payment {} of {} is still {} on the device; a reset may void it. {how}",
+            p.external_id, p.amount, p.state
+        ),
+    };
+    state.error(NoticeKind::ResetNeedsConfirmation, text);
+}
+
+/// An operator-typed id as it can be shown: printable ASCII only, at most 40 characters.
+fn shown_id(typed: &str) -> String {
+    let clean: String = typed
+        .chars()
+        .map(|c| if c.is_ascii_graphic() { c } else { '?' })
+        .take(40)
+        .collect();
+    if clean.is_empty() {
+        "nothing".to_owned()
+    } else {
+        format!("\"{clean}\"")
+    }
 }
 
 fn send_break(state: &mut State, confirm: Option<String>, fx: &mut Vec<Effect>) {

@@ -71,6 +71,8 @@ pub(super) fn start(
     state.screen_owed = None;
     state.last_outcome = None;
     state.device_text = None;
+    state.device_wants_signature = false;
+    state.card_timed_out = false;
     state.notice = None;
     fx.push(Effect::Persist(LedgerOp::Create {
         device: state.device.as_ref().and_then(|d| d.identity()),
@@ -677,6 +679,11 @@ pub(super) fn on_finish_cancel(
             "the card was declined: no money taken",
             PaymentFacts::default(),
         ),
+        (None, false) if state.card_timed_out => (
+            PaymentState::Canceled,
+            "card timeout: no card was presented in time; no money taken",
+            PaymentFacts::default(),
+        ),
         (None, false) => (
             PaymentState::Canceled,
             "canceled on the device: no money taken",
@@ -887,6 +894,8 @@ pub(super) fn adopt_by_identity(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 fn adopt(state: &mut State, p: PendingPayment, fx: &mut Vec<Effect>) {
+    // Found open at start-up: its outcome is shown as "from before the restart" when known.
+    state.from_restart = Some(p.external_id.clone());
     state.payment = Some(CurrentPayment::new(
         p.external_id,
         p.amount,

@@ -1,6 +1,7 @@
-//! The TUI's screens and keys: which screen is up, the sale entry fields, and what each key
-//! does there. The keymap here also feeds the help bar, so the bar always tells the truth.
+//! The TUI's screens and keys: which screen is up, the sale entry fields, and what each key's
+//! intent (from the one table in [`super::keymap`]) does there.
 
+use super::keymap::Intent;
 use super::state::*;
 use super::{Action, Effect, on_action};
 
@@ -25,6 +26,8 @@ pub enum Key {
     PageUp,
     /// Page down.
     PageDown,
+    /// Ctrl-C.
+    CtrlC,
 }
 
 /// The screen in front of the operator.
@@ -95,6 +98,8 @@ pub struct Ui {
     pub reset_input: Option<String>,
     /// The full keymap is shown.
     pub help: bool,
+    /// Lines the `?` overlay is scrolled down.
+    pub help_scroll: u16,
     /// Asking whether to quit with a payment pending.
     pub quit_confirm: bool,
     /// History rows loaded (a window of the ledger, newest first).
@@ -122,10 +127,10 @@ pub struct Ui {
     pub read_only: Option<String>,
     /// Today's totals as last loaded (or why they could not be).
     pub report: Option<Result<Box<crate::ledger::Report>, String>>,
-    /// The refund, void or credit being entered (`r`, `v`, `C`).
-    pub refund_input: Option<super::refund_keys::RefundInput>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
+    /// The refund, void or credit being entered (`r`, `v`, `C`).
+    pub refund_input: Option<super::refund_keys::RefundInput>,
     /// Terminal size.
     pub size: (u16, u16),
 }
@@ -142,124 +147,31 @@ impl Ui {
     }
 }
 
-/// One entry of the keymap: key label and what it does.
+/// One entry of the help: key label and what it does.
 pub type Binding = (&'static str, &'static str);
 
-/// The keys that work on the current screen (the help bar and `?` show these).
+/// The keys that work on the current screen, as the help bar shows them (from
+/// [`super::keymap::KEYMAP`]).
 pub fn keymap(state: &State) -> Vec<Binding> {
-    if state.ui.quit_confirm {
-        return vec![("y", "quit anyway"), ("n/Esc", "stay")];
-    }
-    if state.ui.reset_input.is_some() {
-        return vec![
-            ("type id", "confirm the reset"),
-            ("Enter", "reset"),
-            ("Esc", "back"),
-        ];
-    }
-    if let Some(input) = &state.ui.resolve_input {
-        return match (input.to, input.confirming) {
-            (None, _) => vec![
-                ("a", "approved"),
-                ("d", "declined"),
-                ("v", "voided"),
-                ("n", "not found"),
-                ("Esc", "cancel"),
-            ],
-            (Some(_), false) => vec![
-                ("type", "note: who checked what"),
-                ("Enter", "next"),
-                ("Esc", "cancel"),
-            ],
-            (Some(_), true) => vec![("y", "resolve"), ("n", "edit note"), ("Esc", "cancel")],
-        };
-    }
-    if let Some(input) = &state.ui.refund_input {
-        let refused = !matches!(&input.offer, Some(Ok(o)) if o.refusal.is_none())
-            && input.kind != crate::ledger::PaymentKind::Credit;
-        return match (refused, input.confirming) {
-            (true, _) => vec![("Esc", "back")],
-            (false, false) => vec![
-                ("0-9 .", "amount"),
-                ("Bksp", "delete"),
-                ("Enter", "next"),
-                ("Esc", "cancel"),
-            ],
-            (false, true) => vec![("y", "confirm"), ("n", "change"), ("Esc", "cancel")],
-        };
-    }
-    if state.ui.history_typing.is_some() {
-        return vec![
-            ("type", "id · last4 · 12.34 · state · date · 2h"),
-            ("Enter", "search"),
-            ("Esc", "cancel"),
-        ];
-    }
-    let mut keys: Vec<Binding> = match state.ui.screen {
-        Screen::Sale => vec![
-            ("0-9 .", "amount"),
-            ("Tab", "tip/tax"),
-            ("Bksp", "delete"),
-            ("Enter", "charge"),
-            ("C", "credit"),
-        ],
-        Screen::InProgress => vec![("Esc", "cancel sale")],
-        Screen::Prompt => vec![("a", "accept"), ("r", "reject")],
-        Screen::Result if refundable_outcome(state).is_some() => {
-            vec![("Enter", "new sale"), ("r", "refund"), ("v", "void")]
-        }
-        Screen::Result => vec![("Enter", "new sale")],
-        Screen::Status if super::manual::offered(state) => vec![
-            ("c", "check again"),
-            ("M", "resolve by hand"),
-            ("R", "reset device"),
-            ("Esc", "back"),
-        ],
-        Screen::Status => vec![("c", "check again"), ("R", "reset device"), ("Esc", "back")],
-        Screen::History if state.ui.history_detail.is_some() => vec![
-            ("↑↓", "scroll events"),
-            ("Enter/Esc", "close events"),
-            ("PgUp/PgDn", "page"),
-        ],
-        Screen::History if !state.ui.history_query.is_empty() => vec![
-            ("↑↓", "select"),
-            ("Enter", "events"),
-            ("/", "search"),
-            ("Esc", "show all"),
-        ],
-        Screen::History => vec![
-            ("↑↓", "select"),
-            ("Enter", "events"),
-            ("r", "refund"),
-            ("v", "void"),
-            ("/", "search"),
-            ("Esc", "back"),
-        ],
-        Screen::Frames => vec![("↑↓", "scroll"), ("Esc", "back")],
-        Screen::Report => vec![("r", "refresh"), ("Esc", "back")],
-    };
-    keys.extend([
-        ("s", "status"),
-        ("h", "history"),
-        ("t", "today's totals"),
-        ("f", "frames"),
-        ("?", "help"),
-        ("q", "quit"),
-    ]);
+    let mut keys: Vec<Binding> = super::keymap::active(state)
+        .into_iter()
+        .filter(|b| b.bar)
+        .map(|b| (b.key, b.what))
+        .collect();
     if state.ui.read_only.is_some() {
         keys.retain(|(k, what)| {
             !matches!(*k, "s" | "f") && !matches!(*what, "refund" | "void" | "credit")
         });
     }
-    keys
-}
-
-fn refund_kind(c: char) -> crate::ledger::PaymentKind {
-    if c == 'v' {
-        crate::ledger::PaymentKind::Void
-    } else {
-        crate::ledger::PaymentKind::Refund
+    // `M` only says "not yet" until recovery has tried: the bar shows it when it can act.
+    if !super::manual::offered(state) {
+        keys.retain(|(k, _)| *k != "M");
     }
+    // `r`/`v` on a result only for an approved sale just rung.
+    if state.ui.screen == Screen::Result && refundable_outcome(state).is_none() {
+        keys.retain(|(_, what)| !matches!(*what, "refund" | "void"));
+    }
+    keys
 }
 
 /// The sale just rung, when it was approved: the result screen offers to refund or void it.
@@ -269,6 +181,25 @@ fn refundable_outcome(state: &State) -> Option<String> {
         .as_ref()
         .filter(|o| o.state == crate::ledger::PaymentState::Approved && state.last_txn.is_none())
         .map(|o| o.external_id.clone())
+}
+
+fn open_refund(state: &mut State, kind: crate::ledger::PaymentKind, fx: &mut Vec<Effect>) {
+    if state.ui.read_only.is_some() {
+        return;
+    }
+    let ext = match state.ui.screen {
+        Screen::Result => refundable_outcome(state),
+        Screen::History if state.ui.history_detail.is_none() => state
+            .ui
+            .history_selected
+            .checked_sub(state.ui.history_offset)
+            .and_then(|i| state.ui.history.get(i))
+            .map(|r| r.external_id.clone()),
+        _ => None,
+    };
+    if let Some(ext) = ext {
+        super::refund_keys::open(state, kind, ext, fx);
+    }
 }
 
 fn field_text(ui: &mut Ui) -> &mut String {
@@ -300,167 +231,134 @@ pub fn entry_action(ui: &Ui) -> Result<Action, String> {
     })
 }
 
-/// Handles a key press.
+/// Handles a key press: the keymap table says what it means here, this does it.
 pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
-    if state.ui.quit_confirm {
-        match key {
-            Key::Char('y') => on_action(state, Action::Quit, fx),
-            Key::Char('n') | Key::Esc => state.ui.quit_confirm = false,
-            _ => {}
-        }
+    if read_only_guard(state, key, fx) {
         return;
     }
-    if let Some(input) = state.ui.reset_input.as_mut() {
-        match key {
-            Key::Char(c) if !c.is_control() => input.push(c),
-            Key::Backspace => {
+    let Some(intent) = super::keymap::lookup(state, key) else {
+        // Any other key closes the `?` overlay (and does nothing else).
+        state.ui.help = false;
+        return;
+    };
+    if state.ui.help && !matches!(intent, Intent::HelpUp | Intent::HelpDown) {
+        // A key of the screen below closes the overlay and does its job.
+        state.ui.help = false;
+    }
+    on_intent(state, intent, key, fx);
+}
+
+/// Read-only (another `till` holds the data directory): only the history and today's totals;
+/// Esc never leaves them. True when the key was used up here.
+fn read_only_guard(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
+    if state.ui.read_only.is_none()
+        || state.ui.help
+        || state.ui.history_typing.is_some()
+        || state.ui.quit_confirm
+    {
+        return false;
+    }
+    let viewing = matches!(state.ui.screen, Screen::History | Screen::Report);
+    match key {
+        _ if !viewing => {
+            state.ui.screen = Screen::History;
+            fx.push(Effect::LoadHistory);
+            true
+        }
+        Key::Char('s' | 'f') => true,
+        Key::Esc if state.ui.screen == Screen::Report => {
+            state.ui.screen = Screen::History;
+            fx.push(Effect::LoadHistory);
+            true
+        }
+        Key::Esc if state.ui.history_detail.is_none() && state.ui.history_query.is_empty() => true,
+        _ => false,
+    }
+}
+
+fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) {
+    match intent {
+        Intent::QuitAnyway => on_action(state, Action::Quit, fx),
+        Intent::Stay => state.ui.quit_confirm = false,
+        Intent::ConfirmType => {
+            if let (Some(input), Key::Char(c)) = (state.ui.reset_input.as_mut(), key) {
+                input.push(c);
+            }
+        }
+        Intent::ConfirmErase => {
+            if let Some(input) = state.ui.reset_input.as_mut() {
                 input.pop();
             }
-            Key::Esc => state.ui.reset_input = None,
-            Key::Enter => {
-                let typed = state.ui.reset_input.take().unwrap_or_default();
-                on_action(
-                    state,
-                    Action::Reset {
-                        confirm: Some(typed),
-                    },
-                    fx,
-                );
-            }
-            _ => {}
         }
-        return;
-    }
-    if state.ui.resolve_input.is_some() {
-        super::manual::on_key(state, key, fx);
-        return;
-    }
-    if state.ui.refund_input.is_some() {
-        super::refund_keys::on_key(state, key, fx);
-        return;
-    }
-    if let Some(line) = state.ui.history_typing.as_mut() {
-        match key {
-            Key::Char(c) if !c.is_control() && line.chars().count() < 80 => line.push(c),
-            Key::Backspace => {
-                line.pop();
-            }
-            Key::Esc => state.ui.history_typing = None,
-            Key::Enter => {
-                let line = state.ui.history_typing.take().unwrap_or_default();
-                set_history_query(state, line.trim().to_owned(), fx);
-            }
-            _ => {}
+        Intent::ConfirmBack => state.ui.reset_input = None,
+        Intent::ConfirmReset => {
+            let typed = state.ui.reset_input.take().unwrap_or_default();
+            on_action(
+                state,
+                Action::Reset {
+                    confirm: Some(typed),
+                },
+                fx,
+            );
         }
-        return;
-    }
-    if state.ui.help {
-        state.ui.help = false;
-        if matches!(key, Key::Esc | Key::Char('?')) {
-            return;
-        }
-    }
-    // Read-only: only the history and today's totals; Esc never leaves them.
-    if state.ui.read_only.is_some() {
-        let viewing = matches!(state.ui.screen, Screen::History | Screen::Report);
-        match key {
-            _ if !viewing => {
-                state.ui.screen = Screen::History;
-                fx.push(Effect::LoadHistory);
-                return;
+        Intent::EntryType => {
+            if let Key::Char(c) = key {
+                field_text(&mut state.ui).push(c);
             }
-            Key::Char('s' | 'f') => return,
-            Key::Esc if state.ui.screen == Screen::Report => {
-                state.ui.screen = Screen::History;
-                fx.push(Effect::LoadHistory);
-                return;
-            }
-            Key::Esc if state.ui.history_detail.is_none() => return,
-            _ => {}
+            // The field is being corrected: the error about it no longer describes it.
+            state.expire(NoticeKind::Validation);
         }
-    }
-    // Screen-specific keys first (digits on the sale screen are not commands).
-    match (state.ui.screen, key) {
-        (Screen::Sale, Key::Char(c)) if c.is_ascii_digit() || c == '.' => {
-            field_text(&mut state.ui).push(c);
-            return;
-        }
-        (Screen::Sale, Key::Backspace) => {
+        Intent::EntryErase => {
             field_text(&mut state.ui).pop();
-            return;
+            state.expire(NoticeKind::Validation);
         }
-        (Screen::Sale, Key::Tab) => {
+        Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,
                 Field::Tip => Field::Tax,
                 Field::Tax => Field::Amount,
             };
-            return;
         }
-        (Screen::Sale, Key::Enter) => {
-            match entry_action(&state.ui) {
-                Ok(action) => {
-                    on_action(state, action, fx);
-                    if state.payment.is_some()
-                        && state
-                            .pending()
-                            .is_some_and(|p| p.state != crate::ledger::PaymentState::Unknown)
-                        && state
-                            .notice
-                            .as_ref()
-                            .is_none_or(|n| n.kind != NoticeKind::PendingPayment)
-                    {
-                        state.ui.amount.clear();
-                        state.ui.tip.clear();
-                        state.ui.tax.clear();
-                        state.ui.field = Field::Amount;
-                        state.ui.next_external_id.clear();
-                        state.ui.screen = Screen::InProgress;
-                        fx.push(Effect::FreshExternalId);
-                    }
+        Intent::Charge => match entry_action(&state.ui) {
+            Ok(action) => {
+                on_action(state, action, fx);
+                if state.payment.is_some()
+                    && state
+                        .pending()
+                        .is_some_and(|p| p.state != crate::ledger::PaymentState::Unknown)
+                    && state
+                        .notice
+                        .as_ref()
+                        .is_none_or(|n| n.kind != NoticeKind::PendingPayment)
+                {
+                    state.ui.amount.clear();
+                    state.ui.tip.clear();
+                    state.ui.tax.clear();
+                    state.ui.field = Field::Amount;
+                    state.ui.next_external_id.clear();
+                    state.ui.screen = Screen::InProgress;
+                    fx.push(Effect::FreshExternalId);
                 }
-                Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
             }
-            return;
-        }
-        (Screen::Sale, Key::Char('C')) if state.ui.read_only.is_none() => {
-            super::refund_keys::open_credit(state);
-            return;
-        }
-        (Screen::Result, Key::Char(c @ ('r' | 'v'))) => {
-            if let Some(ext) = refundable_outcome(state) {
-                let kind = refund_kind(c);
-                super::refund_keys::open(state, kind, ext, fx);
-            }
-            return;
-        }
-        (Screen::History, Key::Char(c @ ('r' | 'v')))
-            if state.ui.history_detail.is_none() && state.ui.read_only.is_none() =>
-        {
-            let row = state
-                .ui
-                .history_selected
-                .checked_sub(state.ui.history_offset)
-                .and_then(|i| state.ui.history.get(i))
-                .map(|r| r.external_id.clone());
-            if let Some(ext) = row {
-                super::refund_keys::open(state, refund_kind(c), ext, fx);
-            }
-            return;
-        }
-        (Screen::Sale, Key::Esc) => {
+            Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
+        },
+        Intent::ClearEntry => {
             state.ui.amount.clear();
             state.ui.tip.clear();
             state.ui.tax.clear();
             state.ui.field = Field::Amount;
-            return;
+            state.expire(NoticeKind::Validation);
         }
-        (Screen::InProgress, Key::Esc) => {
-            on_action(state, Action::CancelSale, fx);
-            return;
-        }
-        (Screen::Prompt, Key::Char(c @ ('a' | 'r'))) => {
-            let accept = c == 'a';
+        Intent::DismissRecovered => state.recovered.clear(),
+        Intent::CancelSale => on_action(state, Action::CancelSale, fx),
+        Intent::NoCancelWhileSigning => state.error(
+            NoticeKind::General,
+            "Not canceled: the device ignores cancel while it waits for the customer's \
+             signature. Let the customer sign, then press r to reject the signature (the \
+             payment is voided), or cancel on the device itself.",
+        ),
+        Intent::Accept | Intent::Reject => {
+            let accept = intent == Intent::Accept;
             match state.prompt {
                 Some(Prompt::Challenge { .. }) => {
                     on_action(state, Action::AnswerChallenge { accept }, fx)
@@ -470,33 +368,50 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                 }
                 None => state.ui.screen = Screen::InProgress,
             }
-            return;
         }
-        (Screen::Result, Key::Enter | Key::Esc) => {
-            state.ui.screen = Screen::Sale;
-            return;
-        }
-        (Screen::Status, Key::Char('c')) => {
-            on_action(state, Action::Recover, fx);
-            return;
-        }
-        (Screen::Status, Key::Char('M')) => {
-            super::manual::open(state);
-            return;
-        }
-        (Screen::Status, Key::Char('R')) => {
-            if state.pending().is_some() {
-                state.ui.reset_input = Some(String::new());
+        Intent::NewSale => state.ui.screen = Screen::Sale,
+        Intent::CheckAgain => {
+            if matches!(state.connection, Connection::Disconnected(_)) {
+                // Do not wait out the reconnect backoff: the operator asked now.
+                fx.push(Effect::Send(super::DeviceCommand::Reconnect));
+                state.progress("Connecting to the device again now.");
             } else {
-                on_action(state, Action::Reset { confirm: None }, fx);
+                on_action(state, Action::Recover, fx);
             }
-            return;
         }
-        // With a payment's events open, the arrows scroll them (wrapped, from the last one).
-        (
-            Screen::History,
-            Key::Up | Key::Down | Key::PageUp | Key::PageDown | Key::Enter | Key::Esc,
-        ) if state.ui.history_detail.is_some() => {
+        Intent::Resolve => super::manual::on_key(state, key, fx),
+        Intent::RefundKey => super::refund_keys::on_key(state, key, fx),
+        Intent::RefundOpen => open_refund(state, crate::ledger::PaymentKind::Refund, fx),
+        Intent::VoidOpen => open_refund(state, crate::ledger::PaymentKind::Void, fx),
+        Intent::CreditOpen => {
+            if state.ui.read_only.is_none() {
+                super::refund_keys::open_credit(state);
+            }
+        }
+        Intent::ResolveOpen => super::manual::open(state),
+        Intent::SearchOpen => {
+            state.ui.history_typing = Some(state.ui.history_query.clone());
+        }
+        Intent::SearchType => {
+            if let (Some(line), Key::Char(c)) = (state.ui.history_typing.as_mut(), key)
+                && line.chars().count() < 80
+            {
+                line.push(c);
+            }
+        }
+        Intent::SearchErase => {
+            if let Some(line) = state.ui.history_typing.as_mut() {
+                line.pop();
+            }
+        }
+        Intent::SearchCancel => state.ui.history_typing = None,
+        Intent::SearchRun => {
+            let line = state.ui.history_typing.take().unwrap_or_default();
+            set_history_query(state, line.trim().to_owned(), fx);
+        }
+        Intent::ShowAll => set_history_query(state, String::new(), fx),
+        Intent::EventsScroll => {
+            // With a payment's events open, the arrows scroll them (wrapped, from the last one).
             let lines: usize = state
                 .ui
                 .history_detail
@@ -509,96 +424,83 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
                 Key::Up => *back = (*back + 1).min(lines),
                 Key::PageUp => *back = (*back + 10).min(lines),
                 Key::Down => *back = back.saturating_sub(1),
-                Key::PageDown => *back = back.saturating_sub(10),
-                _ => {
-                    state.ui.history_detail = None;
-                    state.ui.history_detail_back = 0;
-                }
+                _ => *back = back.saturating_sub(10),
             }
-            return;
         }
-        (Screen::History, Key::Char('/')) => {
-            state.ui.history_typing = Some(state.ui.history_query.clone());
-            return;
+        Intent::EventsClose => {
+            state.ui.history_detail = None;
+            state.ui.history_detail_back = 0;
         }
-        (Screen::History, Key::Esc) if !state.ui.history_query.is_empty() => {
-            set_history_query(state, String::new(), fx);
-            return;
+        Intent::Refresh => fx.push(load_report(state)),
+        Intent::GoReport => {
+            state.ui.screen = Screen::Report;
+            fx.push(load_report(state));
         }
-        (Screen::History, Key::Up) => {
+        Intent::ResetDevice => {
+            if state.pending().is_some() {
+                state.ui.reset_input = Some(String::new());
+            } else {
+                on_action(state, Action::Reset { confirm: None }, fx);
+            }
+        }
+        Intent::Back => state.ui.screen = home_screen(state),
+        Intent::SelectUp => {
             state.ui.history_selected = state.ui.history_selected.saturating_sub(1);
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
-            return;
         }
-        (Screen::History, Key::Down) => {
+        Intent::SelectDown => {
             if state.ui.history_selected + 1 < state.ui.history_total {
                 state.ui.history_selected += 1;
             }
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
-            return;
         }
-        (Screen::History, Key::PageUp) => {
+        Intent::PageUp => {
             state.ui.history_selected = state.ui.history_selected.saturating_sub(20);
             fx.push(Effect::LoadHistory);
-            return;
         }
-        (Screen::History, Key::PageDown) => {
+        Intent::PageDown => {
             state.ui.history_selected =
                 (state.ui.history_selected + 20).min(state.ui.history_total.saturating_sub(1));
             fx.push(Effect::LoadHistory);
-            return;
         }
-        (Screen::History, Key::Enter) => {
+        Intent::OpenEvents => {
             state.ui.history_detail_back = 0;
             fx.push(Effect::LoadPaymentEvents(state.ui.history_selected));
-            return;
         }
-        (Screen::Report, Key::Char('r')) => {
-            fx.push(load_report(state));
-            return;
-        }
-        (Screen::Frames, Key::Up) => {
+        Intent::ScrollBack => {
             state.ui.frames_back =
                 (state.ui.frames_back + 1).min(state.frames.len().saturating_sub(1));
-            return;
         }
-        (Screen::Frames, Key::Down) => {
-            state.ui.frames_back = state.ui.frames_back.saturating_sub(1);
-            return;
-        }
-        _ => {}
-    }
-    // Global keys.
-    match key {
-        Key::Char('s') => {
+        Intent::ScrollForward => state.ui.frames_back = state.ui.frames_back.saturating_sub(1),
+        Intent::GoStatus => {
             state.ui.screen = Screen::Status;
             on_action(state, Action::Recover, fx);
         }
-        Key::Char('h') => {
+        Intent::GoHistory => {
             state.ui.screen = Screen::History;
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
         }
-        Key::Char('t') => {
-            state.ui.screen = Screen::Report;
-            fx.push(load_report(state));
-        }
-        Key::Char('f') => {
+        Intent::GoFrames => {
             state.ui.screen = Screen::Frames;
             state.ui.frames_back = 0;
         }
-        Key::Char('?') => state.ui.help = true,
-        Key::Char('q') => {
+        Intent::Help => {
+            state.ui.help = true;
+            state.ui.help_scroll = 0;
+        }
+        Intent::HelpUp => state.ui.help_scroll = state.ui.help_scroll.saturating_sub(1),
+        Intent::HelpDown => state.ui.help_scroll = (state.ui.help_scroll + 1).min(100),
+        Intent::HelpClose => state.ui.help = false,
+        Intent::Quit => {
             if state.pending().is_some() {
                 state.ui.quit_confirm = true;
             } else {
                 on_action(state, Action::Quit, fx);
             }
         }
-        Key::Esc => state.ui.screen = home_screen(state),
-        _ => {}
     }
 }
 

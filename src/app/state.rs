@@ -214,6 +214,9 @@ pub enum NoticeKind {
     DeviceRefused,
     /// The device's outcome could not be written to the ledger.
     NotRecorded,
+    /// Describes something still going on (recovery polling the device, the pairing just done):
+    /// it goes away when that ends.
+    Progress,
 }
 
 /// The last device status answer.
@@ -290,6 +293,15 @@ pub struct State {
     pub device: Option<DeviceInfo>,
     /// The device's current screen text.
     pub device_text: Option<String>,
+    /// The device waits for the customer's signature (and ignores cancel meanwhile).
+    pub device_wants_signature: bool,
+    /// The device showed its card time-out screen during the running sale.
+    pub card_timed_out: bool,
+    /// The external id of the payment found open at start-up, until its outcome is known.
+    pub from_restart: Option<String>,
+    /// Outcomes of payments from before the restart that recovery settled, newest last; shown
+    /// on the sale and status screens until the operator dismisses them.
+    pub recovered: Vec<Outcome>,
     /// The last device status answer.
     pub device_status: Option<DeviceStatusView>,
     /// The payment in flight or pending recovery.
@@ -347,6 +359,10 @@ impl State {
             connection: Connection::Idle,
             device: None,
             device_text: None,
+            device_wants_signature: false,
+            card_timed_out: false,
+            from_restart: None,
+            recovered: Vec::new(),
             device_status: None,
             payment: None,
             prompt: None,
@@ -390,6 +406,22 @@ impl State {
             text: text.into(),
             kind: NoticeKind::General,
         });
+    }
+
+    /// A notice about something still going on; it is cleared when that ends.
+    pub(crate) fn progress(&mut self, text: impl Into<String>) {
+        self.notice = Some(Notice {
+            level: Level::Info,
+            text: text.into(),
+            kind: NoticeKind::Progress,
+        });
+    }
+
+    /// Clears the notice when it is of `kind` (the state it described has ended).
+    pub(crate) fn expire(&mut self, kind: NoticeKind) {
+        if self.notice.as_ref().is_some_and(|n| n.kind == kind) {
+            self.notice = None;
+        }
     }
 
     pub(crate) fn error(&mut self, kind: NoticeKind, text: impl Into<String>) {

@@ -295,6 +295,8 @@ fn decline_then_finish_cancel_is_declined_and_plain_cancel_is_canceled() {
             text: "Declined".into(),
             direction: Some(UiDirection::Enter),
             declined: true,
+            signing: false,
+            timed_out: false,
         },
     );
     let fx = dev(
@@ -613,6 +615,11 @@ fn reset_is_refused_until_the_typed_id_matches_then_rechecks() {
     }
     let fx = update(&mut s, Event::Key(Key::Enter));
     assert!(!sends(&fx).contains(&"reset"), "{fx:?}");
+    let text = &s.notice.as_ref().unwrap().text;
+    assert!(
+        text.contains("does not match") && text.contains("\"EXT9\"") && text.contains("EXT1"),
+        "the mistyped id is named with the one at risk: {text}"
+    );
     update(&mut s, Event::Key(Key::Char('R')));
     for c in "EXT1".chars() {
         update(&mut s, Event::Key(Key::Char(c)));

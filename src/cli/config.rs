@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{Map, Value, json};
 
 use super::exit;
+use super::out;
 use crate::config::{Config, ConfigError, ConfigOverrides, LoadedConfig, Source};
 
 /// Flags accepted by every command (before or after the command name).
@@ -144,14 +145,24 @@ pub fn run(global: &GlobalArgs, args: ConfigArgs) -> u8 {
     let loaded = match global.load_config() {
         Ok(loaded) => loaded,
         Err(e) => {
-            eprintln!("till config: {e}");
+            if args.json {
+                out::line!(
+                    "{}",
+                    json!({"command": "config", "error": e.to_string(), "exit_code": exit::USAGE})
+                );
+            } else {
+                eprintln!("till config: {e}");
+            }
             return exit::USAGE;
         }
     };
     if args.json {
-        println!("{}", json(&loaded));
+        let mut value = json(&loaded);
+        value["command"] = json!("config");
+        value["exit_code"] = json!(exit::OK);
+        out::line!("{value}");
     } else {
-        print!("{}", text(&loaded));
+        out::text!("{}", text(&loaded));
     }
     exit::OK
 }

@@ -7,6 +7,7 @@ use clap::Args;
 use serde_json::{Value, json};
 
 use super::exit;
+use super::out;
 use crate::protocol::redact::{expand_nested, redact_value};
 use crate::protocol::summary::frame_line;
 use crate::protocol::text::{device_line, sanitise_json};
@@ -134,6 +135,9 @@ pub fn run(args: DecodeArgs) -> u8 {
     }
     let mut failures = 0usize;
     for item in items(&text) {
+        if out::closed() {
+            break;
+        }
         // A frames log's own notes (e.g. frames left out by its rate limit) are not frames.
         if let Ok(Value::Object(obj)) = &item.frame
             && let Some(Value::String(note)) = obj.get("note")
@@ -153,9 +157,9 @@ pub fn run(args: DecodeArgs) -> u8 {
             Ok(frame) if args.json => {
                 let mut typed = typed_json(&frame, item.line, item.direction.as_deref());
                 sanitise_json(&mut typed);
-                println!("{typed}");
+                out::line!("{typed}");
             }
-            Ok(frame) => println!(
+            Ok(frame) => out::line!(
                 "{}",
                 device_line(&frame_line(&frame, item.direction.as_deref()))
             ),

@@ -5,11 +5,12 @@
 use clap::Args;
 
 use super::flows::{self, Finish, SaleInput};
+use super::out;
 use super::policy::{Policies, Policy};
 use super::report::emit;
 use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
-use crate::protocol::{Cents, validate_external_id};
+use crate::protocol::{Cents, check_amounts, validate_external_id};
 
 pub(super) fn parse_amount(text: &str) -> Result<Cents, String> {
     Cents::parse(text).map_err(|e| e.to_string())
@@ -31,7 +32,7 @@ pub(super) fn policy(p: crate::config::AnswerPolicy) -> Policy {
 
 fn fail(json: bool, command: &str, f: Failure) -> u8 {
     if json {
-        println!(
+        out::line!(
             "{}",
             serde_json::json!({"command": command, "error": f.message, "exit_code": f.code})
         );
@@ -101,8 +102,9 @@ where
 ///
 /// Exit 0 approved; 1 declined, canceled or refused by the device; 2 invalid input, a reused
 /// external id or a ledger that cannot be written (nothing sent); 3 device unreachable or pairing
-/// required; 4 outcome unknown (pending recovery); 5 another payment is pending; 6 partially
-/// approved (less was taken than asked for).
+/// required; 4 outcome unknown (pending recovery; also when --timeout passed with the payment
+/// still in progress); 5 another payment is pending; 6 partially approved (less was taken than
+/// asked for).
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  till --device sim sale 12.34\n  till sale 25.00 --tip 3.00 --on-challenge reject --json"
@@ -130,6 +132,11 @@ pub struct SaleArgs {
     /// config, "ask"; without a terminal "ask" rejects].
     #[arg(long, value_enum)]
     on_partial: Option<Policy>,
+    /// Give up waiting after SECONDS: one recovery round runs, and a payment still in progress
+    /// is left pending (exit 4) for `till recover` [default: sale.timeout_ms from the config,
+    /// 300 s].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    timeout: Option<u64>,
     /// Print one JSON object.
     #[arg(long)]
     json: bool,
@@ -139,22 +146,10 @@ pub struct SaleArgs {
 pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
     let check = |c: &crate::config::LoadedConfig| {
         let max = c.settings.sale.max_amount;
-        if args.amount > max {
-            return Err(Failure {
-                code: exit::USAGE,
-                message: format!(
-                    "amount: {} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent",
-                    args.amount
-                ),
-            });
-        }
-        if args.amount.get() <= 0 {
-            return Err(Failure {
-                code: exit::USAGE,
-                message: "amount: must be greater than 0.00; nothing was sent".into(),
-            });
-        }
-        Ok(())
+        check_amounts(args.amount, args.tip, args.tax, Some(max)).map_err(|e| Failure {
+            code: exit::USAGE,
+            message: format!("{e}; nothing was sent"),
+        })
     };
     let json = args.json;
     with_session(global, json, "sale", check, async |s| {
@@ -170,7 +165,10 @@ pub fn sale(global: &GlobalArgs, args: SaleArgs) -> u8 {
             tax: args.tax,
             external_id: args.external_id,
         };
-        let t = s.timeouts;
+        let mut t = s.timeouts;
+        if let Some(secs) = args.timeout {
+            t.sale = std::time::Duration::from_secs(secs);
+        }
         flows::sale(&mut s.rt, input, policies, t).await
     })
 }
@@ -204,7 +202,9 @@ pub fn status(global: &GlobalArgs, args: StatusArgs) -> u8 {
 ///
 /// Asks the device for its status (re-sending what it waits for), answers a re-delivered
 /// challenge or signature by the policies, and looks the payment up by external id.
-/// Exit 0 when everything is resolved; 4 when an outcome is still unknown; 3 device unreachable.
+/// Progress (each recovery step and the device's answer) is printed on stderr as it happens.
+/// Exit 0 when everything is resolved, whatever the outcome (approved, declined, canceled,
+/// voided, not_found); 4 when an outcome is still unknown; 3 device unreachable.
 #[derive(Debug, Args)]
 #[command(after_help = "Example:\n  till recover --on-challenge reject")]
 pub struct RecoverArgs {

@@ -5,6 +5,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 use super::exit;
+use super::out;
 use super::policy::{Policies, decide};
 use super::report::{
     elsewhere_json, elsewhere_lines, exit_for, outcome_json, outcome_line, pending_json,
@@ -62,16 +63,34 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
             "Pairing required: the device shows a pairing request. Run `till pair` and enter the code on the device (code {code})."
         ),
         Connection::NotReady(w) => format!("The device is connected but not ready: {w}."),
-        Connection::Disconnected(w) => format!("The device is unreachable: {w}."),
+        // The connector's "retrying in N s" is not true once the command exits.
+        Connection::Disconnected(w) => format!(
+            "The device is unreachable: {}.",
+            w.split("; retrying in").next().unwrap_or(w)
+        ),
         _ => "The device did not answer in time; check the address and that it is on.".to_owned(),
     };
+    // The device error often repeats the reason with its code appended ("… (Tls)"): add it only
+    // when it says something new.
     let why = match rt.state.notice.as_ref() {
-        Some(n) if n.level == crate::app::Level::Error && !why.contains(&n.text) => {
+        Some(n) if n.level == crate::app::Level::Error && !why.contains(error_core(&n.text)) => {
             format!("{why} ({})", n.text)
         }
         _ => why,
     };
     Err(Finish::error(command, exit::UNREACHABLE, why))
+}
+
+/// A device error's text without the `(Code)` the connector appends to it.
+fn error_core(text: &str) -> &str {
+    match text.rsplit_once(" (") {
+        Some((core, code))
+            if code.ends_with(')') && code[..code.len() - 1].chars().all(char::is_alphanumeric) =>
+        {
+            core
+        }
+        _ => text,
+    }
 }
 
 /// Runs until the pending payment is final, answering prompts by policy. Returns `false` when
@@ -156,7 +175,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
         .as_ref()
         .filter(|o| &o.external_id == ext)?;
     // On stderr in every output mode (the JSON object carries it too).
-    eprintln!("{}", o.message);
+    eprintln!("{}", crate::protocol::text::terminal_safe(&o.message));
     let mut json = outcome_json(o);
     json["command"] = json!(command);
     json["error"] = json!(o.message);
@@ -277,7 +296,11 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             );
         }
     }
+    let started = tokio::time::Instant::now();
     if !settle(rt, policies, t.sale).await {
+        if started.elapsed() >= t.sale && rt.state.prompt.is_none() {
+            return timed_out(rt, t).await;
+        }
         return unresolved("sale", &rt.state);
     }
     // A device may say more about the sale right after it ended (a second FINISH_OK with
@@ -290,12 +313,55 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
     }
 }
 
+/// The sale's time limit passed: one recovery round asks the device what became of the
+/// payment. Final → that outcome; still in progress → exit 4 with the command to run next.
+async fn timed_out<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeouts) -> Finish {
+    let limit = t.sale.as_secs_f64();
+    eprintln!("till sale: the time limit of {limit} s passed; asking the device what happened");
+    rt.dispatch(Event::Action(Action::Recover)).await;
+    rt.run_until(t.recovery, |s| {
+        s.pending().is_none()
+            || s.prompt.is_some()
+            || s.recovery
+                .as_ref()
+                .is_none_or(|r| r.step == crate::app::RecoveryStep::Polling)
+    })
+    .await;
+    if rt.state.pending().is_none() {
+        return finished("sale", &rt.state);
+    }
+    let Some(p) = rt.state.pending() else {
+        return unresolved("sale", &rt.state);
+    };
+    if rt.state.prompt.is_some() {
+        return unresolved("sale", &rt.state);
+    }
+    let message = format!(
+        "Time limit of {limit} s passed: payment {} of {} is still {} on the device and stays \
+         pending. Next: run `till recover` (it waits for the outcome and records it).",
+        p.external_id, p.amount, p.state
+    );
+    Finish {
+        code: exit::UNKNOWN,
+        json: json!({
+            "command": "sale",
+            "timed_out": true,
+            "pending": pending_json(&rt.state),
+            "error": message,
+            "next": "till recover",
+        }),
+        human: vec![message],
+    }
+}
+
 /// `till recover`.
 pub async fn recover<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
     policies: Policies,
     t: Timeouts,
 ) -> Finish {
+    rt.set_journal(Box::new(|op| eprintln!("{}", progress_line(op))));
+    eprintln!("till recover: waiting for the device…");
     if let Err(f) = wait_ready(rt, "recover", t).await {
         return f;
     }
@@ -324,11 +390,60 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     }
     let mut f = finished("recover", &rt.state);
     f.json = json!({"command": "recover", "recovered": [f.json]});
+    // Every final outcome, also declined, voided or not found, is resolved: `recover` did its
+    // job.
+    if rt
+        .state
+        .last_outcome
+        .as_ref()
+        .is_some_and(|o| o.state.is_final())
+    {
+        f.code = exit::OK;
+    }
     if !rt.state.open_elsewhere.is_empty() {
         f.json["open_elsewhere"] = elsewhere_json(&rt.state);
         f.human.extend(elsewhere_lines(&rt.state));
     }
     f
+}
+
+/// One progress line of `till recover` (stderr) for a ledger write: a recovery step and its
+/// answer, or the payment's new state. Control characters from the device are not passed on.
+fn progress_line(op: &crate::app::LedgerOp) -> String {
+    use crate::app::LedgerOp;
+    let line = match op {
+        LedgerOp::Create { external_id, .. } => format!("{external_id}: created"),
+        LedgerOp::CreateLinked {
+            external_id, kind, ..
+        } => format!("{external_id}: {kind} created"),
+        LedgerOp::Transition {
+            external_id,
+            to,
+            cause,
+            detail,
+            ..
+        } => format!("{external_id}: now {to} ({cause}: {detail})"),
+        LedgerOp::Note {
+            external_id,
+            cause,
+            detail,
+        }
+        | LedgerOp::Reopen {
+            external_id,
+            cause,
+            detail,
+        } => format!("{external_id}: {cause}: {detail}"),
+        LedgerOp::Resolve {
+            external_id,
+            to,
+            note,
+        } => format!("{external_id}: resolved by hand as {to}: {note}"),
+    };
+    let clean: String = line
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    format!("till recover: {clean}")
 }
 
 /// `till status`.
@@ -531,8 +646,8 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
         }
         if let Connection::Pairing { code } = &rt.state.connection {
-            println!("pairing code: {}", crate::protocol::text::device_line(code));
-            println!("Enter this code on the device.");
+            out::line!("pairing code: {}", crate::protocol::text::device_line(code));
+            out::line!("Enter this code on the device.");
             shown = Some(code.clone());
         }
     }

@@ -284,14 +284,12 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
             out.push_str(&clean(&record_line(r)));
             out.push('\n');
         }
+        print_out(&out);
+        // The footer is not a payment: stderr, so `till history | …` reads payments only.
         if (rows.len() as u64) < total {
             let what = if filtered { " matching" } else { "" };
-            out.push_str(&format!(
-                "({} of {total}{what} shown; use --limit)\n",
-                rows.len()
-            ));
+            eprintln!("({} of {total}{what} shown; use --limit)", rows.len());
         }
-        print_out(&out);
     }
     exit::OK
 }

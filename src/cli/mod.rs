@@ -13,6 +13,7 @@ mod device_commands;
 mod flows;
 mod ledger_commands;
 mod ledger_filters;
+mod out;
 mod policy;
 mod refund_commands;
 mod refund_flows;
@@ -27,7 +28,7 @@ mod tui_read_only;
 pub mod exit {
     /// Success; for a sale, approved.
     pub const OK: u8 = 0;
-    /// A definitive negative outcome: declined, canceled, not found; or input that failed to decode.
+    /// A definitive negative outcome: declined, canceled, not_found; or input that failed to decode.
     pub const NEGATIVE: u8 = 1;
     /// Usage, configuration or validation error; nothing was sent.
     pub const USAGE: u8 = 2;
@@ -43,8 +44,8 @@ pub mod exit {
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (a sale: approved; a refund, void or credit: done)
-  1  definitive negative outcome (declined, canceled, voided, not found, refused by the device;
+  0  success (a sale: approved; a refund, void or credit: done; recover: every outcome resolved)
+  1  definitive negative outcome (declined, canceled, voided, not_found, refused by the device;
      undecodable input)
   2  usage, configuration or validation error, a reused external id, a ledger that cannot
      be written, or a refund/void the ledger's money rules forbid (nothing sent)
@@ -64,6 +65,10 @@ pub struct Cli {
     /// panel's keys, `auto` acts by itself by the amount-driven outcomes.
     #[arg(long, value_enum, value_name = "manual|auto")]
     pub sim_customer: Option<SimCustomerArg>,
+    /// The embedded simulator's seed (TUI), to repeat a run's payment ids and auth codes
+    /// [default: simulator.seed from the config, else a fresh one from the clock].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
     /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
     /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
     #[arg(long, value_name = "default|real", value_parser = parse_profile)]
@@ -111,6 +116,26 @@ enum Command {
     Decode(decode::DecodeArgs),
 }
 
+/// The one JSON object a `--json` run prints for a command line clap refused: the command (the
+/// first argument naming one, or `till` when none does), clap's message and the exit code.
+fn usage_error_json(args: &[String], message: &str, code: u8) -> serde_json::Value {
+    use clap::CommandFactory;
+    let cli = Cli::command();
+    let command = args
+        .iter()
+        .find(|a| cli.get_subcommands().any(|s| s.get_name() == a.as_str()))
+        .map_or("till", String::as_str);
+    let message = message
+        .trim()
+        .trim_start_matches("error: ")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    serde_json::json!({"command": command, "error": message, "exit_code": code})
+}
+
 /// Parses the command line and runs the command.
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
@@ -121,7 +146,12 @@ pub fn main() -> ExitCode {
             } else {
                 exit::OK
             };
-            let _ = e.print();
+            let args: Vec<String> = std::env::args().skip(1).collect();
+            if e.use_stderr() && args.iter().any(|a| a == "--json") {
+                out::line!("{}", usage_error_json(&args, &e.to_string(), code));
+            } else {
+                let _ = e.print();
+            }
             return ExitCode::from(code);
         }
     };
@@ -134,6 +164,7 @@ pub fn main() -> ExitCode {
             &cli.global,
             customer,
             cli.sim_profile,
+            cli.seed,
             cli.read_only,
         ));
     };

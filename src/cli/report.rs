@@ -6,6 +6,7 @@ use crate::app::{Outcome, State};
 use crate::ledger::PaymentState;
 
 use super::exit;
+use super::out;
 
 /// The exit code for an outcome: approved 0, partially approved 6, a definitive no 1,
 /// unknown 4.
@@ -50,7 +51,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
 pub fn outcome_line(o: &Outcome) -> String {
     let mut line = format!(
         "{} {} (external id {})",
-        o.state.as_str().replace('_', " "),
+        o.state.as_str(),
         o.amount,
         o.external_id
     );
@@ -125,10 +126,10 @@ pub fn emit(json_mode: bool, mut value: Value, human: &[String], code: u8) -> u8
             map.insert("exit_code".into(), json!(code));
         }
         crate::protocol::text::sanitise_json(&mut value);
-        println!("{value}");
+        out::line!("{value}");
     } else {
         for line in human {
-            println!("{}", crate::protocol::text::terminal_safe(line));
+            out::line!("{}", crate::protocol::text::terminal_safe(line));
         }
     }
     code

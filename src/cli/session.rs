@@ -46,6 +46,8 @@ pub enum Purpose {
     Tui {
         /// `--sim-customer`.
         sim_customer: Option<SimCustomer>,
+        /// `--seed`.
+        seed: Option<u64>,
         /// `--sim-profile`.
         sim_profile: Option<Profile>,
     },
@@ -213,6 +215,33 @@ fn device_key(config: &LoadedConfig) -> String {
     }
 }
 
+/// The key the embedded simulator's pairing token is stored under.
+const EMBEDDED_SIM_TOKEN_KEY: &str = "embedded-simulator";
+
+/// A token store that keeps every endpoint's token under one key (the embedded simulator's
+/// URL changes at every start; the device behind it does not).
+struct FixedKey {
+    inner: Arc<dyn TokenStore>,
+    key: &'static str,
+}
+
+impl TokenStore for FixedKey {
+    fn load(&self, _endpoint: &str) -> std::io::Result<Option<String>> {
+        self.inner.load(self.key)
+    }
+    fn save(&self, _endpoint: &str, token: &str) -> std::io::Result<()> {
+        self.inner.save(self.key, token)
+    }
+}
+
+/// A simulator seed from the clock, so payment ids and auth codes differ between runs.
+fn clock_seed() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as u64)
+        .unwrap_or(1)
+}
+
 /// Opens a session over a loaded configuration: ledger, logs, device, connector, runtime.
 pub async fn open(
     global: &GlobalArgs,
@@ -222,6 +251,20 @@ pub async fn open(
     // A real device without a RAID is refused before anything is touched.
     remote_application_id(&config.settings)?;
     let ledger = open_ledger(&config)?;
+    let store = LedgerStore::new(ledger, device_key(&config));
+    let mut tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
+    if config.settings.device.mode == DeviceMode::Simulator {
+        // The embedded simulator listens on a new port at every start: its pairing is kept under
+        // one fixed key, and the simulated device is told the token, so it pairs at once.
+        tokens = Arc::new(FixedKey {
+            inner: tokens,
+            key: EMBEDDED_SIM_TOKEN_KEY,
+        });
+    }
+    let seed_flag = match purpose {
+        Purpose::Tui { seed, .. } => seed,
+        Purpose::Headless => None,
+    };
     let target = match purpose {
         Purpose::Headless if global.verbose > 0 => LogTarget::FileAndStderr,
         _ => LogTarget::File,
@@ -254,7 +297,13 @@ pub async fn open(
                 },
                 SimCustomer::Manual => CustomerMode::Manual,
             },
-            seed: s.simulator.seed,
+            seed: seed_flag.or(s.simulator.seed).unwrap_or_else(clock_seed),
+            known_tokens: tokens
+                .load(EMBEDDED_SIM_TOKEN_KEY)
+                .ok()
+                .flatten()
+                .into_iter()
+                .collect(),
             ..DeviceConfig::default()
         }
         .with_profile(profile);
@@ -274,8 +323,6 @@ pub async fn open(
         None
     };
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
-    let store = LedgerStore::new(ledger, device_key(&config));
-    let tokens: Arc<dyn TokenStore> = Arc::new(store.ledger().token_store());
     let rest = connector::rest::available(&settings).then(|| settings.clone());
     let (handle, events) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
@@ -289,7 +336,7 @@ pub async fn open(
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
-        sale: Duration::from_secs(300),
+        sale: Duration::from_millis(config.settings.sale.timeout_ms),
         recovery: Duration::from_millis((c.response_timeout_ms * 6).max(5_000)),
     };
     Ok(Session {

@@ -32,10 +32,10 @@ fn range_text(since: Option<i64>, until: Option<i64>) -> String {
     }
 }
 
-/// The day's totals: counts and amounts by outcome and card brand, tips, tax, refunds, voids,
-/// credits and the net taken; payments whose outcome is unknown are listed first.
+/// Show the day's totals; payments whose outcome is unknown first, as action items.
 ///
-/// Reads the ledger read-only: works while another till holds it. Amounts are charged amounts
+/// Counts and amounts by outcome (approved, partial, declined, canceled, voided, not found,
+/// unknown) and by card brand, tips, tax, refunds, voids, credits and the net taken. Reads the ledger read-only: works while another till holds it. Amounts are charged amounts
 /// before tip for money taken, asked amounts otherwise. Dates are UTC; the default is today.
 #[derive(Debug, Args)]
 #[command(
@@ -252,10 +252,10 @@ pub fn export_row(p: &PaymentRecord) -> [String; 20] {
     ]
 }
 
-/// Write every transaction of a range, one row each, oldest first, for spreadsheets and
-/// accounting. The columns are stable (README "Export columns"); amounts are decimal, times UTC.
+/// Write every transaction of a range as CSV, one row each, for spreadsheets and accounting.
 ///
-/// Reads the ledger read-only: works while another till holds it. With no range, everything.
+/// Oldest first; the columns are stable (README "Export columns"); amounts are decimal, times
+/// UTC. Reads the ledger read-only: works while another till holds it. With no range, everything.
 #[derive(Debug, Args)]
 #[command(
     after_help = "Examples:\n  till export --csv > ledger.csv\n  till export --csv --date 2026-12-01 > day.csv\n  till export --csv --since 7days --output week.csv"
@@ -354,10 +354,9 @@ impl ResolveAs {
     }
 }
 
-/// Close by hand a payment recovery could not decide (the device is gone, the Clover dashboard
-/// was checked), with a note on the record. Never sends anything.
+/// Close by hand, with a note on the record, a payment recovery could not decide.
 ///
-/// Only for a payment that is not final and has had at least one recovery attempt (`till
+/// For when the device is gone and the Clover dashboard was checked. Never sends anything. Only for a payment that is not final and has had at least one recovery attempt (`till
 /// recover`); refused with exit 2, changing nothing, otherwise. Needs the data directory to
 /// itself (exit 5 while another till holds it). A later device answer contradicting the
 /// resolution is recorded as a conflict, shown by `till payment`.

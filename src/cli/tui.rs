@@ -7,23 +7,12 @@ use tokio::sync::{Mutex, mpsc, watch};
 
 use super::session::{self, Purpose};
 use super::{GlobalArgs, exit};
+use crate::app::keymap::DEVICE_PANEL_KEYS;
 use crate::config::SimCustomer;
 use crate::ledger::{Ledger, LedgerError};
 use crate::sim::cards::{APPROVE_VISA, DECLINE_VISA, PARTIAL_VISA};
 use crate::sim::device::{CustomerAction, Profile, Screen as SimScreen};
 use crate::ui::{self, Theme};
-
-/// The simulated device's customer keys: function keys, so they never clash with the POS keys.
-const PANEL_KEYS: &[(&str, &str)] = &[
-    ("card", "F1 card 4242 · F2 partial card · F3 declined card"),
-    ("decline", "F5 decline"),
-    ("cancel", "F6 cancel"),
-    ("walk-away", "F7 walk away"),
-    ("sign", "F4 sign"),
-    ("approve-pairing", "F8 approve pairing"),
-    ("reject-pairing", "F9 reject pairing"),
-    ("reboot", "F12 reboot"),
-];
 
 /// The customer action for a function key.
 fn panel_action(key: &KeyEvent) -> Option<CustomerAction> {
@@ -52,14 +41,19 @@ fn with_keys(screen: &SimScreen) -> SimScreen {
         .actions
         .iter()
         .filter_map(|a| {
-            PANEL_KEYS
+            let keys: Vec<String> = DEVICE_PANEL_KEYS
                 .iter()
-                .find(|(name, _)| name == a)
-                .map(|(_, label)| (*label).to_owned())
+                .filter(|(name, _, _)| name == a)
+                .map(|(_, key, what)| format!("{key} {what}"))
+                .collect();
+            (!keys.is_empty()).then(|| keys.join(" · "))
         })
         .collect();
     s
 }
+
+/// What `till` says when started without a terminal to draw on.
+const NEEDS_TERMINAL: &str = "till needs a terminal; use a subcommand (see --help)";
 
 /// Runs the TUI. Errors before the terminal is taken over are printed with their exit code.
 /// With `read_only`, or when another till holds the data directory, the read-only TUI instead.
@@ -67,8 +61,14 @@ pub fn run(
     global: &GlobalArgs,
     sim_customer: Option<SimCustomer>,
     sim_profile: Option<Profile>,
+    seed: Option<u64>,
     read_only: bool,
 ) -> u8 {
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        eprintln!("{NEEDS_TERMINAL}");
+        return exit::USAGE;
+    }
     let config = match session::load_config(global) {
         Ok(c) => c,
         Err(f) => {
@@ -99,7 +99,17 @@ pub fn run(
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Tui { sim_customer, sim_profile }).await {
+        let mut s = match session::open(
+            global,
+            config,
+            Purpose::Tui {
+                sim_customer,
+                sim_profile,
+                seed,
+            },
+        )
+        .await
+        {
             Ok(s) => s,
             Err(f) => {
                 eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
@@ -166,4 +176,22 @@ pub fn run(
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+    use super::{DEVICE_PANEL_KEYS, panel_action};
+
+    #[test]
+    fn every_device_panel_key_handled_is_listed_for_the_help() {
+        for n in 1..=24u8 {
+            let handled = panel_action(&KeyEvent::new(KeyCode::F(n), KeyModifiers::NONE));
+            let listed = DEVICE_PANEL_KEYS
+                .iter()
+                .any(|(_, key, _)| *key == format!("F{n}"));
+            assert_eq!(handled.is_some(), listed, "F{n}");
+        }
+    }
 }

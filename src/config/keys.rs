@@ -379,6 +379,13 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.on_partial.as_str()),
     },
     Key {
+        name: "sale.timeout_ms",
+        allowed: "an integer from 1000 to 86400000 (ms)",
+        secret: false,
+        set: Setter::Int(|s, v| put(&mut s.sale.timeout_ms, ms(v, 1_000, 86_400_000))),
+        get: |s| json!(s.sale.timeout_ms),
+    },
+    Key {
         name: "simulator.customer",
         allowed: "\"manual\" or \"auto\"",
         secret: false,
@@ -396,7 +403,7 @@ pub(crate) static KEYS: &[Key] = &[
         name: "simulator.seed",
         allowed: "an integer of 0 or more",
         secret: false,
-        set: Setter::Int(|s, v| put(&mut s.simulator.seed, ms(v, 0, i64::MAX))),
+        set: Setter::Int(|s, v| put(&mut s.simulator.seed, ms(v, 0, i64::MAX).map(Some))),
         get: |s| json!(s.simulator.seed),
     },
     Key {

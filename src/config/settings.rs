@@ -163,6 +163,9 @@ pub struct SaleSettings {
     /// Default answer to a partial approval (PARTIAL_AUTH_CHALLENGE). Default
     /// [`AnswerPolicy::Ask`]; a headless command without a terminal treats `ask` as reject.
     pub on_partial: AnswerPolicy,
+    /// How long `till sale` waits for the outcome before a recovery round decides what to say,
+    /// ms. Default 300000 (5 minutes).
+    pub timeout_ms: u64,
 }
 
 /// `[simulator] customer`: who acts as the simulated customer.
@@ -189,8 +192,8 @@ impl SimCustomer {
 pub struct SimulatorSettings {
     /// Who the customer is. Default manual.
     pub customer: SimCustomer,
-    /// Seed of every random choice. Default 0.
-    pub seed: u64,
+    /// Seed of every random choice. Default: none, a fresh seed from the clock at every start.
+    pub seed: Option<u64>,
     /// Delay of each automatic customer action (card, signature, pairing). Default 500.
     pub delay_ms: u64,
     /// Which device the simulator imitates: the project's default shapes, or the shapes real
@@ -317,10 +320,11 @@ impl Default for Settings {
                 on_challenge: AnswerPolicy::Ask,
                 on_signature: AnswerPolicy::Ask,
                 on_partial: AnswerPolicy::Ask,
+                timeout_ms: 300_000,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
-                seed: 0,
+                seed: None,
                 delay_ms: 500,
                 profile: crate::sim::device::Profile::Default,
             },

@@ -64,7 +64,7 @@ pub(crate) fn check(
             value: "(not set)".into(),
             problem: format!("device.mode is \"{mode}\", which needs {name}"),
             allowed: if name == "device.cloud.access_token" {
-                "set the environment variable TILL_ACCESS_TOKEN (preferred), or access_token in a file only you can read (chmod 600)".into()
+                "set the environment variable TILL_ACCESS_TOKEN (preferred), or device.cloud.access_token in a file only you can read (chmod 600)".into()
             } else {
                 allowed(name)
             },

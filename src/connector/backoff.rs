@@ -43,6 +43,11 @@ impl Backoff {
         Duration::from_nanos(rng.random_range(nanos / 2..=nanos))
     }
 
+    /// Straight to `cap` (another POS took the device: do not grab it back at once).
+    pub fn saturate(&mut self) {
+        self.failures = 31;
+    }
+
     /// Back to `floor` (after a connection reached ready).
     pub fn reset(&mut self) {
         self.failures = 0;

@@ -130,8 +130,9 @@ pub async fn bootstrap(
     limit: Duration,
 ) -> Result<Endpoint, ConnectError> {
     let url = alert_url(cloud);
-    let ep = Endpoint::parse(&url)
-        .map_err(|e| ConnectError::fatal(DeviceErrorCode::Cloud, format!("cloud.server: {e}")))?;
+    let ep = Endpoint::parse(&url).map_err(|e| {
+        ConnectError::fatal(DeviceErrorCode::Cloud, format!("device.cloud.server: {e}"))
+    })?;
     let headers = [
         (
             "Authorization",
@@ -159,7 +160,7 @@ pub async fn bootstrap(
             return Err(ConnectError::fatal(
                 DeviceErrorCode::Cloud,
                 fail(format!(
-                    "{detail} (HTTP 404 from {}): check cloud.merchant_id and cloud.device_id",
+                    "{detail} (HTTP 404 from {}): check device.cloud.merchant_id and device.cloud.device_id",
                     ep.url_without_query()
                 )),
             ));
@@ -168,7 +169,7 @@ pub async fn bootstrap(
             return Err(ConnectError::fatal(
                 DeviceErrorCode::AccessDenied,
                 fail(format!(
-                    "{detail} (HTTP {}): the access token was refused; set a valid cloud.access_token",
+                    "{detail} (HTTP {}): the access token was refused; set a valid device.cloud.access_token (or TILL_ACCESS_TOKEN)",
                     response.status.as_u16()
                 )),
             ));

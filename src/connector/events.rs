@@ -103,6 +103,15 @@ pub enum DisconnectReason {
         /// The other POS's friendlyId, when the proxy said.
         by: Option<String>,
     },
+    /// Direct: the device closed a ready connection (a second POS connected and took it over).
+    /// The connector waits the longest backoff, or until asked to reconnect, before taking it
+    /// back.
+    TakenOver {
+        /// WebSocket close code.
+        code: u16,
+        /// Close reason text.
+        reason: String,
+    },
     /// Cloud: the server sent SHUTDOWN (Cloud Pay Display stopped).
     ServerShutdown,
     /// Cloud: the server sent RESET (cycling long-lived connections).
@@ -138,6 +147,16 @@ impl fmt::Display for DisconnectReason {
             }
             DisconnectReason::ForceConnected { by: None } => {
                 f.write_str("another POS took over the device")
+            }
+            DisconnectReason::TakenOver { code, reason } => {
+                write!(
+                    f,
+                    "another POS took the device (closed by the device: {code}"
+                )?;
+                if !reason.is_empty() {
+                    write!(f, " {reason}")?;
+                }
+                f.write_str(")")
             }
             DisconnectReason::ServerShutdown => f.write_str("Cloud Pay Display shut down"),
             DisconnectReason::ServerReset => f.write_str("the cloud server asked to reconnect"),

@@ -21,6 +21,8 @@ pub(crate) enum Command {
     },
     /// Close and stop; `done` fires when the socket is closed.
     Dispose { done: oneshot::Sender<()> },
+    /// Cut the wait before the next connection attempt short (no effect while connected).
+    Reconnect,
 }
 
 /// Commands to the device. Cheap to clone; every method returns the envelope id of the frame
@@ -150,6 +152,12 @@ impl ConnectorHandle {
     /// Presses a device button offered in a UI_STATE's input options (KEY_PRESS).
     pub async fn press_key(&self, key: KeyPress) -> Result<String, CommandError> {
         self.send(requests::key_press(key)?).await
+    }
+
+    /// Connects again now when the connector is waiting to reconnect (the operator asked: no
+    /// need to wait out the backoff). Does nothing while connected or connecting.
+    pub async fn reconnect_now(&self) {
+        let _ = self.tx.send(Command::Reconnect).await;
     }
 
     /// Closes the connection (cloud: after SHUTDOWN, like the JS SDK) and stops the connector.

@@ -43,7 +43,7 @@ pub async fn payments_by_external_id(
         return Err("the REST lookup needs cloud mode".to_owned());
     };
     let url = payments_url(&cloud.server, &cloud.merchant_id, external_id);
-    let ep = Endpoint::parse(&url).map_err(|e| format!("cloud.server: {e}"))?;
+    let ep = Endpoint::parse(&url).map_err(|e| format!("device.cloud.server: {e}"))?;
     let tls = TlsContext {
         config: super::tls::client_config(settings.ca_file.as_deref())
             .map_err(|e| e.to_string())?,

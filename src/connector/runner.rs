@@ -60,8 +60,46 @@ pub(crate) async fn refusing<T>(
                 Some(Command::Send { reply, .. }) => {
                     let _ = reply.send(Err(CommandError::NotConnected(state.to_owned())));
                 }
+                Some(Command::Reconnect) => {}
             },
         }
+    }
+}
+
+/// Waits `delay` before the next attempt, refusing commands meanwhile; a reconnect request cuts
+/// the wait short.
+async fn wait_to_reconnect(
+    commands: &mut mpsc::Receiver<Command>,
+    delay: std::time::Duration,
+) -> Result<(), Interrupt> {
+    let sleep = tokio::time::sleep(delay);
+    tokio::pin!(sleep);
+    loop {
+        tokio::select! {
+            () = &mut sleep => return Ok(()),
+            cmd = commands.recv() => match cmd {
+                None => return Err(Interrupt::Gone),
+                Some(Command::Dispose { done }) => return Err(Interrupt::Disposed(done)),
+                Some(Command::Send { reply, .. }) => {
+                    let _ = reply.send(Err(CommandError::NotConnected(
+                        "disconnected, waiting to reconnect".to_owned(),
+                    )));
+                }
+                Some(Command::Reconnect) => return Ok(()),
+            },
+        }
+    }
+}
+
+/// A ready direct connection the device closed with a close frame (not "going away"): a
+/// second POS took it over.
+fn taken_over(reached_ready: bool, reason: DisconnectReason) -> DisconnectReason {
+    match reason {
+        DisconnectReason::Closed {
+            code: Some(code),
+            reason,
+        } if reached_ready && code != 1001 => DisconnectReason::TakenOver { code, reason },
+        other => other,
     }
 }
 
@@ -190,11 +228,21 @@ impl Runner {
                 Ok(ws) => {
                     self.emit(DeviceEvent::Connected).await?;
                     let end = Session::new(self, ws).run().await?;
-                    if end.reached_ready {
+                    let direct =
+                        matches!(self.settings.transport, TransportSettings::Direct { .. });
+                    let reason = if direct {
+                        taken_over(end.reached_ready, end.reason)
+                    } else {
+                        end.reason
+                    };
+                    if matches!(reason, DisconnectReason::TakenOver { .. }) {
+                        // Grabbing it back at once makes two POS take turns every second.
+                        self.backoff.saturate();
+                    } else if end.reached_ready {
                         self.backoff.reset();
                         attempt = 0;
                     }
-                    (end.reason, end.stop)
+                    (reason, end.stop)
                 }
             };
             if stop {
@@ -212,12 +260,7 @@ impl Runner {
                 retry_in: Some(delay),
             })
             .await?;
-            refusing(
-                &mut self.commands,
-                "disconnected, waiting to reconnect",
-                tokio::time::sleep(delay),
-            )
-            .await?;
+            wait_to_reconnect(&mut self.commands, delay).await?;
         }
     }
 

@@ -129,6 +129,7 @@ impl<'r> Session<'r> {
                         self.dispose().await;
                         return Err(Interrupt::Disposed(done));
                     }
+                    Some(Command::Reconnect) => Ok(None),
                     Some(Command::Send { message, reply }) => {
                         let result = self.command(&message).await;
                         let broken = match &result {

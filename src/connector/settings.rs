@@ -194,18 +194,18 @@ impl ConnectorSettings {
             }
             TransportSettings::Cloud(c) => {
                 let ep = Endpoint::parse(&c.server)
-                    .map_err(|e| SettingsError::Url("cloud.server", e))?;
+                    .map_err(|e| SettingsError::Url("device.cloud.server", e))?;
                 if !matches!(ep.scheme, Scheme::Http | Scheme::Https) {
                     return Err(SettingsError::Url(
-                        "cloud.server",
+                        "device.cloud.server",
                         EndpointError::Scheme(c.server.clone()),
                     ));
                 }
-                self.check_plain("cloud.server", &ep)?;
-                nonempty("cloud.merchant_id", &c.merchant_id)?;
-                nonempty("cloud.device_id", &c.device_id)?;
-                nonempty("cloud.access_token", c.access_token.expose())?;
-                nonempty("cloud.friendly_id", &c.friendly_id)?;
+                self.check_plain("device.cloud.server", &ep)?;
+                nonempty("device.cloud.merchant_id", &c.merchant_id)?;
+                nonempty("device.cloud.device_id", &c.device_id)?;
+                nonempty("device.cloud.access_token", c.access_token.expose())?;
+                nonempty("device.cloud.friendly_id", &c.friendly_id)?;
                 if c.access_token
                     .expose()
                     .bytes()
@@ -260,7 +260,7 @@ pub enum SettingsError {
         host: String,
     },
     /// The access token cannot travel in a header.
-    #[error("cloud.access_token: must be printable ASCII without spaces")]
+    #[error("device.cloud.access_token: must be printable ASCII without spaces")]
     TokenNotPrintable,
 }
 
@@ -320,7 +320,7 @@ mod tests {
         let cloud = CloudSettings::new("M", "D", Secret::new(""), "lane-1");
         assert_eq!(
             ConnectorSettings::cloud(cloud).validate(),
-            Err(SettingsError::Empty("cloud.access_token"))
+            Err(SettingsError::Empty("device.cloud.access_token"))
         );
     }
 

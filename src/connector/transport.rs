@@ -152,7 +152,7 @@ pub async fn open_websocket(
             let value = HeaderValue::from_str(proto).map_err(|_| {
                 ConnectError::fatal(
                     DeviceErrorCode::Cloud,
-                    "cloud.access_token cannot be sent as a WebSocket sub-protocol: it must be printable ASCII",
+                    "device.cloud.access_token cannot be sent as a WebSocket sub-protocol: it must be printable ASCII",
                 )
             })?;
             request

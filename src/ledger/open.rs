@@ -343,17 +343,25 @@ fn create_private_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// SQLite creates `-wal` and `-shm` with the database's mode; make sure of it anyway (through
-/// the open file, never a link).
+/// SQLite creates `-wal` and `-shm` with the database's mode; make sure of it anyway. By path,
+/// after checking (without following links) that each is a plain file of ours: opening and
+/// closing a descriptor here would drop the POSIX locks SQLite holds on these files.
 fn restrict_sidecars(db_path: &Path) -> Result<()> {
     for path in sidecars(db_path) {
         if safe_file::examine(&path)?.is_none() {
             continue;
         }
-        let mut options = std::fs::OpenOptions::new();
-        options.read(true);
-        let file = safe_file::open_checked(&path, &mut options)?;
-        safe_file::make_private(&file, &path)?;
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o600)).map_err(
+                |source| LedgerError::Io {
+                    action: "restrict the permissions of",
+                    path: path.clone(),
+                    source,
+                },
+            )?;
+        }
     }
     Ok(())
 }

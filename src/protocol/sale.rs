@@ -76,14 +76,30 @@ pub enum SaleError {
     #[error("amount: must be greater than 0.00 (got {0})")]
     AmountNotPositive(Cents),
     /// Amount above the configured ceiling.
-    #[error(
-        "amount: {amount} is over the maximum sale amount of {max} (max_sale_amount in the config)"
-    )]
+    #[error("amount: {amount} is over the maximum sale amount of {max} (sale.max_amount)")]
     AmountOverMax {
         /// The amount asked for.
         amount: Cents,
         /// The configured ceiling.
         max: Cents,
+    },
+    /// Amount plus tip above the configured ceiling.
+    #[error(
+        "amount + tip: {total} is over the maximum sale amount of {max} (sale.max_amount applies to amount + tip)"
+    )]
+    TotalOverMax {
+        /// Amount plus tip.
+        total: Cents,
+        /// The configured ceiling.
+        max: Cents,
+    },
+    /// Tax larger than the amount it is part of.
+    #[error("tax: {tax} is more than the amount {amount} (the tax is part of the amount)")]
+    TaxOverAmount {
+        /// The tax asked for.
+        tax: Cents,
+        /// The amount it is part of.
+        amount: Cents,
     },
     /// Negative tip.
     #[error("tip: must be 0.00 or more (got {0})")]
@@ -153,25 +169,7 @@ impl SaleRequestBuilder {
     /// Validates and returns the request.
     pub fn build(self) -> Result<SaleRequest, SaleError> {
         let amount = self.amount.ok_or(SaleError::AmountMissing)?;
-        if amount.get() <= 0 {
-            return Err(SaleError::AmountNotPositive(amount));
-        }
-        if let Some(max) = self.max_amount
-            && amount > max
-        {
-            return Err(SaleError::AmountOverMax { amount, max });
-        }
-        if let Some(tip) = self.tip {
-            if tip.get() < 0 {
-                return Err(SaleError::NegativeTip(tip));
-            }
-            amount.checked_add(tip).ok_or(SaleError::TotalOverflow)?;
-        }
-        if let Some(tax) = self.tax
-            && tax.get() < 0
-        {
-            return Err(SaleError::NegativeTax(tax));
-        }
+        check_amounts(amount, self.tip, self.tax, self.max_amount)?;
         let external_id = match self.external_id {
             None => new_external_id(),
             Some(id) => {
@@ -187,6 +185,44 @@ impl SaleRequestBuilder {
             options: self.options,
         })
     }
+}
+
+/// Checks the money of a sale: the amount above 0, tip and tax not negative, the tax not above
+/// the amount (it is part of it), and amount + tip within `max` (`sale.max_amount`).
+pub fn check_amounts(
+    amount: Cents,
+    tip: Option<Cents>,
+    tax: Option<Cents>,
+    max: Option<Cents>,
+) -> Result<(), SaleError> {
+    if amount.get() <= 0 {
+        return Err(SaleError::AmountNotPositive(amount));
+    }
+    if let Some(max) = max
+        && amount > max
+    {
+        return Err(SaleError::AmountOverMax { amount, max });
+    }
+    if let Some(tip) = tip {
+        if tip.get() < 0 {
+            return Err(SaleError::NegativeTip(tip));
+        }
+        let total = amount.checked_add(tip).ok_or(SaleError::TotalOverflow)?;
+        if let Some(max) = max
+            && total > max
+        {
+            return Err(SaleError::TotalOverMax { total, max });
+        }
+    }
+    if let Some(tax) = tax {
+        if tax.get() < 0 {
+            return Err(SaleError::NegativeTax(tax));
+        }
+        if tax > amount {
+            return Err(SaleError::TaxOverAmount { tax, amount });
+        }
+    }
+    Ok(())
 }
 
 /// Checks an operator-supplied external id: 1–32 printable ASCII characters, no spaces.
@@ -374,5 +410,39 @@ mod tests {
             .unwrap();
         assert_eq!(s.external_id().len(), 32);
         assert!(sale(10_000).max_amount(Cents(10_000)).build().is_ok());
+        assert!(
+            sale(9_000)
+                .tip(Cents(1_000))
+                .max_amount(Cents(10_000))
+                .build()
+                .is_ok()
+        );
+        assert!(sale(500).tax(Cents(500)).build().is_ok());
+    }
+
+    #[test]
+    fn max_amount_bounds_amount_plus_tip_and_tax_stays_within_the_amount() {
+        assert_eq!(
+            sale(100)
+                .tip(Cents(5_000_000))
+                .max_amount(Cents(1_000_000))
+                .build(),
+            Err(SaleError::TotalOverMax {
+                total: Cents(5_000_100),
+                max: Cents(1_000_000)
+            })
+        );
+        assert_eq!(
+            sale(100).tax(Cents(101)).build(),
+            Err(SaleError::TaxOverAmount {
+                tax: Cents(101),
+                amount: Cents(100)
+            })
+        );
+        let e = sale(100)
+            .tip(Cents(5_000_000))
+            .max_amount(Cents(1_000_000))
+            .build();
+        assert!(e.unwrap_err().to_string().contains("sale.max_amount"));
     }
 }

@@ -72,6 +72,10 @@ impl DevicePort for ConnectorPort {
             DeviceCommand::ShowMessage(t) => h.show_message(t).await,
             DeviceCommand::ShowThankYou => h.show_thank_you().await,
             DeviceCommand::ShowWelcome => h.show_welcome().await,
+            DeviceCommand::Reconnect => {
+                h.reconnect_now().await;
+                Ok(String::new())
+            }
         };
         result.map(|_| ()).map_err(send_error)
     }
@@ -112,6 +116,9 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
         }
         DeviceEvent::UiState(ui) => DeviceInput::UiState {
             declined: ui.state == Some(UiState::Declined),
+            timed_out: ui.state == Some(UiState::TimedOut),
+            signing: ui.state == Some(UiState::AddSignature)
+                && ui.direction != Some(crate::protocol::UiDirection::Exit),
             text: ui.text.unwrap_or_default(),
             direction: ui.direction,
         },

@@ -49,7 +49,11 @@ pub struct Runtime<D, L> {
     queue: VecDeque<Event>,
     /// Set once the state changed since the last draw.
     pub dirty: bool,
+    journal: Option<Journal>,
 }
+
+/// Told of every ledger write that succeeded (e.g. `till recover`'s progress lines).
+pub type Journal = Box<dyn FnMut(&app::LedgerOp) + Send>;
 
 impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     /// A runtime over `state`, sending through `device`, persisting through `ledger`, hearing
@@ -65,6 +69,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
             timer_rx,
             queue: VecDeque::new(),
             dirty: true,
+            journal: None,
         };
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
@@ -83,6 +88,12 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         rt.queue
             .push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
         rt
+    }
+
+    /// Tells `journal` of every ledger write from now on (each recovery step, answer and
+    /// state change is one).
+    pub fn set_journal(&mut self, journal: Journal) {
+        self.journal = Some(journal);
     }
 
     /// The device port.
@@ -129,6 +140,8 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         tracing::error!(%error, "ledger write failed; the batch's later writes and sends are dropped");
                         self.queue.push_back(Event::PersistFailed { op, error });
                         failed = true;
+                    } else if let Some(journal) = self.journal.as_mut() {
+                        journal(&op);
                     }
                 }
                 Effect::Send(command) => {

@@ -20,7 +20,7 @@ pub fn map_key(key: &KeyEvent) -> Option<Key> {
     }
     if key.modifiers.contains(KeyModifiers::CONTROL) {
         return match key.code {
-            KeyCode::Char('c') => Some(Key::Char('q')),
+            KeyCode::Char('c') => Some(Key::CtrlC),
             _ => None,
         };
     }

@@ -85,6 +85,7 @@ pub(crate) fn device_config(template: &DeviceConfig, id: &str) -> DeviceConfig {
         config.seed = template.seed ^ hash;
         config.serial = format!("SIM{:010}", hash % 10_000_000_000);
         config.name = format!("{} {id}", template.name);
+        config.known_tokens.clear();
     }
     config
 }

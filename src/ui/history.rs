@@ -47,7 +47,7 @@ fn header(card: bool) -> String {
 
 fn row_line(row: &HistoryRow, selected: bool, card: bool, theme: &Theme) -> Line<'static> {
     let (_, st_style) = text::payment_state(row.state, theme);
-    let st = row.state.as_str().replace('_', " ");
+    let st = row.state.as_str();
     let marker = if selected { "▸ " } else { "  " };
     let mut spans = vec![
         Span::raw(marker),

@@ -81,6 +81,11 @@ impl Widget for &InProgressView<'_> {
                 "The outcome is not known yet: till is checking with the device. Press s for the details.",
                 theme.warn(),
             ));
+        } else if state.device_wants_signature {
+            lines.push(Line::styled(
+                "The customer is signing: the device ignores cancel now. After the signature, r rejects it (the payment is voided).",
+                theme.dim(),
+            ));
         } else {
             lines.push(Line::styled(
                 "Esc cancels the sale on the device.",

@@ -33,7 +33,7 @@ pub use big_text::BigText;
 pub use connect::ConnectView;
 pub use device_panel::DevicePanel;
 pub use frames::FramesView;
-pub use help_bar::{HelpBar, HelpOverlay};
+pub use help_bar::{HelpBar, HelpOverlay, HelpSection, help_sections};
 pub use history::HistoryView;
 pub use in_progress::InProgressView;
 pub use prompt::PromptView;
@@ -46,6 +46,7 @@ pub use sale::SaleView;
 pub use signature::SignatureView;
 pub use status::{ResetBox, StatusView};
 pub use status_bar::StatusBar;
+pub use text::recovered_line;
 pub use theme::Theme;
 
 use ratatui::Frame;
@@ -165,6 +166,26 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         body.height -= h;
     }
 
+    if view == View::Sale && !state.recovered.is_empty() && body.height >= 6 {
+        let mut lines: Vec<Line> = state
+            .recovered
+            .iter()
+            .map(|o| {
+                let (_, style) = text::payment_state(o.state, &theme);
+                Line::styled(format!(" {}", text::recovered_line(o)), style)
+            })
+            .collect();
+        lines.push(Line::styled(" x dismisses", theme.dim()));
+        let h = u16::try_from(lines.len())
+            .unwrap_or(u16::MAX)
+            .min(body.height / 3);
+        let r = Rect::new(body.x, body.bottom() - h, body.width, h);
+        ratatui::widgets::Paragraph::new(lines)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .render(r, buf);
+        body.height -= h;
+    }
+
     if let Some(screen) = sim {
         let panel = DevicePanel { screen, theme };
         if body.width >= 100 {
@@ -189,7 +210,12 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
     }
 
     if state.ui.help {
-        (&HelpOverlay { keys: &keys, theme }).render(body, buf);
+        (&HelpOverlay {
+            state,
+            simulator: sim.is_some(),
+            theme,
+        })
+            .render(body, buf);
     }
     if state.ui.quit_confirm {
         (&QuitOverlay { state, theme }).render(body, buf);

@@ -48,6 +48,10 @@ impl StatusView<'_> {
             }
             None => lines.push(text::kv("Pending", "none", theme.good(), theme)),
         }
+        for o in &state.recovered {
+            let (_, style) = text::payment_state(o.state, theme);
+            lines.push(text::kv("Recovered", text::recovered_line(o), style, theme));
+        }
         let device = match &state.device_status {
             Some(s) => {
                 let mut t = s.state.to_string();

@@ -67,17 +67,32 @@ pub fn connection(conn: &Connection, theme: &Theme) -> (String, Style) {
     }
 }
 
-/// A payment state as the operator reads it, and its style.
+/// A payment from before the restart that recovery settled, in one line:
+/// `Payment 31.00 from before the restart: APPROVED (VISA 4242)`.
+pub fn recovered_line(o: &crate::app::Outcome) -> String {
+    let card = match (&o.facts.card_brand, &o.facts.last4) {
+        (Some(b), Some(l)) => format!(" ({b} {l})"),
+        _ => String::new(),
+    };
+    format!(
+        "Payment {} from before the restart: {}{card}",
+        o.amount,
+        o.state.as_str().to_uppercase()
+    )
+}
+
+/// A payment state as the operator reads it (the ledger's spelling, as in `--json`), and its
+/// style.
 pub fn payment_state(state: PaymentState, theme: &Theme) -> (&'static str, Style) {
     match state {
         PaymentState::Created => ("created", theme.warn()),
         PaymentState::Sent => ("sent", theme.warn()),
-        PaymentState::InProgress => ("in progress", theme.warn()),
+        PaymentState::InProgress => ("in_progress", theme.warn()),
         PaymentState::Approved => ("approved", theme.good()),
         PaymentState::Declined => ("declined", theme.error()),
         PaymentState::Canceled => ("canceled", theme.warn()),
         PaymentState::Voided => ("voided", theme.warn()),
-        PaymentState::NotFound => ("not found", theme.warn()),
+        PaymentState::NotFound => ("not_found", theme.warn()),
         PaymentState::Unknown => ("unknown: recovering", theme.error()),
     }
 }

@@ -136,6 +136,17 @@ impl Sim {
     }
 }
 
+impl Sim {
+    /// Types `line` on the simulator's stdin (a customer command, e.g. `approve-pairing`).
+    pub fn say(&mut self, line: &str) {
+        use std::io::Write;
+        if let Some(stdin) = self.child.stdin.as_mut() {
+            let _ = writeln!(stdin, "{line}");
+            let _ = stdin.flush();
+        }
+    }
+}
+
 impl Drop for Sim {
     fn drop(&mut self) {
         let _ = self.child.kill();

@@ -111,6 +111,9 @@ pub struct DeviceConfig {
     pub faults: Faults,
     /// Seed for every random choice (ids, auth codes, strokes, random faults).
     pub seed: u64,
+    /// Pairing tokens the device already knows from an earlier run (the embedded simulator
+    /// remembers its pairing this way); each pairs once, like any token.
+    pub known_tokens: Vec<String>,
 }
 
 impl Default for DeviceConfig {
@@ -138,6 +141,7 @@ impl Default for DeviceConfig {
             customer: CustomerMode::Manual,
             faults: Faults::default(),
             seed: 0,
+            known_tokens: Vec::new(),
         }
     }
 }

@@ -276,7 +276,7 @@ impl Device {
     /// The end of a transaction without a payment: FINISH_CANCEL{requestInfo}.
     pub(super) fn finish_cancel(&mut self, fx: &mut Fx) {
         let Some(tx) = self.tx.take() else { return };
-        fx.note(format!("sale {} cancelled", tx.external_id));
+        fx.note(format!("sale {} canceled", tx.external_id));
         let message = Message::FinishCancel(FinishCancel {
             request_info: tx.request_info,
         });

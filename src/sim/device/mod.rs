@@ -126,12 +126,18 @@ impl Device {
     pub fn new(config: DeviceConfig) -> Device {
         let mut rng = ChaCha8Rng::seed_from_u64(config.seed);
         let factory = PaymentFactory::new(&mut rng);
+        // Known from an earlier run: valid until used (the device has no clock of its own here).
+        let tokens = config
+            .known_tokens
+            .iter()
+            .map(|t| (t.clone(), i64::MAX))
+            .collect();
         Device {
             config,
             rng,
             conns: BTreeMap::new(),
             pos: None,
-            tokens: BTreeMap::new(),
+            tokens,
             tx: None,
             next_tx_seq: 0,
             payments: Vec::new(),

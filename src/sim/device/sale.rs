@@ -84,10 +84,14 @@ impl Device {
             plan.signature = false;
         }
         let kind = if credit { "manual refund" } else { "sale" };
+        // The outcome is logged when it happens; here only what is planned.
+        let plan_text = match self.config.customer {
+            CustomerMode::Manual => "waiting for the customer".to_owned(),
+            _ => format!("the automatic customer plays: {}", plan.scenario.describe()),
+        };
         fx.note(format!(
-            "{kind} {external_id} of ${}: {}",
-            Cents(amount),
-            plan.scenario.describe()
+            "{kind} {external_id} of ${} started; {plan_text}",
+            Cents(amount)
         ));
         self.next_tx_seq += 1;
         let half_open = plan.half_open;
@@ -386,7 +390,7 @@ impl Device {
 
     /// The customer pressed Cancel at the card prompt (or the POS pressed ESC for them).
     pub(super) fn customer_cancels(&mut self, fx: &mut Fx) {
-        fx.note("customer cancelled at the card prompt");
+        fx.note("customer canceled at the card prompt");
         self.ui_pos(
             fx,
             UiState::Start,

@@ -2,6 +2,7 @@
 //! clock: the harness owns `now` and fires the timers the device asked for.
 
 mod faults;
+mod notes;
 mod pairing;
 mod real_profile;
 mod recovery;
