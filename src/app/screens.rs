@@ -168,7 +168,9 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         keys.retain(|(k, _)| *k != "M");
     }
     // `r`/`v` on a result only for an approved sale just rung.
-    if state.ui.screen == Screen::Result && refundable_outcome(state).is_none() {
+    if (state.ui.screen == Screen::Result && refundable_outcome(state).is_none())
+        || (state.ui.screen == Screen::History && state.ui.history_detail.is_some())
+    {
         keys.retain(|(_, what)| !matches!(*what, "refund" | "void"));
     }
     keys
