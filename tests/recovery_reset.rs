@@ -111,7 +111,7 @@ async fn reset_without_confirmation_is_refused_and_the_payment_is_untouched() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn confirmed_reset_voids_the_authorised_payment_and_records_it_after_a_recheck() {
+async fn confirmed_reset_voids_the_authorised_payment_and_records_the_devices_void() {
     let case = challenge_left_open("reset confirmed").await;
 
     let run = case
@@ -128,26 +128,17 @@ async fn confirmed_reset_voids_the_authorised_payment_and_records_it_after_a_rec
     assert!(verdict.ok(), "{verdict:?}");
     assert_eq!(verdict.state, Some(PaymentState::Voided));
 
-    // Ledger order: the confirmed reset, the device's answer, then the re-check decides.
+    // Ledger order: the confirmed reset, then the device's PAYMENT_VOIDED for our payment,
+    // which is proof of the void (issue #12: it decides; no re-check is needed after it).
     let payment = payment_json(&case).await;
     assert_eq!(payment["state"], "voided");
     let confirmed = event_index(&payment, "reset", "confirmed by the operator");
-    let answered = event_index(
-        &payment,
-        "RESET_DEVICE_RESPONSE",
-        "checking the payment again",
-    );
-    let rechecked = event_index(&payment, "recovery", "after a reset");
-    let voided = event_index(&payment, "RETRIEVE_PAYMENT_RESPONSE", "voided");
-    assert!(
-        confirmed < answered && answered < rechecked && rechecked < voided,
-        "{:#?}",
-        payment["events"]
-    );
+    let voided = event_index(&payment, "PAYMENT_VOIDED", "voided on the device");
+    assert!(confirmed < voided, "{:#?}", payment["events"]);
     let events = payment["events"].as_array().expect("events");
     assert_eq!(events.last().expect("events")["to"], "voided");
 
-    // Wire order: BREAK, RESET_DEVICE_RESPONSE, then the re-check's lookup.
+    // Wire order: BREAK, then the device's PAYMENT_VOIDED and RESET_DEVICE_RESPONSE.
     let frames = case.frames();
     let at = |dir: &str, method: &str| {
         frames
@@ -156,8 +147,8 @@ async fn confirmed_reset_voids_the_authorised_payment_and_records_it_after_a_rec
             .unwrap_or_else(|| panic!("no {dir} {method}"))
     };
     let brk = at(TO_DEVICE, "BREAK");
+    assert!(brk < at(TO_POS, "PAYMENT_VOIDED"));
     assert!(brk < at(TO_POS, "RESET_DEVICE_RESPONSE"));
-    assert!(at(TO_POS, "RESET_DEVICE_RESPONSE") < at(TO_POS, "RETRIEVE_PAYMENT_RESPONSE"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -815,6 +815,14 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
             cancel_timer(state, TimerPurpose::Clock);
             state.ui.screen = super::screens::Screen::Sale;
         }
+        // The ledger's own one-open-payment-per-device rule: another payment is pending.
+        if error.contains("still has an unfinished payment") {
+            state.error(
+                NoticeKind::PendingPayment,
+                format!("Refused, nothing was sent: {error}."),
+            );
+            return;
+        }
         let what = if kind == crate::ledger::PaymentKind::Sale {
             "sale".to_owned()
         } else {

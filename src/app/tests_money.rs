@@ -662,3 +662,29 @@ fn a_rest_payment_with_voids_is_voided_in_cloud_mode() {
     );
     assert_eq!(transitions(&fx), vec![PaymentState::Voided], "{fx:?}");
 }
+
+#[test]
+fn a_sale_the_ledger_refuses_says_why_with_the_right_kind() {
+    for (error, kind) in [
+        (
+            "device device:S@M still has an unfinished payment OPEN of 1.00 (unknown); run `till recover`",
+            NoticeKind::PendingPayment,
+        ),
+        ("database or disk is full", NoticeKind::PersistFailed),
+    ] {
+        let mut s = ready();
+        let fx = sale_of(&mut s, 1234, None, "EXT1");
+        let Some(Effect::Persist(op)) = fx.first() else {
+            panic!("{fx:?}")
+        };
+        update(
+            &mut s,
+            Event::PersistFailed {
+                op: op.clone(),
+                error: error.into(),
+            },
+        );
+        assert!(s.payment.is_none());
+        assert_eq!(s.notice.as_ref().unwrap().kind, kind, "{error}");
+    }
+}
