@@ -227,3 +227,71 @@ fn a_second_till_views_the_ledger_read_only_while_the_first_sells() {
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
 }
+
+/// Issue #15: ring two sales, open the history, void the newest and refund half of the other
+/// (the remainder prefilled, a partial amount typed, a confirmation naming amount, card and
+/// external id), and see both in the history.
+#[test]
+fn refund_half_of_a_sale_and_void_another_from_the_history() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("till.toml"), "[simulator]\ndelay_ms = 0\n").unwrap();
+    let mut tui = Tui::start(home.path());
+    tui.wait_for(&["New sale", "Ready", "SIMULATOR"]);
+    tui.type_keys("12.34\r");
+    tui.wait_for(&["APPROVED", "12.34", "r refund"]);
+    tui.type_keys("\r");
+    tui.wait_for(&["New sale"]);
+    tui.type_keys("20.00\r");
+    tui.wait_for(&["APPROVED", "20.00"]);
+    tui.type_keys("\r");
+    tui.wait_for(&["New sale"]);
+
+    // Void the newest sale (selected first).
+    tui.type_keys("h");
+    tui.wait_for(&["History", "12.34", "20.00", "v void"]);
+    tui.type_keys("v");
+    tui.wait_for(&["Void 20.00 on VISA", "y yes"]);
+    tui.type_keys("y");
+    tui.wait_for(&["Enter new sale"]);
+    tui.type_keys("\r");
+
+    // Refund half of the first: the void is now the newest row, the sale of 20.00 next.
+    tui.type_keys("h");
+    tui.wait_for(&["History", "voided"]);
+    tui.type_keys("\x1b[B\x1b[B");
+    tui.type_keys("r");
+    tui.wait_for(&["12.34 left to refund", "Amount to refund: 12.34"]);
+    tui.type_keys("\x7f\x7f\x7f\x7f\x7f6.17\r");
+    tui.wait_for(&["Refund 6.17 to VISA", "y yes"]);
+    tui.type_keys("y");
+    tui.wait_for(&["Enter new sale"]);
+    tui.type_keys("\r");
+
+    tui.type_keys("h");
+    tui.wait_for(&["History", "voided", "20.00", "6.17", "12.34"]);
+    tui.type_keys("q");
+    assert_eq!(tui.exit_code(), 0);
+
+    // The ledger agrees.
+    let ledger = till::ledger::Ledger::open(&home.path().join("data")).unwrap();
+    let page = ledger.history(10, None).unwrap().payments;
+    let kinds: Vec<(String, String, String)> = page
+        .iter()
+        .map(|p| {
+            (
+                p.kind.to_string(),
+                p.state.to_string(),
+                p.amount.to_string(),
+            )
+        })
+        .collect();
+    for want in [
+        ("refund", "approved", "6.17"),
+        ("void", "approved", "20.00"),
+        ("sale", "voided", "20.00"),
+        ("sale", "approved", "12.34"),
+    ] {
+        let want = (want.0.to_owned(), want.1.to_owned(), want.2.to_owned());
+        assert!(kinds.contains(&want), "{want:?} missing from {kinds:?}");
+    }
+}

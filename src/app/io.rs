@@ -3,10 +3,10 @@
 //! These are the app's own types: the runtime maps connector events to [`DeviceInput`] and
 //! executes [`DeviceCommand`]s and [`LedgerOp`]s, so the app stays pure and testable.
 
-use crate::ledger::PaymentState;
+use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{
-    Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, QueryStatus,
-    RequestInfo, SaleRequest, Signature, TxStartResponseResult, TxState, UiDirection,
+    Cents, Challenge, Credit, ExternalDeviceState, ExternalDeviceSubState, Payment, QueryStatus,
+    Refund, RequestInfo, SaleRequest, Signature, TxStartResponseResult, TxState, UiDirection,
 };
 
 /// Merchant and device names from the device's DISCOVERY_RESPONSE.
@@ -20,6 +20,8 @@ pub struct DeviceInfo {
     pub serial: String,
     /// Clover merchant id.
     pub merchant_id: String,
+    /// The device answers VOID_PAYMENT with VOID_PAYMENT_RESPONSE (else only an ACK).
+    pub supports_void_payment_response: bool,
 }
 
 impl DeviceInfo {
@@ -110,6 +112,30 @@ pub enum DeviceInput {
     /// The device refused a request because it is busy with another payment
     /// (INVALID_STATE_TRANSITION).
     Busy(String),
+    /// REFUND_RESPONSE: the device's answer to our REFUND_REQUEST.
+    RefundResponse {
+        /// The device says the refund was made.
+        success: bool,
+        /// The device payment refunded.
+        payment_id: Option<String>,
+        /// The refund made.
+        refund: Option<Refund>,
+        /// The reason code of a refusal, and the device's message.
+        message: Option<String>,
+    },
+    /// FINISH_OK `{refund}`.
+    RefundFinished(Refund),
+    /// FINISH_OK `{credit}`.
+    CreditFinished(Credit),
+    /// VOID_PAYMENT_RESPONSE.
+    VoidResponse {
+        /// The device says the payment was voided.
+        success: bool,
+        /// The payment as the device has it now.
+        payment: Option<Payment>,
+        /// The device's reason for a refusal.
+        message: Option<String>,
+    },
     /// FINISH_CANCEL.
     FinishCancel {
         /// Echoed request type.
@@ -161,6 +187,24 @@ pub enum DeviceInput {
 pub enum DeviceCommand {
     /// Start a sale.
     Sale(SaleRequest),
+    /// Start a manual refund (TX_START `CREDIT`) of the request's amount.
+    Credit(SaleRequest),
+    /// REFUND_REQUEST of `amount` of a device payment.
+    Refund {
+        /// The device's payment id.
+        payment_id: String,
+        /// Its order id.
+        order_id: Option<String>,
+        /// The amount to give back.
+        amount: Cents,
+    },
+    /// VOID_PAYMENT of a device payment.
+    Void {
+        /// The device's payment id.
+        payment_id: String,
+        /// Its order id.
+        order_id: Option<String>,
+    },
     /// Accept every challenge.
     AcceptPayment(Payment),
     /// Reject with the challenge's reason.
@@ -197,6 +241,9 @@ impl DeviceCommand {
     pub fn name(&self) -> &'static str {
         match self {
             DeviceCommand::Sale(_) => "sale",
+            DeviceCommand::Credit(_) => "credit",
+            DeviceCommand::Refund { .. } => "refund",
+            DeviceCommand::Void { .. } => "void",
             DeviceCommand::AcceptPayment(_) => "accept payment",
             DeviceCommand::RejectPayment(..) => "reject payment",
             DeviceCommand::AcceptSignature(_) => "accept signature",
@@ -309,6 +356,21 @@ pub enum LedgerOp {
         tip: Option<Cents>,
         /// Tax.
         tax: Option<Cents>,
+    },
+    /// Record a new refund, void or credit in state `created`, before its frame exists (the
+    /// ledger refuses it when the money rules forbid it).
+    CreateLinked {
+        /// The device's identity (`device:SERIAL@MERCHANT`), when it gave one; else the
+        /// configured address is used.
+        device: Option<String>,
+        /// External id.
+        external_id: String,
+        /// Refund, void or credit.
+        kind: PaymentKind,
+        /// The sale a refund or void acts on.
+        parent: Option<String>,
+        /// Amount.
+        amount: Cents,
     },
     /// Move a payment to a new state and record why.
     Transition {

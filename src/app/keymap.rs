@@ -21,6 +21,12 @@ pub enum Mode {
     ResolveNote,
     /// Resolving by hand: the last confirmation.
     ResolveConfirm,
+    /// A refund, void or credit: loading it, or why it cannot be done (only Esc).
+    RefundBlocked,
+    /// A refund: typing the amount.
+    RefundAmount,
+    /// A refund, void or credit: the confirmation naming amount, card and external id.
+    RefundConfirm,
     /// Typing a history search.
     HistorySearch,
     /// A payment's events are open in the history.
@@ -47,6 +53,9 @@ impl Mode {
             Mode::ResolveChoose => "Resolve by hand: the outcome",
             Mode::ResolveNote => "Resolve by hand: the note",
             Mode::ResolveConfirm => "Resolve by hand: confirm",
+            Mode::RefundBlocked => "Refund or void: reading the payment",
+            Mode::RefundAmount => "Refund: the amount",
+            Mode::RefundConfirm => "Refund, void or credit: confirm",
             Mode::HistorySearch => "History search",
             Mode::HistoryEvents => "A payment's events",
             Mode::HistoryFiltered => "History, filtered",
@@ -147,6 +156,14 @@ pub enum Intent {
     Resolve,
     /// Open the resolve-by-hand box.
     ResolveOpen,
+    /// A key of the refund/void/credit box (its own small flow in `refund_keys`).
+    RefundKey,
+    /// Refund the selected payment (history) or the sale just rung (result).
+    RefundOpen,
+    /// Void the selected payment (history) or the sale just rung (result).
+    VoidOpen,
+    /// Give the typed amount back as a credit (manual refund).
+    CreditOpen,
     /// Start typing a history search.
     SearchOpen,
     /// Add a character to the search.
@@ -265,6 +282,14 @@ pub const KEYMAP: &[Binding] = &[
     b(M::ResolveConfirm, One(K::Char('y')), I::Resolve, "y", "resolve"),
     b(M::ResolveConfirm, One(K::Char('n')), I::Resolve, "n", "edit note"),
     b(M::ResolveConfirm, One(K::Esc), I::Resolve, "Esc", "cancel"),
+    b(M::RefundBlocked, One(K::Esc), I::RefundKey, "Esc", "back"),
+    b(M::RefundAmount, Digits, I::RefundKey, "0-9 .", "amount"),
+    b(M::RefundAmount, One(K::Backspace), I::RefundKey, "Bksp", "delete"),
+    b(M::RefundAmount, One(K::Enter), I::RefundKey, "Enter", "next"),
+    b(M::RefundAmount, One(K::Esc), I::RefundKey, "Esc", "cancel"),
+    b(M::RefundConfirm, One(K::Char('y')), I::RefundKey, "y", "confirm"),
+    b(M::RefundConfirm, One(K::Char('n')), I::RefundKey, "n", "change"),
+    b(M::RefundConfirm, One(K::Esc), I::RefundKey, "Esc", "cancel"),
     b(M::HistorySearch, Printable, I::SearchType, "type", "id · last4 · 12.34 · state · date · 2h"),
     b(M::HistorySearch, One(K::Backspace), I::SearchErase, "Bksp", "delete"),
     b(M::HistorySearch, One(K::Enter), I::SearchRun, "Enter", "search"),
@@ -281,10 +306,13 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Screen(S::Sale), One(K::Backspace), I::EntryErase, "Bksp", "delete"),
     b(M::Screen(S::Sale), One(K::Enter), I::Charge, "Enter", "charge"),
     b(M::Screen(S::Sale), One(K::Esc), I::ClearEntry, "Esc", "clear"),
+    b(M::Screen(S::Sale), One(K::Char('C')), I::CreditOpen, "C", "credit"),
     b(M::Screen(S::InProgress), One(K::Esc), I::CancelSale, "Esc", "cancel sale"),
     b(M::Screen(S::Prompt), One(K::Char('a')), I::Accept, "a", "accept"),
     b(M::Screen(S::Prompt), One(K::Char('r')), I::Reject, "r", "reject"),
     b(M::Screen(S::Result), Either(K::Enter, K::Esc), I::NewSale, "Enter", "new sale"),
+    b(M::Screen(S::Result), One(K::Char('r')), I::RefundOpen, "r", "refund"),
+    b(M::Screen(S::Result), One(K::Char('v')), I::VoidOpen, "v", "void"),
     b(M::Screen(S::Status), One(K::Char('c')), I::CheckAgain, "c", "check again / reconnect"),
     b(M::Screen(S::Status), One(K::Char('M')), I::ResolveOpen, "M", "resolve by hand"),
     b(M::Screen(S::Status), One(K::Char('R')), I::ResetDevice, "R", "reset device"),
@@ -294,6 +322,8 @@ pub const KEYMAP: &[Binding] = &[
     Binding { bar: false, ..b(M::Screen(S::History), One(K::PageUp), I::PageUp, "PgUp", "page up") },
     Binding { bar: false, ..b(M::Screen(S::History), One(K::PageDown), I::PageDown, "PgDn", "page down") },
     b(M::Screen(S::History), One(K::Enter), I::OpenEvents, "Enter", "events"),
+    b(M::Screen(S::History), One(K::Char('r')), I::RefundOpen, "r", "refund"),
+    b(M::Screen(S::History), One(K::Char('v')), I::VoidOpen, "v", "void"),
     b(M::Screen(S::History), One(K::Char('/')), I::SearchOpen, "/", "search"),
     b(M::Screen(S::History), One(K::Esc), I::Back, "Esc", "back"),
     b(M::Screen(S::Frames), One(K::Up), I::ScrollBack, "↑", "older"),
@@ -323,6 +353,9 @@ pub const MODES: &[Mode] = &[
     M::ResolveChoose,
     M::ResolveNote,
     M::ResolveConfirm,
+    M::RefundAmount,
+    M::RefundConfirm,
+    M::RefundBlocked,
     M::Screen(S::History),
     M::HistoryEvents,
     M::HistorySearch,
@@ -347,6 +380,15 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
             (None, _) => M::ResolveChoose,
             (Some(_), false) => M::ResolveNote,
             (Some(_), true) => M::ResolveConfirm,
+        }];
+    }
+    if let Some(input) = &state.ui.refund_input {
+        let usable = input.kind == crate::ledger::PaymentKind::Credit
+            || matches!(&input.offer, Some(Ok(o)) if o.refusal.is_none());
+        return vec![match (usable, input.confirming) {
+            (false, _) => M::RefundBlocked,
+            (true, false) => M::RefundAmount,
+            (true, true) => M::RefundConfirm,
         }];
     }
     if state.ui.history_typing.is_some() {

@@ -10,6 +10,8 @@ mod io;
 pub mod keymap;
 pub mod order_desk;
 mod recovery;
+pub mod refund;
+pub mod refund_keys;
 mod reset;
 mod sale;
 pub mod screens;
@@ -47,6 +49,13 @@ pub enum Event {
     },
     /// Non-final payments found in the ledger at start-up.
     Pending(Vec<PendingPayment>),
+    /// A non-final refund, void or credit found in the ledger at start-up.
+    PendingTxn {
+        /// The transaction.
+        payment: PendingPayment,
+        /// Its kind and sale.
+        txn: TxnInfo,
+    },
     /// Payments with this external id from Clover's REST API (answer to `Effect::RestLookup`).
     RestPayments {
         /// The external id asked about.
@@ -65,6 +74,8 @@ pub enum Event {
         /// Rows in the ledger.
         total: usize,
     },
+    /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
+    RefundOffer(Result<refund_keys::RefundOffer, String>),
     /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
     PaymentEvents(Vec<String>),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
@@ -94,6 +105,33 @@ pub enum Action {
         tip: Option<Cents>,
         /// Tax.
         tax: Option<Cents>,
+        /// External id; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Refund `amount` of an approved sale (the caller read it from the ledger).
+    Refund {
+        /// The sale.
+        sale: SaleLink,
+        /// The amount to give back.
+        amount: Cents,
+        /// What is left to refund on the sale.
+        remainder: Cents,
+        /// External id of the refund; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Void an approved sale (the caller read it from the ledger).
+    Void {
+        /// The sale.
+        sale: SaleLink,
+        /// What the sale charged.
+        amount: Cents,
+        /// External id of the void; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Give `amount` back to a card without a sale (manual refund).
+    Credit {
+        /// The amount.
+        amount: Cents,
         /// External id; a fresh one when absent.
         external_id: Option<String>,
     },
@@ -141,6 +179,9 @@ pub enum Effect {
     },
     /// Reload the history window around `ui.history_selected` from the ledger.
     LoadHistory,
+    /// Read from the ledger what the sale with this external id offers to refund or void
+    /// (answered with `Event::RefundOffer`).
+    LoadRefundOffer(String),
     /// Load the event history of the payment at this history index.
     LoadPaymentEvents(usize),
     /// Load the totals of the payments created in `[since_ms, until_ms)` (answered with
@@ -169,6 +210,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Timer(id) => on_timer(state, id, &mut fx),
         Event::PersistFailed { op, error } => sale::on_persist_failed(state, &op, &error),
         Event::Pending(list) => sale::on_pending(state, list, &mut fx),
+        Event::PendingTxn { payment, txn } => refund::on_pending(state, payment, txn, &mut fx),
         Event::Resize { width, height } => state.ui.size = (width, height),
         Event::FreshExternalId(id) => state.ui.next_external_id = id,
         Event::RestPayments {
@@ -185,6 +227,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_total = total;
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
+        Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
         Event::Report(report) => state.ui.report = Some(report),
     }
@@ -199,6 +242,21 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             tax,
             external_id,
         } => sale::start(state, amount, tip, tax, external_id, fx),
+        Action::Refund {
+            sale,
+            amount,
+            remainder,
+            external_id,
+        } => refund::start_refund(state, sale, amount, remainder, external_id, fx),
+        Action::Void {
+            sale,
+            amount,
+            external_id,
+        } => refund::start_void(state, sale, amount, external_id, fx),
+        Action::Credit {
+            amount,
+            external_id,
+        } => refund::start_credit(state, amount, external_id, fx),
         Action::AnswerChallenge { accept } => sale::answer(state, true, accept, fx),
         Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
         Action::CancelSale => sale::cancel(state, fx),
@@ -275,6 +333,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             } else {
                 // An open payment of this device under its identity: recovered now.
                 sale::adopt_by_identity(state, fx);
+                refund::adopt_by_identity(state, fx);
             }
         }
         DeviceInput::Disconnected(why) => {
@@ -328,13 +387,32 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             request_info,
         } => sale::on_finish_ok(state, payment, request_info, fx),
         DeviceInput::PaymentVoided { payment, reason } => {
-            sale::on_payment_voided(state, payment, reason, fx)
+            if !refund::on_payment_voided(state, payment.as_ref(), fx) {
+                sale::on_payment_voided(state, payment, reason, fx)
+            }
         }
         DeviceInput::TipAdded(tip) => sale::on_tip_added(state, tip, fx),
         DeviceInput::Busy(text) => sale::on_busy(state, &text, fx),
         DeviceInput::FinishCancel { request_info } => {
-            sale::on_finish_cancel(state, request_info, fx)
+            if state.kind() == crate::ledger::PaymentKind::Sale {
+                sale::on_finish_cancel(state, request_info, fx)
+            } else {
+                refund::on_finish_cancel(state, request_info, fx)
+            }
         }
+        DeviceInput::RefundResponse {
+            success,
+            payment_id,
+            refund,
+            message,
+        } => refund::on_refund_response(state, success, payment_id, refund, message, fx),
+        DeviceInput::RefundFinished(r) => refund::on_refund_finished(state, r, fx),
+        DeviceInput::CreditFinished(c) => refund::on_credit_finished(state, c, fx),
+        DeviceInput::VoidResponse {
+            success,
+            payment,
+            message,
+        } => refund::on_void_response(state, success, payment, message, fx),
         DeviceInput::RetrievePayment {
             query,
             external_id,
@@ -429,6 +507,7 @@ pub(crate) fn transition(
     }));
     if to.is_final() {
         let p = state.payment.take().expect("checked above");
+        state.last_txn = state.txn.take();
         state.prompt = None;
         state.answering = None;
         state.recovery = None;
@@ -492,3 +571,5 @@ mod tests_money;
 
 #[cfg(test)]
 mod tests_order;
+#[cfg(test)]
+mod tests_refunds;

@@ -8,7 +8,7 @@ use super::io::{DeviceCommand, PaymentFacts};
 use super::sale::resolve_with_payment;
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, reset, start_timer, transition};
-use crate::ledger::PaymentState;
+use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{ExternalDeviceState, Payment, QueryStatus};
 
 /// Why recovery started.
@@ -180,7 +180,7 @@ pub(super) fn on_status(state: &mut State, fx: &mut Vec<Effect>) {
         last.answer = answer.clone();
     }
     note(state, "RETRIEVE_DEVICE_STATUS_RESPONSE", answer, fx);
-    let Some(ext) = state.pending().map(|p| p.external_id.clone()) else {
+    let Some(ext) = super::refund::lookup_id(state) else {
         return;
     };
     record(state, format!("retrieve payment {ext}"), "asked");
@@ -197,13 +197,10 @@ pub(super) fn on_retrieve(
     payment: Option<Payment>,
     fx: &mut Vec<Effect>,
 ) {
-    let Some(pending) = state.pending() else {
+    let Some(lookup) = super::refund::lookup_id(state) else {
         return;
     };
-    if external_id
-        .as_deref()
-        .is_some_and(|e| e != pending.external_id)
-    {
+    if external_id.as_deref().is_some_and(|e| e != lookup) {
         return; // an answer about another payment
     }
     let awaiting = state
@@ -235,7 +232,34 @@ pub(super) fn on_retrieve(
         last.answer = answer.clone();
     }
     note(state, "RETRIEVE_PAYMENT_RESPONSE", answer, fx);
+    let kind = state.kind();
     let resolved = match (query, payment) {
+        (QueryStatus::Found, Some(p)) if kind != PaymentKind::Sale => {
+            if super::refund::on_sale_found(state, &p, fx) {
+                true
+            } else if device_idle && kind == PaymentKind::Refund {
+                transition(
+                    state,
+                    PaymentState::NotFound,
+                    "RETRIEVE_PAYMENT_RESPONSE",
+                    "the idle device shows no new refund of the payment: nothing was given back",
+                    PaymentFacts::default(),
+                    fx,
+                );
+                true
+            } else if device_idle && kind == PaymentKind::Void {
+                super::refund::on_void_undecided(state, fx);
+                true
+            } else {
+                false
+            }
+        }
+        (QueryStatus::NotFound | QueryStatus::Found, _)
+            if device_idle && kind != PaymentKind::Sale =>
+        {
+            super::refund::on_not_found_idle(state, fx);
+            true
+        }
         (QueryStatus::Found, Some(p)) => {
             resolve_with_payment(state, &p, "RETRIEVE_PAYMENT_RESPONSE", false, fx)
         }

@@ -403,6 +403,17 @@ pub(super) fn on_finish_ok(
         return;
     }
     let Some(payment) = payment else { return };
+    if state.kind() != crate::ledger::PaymentKind::Sale {
+        // A sale's FINISH_OK (re-sent or old) while a refund, void or credit runs: says
+        // nothing about it.
+        note(
+            state,
+            "FINISH_OK",
+            "a sale's FINISH_OK while another kind of transaction runs; ignored",
+            fx,
+        );
+        return;
+    }
     let Some(cur) = state.pending() else {
         finish_after_end(state, &payment, fx);
         return;
@@ -715,7 +726,7 @@ pub(super) fn on_command_failed(
     not_sent: bool,
     fx: &mut Vec<Effect>,
 ) {
-    let sale_unsent = command == "sale"
+    let sale_unsent = matches!(command, "sale" | "refund" | "void" | "credit")
         && state
             .pending()
             .is_some_and(|p| matches!(p.state, PaymentState::Created | PaymentState::Sent));
@@ -789,13 +800,17 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
 
 pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
     // The batch stopped at the failed write: nothing after it ran.
-    if let LedgerOp::Create { external_id, .. } = op {
+    if let LedgerOp::Create { external_id, .. } | LedgerOp::CreateLinked { external_id, .. } = op {
+        let kind = state.kind();
         if state
             .payment
             .as_ref()
             .is_some_and(|p| &p.external_id == external_id)
         {
             state.payment = None;
+            state.txn = None;
+            state.recovery = None;
+            cancel_timer(state, TimerPurpose::RecoveryResponse);
             cancel_timer(state, TimerPurpose::SaleResponse);
             cancel_timer(state, TimerPurpose::Clock);
             state.ui.screen = super::screens::Screen::Sale;
@@ -808,9 +823,14 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
             );
             return;
         }
+        let what = if kind == crate::ledger::PaymentKind::Sale {
+            "sale".to_owned()
+        } else {
+            kind.to_string()
+        };
         state.error(
             NoticeKind::PersistFailed,
-            format!("The sale was not recorded ({error}), so nothing was sent. Check the disk and the data directory."),
+            format!("The {what} was not recorded ({error}), so nothing was sent. Check the disk and the data directory."),
         );
         return;
     }

@@ -133,6 +133,8 @@ pub struct Ui {
     pub report: Option<Result<Box<crate::ledger::Report>, String>>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
+    /// The refund, void or credit being entered (`r`, `v`, `C`).
+    pub refund_input: Option<super::refund_keys::RefundInput>,
     /// Terminal size.
     pub size: (u16, u16),
 }
@@ -161,13 +163,49 @@ pub fn keymap(state: &State) -> Vec<Binding> {
         .map(|b| (b.key, b.what))
         .collect();
     if state.ui.read_only.is_some() {
-        keys.retain(|(k, _)| !matches!(*k, "s" | "f"));
+        keys.retain(|(k, what)| {
+            !matches!(*k, "s" | "f") && !matches!(*what, "refund" | "void" | "credit")
+        });
     }
     // `M` only says "not yet" until recovery has tried: the bar shows it when it can act.
     if !super::manual::offered(state) {
         keys.retain(|(k, _)| *k != "M");
     }
+    // `r`/`v` on a result only for an approved sale just rung.
+    if (state.ui.screen == Screen::Result && refundable_outcome(state).is_none())
+        || (state.ui.screen == Screen::History && state.ui.history_detail.is_some())
+    {
+        keys.retain(|(_, what)| !matches!(*what, "refund" | "void"));
+    }
     keys
+}
+
+/// The sale just rung, when it was approved: the result screen offers to refund or void it.
+fn refundable_outcome(state: &State) -> Option<String> {
+    state
+        .last_outcome
+        .as_ref()
+        .filter(|o| o.state == crate::ledger::PaymentState::Approved && state.last_txn.is_none())
+        .map(|o| o.external_id.clone())
+}
+
+fn open_refund(state: &mut State, kind: crate::ledger::PaymentKind, fx: &mut Vec<Effect>) {
+    if state.ui.read_only.is_some() {
+        return;
+    }
+    let ext = match state.ui.screen {
+        Screen::Result => refundable_outcome(state),
+        Screen::History if state.ui.history_detail.is_none() => state
+            .ui
+            .history_selected
+            .checked_sub(state.ui.history_offset)
+            .and_then(|i| state.ui.history.get(i))
+            .map(|r| r.external_id.clone()),
+        _ => None,
+    };
+    if let Some(ext) = ext {
+        super::refund_keys::open(state, kind, ext, fx);
+    }
 }
 
 fn field_text(ui: &mut Ui) -> &mut String {
@@ -363,6 +401,14 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             }
         }
         Intent::Resolve => super::manual::on_key(state, key, fx),
+        Intent::RefundKey => super::refund_keys::on_key(state, key, fx),
+        Intent::RefundOpen => open_refund(state, crate::ledger::PaymentKind::Refund, fx),
+        Intent::VoidOpen => open_refund(state, crate::ledger::PaymentKind::Void, fx),
+        Intent::CreditOpen => {
+            if state.ui.read_only.is_none() {
+                super::refund_keys::open_credit(state);
+            }
+        }
         Intent::ResolveOpen => super::manual::open(state),
         Intent::SearchOpen => {
             state.ui.history_typing = Some(state.ui.history_query.clone());

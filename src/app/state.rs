@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use super::io::{DeviceInfo, PaymentFacts};
 use super::recovery::Recovery;
 use super::reset::ResetFlow;
-use crate::ledger::PaymentState;
+use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{
     Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, SaleOptions, Signature,
 };
@@ -85,6 +85,31 @@ impl CurrentPayment {
     pub fn total(&self) -> Cents {
         super::amounts::total(self.amount, self.tip)
     }
+}
+
+/// The sale a refund or void acts on, as the ledger has it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaleLink {
+    /// The sale's external id.
+    pub external_id: String,
+    /// The device's payment id of the sale.
+    pub device_payment_id: String,
+    /// Its order id.
+    pub order_id: Option<String>,
+    /// The device's ids of the sale's refunds recorded before this one: a refund with one of
+    /// these ids is never taken for ours.
+    pub known_refunds: Vec<String>,
+    /// Card brand and last four digits, for people (`VISA …4242`).
+    pub card: Option<String>,
+}
+
+/// What the current (or last) transaction is when it is not a sale: a refund, void or credit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TxnInfo {
+    /// Refund, void or credit.
+    pub kind: PaymentKind,
+    /// The sale a refund or void acts on.
+    pub link: Option<SaleLink>,
 }
 
 /// Facts the device gave about the current payment during its flow, used by the verdict rules.
@@ -314,6 +339,14 @@ pub struct State {
     pub screen_owed: Option<String>,
     /// The order on the sale screen and its customer display.
     pub desk: super::order_desk::OrderDesk,
+    /// The current transaction's kind and sale when it is a refund, void or credit (`None`
+    /// for a sale).
+    pub txn: Option<TxnInfo>,
+    /// The same for the transaction of `last_outcome`.
+    pub last_txn: Option<TxnInfo>,
+    /// An open refund, void or credit found at start-up under a device identity not known yet:
+    /// adopted when the device that has it becomes ready.
+    pub txn_elsewhere: Option<(super::io::PendingPayment, TxnInfo)>,
 }
 
 /// Frames kept for the inspector.
@@ -349,7 +382,15 @@ impl State {
             open_elsewhere: Vec::new(),
             answering: None,
             screen_owed: None,
+            txn: None,
+            last_txn: None,
+            txn_elsewhere: None,
         }
+    }
+
+    /// What kind of transaction the current one is (a sale when none is running).
+    pub fn kind(&self) -> PaymentKind {
+        self.txn.as_ref().map_or(PaymentKind::Sale, |t| t.kind)
     }
 
     /// True when the device can take requests.

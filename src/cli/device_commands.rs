@@ -12,17 +12,17 @@ use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
 use crate::protocol::{Cents, check_amounts, validate_external_id};
 
-fn parse_amount(text: &str) -> Result<Cents, String> {
+pub(super) fn parse_amount(text: &str) -> Result<Cents, String> {
     Cents::parse(text).map_err(|e| e.to_string())
 }
 
-fn parse_external_id(text: &str) -> Result<String, String> {
+pub(super) fn parse_external_id(text: &str) -> Result<String, String> {
     validate_external_id(text)
         .map(|_| text.to_owned())
         .map_err(|e| e.to_string())
 }
 
-fn policy(p: crate::config::AnswerPolicy) -> Policy {
+pub(super) fn policy(p: crate::config::AnswerPolicy) -> Policy {
     match p {
         crate::config::AnswerPolicy::Ask => Policy::Ask,
         crate::config::AnswerPolicy::Accept => Policy::Accept,
@@ -57,7 +57,7 @@ fn finish(json: bool, f: Finish) -> u8 {
 }
 
 /// Runs `body` on a session opened for a headless command.
-fn with_session<F>(
+pub(super) fn with_session<F>(
     global: &GlobalArgs,
     json: bool,
     command: &str,

@@ -26,7 +26,7 @@ pub struct Timeouts {
 }
 
 /// How long `till sale` still listens after the outcome, for a device that contradicts itself.
-const LATE_FRAMES: Duration = Duration::from_millis(300);
+pub(super) const LATE_FRAMES: Duration = Duration::from_millis(300);
 
 /// What a flow ends with: exit code, the JSON object, the human lines.
 pub struct Finish {
@@ -39,7 +39,7 @@ pub struct Finish {
 }
 
 impl Finish {
-    fn error(command: &str, code: u8, message: String) -> Finish {
+    pub(super) fn error(command: &str, code: u8, message: String) -> Finish {
         Finish {
             code,
             json: json!({"command": command, "error": message}),
@@ -95,7 +95,7 @@ fn error_core(text: &str) -> &str {
 
 /// Runs until the pending payment is final, answering prompts by policy. Returns `false` when
 /// a prompt was left open or time ran out.
-async fn settle<D: DevicePort, L: LedgerPort>(
+pub(super) async fn settle<D: DevicePort, L: LedgerPort>(
     rt: &mut Runtime<D, L>,
     policies: Policies,
     timeout: Duration,
@@ -137,7 +137,7 @@ fn stuck(s: &State) -> bool {
         && s.pending().is_some_and(|p| p.evidence.conflict.is_some())
 }
 
-fn unresolved(command: &str, state: &State) -> Finish {
+pub(super) fn unresolved(command: &str, state: &State) -> Finish {
     if let Some(f) = not_recorded(command, state) {
         return f;
     }
@@ -186,7 +186,7 @@ fn not_recorded(command: &str, state: &State) -> Option<Finish> {
     })
 }
 
-fn finished(command: &str, state: &State) -> Finish {
+pub(super) fn finished(command: &str, state: &State) -> Finish {
     if let Some(f) = not_recorded(command, state) {
         return f;
     }
@@ -423,6 +423,9 @@ fn progress_line(op: &crate::app::LedgerOp) -> String {
     use crate::app::LedgerOp;
     let line = match op {
         LedgerOp::Create { external_id, .. } => format!("{external_id}: created"),
+        LedgerOp::CreateLinked {
+            external_id, kind, ..
+        } => format!("{external_id}: {kind} created"),
         LedgerOp::Transition {
             external_id,
             to,

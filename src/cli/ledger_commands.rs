@@ -43,6 +43,7 @@ pub(super) fn record_json(r: &PaymentRecord) -> Value {
         "external_id": r.external_id,
         "state": r.state.as_str(),
         "kind": r.kind.as_str(),
+        "payment": r.parent,
         "amount": r.amount.to_string(),
         "tip": r.tip.to_string(),
         "tax": r.tax.to_string(),
@@ -66,8 +67,13 @@ pub(super) fn record_line(r: &PaymentRecord) -> String {
         (Some(b), Some(l)) => format!("  {b} {l}"),
         _ => String::new(),
     };
+    let kind = match (r.kind, &r.parent) {
+        (crate::ledger::PaymentKind::Sale, _) => String::new(),
+        (k, Some(p)) => format!("  [{k} of {p}]"),
+        (k, None) => format!("  [{k}]"),
+    };
     clean(&format!(
-        "{}  {:<11}  {:>10}  {}{card}",
+        "{}  {:<11}  {:>10}  {}{card}{kind}",
         format_time(r.created_ms),
         r.state.as_str(),
         r.amount.to_string(),
@@ -113,13 +119,16 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
             message: e.to_string(),
         };
         let found = ledger.lookup(&args.external_id).map_err(io)?;
-        let events = match &found {
-            Lookup::Found(r) => ledger.events(&r.external_id).map_err(io)?,
-            _ => Vec::new(),
+        let (events, children) = match &found {
+            Lookup::Found(r) => (
+                ledger.events(&r.external_id).map_err(io)?,
+                ledger.children(&r.external_id).map_err(io)?,
+            ),
+            _ => (Vec::new(), Vec::new()),
         };
-        Ok((found, events))
+        Ok((found, events, children))
     })();
-    let (found, events) = match result {
+    let (found, events, children) = match result {
         Ok(x) => x,
         Err(f) => return fail(args.json, "payment", f),
     };
@@ -150,6 +159,7 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         v["command"] = json!("payment");
         v["events"] = Value::Array(events.iter().map(event_json).collect());
         v["conflicts"] = Value::Array(conflicts.iter().map(|e| event_json(e)).collect());
+        v["refunds_and_voids"] = Value::Array(children.iter().map(record_json).collect());
         v["exit_code"] = json!(exit::OK);
         crate::protocol::text::sanitise_json(&mut v);
         print_out(&format!("{v}\n"));
@@ -157,6 +167,9 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         let mut out = format!("{}\n", clean(&record_line(&record)));
         if let Some(m) = &record.message {
             out.push_str(&format!("  {}\n", clean(m)));
+        }
+        for c in &children {
+            out.push_str(&format!("  {} {}\n", c.kind, clean(&record_line(c))));
         }
         for e in &conflicts {
             out.push_str(&format!(

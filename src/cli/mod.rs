@@ -16,6 +16,8 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod refund_commands;
+mod refund_flows;
 mod report;
 mod session;
 mod sim;
@@ -43,14 +45,14 @@ pub mod exit {
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (a sale: approved; recover: every outcome resolved)
+  0  success (a sale: approved; a refund, void or credit: done; recover: every outcome resolved)
   1  definitive negative outcome (declined, canceled, voided, not_found, refused by the device;
      undecodable input)
-  2  usage, configuration or validation error, a reused external id, or a ledger that cannot
-     be written (nothing sent)
+  2  usage, configuration or validation error, a reused external id, a ledger that cannot
+     be written, or a refund/void the ledger's money rules forbid (nothing sent)
   3  device unreachable, not ready, or pairing required
-  4  outcome unknown: the payment is pending recovery in the ledger
-  5  refused: another payment is pending, or another till holds the data directory
+  4  outcome unknown: the payment (refund, void, credit) is pending recovery in the ledger
+  5  refused: another transaction is pending, or another till holds the data directory
   6  partially approved: less was taken than asked for (the rest is still due)";
 
 /// A terminal point of sale for Clover payment devices, with a built-in device simulator.
@@ -98,6 +100,9 @@ fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
 enum Command {
     Config(config::ConfigArgs),
     Sale(device_commands::SaleArgs),
+    Refund(refund_commands::RefundArgs),
+    Void(refund_commands::VoidArgs),
+    Credit(refund_commands::CreditArgs),
     Status(device_commands::StatusArgs),
     Recover(device_commands::RecoverArgs),
     Reset(device_commands::ResetArgs),
@@ -169,6 +174,9 @@ pub fn main() -> ExitCode {
         Command::Decode(args) => decode::run(args),
         Command::Sim(args) => sim::run(args),
         Command::Sale(args) => device_commands::sale(&cli.global, args),
+        Command::Refund(args) => refund_commands::refund(&cli.global, args),
+        Command::Void(args) => refund_commands::void(&cli.global, args),
+        Command::Credit(args) => refund_commands::credit(&cli.global, args),
         Command::Status(args) => device_commands::status(&cli.global, args),
         Command::Recover(args) => device_commands::recover(&cli.global, args),
         Command::Reset(args) => device_commands::reset(&cli.global, args),

@@ -9,9 +9,9 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::protocol::{
-    Challenge, ExternalDeviceState, ExternalDeviceSubState, InputOption, Payment, QueryStatus,
-    RequestInfo, ResponseCode, ResultStatus, Signature, TxStartResponseResult, TxState,
-    UiDirection, UiState, VoidReason,
+    Challenge, Credit, ExternalDeviceState, ExternalDeviceSubState, InputOption, Payment,
+    QueryStatus, Refund, RequestInfo, ResponseCode, ResultStatus, Signature, TxStartResponseResult,
+    TxState, UiDirection, UiState, VoidReason,
 };
 
 /// Which way a frame went.
@@ -371,6 +371,33 @@ pub enum DeviceEvent {
         /// Why.
         reason: Option<VoidReason>,
     },
+    /// REFUND_RESPONSE: the device's answer to a REFUND_REQUEST (FINISH_OK or FINISH_CANCEL
+    /// follows).
+    RefundResponse {
+        /// True when the refund was made (`code` SUCCESS, or a refund object present).
+        success: bool,
+        /// The device payment refunded.
+        payment_id: Option<String>,
+        /// The refund made.
+        refund: Option<Refund>,
+        /// The reason code of a refusal.
+        reason: Option<String>,
+        /// The device's message.
+        message: Option<String>,
+    },
+    /// FINISH_OK `{refund}`: a refund finished.
+    RefundFinished(Refund),
+    /// FINISH_OK `{credit}`: a manual refund finished.
+    CreditFinished(Credit),
+    /// VOID_PAYMENT_RESPONSE.
+    VoidPaymentResponse {
+        /// True when the void was done.
+        success: bool,
+        /// The payment as the device has it now, card data reduced to brand and last4.
+        payment: Option<Payment>,
+        /// The device's reason or message for a refusal.
+        message: Option<String>,
+    },
     /// Something went wrong; `message` says what and what to do.
     DeviceError {
         /// Typed code.
@@ -507,6 +534,14 @@ impl fmt::Display for DeviceEvent {
                     .map(|r| format!(" ({r})"))
                     .unwrap_or_default()
             ),
+            DeviceEvent::RefundResponse { success, .. } => {
+                write!(f, "refund {}", if *success { "done" } else { "refused" })
+            }
+            DeviceEvent::RefundFinished(r) => write!(f, "refund finished {}", amount(r.amount)),
+            DeviceEvent::CreditFinished(c) => write!(f, "credit finished {}", amount(c.amount)),
+            DeviceEvent::VoidPaymentResponse { success, .. } => {
+                write!(f, "void {}", if *success { "done" } else { "refused" })
+            }
             DeviceEvent::DeviceError { code, message } => {
                 write!(f, "device error {code}: {message}")
             }

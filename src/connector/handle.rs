@@ -54,6 +54,36 @@ impl ConnectorHandle {
         self.send(requests::sale(request)).await
     }
 
+    /// Starts a manual refund (TX_START `CREDIT`) of `request`'s amount. The outcome arrives as
+    /// [`super::DeviceEvent::CreditFinished`] or a FINISH_CANCEL.
+    pub async fn credit(&self, request: &SaleRequest) -> Result<String, CommandError> {
+        self.send(request.to_credit_message()).await
+    }
+
+    /// Refunds `amount` cents (the whole remainder when `None`) of the device payment
+    /// `payment_id` (REFUND_REQUEST). Answered with [`super::DeviceEvent::RefundResponse`] then
+    /// [`super::DeviceEvent::RefundFinished`] or a FINISH_CANCEL.
+    pub async fn refund(
+        &self,
+        payment_id: &str,
+        order_id: Option<&str>,
+        amount: Option<i64>,
+    ) -> Result<String, CommandError> {
+        self.send(requests::refund(payment_id, order_id, amount)?)
+            .await
+    }
+
+    /// Voids the device payment `payment_id` (VOID_PAYMENT). Answered with
+    /// [`super::DeviceEvent::VoidPaymentResponse`] when the device supports it, else only an ACK.
+    pub async fn void_payment(
+        &self,
+        payment_id: &str,
+        order_id: Option<&str>,
+    ) -> Result<String, CommandError> {
+        self.send(requests::void_payment(payment_id, order_id)?)
+            .await
+    }
+
     /// Accepts the challenges on `payment` (PAYMENT_CONFIRMED).
     pub async fn accept_payment(&self, payment: &Payment) -> Result<String, CommandError> {
         self.send(requests::accept_payment(payment)?).await

@@ -1,13 +1,14 @@
 //! From device messages to typed results (PROTOCOL.md §4.4, §5.6, §6). Pure.
 
 use crate::protocol::{
-    CardTransactionType, DiscoveryResponse, FinishCancel, FinishOk, Payment, PaymentResult,
-    ResetDeviceResponse, ResponseCode, ResultStatus, RetrieveDeviceStatusResponse,
-    RetrievePaymentResponse, TxStartResponse, TxStartResponseResult,
+    CardTransactionType, Credit, DiscoveryResponse, FinishCancel, FinishOk, Payment, PaymentResult,
+    Refund, RefundResponse, ResetDeviceResponse, ResponseCode, ResultStatus,
+    RetrieveDeviceStatusResponse, RetrievePaymentResponse, TxStartResponse, TxStartResponseResult,
+    TxState, VoidPaymentResponse,
 };
 
 use super::events::{
-    DeviceStatus, MerchantInfo, ResetResult, RetrievePaymentResult, SaleResponse,
+    DeviceEvent, DeviceStatus, MerchantInfo, ResetResult, RetrievePaymentResult, SaleResponse,
     TxStartResponseEvent,
 };
 
@@ -23,6 +24,54 @@ pub fn sanitize_payment(mut payment: Payment) -> Payment {
         ct.token = None;
     }
     payment
+}
+
+/// A refund stripped of card data beyond brand and last4, like [`sanitize_payment`].
+pub fn sanitize_refund(mut refund: Refund) -> Refund {
+    if let Some(ct) = refund.card_transaction.as_mut() {
+        ct.first6 = None;
+        ct.cardholder_name = None;
+        ct.token = None;
+    }
+    refund
+}
+
+/// A credit stripped of card data beyond brand and last4, like [`sanitize_payment`].
+pub fn sanitize_credit(mut credit: Credit) -> Credit {
+    if let Some(ct) = credit.card_transaction.as_mut() {
+        ct.first6 = None;
+        ct.cardholder_name = None;
+        ct.token = None;
+    }
+    credit
+}
+
+/// The event for a REFUND_RESPONSE: done when its `code` is SUCCESS (or, without a code, when
+/// it carries a refund).
+pub fn refund_response(r: &RefundResponse) -> DeviceEvent {
+    let success = match &r.code {
+        Some(code) => *code == TxState::Success,
+        None => r.refund.is_some(),
+    };
+    DeviceEvent::RefundResponse {
+        success,
+        payment_id: r.payment_id.clone(),
+        refund: r.refund.clone().map(sanitize_refund),
+        reason: r.reason.as_ref().map(|c| c.to_string()),
+        message: r.message.clone(),
+    }
+}
+
+/// The event for a VOID_PAYMENT_RESPONSE: done when `success` (else `status`) says so.
+pub fn void_payment_response(r: &VoidPaymentResponse) -> DeviceEvent {
+    let success = r
+        .success
+        .unwrap_or_else(|| r.status.as_ref() == Some(&ResultStatus::Success));
+    DeviceEvent::VoidPaymentResponse {
+        success,
+        payment: r.payment.clone().map(sanitize_payment),
+        message: r.message.clone().or_else(|| r.reason.clone()),
+    }
 }
 
 /// MerchantInfo from DISCOVERY_RESPONSE, with the JS SDK's defaults for absent flags.

@@ -5,8 +5,9 @@
 
 use crate::protocol::{
     Challenge, DiscoveryRequest, KeyPress, KeyPressMessage, Message, NoFields, PairingRequest,
-    Payment, PaymentConfirmed, PaymentRejected, RetrieveDeviceStatusRequest,
-    RetrievePaymentRequest, SaleRequest, SignatureVerified, TerminalMessage, validate_external_id,
+    Payment, PaymentConfirmed, PaymentRejected, RefundRequest, RetrieveDeviceStatusRequest,
+    RetrievePaymentRequest, SaleRequest, SignatureVerified, TerminalMessage, VoidPayment,
+    validate_external_id,
 };
 
 /// Longest text accepted by [`show_message`].
@@ -73,6 +74,54 @@ fn payment_id(payment: &Payment) -> Result<(), CommandError> {
             "required (use the payment from the device's request)",
         )),
     }
+}
+
+/// REFUND_REQUEST for the device payment `payment_id` of order `order_id`: `amount` cents, or
+/// the whole refundable remainder (`fullRefund`) when `None`.
+pub fn refund(
+    payment_id: &str,
+    order_id: Option<&str>,
+    amount: Option<i64>,
+) -> Result<Message, CommandError> {
+    if payment_id.trim().is_empty() {
+        return Err(invalid(
+            "payment_id",
+            "required: the device's id of the payment to refund",
+        ));
+    }
+    if let Some(a) = amount.filter(|a| *a <= 0) {
+        return Err(invalid("amount", format!("{a} is not more than zero")));
+    }
+    Ok(Message::RefundRequest(RefundRequest {
+        order_id: order_id.map(str::to_owned),
+        payment_id: Some(payment_id.to_owned()),
+        amount,
+        full_refund: Some(amount.is_none()),
+        ..RefundRequest::default()
+    }))
+}
+
+/// VOID_PAYMENT of the device payment `payment_id` (of order `order_id`), reason USER_CANCEL.
+pub fn void_payment(payment_id: &str, order_id: Option<&str>) -> Result<Message, CommandError> {
+    if payment_id.trim().is_empty() {
+        return Err(invalid(
+            "payment.id",
+            "required: the device's id of the payment to void",
+        ));
+    }
+    let payment = Payment {
+        id: Some(payment_id.to_owned()),
+        order: order_id.map(|o| crate::protocol::Reference {
+            id: Some(o.to_owned()),
+            ..Default::default()
+        }),
+        ..Payment::default()
+    };
+    Ok(Message::VoidPayment(VoidPayment {
+        payment: Some(payment),
+        void_reason: Some(crate::protocol::VoidReason::UserCancel),
+        ..VoidPayment::default()
+    }))
 }
 
 /// PAYMENT_CONFIRMED: accept every challenge on `payment`.

@@ -529,7 +529,25 @@ impl<'r> Session<'r> {
                 self.emit(DeviceEvent::PartialAuth(p.partial_auth_amount.unwrap_or(0)))
                     .await?
             }
+            Message::RefundResponse(r) => {
+                self.emit(outcome::refund_response(&r)).await?;
+            }
+            Message::VoidPaymentResponse(r) => {
+                self.emit(outcome::void_payment_response(&r)).await?;
+            }
             Message::FinishOk(ok) => {
+                if let Some(refund) = ok.refund.clone() {
+                    self.emit(DeviceEvent::RefundFinished(outcome::sanitize_refund(
+                        refund,
+                    )))
+                    .await?;
+                }
+                if let Some(credit) = ok.credit.clone() {
+                    self.emit(DeviceEvent::CreditFinished(outcome::sanitize_credit(
+                        credit,
+                    )))
+                    .await?;
+                }
                 // The app owns the device's screens: it sends the one screen command.
                 let response = outcome::sale_from_finish_ok(&ok);
                 self.emit(DeviceEvent::SaleFinished(response)).await?;

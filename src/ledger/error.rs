@@ -134,6 +134,17 @@ pub enum LedgerError {
         /// Which rule forbids it.
         why: &'static str,
     },
+    /// A refund or void the money rules forbid (the sale is not approved, was voided, has an
+    /// unfinished refund or void, or the amount is above what is left to refund).
+    #[error("cannot {kind} payment {external_id}: {why}")]
+    NotRefundable {
+        /// `refund` or `void`.
+        kind: &'static str,
+        /// The sale's external id.
+        external_id: String,
+        /// Which rule, with the figures, and what to do.
+        why: String,
+    },
     /// A value given to the ledger is not acceptable.
     #[error("invalid {field}: {reason}")]
     InvalidField {

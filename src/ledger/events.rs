@@ -1,6 +1,6 @@
 //! The append-only history of each payment (`payment_events`): one row per state change.
 
-use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
+use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
 use super::PaymentState;
 use super::error::{LedgerError, Result};
@@ -21,6 +21,11 @@ pub(super) struct NewEvent<'a> {
 
 /// Appends `event` inside `tx` with the next sequence number of its payment.
 pub(super) fn append(tx: &Transaction<'_>, event: &NewEvent<'_>) -> rusqlite::Result<i64> {
+    append_conn(tx, event)
+}
+
+/// [`append`] on a connection already inside a transaction.
+pub(super) fn append_conn(tx: &Connection, event: &NewEvent<'_>) -> rusqlite::Result<i64> {
     let seq: i64 = tx.query_row(
         "SELECT coalesce(max(seq), 0) + 1 FROM payment_events WHERE external_id = ?1",
         [event.external_id],

@@ -13,6 +13,7 @@
 mod check;
 mod error;
 mod events;
+mod links;
 mod lock;
 mod open;
 mod payments;
@@ -29,6 +30,7 @@ mod tokens;
 mod transitions;
 
 pub use error::{LedgerError, Result};
+pub use links::Refundable;
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
 pub use payments::CREATE_CAUSE;

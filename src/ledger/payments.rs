@@ -5,8 +5,11 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
+use super::links;
 use super::open::Ledger;
-use super::records::{HistoryCursor, HistoryPage, NewPayment, PaymentRecord, PaymentUpdate};
+use super::records::{
+    HistoryCursor, HistoryPage, NewPayment, PaymentKind, PaymentRecord, PaymentUpdate,
+};
 use super::resolve;
 use super::sql::{PAYMENT_COLUMNS, now_ms, payment_from_row};
 use super::transitions::{self, Refusal};
@@ -48,15 +51,24 @@ impl Ledger {
                 state: open.state,
             });
         }
+        links::check_new(&tx, &new).map_err(|e| match e {
+            links::CheckError::Db(e) => self.db_error("look up a payment's refunds")(e),
+            links::CheckError::Refused(e) => e,
+        })?;
         let now = now_ms();
         tx.execute(
-            "INSERT INTO payments (external_id, device, kind, amount, tip, tax, state, created_ms, updated_ms) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8)",
-            params![new.external_id, new.device, new.kind, new.amount, new.tip, new.tax, PaymentState::Created, now],
+            "INSERT INTO payments (external_id, device, kind, amount, tip, tax, state, created_ms, updated_ms, parent_external_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?8, ?9)",
+            params![new.external_id, new.device, new.kind, new.amount, new.tip, new.tax, PaymentState::Created, now, new.parent],
         )
         .map_err(err("record a payment"))?;
+        let of = new
+            .parent
+            .as_deref()
+            .map(|p| format!(" of payment {p}"))
+            .unwrap_or_default();
         let detail = format!(
-            "{} of {} (tip {}, tax {}) for {}",
+            "{}{of} of {} (tip {}, tax {}) for {}",
             new.kind, new.amount, new.tip, new.tax, new.device
         );
         let event = NewEvent {
@@ -252,6 +264,12 @@ impl Ledger {
             .ok_or_else(|| LedgerError::NoSuchPayment {
                 external_id: external_id.to_owned(),
             })?;
+        if record.kind == PaymentKind::Void
+            && let Some(parent) = record.parent.as_deref()
+        {
+            mark_sale_voided(&tx, parent, &record, now, from)
+                .map_err(err("record a sale as voided"))?;
+        }
         tx.commit().map_err(err("commit a state change"))?;
         if to.is_final() {
             super::open::checkpoint(&conn, self.db_path());
@@ -343,7 +361,50 @@ impl Ledger {
     }
 }
 
-fn find(conn: &Connection, external_id: &str) -> rusqlite::Result<Option<PaymentRecord>> {
+/// Keeps the sale's state equal to what its void says, in the void's transaction: an approved
+/// void makes the sale `voided`; a void corrected away from approved makes it `approved` again.
+/// Each change is a correction event on the sale naming the void.
+fn mark_sale_voided(
+    tx: &Connection,
+    parent: &str,
+    void: &PaymentRecord,
+    now: i64,
+    void_was: PaymentState,
+) -> rusqlite::Result<()> {
+    let Some(sale) = find(tx, parent)? else {
+        return Ok(());
+    };
+    let to = match (void.state, void_was, sale.state) {
+        (PaymentState::Approved, _, PaymentState::Approved) => PaymentState::Voided,
+        (s, PaymentState::Approved, PaymentState::Voided) if s != PaymentState::Approved => {
+            PaymentState::Approved
+        }
+        _ => return Ok(()),
+    };
+    let now = now.max(sale.updated_ms);
+    tx.execute(
+        "UPDATE payments SET state = ?2, updated_ms = ?3 WHERE external_id = ?1",
+        params![parent, to, now],
+    )?;
+    let detail = format!("void {} is {}", void.external_id, void.state);
+    let cause = format!("void {}", void.external_id);
+    let event = NewEvent {
+        external_id: parent,
+        at_ms: now,
+        from: Some(sale.state),
+        to,
+        cause: &cause,
+        detail: &detail,
+        correction: true,
+    };
+    events::append_conn(tx, &event)?;
+    Ok(())
+}
+
+pub(super) fn find(
+    conn: &Connection,
+    external_id: &str,
+) -> rusqlite::Result<Option<PaymentRecord>> {
     conn.prepare_cached(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE external_id = ?1"
     ))?

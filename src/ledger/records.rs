@@ -13,19 +13,46 @@ use crate::protocol::Cents;
 /// Longest external id accepted (Clover's limit).
 pub const MAX_EXTERNAL_ID_LEN: usize = 32;
 
-/// What kind of payment a ledger row is.
+/// What kind of transaction a ledger row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum PaymentKind {
     /// A sale (TX_START with `requestInfo: "SALE"`).
     Sale,
+    /// A refund of (part of) an approved sale (REFUND_REQUEST); names its sale.
+    Refund,
+    /// A void of an approved sale (VOID_PAYMENT); names its sale.
+    Void,
+    /// A manual refund, money given back without a sale (TX_START with `requestInfo: "CREDIT"`).
+    Credit,
 }
 
 impl PaymentKind {
+    /// Every kind.
+    pub const ALL: [PaymentKind; 4] = [
+        PaymentKind::Sale,
+        PaymentKind::Refund,
+        PaymentKind::Void,
+        PaymentKind::Credit,
+    ];
+
     /// The stored name, e.g. `sale`.
     pub fn as_str(self) -> &'static str {
         match self {
             PaymentKind::Sale => "sale",
+            PaymentKind::Refund => "refund",
+            PaymentKind::Void => "void",
+            PaymentKind::Credit => "credit",
         }
+    }
+
+    /// True for the kinds that act on an earlier sale (refund, void): they name it.
+    pub fn has_parent(self) -> bool {
+        matches!(self, PaymentKind::Refund | PaymentKind::Void)
+    }
+
+    /// True for the kinds that give money back (refund, credit).
+    pub fn gives_back(self) -> bool {
+        matches!(self, PaymentKind::Refund | PaymentKind::Credit)
     }
 }
 
@@ -43,10 +70,10 @@ pub struct UnknownKind(pub String);
 impl FromStr for PaymentKind {
     type Err = UnknownKind;
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "sale" => Ok(PaymentKind::Sale),
-            other => Err(UnknownKind(other.to_owned())),
-        }
+        PaymentKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s)
+            .ok_or_else(|| UnknownKind(s.to_owned()))
     }
 }
 
@@ -65,6 +92,8 @@ pub struct NewPayment {
     pub tip: Cents,
     /// The tax included (≥ 0), for the record.
     pub tax: Cents,
+    /// For a refund or a void: the external id of the sale it acts on; `None` otherwise.
+    pub parent: Option<String>,
 }
 
 impl NewPayment {
@@ -77,6 +106,47 @@ impl NewPayment {
             amount,
             tip: Cents::ZERO,
             tax: Cents::ZERO,
+            parent: None,
+        }
+    }
+
+    /// A refund of `amount` of the sale `parent`.
+    pub fn refund(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        parent: impl Into<String>,
+        amount: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::Refund,
+            parent: Some(parent.into()),
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// A void of the sale `parent`, whose charged total is `amount`.
+    pub fn void(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        parent: impl Into<String>,
+        amount: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::Void,
+            parent: Some(parent.into()),
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// A credit (manual refund) of `amount`.
+    pub fn credit(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        amount: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::Credit,
+            ..NewPayment::sale(external_id, device, amount)
         }
     }
 
@@ -99,6 +169,28 @@ impl NewPayment {
             if value.get() < 0 {
                 return Err(invalid(field, format!("{value} is negative")));
             }
+        }
+        match (&self.parent, self.kind.has_parent()) {
+            (Some(parent), true) => validate_external_id(parent)?,
+            (None, true) => {
+                return Err(invalid(
+                    "payment",
+                    format!("a {} must name the payment it acts on", self.kind),
+                ));
+            }
+            (Some(_), false) => {
+                return Err(invalid(
+                    "payment",
+                    format!("a {} does not act on another payment", self.kind),
+                ));
+            }
+            (None, false) => {}
+        }
+        if self.kind != PaymentKind::Sale && self.tip != Cents::ZERO {
+            return Err(invalid(
+                "tip",
+                format!("a {} carries no tip of its own", self.kind),
+            ));
         }
         Ok(())
     }
@@ -207,6 +299,8 @@ pub struct PaymentRecord {
     pub device: String,
     /// What kind of payment.
     pub kind: PaymentKind,
+    /// For a refund or a void: the external id of the sale it acts on.
+    pub parent: Option<String>,
     /// The amount asked for, before tip.
     pub amount: Cents,
     /// The tip asked for.
@@ -318,7 +412,42 @@ mod tests {
             );
         }
         assert_eq!("sale".parse::<PaymentKind>(), Ok(PaymentKind::Sale));
-        assert!("refund".parse::<PaymentKind>().is_err());
+        for kind in PaymentKind::ALL {
+            assert_eq!(kind.as_str().parse::<PaymentKind>(), Ok(kind));
+        }
+        assert!("refundd".parse::<PaymentKind>().is_err());
+        NewPayment::refund("r1", "dev", "abc", Cents(50))
+            .validate()
+            .unwrap();
+        NewPayment::credit("c1", "dev", Cents(50))
+            .validate()
+            .unwrap();
+        let bad_links = [
+            NewPayment {
+                parent: None,
+                ..NewPayment::refund("r1", "dev", "abc", Cents(50))
+            },
+            NewPayment {
+                parent: None,
+                ..NewPayment::void("v1", "dev", "abc", Cents(50))
+            },
+            NewPayment {
+                parent: Some("abc".into()),
+                ..NewPayment::credit("c1", "dev", Cents(50))
+            },
+            NewPayment {
+                tip: Cents(1),
+                ..NewPayment::refund("r1", "dev", "abc", Cents(50))
+            },
+            NewPayment::refund("r1", "dev", "abc", Cents(-5)),
+            NewPayment::credit("c1", "dev", Cents(0)),
+        ];
+        for case in bad_links {
+            assert!(
+                matches!(case.validate(), Err(LedgerError::InvalidField { .. })),
+                "{case:?}"
+            );
+        }
     }
 
     #[test]

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use super::PaymentState;
 use super::error::Result;
 use super::open::Ledger;
-use super::records::PaymentRecord;
+use super::records::{PaymentKind, PaymentRecord};
 use crate::protocol::Cents;
 
 /// The outcome a payment counts under in a report.
@@ -127,11 +127,11 @@ pub struct Report {
     pub tips: Cents,
     /// Tax included in the money taken.
     pub tax: Cents,
-    /// Refunds (none until till records refunds).
+    /// Approved refunds (money given back on a sale).
     pub refunds: Tally,
     /// Voided payments (authorised, then voided: no money taken).
     pub voids: Tally,
-    /// Credits (none until till records credits).
+    /// Approved credits (manual refunds: money given back without a sale).
     pub credits: Tally,
     /// Money taken, tips included, less refunds and credits.
     pub net: Cents,
@@ -174,8 +174,30 @@ impl Report {
         }
     }
 
+    /// Adds a group of approved refunds, voids or credits: refunds and credits are money given
+    /// back (less in `net`); an approved void is already counted by its sale, now voided.
+    fn add_given_back(&mut self, kind: PaymentKind, count: u64, amount: i64) {
+        let tally = match kind {
+            PaymentKind::Refund => &mut self.refunds,
+            PaymentKind::Credit => &mut self.credits,
+            PaymentKind::Void | PaymentKind::Sale => return,
+        };
+        tally.add(count, amount);
+        self.net = Cents(self.net.get().saturating_sub(amount));
+    }
+
     /// Adds one payment, as the SQL sums do: the definition of what each row contributes.
     pub fn add(&mut self, p: &PaymentRecord) {
+        if p.kind != PaymentKind::Sale {
+            if p.state == PaymentState::Approved {
+                let amount = p.charged_amount.unwrap_or(p.amount).get();
+                self.add_given_back(p.kind, 1, amount);
+            }
+            if !p.state.is_final() {
+                self.action_items.push(p.clone());
+            }
+            return;
+        }
         let outcome = Outcome::of_record(p);
         let sums = Sums {
             asked: p.amount.get(),
@@ -225,8 +247,8 @@ impl Ledger {
                     "SELECT state, card_brand, \
                        (state = 'approved' AND partial = 1), \
                        count(*), sum(amount), sum(coalesce(charged_amount, amount)), \
-                       sum(coalesce(charged_tip, tip)), sum(tax) \
-                     FROM payments {range} GROUP BY 1, 2, 3"
+                       sum(coalesce(charged_tip, tip)), sum(tax), kind \
+                     FROM payments {range} GROUP BY 9, 1, 2, 3"
                 ))
                 .map_err(&read)?;
             let since = since_ms.unwrap_or(i64::MIN);
@@ -249,6 +271,13 @@ impl Ledger {
                     tip: sum(6)?,
                     tax: sum(7)?,
                 };
+                let kind: PaymentKind = row.get(8).map_err(&read)?;
+                if kind != PaymentKind::Sale {
+                    if state == PaymentState::Approved {
+                        report.add_given_back(kind, count.max(0) as u64, sums.charged);
+                    }
+                    continue;
+                }
                 let outcome = Outcome::of(state, partial);
                 report.add_group(outcome, brand.as_deref(), count.max(0) as u64, sums);
             }

@@ -83,8 +83,62 @@ pub(super) const V3_PARTIAL: &str = "
 ALTER TABLE payments ADD COLUMN partial INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1));
 ";
 
+/// Version 4: refunds, voids and credits (`kind` `refund`, `void`, `credit`) as transactions of
+/// their own. A refund or void names the sale it acts on (`parent_external_id`); a sale or a
+/// credit names none. The money rules are enforced here as well as in the ledger API, so no
+/// writer can break them: only an approved sale is refunded or voided; a voided sale is never
+/// refunded, a refunded one never voided; while a refund or void of a sale is unfinished (or
+/// unknown) nothing else acts on that sale; refunds never exceed what the sale charged (tip
+/// included) minus its earlier refunds (approved or still open). A row's kind, link and amount
+/// never change.
+pub(super) const V4_REFUNDS: &str = "
+ALTER TABLE payments ADD COLUMN parent_external_id TEXT REFERENCES payments (external_id);
+
+CREATE INDEX payments_by_parent ON payments (parent_external_id)
+    WHERE parent_external_id IS NOT NULL;
+
+CREATE TRIGGER payments_kind_known BEFORE INSERT ON payments
+WHEN NEW.kind NOT IN ('sale', 'refund', 'void', 'credit')
+BEGIN SELECT RAISE(ABORT, 'a payment kind is sale, refund, void or credit'); END;
+
+CREATE TRIGGER payments_link_by_kind BEFORE INSERT ON payments
+WHEN (NEW.kind IN ('refund', 'void')) <> (NEW.parent_external_id IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'a refund or void names the sale it acts on; a sale or credit names none'); END;
+
+CREATE TRIGGER payments_parent_approved BEFORE INSERT ON payments
+WHEN NEW.parent_external_id IS NOT NULL AND coalesce((SELECT kind = 'sale' AND state = 'approved'
+    FROM payments WHERE external_id = NEW.parent_external_id), 0) = 0
+BEGIN SELECT RAISE(ABORT, 'only an approved sale can be refunded or voided'); END;
+
+CREATE TRIGGER payments_parent_settled BEFORE INSERT ON payments
+WHEN NEW.parent_external_id IS NOT NULL AND EXISTS (SELECT 1 FROM payments
+    WHERE parent_external_id = NEW.parent_external_id
+    AND (state IN ('created', 'sent', 'in_progress', 'unknown')
+         OR (kind = 'void' AND state = 'approved')))
+BEGIN SELECT RAISE(ABORT, 'the sale has an unfinished or unknown refund or void, or was voided'); END;
+
+CREATE TRIGGER payments_void_unrefunded BEFORE INSERT ON payments
+WHEN NEW.kind = 'void' AND EXISTS (SELECT 1 FROM payments
+    WHERE parent_external_id = NEW.parent_external_id AND kind = 'refund' AND state = 'approved')
+BEGIN SELECT RAISE(ABORT, 'a refunded sale cannot be voided'); END;
+
+CREATE TRIGGER payments_refund_within_remainder BEFORE INSERT ON payments
+WHEN NEW.kind = 'refund' AND NEW.amount > (
+    SELECT coalesce(charged_amount, amount) + coalesce(charged_tip, tip)
+    FROM payments WHERE external_id = NEW.parent_external_id) - (
+    SELECT coalesce(sum(coalesce(charged_amount, amount)), 0) FROM payments
+    WHERE parent_external_id = NEW.parent_external_id AND kind = 'refund'
+    AND state IN ('approved', 'created', 'sent', 'in_progress', 'unknown'))
+BEGIN SELECT RAISE(ABORT, 'a refund cannot exceed what the sale charged less its earlier refunds'); END;
+
+CREATE TRIGGER payments_kind_fixed BEFORE UPDATE OF kind, parent_external_id, amount ON payments
+WHEN NEW.kind IS NOT OLD.kind OR NEW.parent_external_id IS NOT OLD.parent_external_id
+    OR NEW.amount IS NOT OLD.amount
+BEGIN SELECT RAISE(ABORT, 'a payment''s kind, sale and amount never change'); END;
+";
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL];
+const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL, V4_REFUNDS];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

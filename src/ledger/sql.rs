@@ -52,7 +52,7 @@ impl FromSql for Cents {
 /// The columns [`payment_from_row`] reads, in order.
 pub const PAYMENT_COLUMNS: &str = "id, external_id, device, kind, amount, tip, tax, state, \
      device_payment_id, order_id, card_brand, last4, auth_code, charged_amount, charged_tip, \
-     result, reason, message, created_ms, updated_ms, partial";
+     result, reason, message, created_ms, updated_ms, partial, parent_external_id";
 
 /// Reads a payment selected with [`PAYMENT_COLUMNS`].
 pub fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
@@ -78,6 +78,7 @@ pub fn payment_from_row(row: &Row<'_>) -> rusqlite::Result<PaymentRecord> {
         created_ms: row.get(18)?,
         updated_ms: row.get(19)?,
         partial: row.get::<_, i64>(20)? != 0,
+        parent: row.get(21)?,
     })
 }
 

@@ -107,6 +107,16 @@ pub struct Payment {
 }
 
 impl Payment {
+    /// The payment's refunds as the device or Clover lists them (`refunds: {"elements": […]}`
+    /// or a plain list); empty when absent or unreadable.
+    pub fn refunds(&self) -> Vec<Refund> {
+        let Some(value) = self.extra.get("refunds") else {
+            return Vec::new();
+        };
+        let list = value.get("elements").unwrap_or(value);
+        serde_json::from_value::<Vec<Refund>>(list.clone()).unwrap_or_default()
+    }
+
     /// Card brand, e.g. `VISA`.
     pub fn card_brand(&self) -> Option<&CardType> {
         self.card_transaction.as_ref()?.card_type.as_ref()

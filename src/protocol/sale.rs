@@ -313,6 +313,23 @@ impl SaleRequest {
             suppress_on_screen_tips: None,
         })
     }
+
+    /// The TX_START of a manual refund (credit) of this amount: `requestInfo` and
+    /// `transactionType` `CREDIT`, the amount negative and no tip, as the JS SDK's
+    /// `manualRefund` sends it.
+    pub fn to_credit_message(&self) -> Message {
+        let Message::TxStart(mut start) = self.to_message() else {
+            unreachable!("to_message builds a TX_START")
+        };
+        if let Some(intent) = start.pay_intent.as_mut() {
+            intent.amount = Some(-self.amount.get().abs());
+            intent.tip_amount = None;
+            intent.transaction_type = Some(TransactionType::Credit);
+            intent.allow_partial_auth = Some(false);
+        }
+        start.request_info = Some(RequestInfo::Credit);
+        Message::TxStart(start)
+    }
 }
 
 #[cfg(test)]

@@ -46,6 +46,19 @@ impl DevicePort for ConnectorPort {
         let h = &self.handle;
         let result = match &command {
             DeviceCommand::Sale(r) => h.sale(r).await,
+            DeviceCommand::Credit(r) => h.credit(r).await,
+            DeviceCommand::Refund {
+                payment_id,
+                order_id,
+                amount,
+            } => {
+                h.refund(payment_id, order_id.as_deref(), Some(amount.get()))
+                    .await
+            }
+            DeviceCommand::Void {
+                payment_id,
+                order_id,
+            } => h.void_payment(payment_id, order_id.as_deref()).await,
             DeviceCommand::AcceptPayment(p) => h.accept_payment(p).await,
             DeviceCommand::RejectPayment(p, c) => h.reject_payment(p, c).await,
             DeviceCommand::AcceptSignature(p) => h.accept_signature(p).await,
@@ -93,6 +106,7 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             device_name: m.device_name.unwrap_or_default(),
             serial: m.device_serial.unwrap_or_default(),
             merchant_id: m.merchant_id.unwrap_or_default(),
+            supports_void_payment_response: m.supports_void_payment_response,
         }),
         DeviceEvent::NotReady { reason, .. } => DeviceInput::NotReady(reason),
         DeviceEvent::Disconnected { reason, retry_in } => {
@@ -175,6 +189,32 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             DeviceInput::Frame { direction, summary }
         }
         DeviceEvent::TipAdded(tip) => DeviceInput::TipAdded(crate::protocol::Cents(tip)),
+        DeviceEvent::RefundResponse {
+            success,
+            payment_id,
+            refund,
+            reason,
+            message,
+        } => DeviceInput::RefundResponse {
+            success,
+            payment_id,
+            refund,
+            message: match (reason, message) {
+                (Some(r), Some(m)) => Some(format!("{r}: {m}")),
+                (r, m) => m.or(r),
+            },
+        },
+        DeviceEvent::RefundFinished(r) => DeviceInput::RefundFinished(r),
+        DeviceEvent::CreditFinished(c) => DeviceInput::CreditFinished(c),
+        DeviceEvent::VoidPaymentResponse {
+            success,
+            payment,
+            message,
+        } => DeviceInput::VoidResponse {
+            success,
+            payment,
+            message,
+        },
         DeviceEvent::PaymentVoided { payment, reason } => DeviceInput::PaymentVoided {
             payment,
             reason: reason.map(|r| r.to_string()),

@@ -2,9 +2,9 @@
 
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
-use crate::app::{LedgerOp, PaymentFacts, PendingPayment};
+use crate::app::{LedgerOp, PaymentFacts, PendingPayment, SaleLink, TxnInfo};
 use crate::ledger::{
-    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentRecord, PaymentUpdate,
+    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentKind, PaymentRecord, PaymentUpdate,
 };
 use crate::protocol::Cents;
 
@@ -50,6 +50,30 @@ impl LedgerStore {
     pub fn ledger(&self) -> &Ledger {
         &self.ledger
     }
+}
+
+/// The sale `parent` as a refund or void names it: its device ids and the device ids of its
+/// refunds other than `except` (known before that one was asked for).
+pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink, String> {
+    let r = ledger.refundable(parent).map_err(|e| e.to_string())?;
+    let known_refunds = r
+        .children
+        .iter()
+        .filter(|c| c.kind == PaymentKind::Refund && c.external_id != except)
+        .filter_map(|c| c.device_payment_id.clone())
+        .collect();
+    let card = match (&r.sale.card_brand, &r.sale.last4) {
+        (Some(b), Some(l)) => Some(format!("{b} …{l}")),
+        (None, Some(l)) => Some(format!("…{l}")),
+        _ => None,
+    };
+    Ok(SaleLink {
+        external_id: r.sale.external_id.clone(),
+        device_payment_id: r.sale.device_payment_id.clone().unwrap_or_default(),
+        order_id: r.sale.order_id.clone(),
+        known_refunds,
+        card,
+    })
 }
 
 fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
@@ -184,6 +208,19 @@ impl LedgerPort for LedgerStore {
                 new.tax = tax.unwrap_or(Cents::ZERO);
                 self.ledger.create_payment(new).map(|_| ())
             }
+            LedgerOp::CreateLinked {
+                device,
+                external_id,
+                kind,
+                parent,
+                amount,
+            } => {
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
+                new.kind = *kind;
+                new.parent = parent.clone();
+                self.ledger.create_payment(new).map(|_| ())
+            }
             LedgerOp::Transition {
                 external_id,
                 to,
@@ -219,6 +256,7 @@ impl LedgerPort for LedgerStore {
         let open = self.ledger.non_final_all().map_err(|e| e.to_string())?;
         Ok(open
             .into_iter()
+            .filter(|r| r.kind == PaymentKind::Sale)
             .map(|r| PendingPayment {
                 this_endpoint: r.device == self.device,
                 external_id: r.external_id,
@@ -229,6 +267,58 @@ impl LedgerPort for LedgerStore {
                 device: r.device,
             })
             .collect())
+    }
+
+    fn refund_offer(
+        &mut self,
+        external_id: &str,
+    ) -> Result<crate::app::refund_keys::RefundOffer, String> {
+        let r = self
+            .ledger
+            .refundable(external_id)
+            .map_err(|e| e.to_string())?;
+        let sale = sale_link(&self.ledger, external_id, "")?;
+        let refusal = r
+            .refusal(PaymentKind::Refund, r.remainder.max(Cents(1)))
+            .or_else(|| {
+                sale.device_payment_id
+                    .is_empty()
+                    .then(|| "the ledger has no device payment id for it".to_owned())
+            });
+        Ok(crate::app::refund_keys::RefundOffer {
+            sale,
+            remainder: r.remainder,
+            charged: r.charged,
+            refusal,
+        })
+    }
+
+    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
+        // This device's (by address, or under an identity the app checks on discovery).
+        let Some(r) = self
+            .ledger
+            .non_final_all()
+            .map_err(|e| e.to_string())?
+            .into_iter()
+            .filter(|r| r.kind != PaymentKind::Sale)
+            .find(|r| r.device == self.device || r.device.starts_with("device:"))
+        else {
+            return Ok(None);
+        };
+        let link = match r.parent.as_deref() {
+            Some(parent) => Some(sale_link(&self.ledger, parent, &r.external_id)?),
+            None => None,
+        };
+        let pending = PendingPayment {
+            this_endpoint: r.device == self.device,
+            external_id: r.external_id,
+            amount: r.amount,
+            tip: None,
+            tax: None,
+            state: r.state,
+            device: r.device,
+        };
+        Ok(Some((pending, TxnInfo { kind: r.kind, link })))
     }
 
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {

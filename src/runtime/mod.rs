@@ -12,7 +12,7 @@ mod read_only;
 mod tui;
 
 pub use connector_port::{ConnectorPort, forward, map_event};
-pub use ledger_port::{HISTORY_WINDOW, LedgerStore};
+pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
 pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;
 
@@ -74,6 +74,13 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
             Ok(_) => {}
+            Err(e) => rt
+                .queue
+                .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+        }
+        match rt.ledger.pending_txn() {
+            Ok(Some((payment, txn))) => rt.queue.push_back(Event::PendingTxn { payment, txn }),
+            Ok(None) => {}
             Err(e) => rt
                 .queue
                 .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
@@ -168,6 +175,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                             .queue
                             .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                     }
+                }
+                Effect::LoadRefundOffer(external_id) => {
+                    let offer = self.ledger.refund_offer(&external_id);
+                    self.queue.push_back(Event::RefundOffer(offer));
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
                     Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),

@@ -30,8 +30,22 @@ pub trait DevicePort {
 pub trait LedgerPort {
     /// Applies one write, durably.
     fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
-    /// Non-final payments (at most one per device).
+    /// Non-final sales (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
+    /// What the sale `external_id` offers to refund or void (its remainder, charged total and
+    /// card) and why it cannot be, if it cannot.
+    fn refund_offer(
+        &mut self,
+        external_id: &str,
+    ) -> Result<crate::app::refund_keys::RefundOffer, String> {
+        Err(format!(
+            "payment {external_id} cannot be refunded here: this ledger is read-only"
+        ))
+    }
+    /// The non-final refund, void or credit of this device, with its kind and sale, if any.
+    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, crate::app::TxnInfo)>, String> {
+        Ok(None)
+    }
     /// True when the ledger already holds a payment with this external id.
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
     /// A window of history rows around absolute index `selected`, newest first, of the payments

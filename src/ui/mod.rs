@@ -18,6 +18,7 @@ mod in_progress;
 mod notice;
 mod prompt;
 mod quit;
+mod refund_box;
 mod report;
 mod resolve_box;
 mod result;
@@ -37,6 +38,7 @@ pub use history::HistoryView;
 pub use in_progress::InProgressView;
 pub use prompt::PromptView;
 pub use quit::QuitOverlay;
+pub use refund_box::RefundBox;
 pub use report::ReportView;
 pub use resolve_box::ResolveBox;
 pub use result::ResultView;
@@ -200,6 +202,12 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
     }
 
     draw_body(state, view, theme, body, buf);
+
+    if let Some(input) = &state.ui.refund_input {
+        let h = RefundBox::HEIGHT.min(body.height);
+        let r = Rect::new(body.x, body.bottom() - h, body.width, h);
+        (&RefundBox { input, theme }).render(r, buf);
+    }
 
     if state.ui.help {
         (&HelpOverlay {

@@ -34,6 +34,7 @@ pub fn ready() -> State {
         device_name: "Counter 1".into(),
         serial: "C043UQ03350123".into(),
         merchant_id: "MERCHANT1".into(),
+        ..DeviceInfo::default()
     });
     s.ui.next_external_id = NEXT.into();
     s
@@ -499,6 +500,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             reason: None,
             message: None,
             partial: charged.is_some_and(|c| c < amount),
+            parent: None,
             created_ms: s.now_ms,
             updated_ms: s.now_ms,
         });

@@ -1,0 +1,859 @@
+//! Refunds, voids and credits (manual refunds): the same lifecycle and guarantees as a sale.
+//!
+//! Each is recorded `created` before its frame exists (`LedgerOp::CreateLinked`, which the
+//! ledger refuses when the money rules forbid it), then sent once and never re-sent. The
+//! device's answer decides by the same evidence rules as a sale's (`app::verdict`): a device
+//! object counts only when it is about our sale (its payment id) and within what we asked; on
+//! doubt the transaction becomes `unknown`, named, never approved. Recovery asks the device
+//! status (`sendLastMessage`: a re-sent REFUND_RESPONSE / FINISH_* / VOID_PAYMENT_RESPONSE
+//! decides), then RETRIEVE_PAYMENT of the sale: a refund is ours when a refund id not known
+//! before appears with our amount; a void when the sale reads voided. A sale still reading
+//! SUCCESS does not prove the void failed (EVIDENCE.md #1): that stays `unknown`.
+//!
+//! For a refund or void, "approved" means the device did it (money given back, or the sale
+//! voided); "declined" that the device refused it; "not found" that it never happened.
+
+use super::io::{DeviceCommand, LedgerOp, PaymentFacts, PendingPayment};
+use super::recovery::{self, RecoveryReason};
+use super::state::*;
+use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use crate::ledger::{PaymentKind, PaymentState};
+use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo, SaleRequest};
+
+/// What a device object says about the current refund, void or credit.
+// Judged one at a time and applied at once; boxing the facts would only add noise.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Judgement {
+    /// Final, with the facts to record.
+    Final(PaymentState, PaymentFacts, String),
+    /// Not decided by this object.
+    NotFinal,
+    /// About another transaction: ignored.
+    Foreign(String),
+    /// The facts conflict: the transaction goes `unknown`, named.
+    Conflict(String),
+}
+
+/// The external id RETRIEVE_PAYMENT asks about for the current transaction: the sale's for a
+/// refund or void, its own for a sale or credit.
+pub(super) fn lookup_id(state: &State) -> Option<String> {
+    let p = state.pending()?;
+    Some(
+        state
+            .txn
+            .as_ref()
+            .and_then(|t| t.link.as_ref())
+            .map_or_else(|| p.external_id.clone(), |l| l.external_id.clone()),
+    )
+}
+
+fn link(state: &State) -> Option<&SaleLink> {
+    state.txn.as_ref()?.link.as_ref()
+}
+
+/// Refuses a new transaction while one is open (and starts its recovery); true when free.
+fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
+    let Some(p) = state.pending() else {
+        return true;
+    };
+    let text = format!(
+        "Refused: {} {} of {} is still {}; nothing was sent for the {what}. Resolve it first: run \
+         `till recover`, or press s (Check Payment Status).",
+        state.kind(),
+        p.external_id,
+        p.amount,
+        p.state
+    );
+    state.error(NoticeKind::PendingPayment, text);
+    if state.recovery.is_none() && state.is_ready() {
+        recovery::start(state, RecoveryReason::BeforeSale, fx);
+    }
+    false
+}
+
+fn external_id(given: Option<String>) -> Result<String, String> {
+    match given {
+        Some(id) => crate::protocol::validate_external_id(&id)
+            .map(|()| id)
+            .map_err(|e| e.to_string()),
+        None => Ok(crate::protocol::new_external_id()),
+    }
+}
+
+fn begin(
+    state: &mut State,
+    txn: TxnInfo,
+    external_id: String,
+    amount: Cents,
+    command: DeviceCommand,
+    cause: &str,
+    fx: &mut Vec<Effect>,
+) {
+    let kind = txn.kind;
+    let parent = txn.link.as_ref().map(|l| l.external_id.clone());
+    state.payment = Some(CurrentPayment::new(
+        external_id.clone(),
+        amount,
+        None,
+        None,
+        PaymentState::Created,
+        state.now_ms,
+    ));
+    state.txn = Some(txn);
+    state.prompt = None;
+    state.answering = None;
+    state.unrecorded = None;
+    state.screen_owed = None;
+    state.last_outcome = None;
+    state.device_text = None;
+    state.notice = None;
+    fx.push(Effect::Persist(LedgerOp::CreateLinked {
+        device: state.device.as_ref().and_then(|d| d.identity()),
+        external_id,
+        kind,
+        parent,
+        amount,
+    }));
+    fx.push(Effect::Send(command));
+    transition(
+        state,
+        PaymentState::Sent,
+        cause,
+        format!("{kind} sent to the device"),
+        PaymentFacts::default(),
+        fx,
+    );
+    let timeout = state.settings.response_timeout_ms;
+    start_timer(state, TimerPurpose::SaleResponse, timeout, fx);
+    start_timer(state, TimerPurpose::Clock, 1_000, fx);
+}
+
+/// Starts a refund of `amount` of `sale`, of which `remainder` is left to refund.
+pub(super) fn start_refund(
+    state: &mut State,
+    sale: SaleLink,
+    amount: Cents,
+    remainder: Cents,
+    external_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if !free(state, "refund", fx) {
+        return;
+    }
+    let invalid = if amount.get() <= 0 {
+        Some(format!("the refund amount {amount} is not more than zero"))
+    } else if amount > remainder {
+        Some(format!(
+            "{amount} is more than the {remainder} left to refund on payment {}",
+            sale.external_id
+        ))
+    } else if sale.device_payment_id.trim().is_empty() {
+        Some(format!(
+            "payment {} has no device payment id to refund",
+            sale.external_id
+        ))
+    } else {
+        None
+    };
+    let id = match (invalid, external_id_or(external_id)) {
+        (Some(why), _) | (None, Err(why)) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            return;
+        }
+        (None, Ok(id)) => id,
+    };
+    if !require_ready(state) {
+        return;
+    }
+    let command = DeviceCommand::Refund {
+        payment_id: sale.device_payment_id.clone(),
+        order_id: sale.order_id.clone(),
+        amount,
+    };
+    let txn = TxnInfo {
+        kind: PaymentKind::Refund,
+        link: Some(sale),
+    };
+    begin(state, txn, id, amount, command, "REFUND_REQUEST", fx);
+}
+
+fn external_id_or(given: Option<String>) -> Result<String, String> {
+    external_id(given)
+}
+
+/// Starts a void of `sale`, which charged `amount`.
+pub(super) fn start_void(
+    state: &mut State,
+    sale: SaleLink,
+    amount: Cents,
+    external_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if !free(state, "void", fx) {
+        return;
+    }
+    let id = match external_id_or(external_id) {
+        Ok(id) if !sale.device_payment_id.trim().is_empty() => id,
+        Ok(_) => {
+            state.error(
+                NoticeKind::Validation,
+                format!(
+                    "Nothing was sent: payment {} has no device payment id to void.",
+                    sale.external_id
+                ),
+            );
+            return;
+        }
+        Err(why) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            return;
+        }
+    };
+    if !require_ready(state) {
+        return;
+    }
+    let command = DeviceCommand::Void {
+        payment_id: sale.device_payment_id.clone(),
+        order_id: sale.order_id.clone(),
+    };
+    let txn = TxnInfo {
+        kind: PaymentKind::Void,
+        link: Some(sale),
+    };
+    begin(
+        state,
+        txn,
+        id,
+        amount.max(Cents(1)),
+        command,
+        "VOID_PAYMENT",
+        fx,
+    );
+    let answers = state
+        .device
+        .as_ref()
+        .is_some_and(|d| d.supports_void_payment_response);
+    if !answers && state.pending().is_some() {
+        // Only an ACK will come: the device's own record of the sale decides.
+        cancel_timer(state, TimerPurpose::SaleResponse);
+        note(
+            state,
+            "VOID_PAYMENT",
+            "the device sends no VOID_PAYMENT_RESPONSE; asking it about the sale",
+            fx,
+        );
+        recovery::start(state, RecoveryReason::Timeout, fx);
+    }
+}
+
+/// Starts a credit (manual refund) of `amount`.
+pub(super) fn start_credit(
+    state: &mut State,
+    amount: Cents,
+    external_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if !free(state, "credit", fx) {
+        return;
+    }
+    let mut builder = SaleRequest::builder()
+        .amount(amount)
+        .options(state.settings.sale_options.clone());
+    if let Some(id) = external_id {
+        builder = builder.external_id(id);
+    }
+    if let Some(max) = state.settings.max_amount {
+        builder = builder.max_amount(max);
+    }
+    let request = match builder.build() {
+        Ok(r) => r,
+        Err(e) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            return;
+        }
+    };
+    if !require_ready(state) {
+        return;
+    }
+    let id = request.external_id().to_owned();
+    let txn = TxnInfo {
+        kind: PaymentKind::Credit,
+        link: None,
+    };
+    begin(
+        state,
+        txn,
+        id,
+        amount,
+        DeviceCommand::Credit(request),
+        "TX_START",
+        fx,
+    );
+}
+
+/// Judges a refund object against the current refund: ours when it is about our sale, its id
+/// was not known before, and its amount is within what we asked.
+pub fn judge_refund(link: &SaleLink, asked: Cents, refund: &Refund) -> Judgement {
+    let id = refund.id.clone().unwrap_or_default();
+    if let Some(pid) = refund.payment.as_ref().and_then(|p| p.id.as_deref())
+        && pid != link.device_payment_id
+    {
+        return Judgement::Foreign(format!("a refund of payment {pid}"));
+    }
+    if !id.is_empty() && link.known_refunds.contains(&id) {
+        return Judgement::Foreign(format!("refund {id}, recorded before this one"));
+    }
+    let Some(amount) = refund.amount else {
+        return Judgement::NotFinal;
+    };
+    if amount <= 0 || Cents(amount) > asked {
+        return Judgement::Conflict(format!(
+            "the device reports a refund of {} for this sale, but {asked} was asked",
+            Cents(amount)
+        ));
+    }
+    let card = refund.card_transaction.as_ref();
+    let facts = PaymentFacts {
+        device_payment_id: (!id.is_empty()).then(|| id.clone()),
+        card_brand: card
+            .and_then(|c| c.card_type.as_ref())
+            .map(|b| b.to_string()),
+        last4: card
+            .and_then(|c| c.last4.clone())
+            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
+        result: Some("SUCCESS".into()),
+        amount_charged: Some(Cents(amount)),
+        ..PaymentFacts::default()
+    };
+    let partial = if Cents(amount) < asked {
+        format!(" (less than the {asked} asked)")
+    } else {
+        String::new()
+    };
+    Judgement::Final(
+        PaymentState::Approved,
+        facts,
+        format!("refunded {}{partial}", Cents(amount)),
+    )
+}
+
+/// Judges the sale as the device (or Clover) has it now, for the current refund or void.
+pub fn judge_sale(kind: PaymentKind, link: &SaleLink, asked: Cents, sale: &Payment) -> Judgement {
+    if sale.id.as_deref() != Some(link.device_payment_id.as_str()) {
+        return Judgement::Foreign(format!(
+            "payment {}",
+            sale.id.as_deref().unwrap_or("without an id")
+        ));
+    }
+    match kind {
+        PaymentKind::Refund => {
+            let mut found: Vec<Judgement> = sale
+                .refunds()
+                .iter()
+                .map(|r| judge_refund(link, asked, r))
+                .filter(|j| !matches!(j, Judgement::Foreign(_) | Judgement::NotFinal))
+                .collect();
+            match found.len() {
+                0 => Judgement::NotFinal,
+                1 => found.remove(0),
+                n => Judgement::Conflict(format!(
+                    "the sale shows {n} new refunds; which one is ours cannot be told"
+                )),
+            }
+        }
+        PaymentKind::Void => {
+            let voided = sale.result == Some(PaymentResult::Voided) || sale.void_reason.is_some();
+            if voided {
+                let facts = PaymentFacts {
+                    result: Some("VOIDED".into()),
+                    ..PaymentFacts::default()
+                };
+                Judgement::Final(
+                    PaymentState::Approved,
+                    facts,
+                    format!("payment {} voided: no money taken", link.external_id),
+                )
+            } else {
+                Judgement::NotFinal
+            }
+        }
+        _ => Judgement::NotFinal,
+    }
+}
+
+/// Applies a judgement to the current transaction; true when it reached a final state or a
+/// conflict was recorded.
+fn apply(state: &mut State, cause: &str, judgement: Judgement, fx: &mut Vec<Effect>) -> bool {
+    match judgement {
+        Judgement::Final(to, facts, detail) => {
+            transition(state, to, cause, detail, facts, fx);
+            true
+        }
+        Judgement::NotFinal => false,
+        Judgement::Foreign(what) => {
+            note(state, cause, format!("about {what}; ignored"), fx);
+            false
+        }
+        Judgement::Conflict(why) => {
+            super::sale::conflict(state, cause, &why, fx);
+            true
+        }
+    }
+}
+
+/// REFUND_RESPONSE.
+pub(super) fn on_refund_response(
+    state: &mut State,
+    success: bool,
+    payment_id: Option<String>,
+    refund: Option<Refund>,
+    message: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some((link, asked)) = current(state, PaymentKind::Refund) else {
+        return late_refund(state, refund.as_ref(), "REFUND_RESPONSE", fx);
+    };
+    if payment_id
+        .as_deref()
+        .is_some_and(|p| p != link.device_payment_id)
+    {
+        note(
+            state,
+            "REFUND_RESPONSE",
+            "about another payment; ignored",
+            fx,
+        );
+        return;
+    }
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    let decided = match (&refund, success) {
+        (Some(r), true) => {
+            let j = judge_refund(&link, asked, r);
+            apply(state, "REFUND_RESPONSE", j, fx)
+        }
+        (None, true) => false,
+        (_, false) => {
+            let why = message.unwrap_or_else(|| "no reason given".into());
+            transition(
+                state,
+                PaymentState::Declined,
+                "REFUND_RESPONSE",
+                format!("the device refused the refund: {why}"),
+                PaymentFacts::default(),
+                fx,
+            );
+            state.error(
+                NoticeKind::DeviceRefused,
+                format!("Refused by the device: {why}. Nothing was given back."),
+            );
+            true
+        }
+    };
+    if !decided && state.pending().is_some() {
+        transition(
+            state,
+            PaymentState::InProgress,
+            "REFUND_RESPONSE",
+            "the device is making the refund",
+            PaymentFacts::default(),
+            fx,
+        );
+    }
+    if decided {
+        end_recovery(state, fx);
+    }
+}
+
+/// FINISH_OK `{refund}`.
+pub(super) fn on_refund_finished(state: &mut State, refund: Refund, fx: &mut Vec<Effect>) {
+    let Some((link, asked)) = current(state, PaymentKind::Refund) else {
+        return late_refund(state, Some(&refund), "FINISH_OK", fx);
+    };
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    let j = judge_refund(&link, asked, &refund);
+    if apply(state, "FINISH_OK", j, fx) {
+        end_recovery(state, fx);
+        fx.push(Effect::Send(DeviceCommand::ShowWelcome));
+    }
+}
+
+/// FINISH_OK `{credit}`.
+pub(super) fn on_credit_finished(state: &mut State, credit: Credit, fx: &mut Vec<Effect>) {
+    let Some(p) = state
+        .pending()
+        .filter(|_| state.kind() == PaymentKind::Credit)
+    else {
+        if let Some(o) = state.last_outcome.as_ref()
+            && state.last_txn.as_ref().map(|t| t.kind) == Some(PaymentKind::Credit)
+        {
+            fx.push(Effect::Persist(LedgerOp::Note {
+                external_id: o.external_id.clone(),
+                cause: "FINISH_OK".into(),
+                detail: format!(
+                    "a FINISH_OK {{credit}} again (credit {}); recorded as {}",
+                    credit.id.as_deref().unwrap_or("?"),
+                    o.state
+                ),
+            }));
+        }
+        return;
+    };
+    let asked = p.amount;
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    let amount = credit.amount.map(|a| Cents(a.abs()));
+    let card = credit.card_transaction.as_ref();
+    let facts = PaymentFacts {
+        device_payment_id: credit.id.clone(),
+        card_brand: card
+            .and_then(|c| c.card_type.as_ref())
+            .map(|b| b.to_string()),
+        last4: card
+            .and_then(|c| c.last4.clone())
+            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
+        result: Some("SUCCESS".into()),
+        amount_charged: amount,
+        ..PaymentFacts::default()
+    };
+    let j = match amount {
+        Some(a) if a.get() > 0 && a <= asked => {
+            Judgement::Final(PaymentState::Approved, facts, format!("credited {a}"))
+        }
+        Some(a) => Judgement::Conflict(format!(
+            "the device reports a credit of {a}, but {asked} was asked"
+        )),
+        None => Judgement::Conflict("the device's credit has no amount".into()),
+    };
+    if apply(state, "FINISH_OK", j, fx) {
+        end_recovery(state, fx);
+        fx.push(Effect::Send(DeviceCommand::ShowThankYou));
+    }
+}
+
+/// VOID_PAYMENT_RESPONSE.
+pub(super) fn on_void_response(
+    state: &mut State,
+    success: bool,
+    payment: Option<Payment>,
+    message: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some((link, asked)) = current(state, PaymentKind::Void) else {
+        return;
+    };
+    if let Some(p) = payment.as_ref()
+        && p.id.as_deref() != Some(link.device_payment_id.as_str())
+    {
+        note(
+            state,
+            "VOID_PAYMENT_RESPONSE",
+            "about another payment; ignored",
+            fx,
+        );
+        return;
+    }
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    if success {
+        let j = match payment.as_ref() {
+            Some(p) if p.result == Some(PaymentResult::Success) && p.void_reason.is_none() => {
+                // Success said, the payment still reads SUCCESS (as real devices do): the
+                // response itself is the device's word that it voided.
+                judge_voided(&link)
+            }
+            Some(p) => match judge_sale(PaymentKind::Void, &link, asked, p) {
+                Judgement::NotFinal => judge_voided(&link),
+                j => j,
+            },
+            None => judge_voided(&link),
+        };
+        apply(state, "VOID_PAYMENT_RESPONSE", j, fx);
+    } else {
+        let why = message.unwrap_or_else(|| "no reason given".into());
+        transition(
+            state,
+            PaymentState::Declined,
+            "VOID_PAYMENT_RESPONSE",
+            format!("the device refused the void: {why}"),
+            PaymentFacts::default(),
+            fx,
+        );
+        state.error(
+            NoticeKind::DeviceRefused,
+            format!("Refused by the device: {why}. The payment stands."),
+        );
+    }
+    end_recovery(state, fx);
+}
+
+fn judge_voided(link: &SaleLink) -> Judgement {
+    Judgement::Final(
+        PaymentState::Approved,
+        PaymentFacts {
+            result: Some("VOIDED".into()),
+            ..PaymentFacts::default()
+        },
+        format!("payment {} voided: no money taken", link.external_id),
+    )
+}
+
+/// PAYMENT_VOIDED while a void is open: proof when it is about our sale. True when handled.
+pub(super) fn on_payment_voided(
+    state: &mut State,
+    payment: Option<&Payment>,
+    fx: &mut Vec<Effect>,
+) -> bool {
+    if state.kind() != PaymentKind::Void {
+        return false;
+    }
+    let Some((link, _)) = current(state, PaymentKind::Void) else {
+        return false;
+    };
+    if payment.and_then(|p| p.id.as_deref()) != Some(link.device_payment_id.as_str()) {
+        note(
+            state,
+            "PAYMENT_VOIDED",
+            "about another payment; ignored",
+            fx,
+        );
+        return true;
+    }
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    apply(state, "PAYMENT_VOIDED", judge_voided(&link), fx);
+    end_recovery(state, fx);
+    true
+}
+
+/// FINISH_CANCEL while a refund or credit runs: the device ended it without doing it.
+pub(super) fn on_finish_cancel(
+    state: &mut State,
+    request_info: Option<RequestInfo>,
+    fx: &mut Vec<Effect>,
+) {
+    let kind = state.kind();
+    let expected = match kind {
+        PaymentKind::Refund => RequestInfo::Refund,
+        PaymentKind::Credit => RequestInfo::Credit,
+        _ => return,
+    };
+    if request_info.as_ref().is_some_and(|r| *r != expected) {
+        return;
+    }
+    if state.recovery.is_some() || state.reset.is_some() {
+        note(
+            state,
+            "FINISH_CANCEL",
+            "received during recovery; the device lookup decides",
+            fx,
+        );
+        return;
+    }
+    let Some(p) = state.pending() else { return };
+    if kind == PaymentKind::Credit && p.state == PaymentState::Sent {
+        note(
+            state,
+            "FINISH_CANCEL",
+            "a FINISH_CANCEL before the device accepted this credit (stale); ignored",
+            fx,
+        );
+        return;
+    }
+    let (to, detail) = if p.decline_seen {
+        (
+            PaymentState::Declined,
+            format!("the device declined the {kind}: nothing given back"),
+        )
+    } else if kind == PaymentKind::Refund {
+        (
+            PaymentState::Declined,
+            "the device refused the refund: nothing given back".to_owned(),
+        )
+    } else {
+        (
+            PaymentState::Canceled,
+            "the credit was canceled on the device: nothing given back".to_owned(),
+        )
+    };
+    transition(
+        state,
+        to,
+        "FINISH_CANCEL",
+        detail,
+        PaymentFacts::default(),
+        fx,
+    );
+    fx.push(Effect::Send(DeviceCommand::ShowWelcome));
+}
+
+/// A refund object when no refund is open: a re-delivered frame for the refund that just
+/// ended. The same refund is only noted; another outcome reopens it as `unknown`.
+fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut Vec<Effect>) {
+    let (Some(refund), Some(o), Some(txn)) =
+        (refund, state.last_outcome.clone(), state.last_txn.clone())
+    else {
+        return;
+    };
+    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Refund) else {
+        return;
+    };
+    let judged = judge_refund(&link, o.amount, refund);
+    let same = match &judged {
+        Judgement::Final(to, facts, _) => {
+            *to == o.state && facts.device_payment_id == o.facts.device_payment_id
+        }
+        Judgement::Foreign(_) | Judgement::NotFinal => true,
+        Judgement::Conflict(_) => false,
+    };
+    if same {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: cause.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
+        return;
+    }
+    let why = format!(
+        "recorded {}, but a later {cause} shows refund {} of {}: {}",
+        o.state,
+        refund.id.as_deref().unwrap_or("?"),
+        refund
+            .amount
+            .map_or("?".to_owned(), |a| Cents(a).to_string()),
+        verdict::CHECK_DASHBOARD
+    );
+    fx.push(Effect::Persist(LedgerOp::Reopen {
+        external_id: o.external_id.clone(),
+        cause: cause.into(),
+        detail: format!("reopened: {why}"),
+    }));
+    let mut cur = CurrentPayment::new(
+        o.external_id.clone(),
+        o.amount,
+        None,
+        None,
+        PaymentState::Unknown,
+        state.now_ms,
+    );
+    cur.evidence.conflict = Some(why.clone());
+    state.payment = Some(cur);
+    state.txn = Some(TxnInfo {
+        kind: PaymentKind::Refund,
+        link: Some(link),
+    });
+    state.last_outcome = Some(Outcome {
+        state: PaymentState::Unknown,
+        message: format!("reopened: {why}"),
+        ..o
+    });
+    state.error(
+        NoticeKind::General,
+        format!("Refund reopened as unknown: {why}."),
+    );
+}
+
+/// The open transaction of `kind`: its sale (empty for a credit) and amount.
+fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents)> {
+    let p = state.pending()?;
+    if state.kind() != kind {
+        return None;
+    }
+    Some((link(state).cloned().unwrap_or_default(), p.amount))
+}
+
+fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_none() && state.recovery.take().is_some() {
+        super::reset::after_recovery(state, fx);
+    }
+}
+
+/// RETRIEVE_PAYMENT found the sale of the open refund or void: true when that decided it.
+pub(super) fn on_sale_found(state: &mut State, sale: &Payment, fx: &mut Vec<Effect>) -> bool {
+    let kind = state.kind();
+    let Some((link, asked)) = current(state, kind) else {
+        return false;
+    };
+    let j = judge_sale(kind, &link, asked, sale);
+    apply(state, "RETRIEVE_PAYMENT_RESPONSE", j, fx)
+}
+
+/// RETRIEVE_PAYMENT did not find what the open refund, void or credit is about, with the device
+/// idle: a refund or void whose sale the device does not know, or a credit (the device looks
+/// credits up by nothing), cannot be decided by the device. It stays `unknown`, named.
+pub(super) fn on_not_found_idle(state: &mut State, fx: &mut Vec<Effect>) {
+    let kind = state.kind();
+    let why = match link(state) {
+        Some(l) => format!(
+            "the device has no record of payment {}, so it cannot say whether this {kind} was done: {}",
+            l.external_id,
+            verdict::CHECK_DASHBOARD
+        ),
+        None => format!(
+            "the device cannot look up a {kind} and did not re-send its answer: {}",
+            verdict::CHECK_DASHBOARD
+        ),
+    };
+    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
+}
+
+/// The sale of an open void still reads SUCCESS with the device idle: on real devices a voided
+/// payment may read SUCCESS too (EVIDENCE.md #1), so that proves nothing. Stays `unknown`.
+pub(super) fn on_void_undecided(state: &mut State, fx: &mut Vec<Effect>) {
+    let why = format!(
+        "the device still shows the payment as SUCCESS, which real devices also show for voided payments: {}",
+        verdict::CHECK_DASHBOARD
+    );
+    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
+}
+
+/// A refund, void or credit found open in the ledger at start-up.
+pub(super) fn on_pending(state: &mut State, p: PendingPayment, txn: TxnInfo, fx: &mut Vec<Effect>) {
+    let identity = state.device.as_ref().and_then(|d| d.identity());
+    if state.pending().is_some() || !(p.this_endpoint || identity.as_ref() == Some(&p.device)) {
+        state.txn_elsewhere = Some((p, txn));
+        return;
+    }
+    adopt(state, p, txn, fx);
+}
+
+/// On discovery: the open refund, void or credit of this device, keyed by its identity, becomes
+/// the current transaction.
+pub(super) fn adopt_by_identity(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_some() {
+        return;
+    }
+    let Some(identity) = state.device.as_ref().and_then(|d| d.identity()) else {
+        return;
+    };
+    if state
+        .txn_elsewhere
+        .as_ref()
+        .is_some_and(|(p, _)| p.device == identity || p.this_endpoint)
+        && let Some((p, txn)) = state.txn_elsewhere.take()
+    {
+        adopt(state, p, txn, fx);
+    }
+}
+
+fn adopt(state: &mut State, p: PendingPayment, txn: TxnInfo, fx: &mut Vec<Effect>) {
+    state.payment = Some(CurrentPayment::new(
+        p.external_id,
+        p.amount,
+        None,
+        None,
+        p.state,
+        state.now_ms,
+    ));
+    state.txn = Some(txn);
+    if p.state != PaymentState::Unknown {
+        transition(
+            state,
+            PaymentState::Unknown,
+            "restart",
+            "till restarted while it was open; will recover",
+            PaymentFacts::default(),
+            fx,
+        );
+    }
+    if state.is_ready() {
+        recovery::start(state, RecoveryReason::Ready, fx);
+    }
+}

@@ -1,0 +1,722 @@
+//! Table tests of refunds, voids and credits in the POS state machine: every transition,
+//! including late and re-delivered frames, and recovery through the sale's RETRIEVE_PAYMENT.
+
+use super::*;
+use crate::ledger::PaymentKind;
+use crate::protocol::*;
+
+const SALE: &str = "SALE1";
+const DEVPAY: &str = "PAY123";
+
+fn ready(void_response: bool) -> State {
+    let mut s = State::new(AppSettings::default());
+    update(
+        &mut s,
+        Event::Device(DeviceInput::Ready(DeviceInfo {
+            supports_void_payment_response: void_response,
+            ..DeviceInfo::default()
+        })),
+    );
+    s
+}
+
+fn link(known: &[&str]) -> SaleLink {
+    SaleLink {
+        external_id: SALE.into(),
+        device_payment_id: DEVPAY.into(),
+        order_id: Some("ORD1".into()),
+        known_refunds: known.iter().map(|k| k.to_string()).collect(),
+        card: Some("VISA …4242".into()),
+    }
+}
+
+fn refund_action(amount: i64, remainder: i64) -> Event {
+    Event::Action(Action::Refund {
+        sale: link(&["OLDREF"]),
+        amount: Cents(amount),
+        remainder: Cents(remainder),
+        external_id: Some("REF1".into()),
+    })
+}
+
+fn void_action() -> Event {
+    Event::Action(Action::Void {
+        sale: link(&[]),
+        amount: Cents(1234),
+        external_id: Some("VOID1".into()),
+    })
+}
+
+fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
+    update(s, Event::Device(input))
+}
+
+fn refund_obj(id: &str, amount: i64) -> Refund {
+    Refund {
+        id: Some(id.into()),
+        amount: Some(amount),
+        payment: Some(Reference {
+            id: Some(DEVPAY.into()),
+            ..Reference::default()
+        }),
+        ..Refund::default()
+    }
+}
+
+fn transitions(fx: &[Effect]) -> Vec<PaymentState> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Persist(LedgerOp::Transition { to, .. }) => Some(*to),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sends(fx: &[Effect]) -> Vec<&'static str> {
+    fx.iter()
+        .filter_map(|e| match e {
+            Effect::Send(c) => Some(c.name()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn sale_with_refunds(result: PaymentResult, refunds: &[Refund]) -> Payment {
+    let mut p = Payment {
+        id: Some(DEVPAY.into()),
+        external_payment_id: Some(SALE.into()),
+        amount: Some(1234),
+        result: Some(result),
+        ..Payment::default()
+    };
+    p.extra
+        .insert("refunds".into(), serde_json::json!({ "elements": refunds }));
+    p
+}
+
+fn status(state: ExternalDeviceState) -> DeviceInput {
+    DeviceInput::DeviceStatus {
+        state,
+        substate: None,
+        external_id: None,
+    }
+}
+
+fn retrieve(payment: Option<Payment>) -> DeviceInput {
+    DeviceInput::RetrievePayment {
+        query: if payment.is_some() {
+            QueryStatus::Found
+        } else {
+            QueryStatus::NotFound
+        },
+        external_id: Some(SALE.into()),
+        payment,
+    }
+}
+
+#[test]
+fn a_refund_is_recorded_before_it_is_sent_and_decided_by_its_response() {
+    let mut s = ready(true);
+    let fx = update(&mut s, refund_action(500, 1234));
+    match &fx[0] {
+        Effect::Persist(LedgerOp::CreateLinked {
+            external_id,
+            kind,
+            parent,
+            amount,
+            ..
+        }) => {
+            assert_eq!(
+                (external_id.as_str(), *kind, parent.as_deref(), *amount),
+                ("REF1", PaymentKind::Refund, Some(SALE), Cents(500))
+            );
+        }
+        other => panic!("the create must come first: {other:?}"),
+    }
+    assert!(matches!(
+        &fx[1],
+        Effect::Send(DeviceCommand::Refund { payment_id, amount, .. })
+            if payment_id == DEVPAY && *amount == Cents(500)
+    ));
+    assert_eq!(transitions(&fx), vec![PaymentState::Sent]);
+    assert_eq!(s.kind(), PaymentKind::Refund);
+
+    let fx = dev(
+        &mut s,
+        DeviceInput::RefundResponse {
+            success: true,
+            payment_id: Some(DEVPAY.into()),
+            refund: Some(refund_obj("NEWREF", 500)),
+            message: None,
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+    let o = s.last_outcome.clone().unwrap();
+    assert_eq!(o.facts.device_payment_id.as_deref(), Some("NEWREF"));
+    assert_eq!(o.facts.amount_charged, Some(Cents(500)));
+    assert_eq!(
+        s.last_txn.as_ref().map(|t| t.kind),
+        Some(PaymentKind::Refund)
+    );
+    assert!(s.pending().is_none() && s.txn.is_none());
+
+    // The FINISH_OK that follows (and any re-delivery) is only noted.
+    for _ in 0..2 {
+        let fx = dev(
+            &mut s,
+            DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+        );
+        assert!(transitions(&fx).is_empty());
+        assert!(
+            fx.iter().any(|e| matches!(e, Effect::Persist(LedgerOp::Note { detail, .. }) if detail.contains("re-delivered"))),
+            "{fx:?}"
+        );
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, Effect::Persist(LedgerOp::Reopen { .. })))
+        );
+    }
+}
+
+#[test]
+fn refund_answers_table() {
+    type Case = (&'static str, Vec<DeviceInput>, Option<PaymentState>);
+    let ok = |r: Refund| DeviceInput::RefundResponse {
+        success: true,
+        payment_id: Some(DEVPAY.into()),
+        refund: Some(r),
+        message: None,
+    };
+    let cases: Vec<Case> = vec![
+        (
+            "refused by the device",
+            vec![DeviceInput::RefundResponse {
+                success: false,
+                payment_id: Some(DEVPAY.into()),
+                refund: None,
+                message: Some("FAIL: more than left".into()),
+            }],
+            Some(PaymentState::Declined),
+        ),
+        (
+            "response without refund, then FINISH_OK",
+            vec![
+                DeviceInput::RefundResponse {
+                    success: true,
+                    payment_id: Some(DEVPAY.into()),
+                    refund: None,
+                    message: None,
+                },
+                DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+            ],
+            Some(PaymentState::Approved),
+        ),
+        (
+            "FINISH_CANCEL after the request",
+            vec![DeviceInput::FinishCancel {
+                request_info: Some(RequestInfo::Refund),
+            }],
+            Some(PaymentState::Declined),
+        ),
+        (
+            "a refund larger than asked is a conflict",
+            vec![ok(refund_obj("NEWREF", 900))],
+            Some(PaymentState::Unknown),
+        ),
+        (
+            "a refund known before is not ours",
+            vec![ok(refund_obj("OLDREF", 500))],
+            None,
+        ),
+        (
+            "a refund of another payment is not ours",
+            vec![ok(Refund {
+                payment: Some(Reference {
+                    id: Some("OTHER".into()),
+                    ..Reference::default()
+                }),
+                ..refund_obj("NEWREF", 500)
+            })],
+            None,
+        ),
+        (
+            "a response about another payment is ignored",
+            vec![DeviceInput::RefundResponse {
+                success: false,
+                payment_id: Some("OTHER".into()),
+                refund: None,
+                message: None,
+            }],
+            None,
+        ),
+        (
+            "a sale's FINISH_OK says nothing about the refund",
+            vec![DeviceInput::FinishOk {
+                payment: Some(sale_with_refunds(PaymentResult::Success, &[])),
+                request_info: None,
+            }],
+            None,
+        ),
+        (
+            "a credit's FINISH_CANCEL says nothing about the refund",
+            vec![DeviceInput::FinishCancel {
+                request_info: Some(RequestInfo::Credit),
+            }],
+            None,
+        ),
+    ];
+    for (what, inputs, want) in cases {
+        let mut s = ready(true);
+        update(&mut s, refund_action(500, 1234));
+        let mut all = Vec::new();
+        for input in inputs {
+            all.extend(dev(&mut s, input));
+        }
+        let last = transitions(&all).last().copied();
+        match want {
+            Some(state) => assert_eq!(last, Some(state), "{what}: {all:?}"),
+            None => {
+                assert!(last.is_none_or(|l| !l.is_final()), "{what}: {all:?}");
+                assert!(
+                    s.pending().is_some_and(|p| p.evidence.conflict.is_none()),
+                    "{what}: still open, undecided"
+                );
+            }
+        }
+        if want == Some(PaymentState::Unknown) {
+            assert!(s.pending().unwrap().evidence.conflict.is_some(), "{what}");
+        }
+    }
+}
+
+#[test]
+fn refunds_are_refused_before_anything_is_sent() {
+    let cases = [
+        ("zero", 0, 1234),
+        ("negative", -5, 1234),
+        ("above the remainder", 1235, 1234),
+        ("nothing left", 1, 0),
+    ];
+    for (what, amount, remainder) in cases {
+        let mut s = ready(true);
+        let fx = update(&mut s, refund_action(amount, remainder));
+        assert!(fx.is_empty(), "{what}: {fx:?}");
+        let n = s.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Validation, "{what}");
+        assert!(n.text.starts_with("Nothing was sent"), "{what}: {}", n.text);
+        assert!(s.pending().is_none());
+    }
+    // Another transaction open: refused, and that one is recovered.
+    let mut s = ready(true);
+    update(&mut s, refund_action(500, 1234));
+    let fx = update(&mut s, void_action());
+    assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::PendingPayment);
+    assert!(
+        !fx.iter()
+            .any(|e| matches!(e, Effect::Persist(LedgerOp::CreateLinked { .. })))
+    );
+    // Not ready: nothing sent.
+    let mut s = State::new(AppSettings::default());
+    let fx = update(&mut s, refund_action(500, 1234));
+    assert!(fx.is_empty());
+    assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::NotConnected);
+}
+
+#[test]
+fn a_lost_refund_answer_is_recovered_from_the_sale_never_resent() {
+    type Case = (&'static str, Payment, PaymentState);
+    let cases: Vec<Case> = vec![
+        (
+            "a new refund with our amount: ours",
+            sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("OLDREF", 500), refund_obj("NEWREF", 500)],
+            ),
+            PaymentState::Approved,
+        ),
+        (
+            "only the refund known before: never happened",
+            sale_with_refunds(PaymentResult::Success, &[refund_obj("OLDREF", 500)]),
+            PaymentState::NotFound,
+        ),
+        (
+            "two new refunds: cannot tell",
+            sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("N1", 500), refund_obj("N2", 500)],
+            ),
+            PaymentState::Unknown,
+        ),
+    ];
+    for (what, sale, want) in cases {
+        let mut s = ready(true);
+        update(&mut s, refund_action(500, 1234));
+        let fx = dev(&mut s, DeviceInput::Disconnected("cut".into()));
+        assert_eq!(transitions(&fx), vec![PaymentState::Unknown], "{what}");
+        let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+        assert_eq!(sends(&fx), vec!["device status"], "{what}");
+        let fx = dev(&mut s, status(ExternalDeviceState::Idle));
+        assert!(
+            fx.iter().any(
+                |e| matches!(e, Effect::Send(DeviceCommand::RetrievePayment(id)) if id == SALE)
+            ),
+            "{what}: the sale is looked up, not the refund: {fx:?}"
+        );
+        let fx = dev(&mut s, retrieve(Some(sale)));
+        if want == PaymentState::Unknown {
+            // Already unknown since the cut: the conflict is said as an event.
+            assert!(
+                s.pending().unwrap().evidence.conflict.is_some(),
+                "{what}: {fx:?}"
+            );
+        } else {
+            assert_eq!(
+                transitions(&fx).last().copied(),
+                Some(want),
+                "{what}: {fx:?}"
+            );
+        }
+        assert!(
+            !fx.iter()
+                .any(|e| matches!(e, Effect::Send(DeviceCommand::Refund { .. }))),
+            "{what}: never re-sent"
+        );
+        if want == PaymentState::Unknown {
+            assert!(
+                s.recovery.is_none(),
+                "{what}: a conflict waits for a person"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_re_sent_refund_response_decides_during_recovery() {
+    let mut s = ready(true);
+    update(&mut s, refund_action(500, 1234));
+    dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::RefundResponse {
+            success: true,
+            payment_id: Some(DEVPAY.into()),
+            refund: Some(refund_obj("NEWREF", 500)),
+            message: None,
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+    assert!(s.recovery.is_none());
+}
+
+#[test]
+fn voids_with_and_without_a_void_payment_response() {
+    // With the response: it decides.
+    let mut s = ready(true);
+    let fx = update(&mut s, void_action());
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked {
+            kind: PaymentKind::Void,
+            ..
+        })
+    ));
+    assert!(sends(&fx).contains(&"void"));
+    let fx = dev(
+        &mut s,
+        DeviceInput::VoidResponse {
+            success: true,
+            payment: Some(sale_with_refunds(PaymentResult::Voided, &[])),
+            message: None,
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+
+    // Refused by the device.
+    let mut s = ready(true);
+    update(&mut s, void_action());
+    let fx = dev(
+        &mut s,
+        DeviceInput::VoidResponse {
+            success: false,
+            payment: Some(sale_with_refunds(PaymentResult::Success, &[])),
+            message: Some("payment has refunds".into()),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Declined]);
+    assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::DeviceRefused);
+
+    // Without the response: the device is asked about the sale at once.
+    let mut s = ready(false);
+    let fx = update(&mut s, void_action());
+    assert_eq!(sends(&fx), vec!["void", "device status"]);
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    let fx = dev(
+        &mut s,
+        retrieve(Some(sale_with_refunds(PaymentResult::Voided, &[]))),
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+
+    // Still SUCCESS on an idle device proves nothing (EVIDENCE.md #1): unknown, named.
+    let mut s = ready(false);
+    update(&mut s, void_action());
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    let fx = dev(
+        &mut s,
+        retrieve(Some(sale_with_refunds(PaymentResult::Success, &[]))),
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
+    let why = s.pending().unwrap().evidence.conflict.clone().unwrap();
+    assert!(why.contains("SUCCESS"), "{why}");
+
+    // PAYMENT_VOIDED for our sale proves it; for another it is ignored.
+    let mut s = ready(true);
+    update(&mut s, void_action());
+    let other = Payment {
+        id: Some("OTHER".into()),
+        ..Payment::default()
+    };
+    let fx = dev(
+        &mut s,
+        DeviceInput::PaymentVoided {
+            payment: Some(other),
+            reason: None,
+        },
+    );
+    assert!(transitions(&fx).is_empty());
+    let fx = dev(
+        &mut s,
+        DeviceInput::PaymentVoided {
+            payment: Some(sale_with_refunds(PaymentResult::Success, &[])),
+            reason: Some("USER_CANCEL".into()),
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+}
+
+#[test]
+fn credits_run_like_a_sale_and_end_with_their_credit() {
+    let mut s = ready(true);
+    let fx = update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked {
+            kind: PaymentKind::Credit,
+            parent: None,
+            ..
+        })
+    ));
+    assert_eq!(sends(&fx), vec!["credit"]);
+    dev(
+        &mut s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some("CRED1".into()),
+            message: None,
+        },
+    );
+    assert_eq!(s.pending().unwrap().state, PaymentState::InProgress);
+    let credit = Credit {
+        id: Some("CR1".into()),
+        amount: Some(700),
+        ..Credit::default()
+    };
+    let fx = dev(&mut s, DeviceInput::CreditFinished(credit.clone()));
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+    // Re-delivered: noted only.
+    let fx = dev(&mut s, DeviceInput::CreditFinished(credit));
+    assert!(transitions(&fx).is_empty());
+
+    // Canceled on the device; a credit above the request is a conflict.
+    for (input, want) in [
+        (
+            DeviceInput::FinishCancel {
+                request_info: Some(RequestInfo::Credit),
+            },
+            PaymentState::Canceled,
+        ),
+        (
+            DeviceInput::CreditFinished(Credit {
+                id: Some("CR2".into()),
+                amount: Some(7000),
+                ..Credit::default()
+            }),
+            PaymentState::Unknown,
+        ),
+    ] {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            Event::Action(Action::Credit {
+                amount: Cents(700),
+                external_id: Some("CRED2".into()),
+            }),
+        );
+        dev(
+            &mut s,
+            DeviceInput::TxStartResponse {
+                result: TxStartResponseResult::Success,
+                external_id: Some("CRED2".into()),
+                message: None,
+            },
+        );
+        let fx = dev(&mut s, input);
+        assert_eq!(transitions(&fx), vec![want]);
+    }
+}
+
+#[test]
+fn a_refused_create_sends_nothing_and_frees_the_device() {
+    let mut s = ready(true);
+    let fx = update(&mut s, refund_action(500, 1234));
+    let op = match &fx[0] {
+        Effect::Persist(op) => op.clone(),
+        other => panic!("{other:?}"),
+    };
+    update(
+        &mut s,
+        Event::PersistFailed {
+            op,
+            error: "cannot refund payment SALE1: it was voided".into(),
+        },
+    );
+    assert!(s.pending().is_none() && s.txn.is_none());
+    let n = s.notice.clone().unwrap();
+    assert_eq!(n.kind, NoticeKind::PersistFailed);
+    assert!(n.text.contains("refund was not recorded"), "{}", n.text);
+}
+
+#[test]
+fn an_open_refund_found_at_start_is_recovered() {
+    let mut s = ready(true);
+    let fx = update(
+        &mut s,
+        Event::PendingTxn {
+            payment: PendingPayment {
+                external_id: "REF1".into(),
+                amount: Cents(500),
+                tip: None,
+                tax: None,
+                state: PaymentState::Sent,
+                device: "ws://dev".into(),
+                this_endpoint: true,
+            },
+            txn: TxnInfo {
+                kind: PaymentKind::Refund,
+                link: Some(link(&[])),
+            },
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
+    assert_eq!(sends(&fx), vec!["device status"]);
+    assert_eq!(s.kind(), PaymentKind::Refund);
+}
+
+fn offer(remainder: i64) -> refund_keys::RefundOffer {
+    refund_keys::RefundOffer {
+        sale: link(&[]),
+        remainder: Cents(remainder),
+        charged: Cents(1234),
+        refusal: None,
+    }
+}
+
+fn key(s: &mut State, k: Key) -> Vec<Effect> {
+    update(s, Event::Key(k))
+}
+
+#[test]
+fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
+    let mut s = ready(true);
+    s.ui.screen = Screen::History;
+    s.ui.history = vec![screens::HistoryRow {
+        external_id: SALE.into(),
+        created_ms: 0,
+        amount: Cents(1234),
+        state: PaymentState::Approved,
+        card: "VISA 4242".into(),
+    }];
+    s.ui.history_total = 1;
+    let fx = key(&mut s, Key::Char('r'));
+    assert_eq!(fx, vec![Effect::LoadRefundOffer(SALE.into())]);
+    assert_eq!(screens::keymap(&s), vec![("Esc", "back")], "loading");
+    update(&mut s, Event::RefundOffer(Ok(offer(1234))));
+    assert_eq!(
+        s.ui.refund_input.as_ref().unwrap().amount,
+        "12.34",
+        "the remainder is prefilled"
+    );
+    // Type half instead.
+    for _ in 0..5 {
+        key(&mut s, Key::Backspace);
+    }
+    for c in "6.17".chars() {
+        key(&mut s, Key::Char(c));
+    }
+    assert!(
+        key(&mut s, Key::Enter).is_empty(),
+        "nothing is sent before the confirmation"
+    );
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    for needle in ["6.17", "VISA …4242", SALE, "y yes"] {
+        assert!(text.contains(needle), "{needle} missing from {text}");
+    }
+    let fx = key(&mut s, Key::Char('y'));
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Refund, amount, .. }) if *amount == Cents(617)
+    ));
+    assert_eq!(s.ui.screen, Screen::InProgress);
+    assert!(s.ui.refund_input.is_none());
+}
+
+#[test]
+fn the_tui_says_why_a_payment_cannot_be_refunded_and_sends_nothing() {
+    let mut s = ready(true);
+    s.ui.screen = Screen::History;
+    s.ui.history = vec![screens::HistoryRow {
+        external_id: SALE.into(),
+        created_ms: 0,
+        amount: Cents(1234),
+        state: PaymentState::Voided,
+        card: String::new(),
+    }];
+    s.ui.history_total = 1;
+    key(&mut s, Key::Char('v'));
+    let refused = refund_keys::RefundOffer {
+        refusal: Some("it was voided: no money was taken, nothing to give back".into()),
+        ..offer(0)
+    };
+    update(&mut s, Event::RefundOffer(Ok(refused)));
+    for k in [Key::Char('y'), Key::Enter, Key::Char('1')] {
+        assert!(key(&mut s, k).is_empty());
+    }
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    assert!(text.contains("voided"), "{text}");
+    assert_eq!(screens::keymap(&s), vec![("Esc", "back")]);
+    key(&mut s, Key::Esc);
+    assert!(s.ui.refund_input.is_none());
+}
+
+#[test]
+fn the_sale_screen_gives_a_typed_amount_back_as_a_credit() {
+    let mut s = ready(true);
+    assert!(screens::keymap(&s).contains(&("C", "credit")));
+    for c in "7.50".chars() {
+        key(&mut s, Key::Char(c));
+    }
+    key(&mut s, Key::Char('C'));
+    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    assert!(text.contains("Credit 7.50"), "{text}");
+    let fx = key(&mut s, Key::Char('y'));
+    assert!(matches!(
+        &fx[0],
+        Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Credit, amount, .. }) if *amount == Cents(750)
+    ));
+}

@@ -1,0 +1,140 @@
+//! `till refund`, `till void` and `till credit` as processes against a `till sim` process:
+//! the documented exit codes, what the ledger then holds (`till payment`, `till history`), and
+//! bad input refused with exit 2 (or 1 where the device refuses), a message that says what to
+//! do, and the ledger unchanged.
+
+mod cli_support;
+
+use cli_support::{Env, Sim};
+
+fn sale(env: &Env, sim: &Sim, amount: &str, ext: &str) {
+    let (code, j) = env.json(&["--device", &sim.url, "sale", amount, "--external-id", ext]);
+    assert_eq!(code, 0, "{j}");
+}
+
+fn ledger_rows(env: &Env) -> serde_json::Value {
+    let (code, j) = env.json(&["history", "--limit", "100"]);
+    assert_eq!(code, 0, "{j}");
+    j
+}
+
+#[test]
+fn refund_void_and_credit_map_to_exit_codes_and_show_in_the_ledger() {
+    let sim = Sim::start(&[]);
+    let env = Env::new("");
+    sale(&env, &sim, "12.34", "S-HALF");
+    sale(&env, &sim, "20.00", "S-VOID");
+
+    // A partial refund, then the rest (full when no amount).
+    let (code, j) = env.json(&["--device", &sim.url, "refund", "S-HALF", "--amount", "6.17"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["kind"], "refund");
+    assert_eq!(j["payment"], "S-HALF");
+    assert_eq!(j["state"], "approved");
+    assert_eq!(j["charged"], "6.17");
+    let (code, j) = env.json(&["--device", &sim.url, "refund", "S-HALF"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["charged"], "6.17");
+
+    let (code, j) = env.json(&["--device", &sim.url, "void", "S-VOID"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(
+        (j["kind"].as_str(), j["state"].as_str()),
+        (Some("void"), Some("approved"))
+    );
+
+    let (code, j) = env.json(&[
+        "--device",
+        &sim.url,
+        "credit",
+        "7.50",
+        "--external-id",
+        "CR-1",
+    ]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(
+        (j["kind"].as_str(), j["state"].as_str()),
+        (Some("credit"), Some("approved"))
+    );
+
+    let (code, out, _) = env.run(&["payment", "S-VOID"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("voided"), "{out}");
+    let (code, out, _) = env.run(&["payment", "S-HALF"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("refund"), "{out}");
+    let h = ledger_rows(&env).to_string();
+    for needle in ["\"refund\"", "\"void\"", "\"credit\"", "S-HALF", "CR-1"] {
+        assert!(h.contains(needle), "{needle} missing from the history: {h}");
+    }
+}
+
+#[test]
+fn bad_refunds_are_refused_and_change_nothing() {
+    let sim = Sim::start(&[]);
+    let env = Env::new("");
+    sale(&env, &sim, "10.00", "S-OK");
+    let (code, _) = env.json(&[
+        "--device",
+        &sim.url,
+        "sale",
+        "12.01",
+        "--external-id",
+        "S-DECL",
+    ]);
+    assert_eq!(code, 1);
+    sale(&env, &sim, "5.00", "S-VOIDED");
+    assert_eq!(env.json(&["--device", &sim.url, "void", "S-VOIDED"]).0, 0);
+    sale(&env, &sim, "8.00", "S-REFD");
+    assert_eq!(
+        env.json(&["--device", &sim.url, "refund", "S-REFD", "--amount", "1.00"])
+            .0,
+        0
+    );
+    let before = ledger_rows(&env);
+
+    type Case = (Vec<&'static str>, i32, Vec<&'static str>);
+    let cases: Vec<Case> = vec![
+        (
+            vec!["refund", "S-OK", "--amount", "10.01"],
+            2,
+            vec!["more than", "10.00", "at most"],
+        ),
+        (vec!["refund", "S-DECL"], 2, vec!["declined", "nothing"]),
+        (vec!["refund", "S-VOIDED"], 2, vec!["voided"]),
+        (vec!["refund", "NOPE"], 2, vec!["NOPE", "till history"]),
+        (
+            vec!["void", "S-REFD"],
+            2,
+            vec!["refunded", "refund the rest"],
+        ),
+        (vec!["void", "NOPE"], 2, vec!["NOPE"]),
+        (
+            vec!["refund", "S-OK", "--amount", "0"],
+            2,
+            vec!["greater than 0"],
+        ),
+        (vec!["refund", "S-OK", "--amount", "--", "-1"], 2, vec![]),
+        (vec!["credit", "0"], 2, vec!["greater than 0"]),
+        (
+            vec!["credit", "1.00", "--external-id", "S-OK"],
+            2,
+            vec!["already used"],
+        ),
+    ];
+    for (args, want, needles) in cases {
+        let mut full = vec!["--device", sim.url.as_str()];
+        full.extend(args.iter().copied());
+        let (code, out, err) = env.run(&full);
+        assert_eq!(code, want, "{args:?}: {out}{err}");
+        let text = format!("{out}{err}");
+        for n in needles {
+            assert!(text.contains(n), "{args:?}: {n:?} missing from {text}");
+        }
+        assert!(
+            text.contains("Nothing was sent") || text.contains("nothing was sent") || code == 2,
+            "{args:?}: {text}"
+        );
+    }
+    assert_eq!(ledger_rows(&env), before, "the ledger changed");
+}
