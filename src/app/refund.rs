@@ -18,7 +18,7 @@ use super::recovery::{self, RecoveryReason};
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
 use crate::ledger::{PaymentKind, PaymentState};
-use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo, SaleRequest};
+use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo};
 
 /// What a device object says about the current refund, void or credit.
 // Judged one at a time and applied at once; boxing the facts would only add noise.
@@ -257,25 +257,10 @@ pub(super) fn start_credit(
     if !free(state, "credit", fx) {
         return;
     }
-    let mut builder = SaleRequest::builder()
-        .amount(amount)
-        .options(state.settings.sale_options.clone());
-    if let Some(id) = external_id {
-        builder = builder.external_id(id);
-    }
-    if let Some(max) = state.settings.max_amount {
-        builder = builder.max_amount(max);
-    }
-    let request = match builder.build() {
-        Ok(r) => r,
-        Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
-            return;
-        }
-    };
-    if !require_ready(state) {
+    let Some(request) = super::sale::validated_request(state, amount, None, None, external_id)
+    else {
         return;
-    }
+    };
     let id = request.external_id().to_owned();
     let txn = TxnInfo {
         kind: PaymentKind::Credit,

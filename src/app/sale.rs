@@ -10,6 +10,40 @@ use crate::protocol::{
     VoidReason,
 };
 
+/// The TX_START request for `amount` (and tip, tax, external id) under the configured options
+/// and ceiling, once the device is ready; `None` with the reason on screen otherwise.
+pub(super) fn validated_request(
+    state: &mut State,
+    amount: Cents,
+    tip: Option<Cents>,
+    tax: Option<Cents>,
+    external_id: Option<String>,
+) -> Option<SaleRequest> {
+    let mut builder = SaleRequest::builder()
+        .amount(amount)
+        .options(state.settings.sale_options.clone());
+    if let Some(t) = tip {
+        builder = builder.tip(t);
+    }
+    if let Some(t) = tax {
+        builder = builder.tax(t);
+    }
+    if let Some(id) = external_id {
+        builder = builder.external_id(id);
+    }
+    if let Some(max) = state.settings.max_amount {
+        builder = builder.max_amount(max);
+    }
+    let request = match builder.build() {
+        Ok(r) => r,
+        Err(e) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            return None;
+        }
+    };
+    require_ready(state).then_some(request)
+}
+
 /// Starts a sale: validate, persist (`created`), send TX_START, record `sent`.
 pub(super) fn start(
     state: &mut State,
@@ -31,31 +65,9 @@ pub(super) fn start(
         }
         return;
     }
-    let mut builder = SaleRequest::builder()
-        .amount(amount)
-        .options(state.settings.sale_options.clone());
-    if let Some(t) = tip {
-        builder = builder.tip(t);
-    }
-    if let Some(t) = tax {
-        builder = builder.tax(t);
-    }
-    if let Some(id) = external_id {
-        builder = builder.external_id(id);
-    }
-    if let Some(max) = state.settings.max_amount {
-        builder = builder.max_amount(max);
-    }
-    let request = match builder.build() {
-        Ok(r) => r,
-        Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
-            return;
-        }
-    };
-    if !require_ready(state) {
+    let Some(request) = validated_request(state, amount, tip, tax, external_id) else {
         return;
-    }
+    };
     let external_id = request.external_id().to_owned();
     state.payment = Some(CurrentPayment::new(
         external_id.clone(),
