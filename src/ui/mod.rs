@@ -268,7 +268,18 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
             None => nothing(body, buf, &theme, "The device asks nothing right now."),
         },
         View::Result => match &state.last_outcome {
-            Some(outcome) => (&ResultView { outcome, theme }).render(body, buf),
+            Some(outcome) => {
+                let kind = state
+                    .last_txn
+                    .as_ref()
+                    .map_or(crate::ledger::PaymentKind::Sale, |t| t.kind);
+                (&ResultView {
+                    outcome,
+                    kind,
+                    theme,
+                })
+                    .render(body, buf)
+            }
             None => nothing(body, buf, &theme, "No sale has finished yet."),
         },
         View::Status => (&StatusView { state, theme }).render(body, buf),

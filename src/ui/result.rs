@@ -10,18 +10,32 @@ use super::in_progress::amount_with_extras;
 use super::text;
 use super::theme::Theme;
 use crate::app::Outcome;
-use crate::ledger::PaymentState;
+use crate::ledger::{PaymentKind, PaymentState};
 
 /// The result view.
 #[derive(Debug, Clone, Copy)]
 pub struct ResultView<'a> {
     /// The outcome.
     pub outcome: &'a Outcome,
+    /// What kind of transaction it was (a sale unless a refund, void or credit).
+    pub kind: PaymentKind,
     /// Styling.
     pub theme: Theme,
 }
 
-fn headline(state: PaymentState) -> &'static str {
+fn headline(kind: PaymentKind, state: PaymentState) -> &'static str {
+    match (kind, state) {
+        (PaymentKind::Refund, PaymentState::Approved) => "REFUNDED — money returned to the card",
+        (PaymentKind::Void, PaymentState::Approved) => "VOID DONE — the sale is voided",
+        (PaymentKind::Credit, PaymentState::Approved) => "CREDITED — money given to the card",
+        (PaymentKind::Refund | PaymentKind::Void | PaymentKind::Credit, PaymentState::Declined) => {
+            "REFUSED — no money moved"
+        }
+        (_, state) => sale_headline(state),
+    }
+}
+
+fn sale_headline(state: PaymentState) -> &'static str {
     match state {
         PaymentState::Approved => "APPROVED",
         PaymentState::Declined => "DECLINED — no money taken",
@@ -47,7 +61,7 @@ impl Widget for &ResultView<'_> {
             (PaymentState::Approved, Some(rem), Some(taken)) => {
                 format!("PARTIAL — {taken} taken, {rem} still due")
             }
-            _ => headline(o.state).to_owned(),
+            _ => headline(self.kind, o.state).to_owned(),
         };
         let style = if f.remaining.is_some() && o.state == PaymentState::Approved {
             theme.warn()
@@ -109,5 +123,49 @@ impl Widget for &ResultView<'_> {
             .block(text::panel(" Result ", theme))
             .wrap(Wrap { trim: false })
             .render(area, buf);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::app::PaymentFacts;
+    use crate::protocol::Cents;
+
+    fn shown(kind: PaymentKind, state: PaymentState) -> String {
+        let outcome = Outcome {
+            external_id: "R1".into(),
+            state,
+            amount: Cents(500),
+            tip: None,
+            tax: None,
+            facts: PaymentFacts::default(),
+            message: String::new(),
+        };
+        let area = Rect::new(0, 0, 60, 12);
+        let mut buf = Buffer::empty(area);
+        (&ResultView {
+            outcome: &outcome,
+            kind,
+            theme: Theme::default(),
+        })
+            .render(area, &mut buf);
+        area.rows()
+            .map(|r| r.positions().map(|p| buf[p].symbol()).collect::<String>())
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    #[test]
+    fn a_refund_void_or_credit_is_not_called_approved() {
+        assert!(shown(PaymentKind::Sale, PaymentState::Approved).contains("APPROVED"));
+        let refund = shown(PaymentKind::Refund, PaymentState::Approved);
+        assert!(
+            refund.contains("REFUNDED") && !refund.contains("APPROVED"),
+            "{refund}"
+        );
+        assert!(shown(PaymentKind::Void, PaymentState::Approved).contains("VOID DONE"));
+        assert!(shown(PaymentKind::Credit, PaymentState::Approved).contains("CREDITED"));
+        assert!(shown(PaymentKind::Refund, PaymentState::Declined).contains("REFUSED"));
     }
 }
