@@ -86,8 +86,12 @@ async fn big_frame_device(frames: usize) -> String {
                                 return;
                             }
                             // One frame built, sent `frames` times (the device keeps one copy).
-                            let empty =
-                                device_frame("UI_STATE", json!({"uiState": "START", "uiText": ""}));
+                            // Sized with every field the big frame has, so it stays just under
+                            // the cap (a frame over it is refused and the POS reconnects).
+                            let empty = device_frame(
+                                "UI_STATE",
+                                json!({"uiState": "START", "uiDirection": "ENTER", "uiText": ""}),
+                            );
                             let room = MAX_FRAME_BYTES - empty.len() - 16;
                             let big = device_frame(
                                 "UI_STATE",
