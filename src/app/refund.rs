@@ -101,13 +101,7 @@ fn begin(
         state.now_ms,
     ));
     state.txn = Some(txn);
-    state.prompt = None;
-    state.answering = None;
-    state.unrecorded = None;
-    state.screen_owed = None;
-    state.last_outcome = None;
-    state.device_text = None;
-    state.notice = None;
+    state.clear_for_new_transaction();
     fx.push(Effect::Persist(LedgerOp::CreateLinked {
         device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,

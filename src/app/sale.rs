@@ -77,15 +77,7 @@ pub(super) fn start(
         PaymentState::Created,
         state.now_ms,
     ));
-    state.prompt = None;
-    state.answering = None;
-    state.unrecorded = None;
-    state.screen_owed = None;
-    state.last_outcome = None;
-    state.device_text = None;
-    state.device_wants_signature = false;
-    state.card_timed_out = false;
-    state.notice = None;
+    state.clear_for_new_transaction();
     fx.push(Effect::Persist(LedgerOp::Create {
         device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,

@@ -353,6 +353,21 @@ pub struct State {
 pub const FRAME_HISTORY: usize = 2_000;
 
 impl State {
+    /// Forgets what the previous transaction left behind (its prompt, answer, outcome, device
+    /// text, notice and flow flags) as a new one starts: one place for sales, refunds, voids
+    /// and credits.
+    pub(super) fn clear_for_new_transaction(&mut self) {
+        self.prompt = None;
+        self.answering = None;
+        self.unrecorded = None;
+        self.screen_owed = None;
+        self.last_outcome = None;
+        self.device_text = None;
+        self.device_wants_signature = false;
+        self.card_timed_out = false;
+        self.notice = None;
+    }
+
     /// A fresh state with these settings.
     pub fn new(settings: AppSettings) -> State {
         State {
