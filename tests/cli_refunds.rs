@@ -138,3 +138,24 @@ fn bad_refunds_are_refused_and_change_nothing() {
     }
     assert_eq!(ledger_rows(&env), before, "the ledger changed");
 }
+
+#[test]
+fn the_embedded_simulator_of_a_headless_command_cannot_refund_and_says_what_to_do() {
+    let env = Env::new("");
+    let (code, j) = env.json(&["--device", "sim", "sale", "12.34", "--external-id", "S-EMB"]);
+    assert_eq!(code, 0, "{j}");
+    for args in [
+        vec!["--device", "sim", "refund", "S-EMB"],
+        vec!["--device", "sim", "void", "S-EMB"],
+    ] {
+        let (code, j) = env.json(&args);
+        assert_eq!(code, 2, "{j}");
+        let error = j["error"].as_str().unwrap_or_default();
+        assert!(
+            error.contains("till sim") && error.contains("nothing was sent"),
+            "{j}"
+        );
+    }
+    // Nothing was recorded for the refused requests.
+    assert_eq!(ledger_rows(&env)["total"], 1);
+}
