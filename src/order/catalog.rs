@@ -139,11 +139,26 @@ impl Catalog {
             path: shown.clone(),
             source,
         };
+        use std::io::Read;
+        // A FIFO or device would block or never end: only a regular file is read, and never
+        // more than the cap (the file may grow between the look and the read).
         let meta = std::fs::metadata(path).map_err(read)?;
-        if meta.len() > MAX_CATALOG_BYTES {
+        if !meta.is_file() {
+            return Err(CatalogError::Read {
+                path: shown.clone(),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::InvalidInput,
+                    "not a regular file: point the catalog at a .toml or .csv file",
+                ),
+            });
+        }
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_CATALOG_BYTES + 1).read_to_string(&mut text))
+            .map_err(read)?;
+        if text.len() as u64 > MAX_CATALOG_BYTES {
             return Err(CatalogError::TooLarge { path: shown });
         }
-        let text = std::fs::read_to_string(path).map_err(read)?;
         match path.extension().and_then(|e| e.to_str()) {
             Some("toml") => Catalog::from_toml(&text, &shown),
             Some("csv") => Catalog::from_csv(&text, &shown),

@@ -375,3 +375,19 @@ proptest! {
         let _ = Percent::parse(&s);
     }
 }
+
+#[test]
+fn a_catalog_that_is_not_a_regular_file_is_refused_without_reading() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("catalog.toml");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    // Reading a FIFO with no writer would block forever; it is refused instead.
+    let err = super::Catalog::load(&fifo).unwrap_err().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+    let err = super::Catalog::load(dir.path()).unwrap_err().to_string();
+    assert!(err.contains("not a regular file"), "{err}");
+}
