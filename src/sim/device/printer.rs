@@ -145,7 +145,7 @@ impl Device {
             None | Some("RECEIPT") | Some("ORDER") => vec![Printer {
                 id: Some(SIM_PRINTER_ID.into()),
                 name: Some("Built-in printer".into()),
-                kind: Some("LOCAL".into()),
+                kind: Some("MY_LOCAL".into()),
                 ..Printer::default()
             }],
             _ => Vec::new(),
