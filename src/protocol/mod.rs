@@ -15,6 +15,7 @@ pub mod redact;
 mod sale;
 pub mod summary;
 pub mod text;
+pub mod tx_settings;
 mod wire_enum;
 
 pub use enums::*;
@@ -23,3 +24,4 @@ pub use messages::*;
 pub use money::{AmountError, Cents};
 pub use objects::*;
 pub use sale::*;
+pub use tx_settings::SaleTipMode;

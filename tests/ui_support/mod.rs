@@ -551,7 +551,6 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             actions: vec!["approve-pairing".into(), "reject-pairing".into()],
             order: Vec::new(),
             printer: Vec::new(),
-            printer: Vec::new(),
         }),
     );
     out
