@@ -11,6 +11,5 @@ pub mod order;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
-pub mod soak;
 pub mod timefmt;
 pub mod ui;
