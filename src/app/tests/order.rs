@@ -1,10 +1,9 @@
 //! Table tests of the order on the sale screen: keys in, order and SHOW_ORDER_SCREEN effects out.
 
-use super::screens::{Field, Key};
 use super::*;
+use crate::app::screens::{Field, Key};
 use crate::order::{Catalog, Percent};
 use crate::protocol::display::OrderUpdate;
-use crate::protocol::*;
 
 const CATALOG: &str = r#"
 [[item]]

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::ledger::PaymentKind;
-use crate::protocol::*;
 
 const SALE: &str = "SALE1";
 const DEVPAY: &str = "PAY123";

@@ -2,7 +2,6 @@
 //! until dismissed, notices end with the state they describe, a walk-away is a card timeout.
 
 use super::*;
-use crate::protocol::*;
 
 fn ready() -> State {
     let mut s = State::new(AppSettings::default());

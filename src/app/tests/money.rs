@@ -2,7 +2,6 @@
 //! in progress, decided in `verdict.rs`. Scripted events in, ledger ops and sends out. No I/O.
 
 use super::*;
-use crate::protocol::*;
 
 fn ready() -> State {
     let mut s = State::new(AppSettings::default());
