@@ -255,7 +255,3 @@ fn abandoning_clears_the_display_and_the_quick_path_is_unchanged() {
         .expect("a sale");
     assert_eq!(sale.amount(), Cents(100100));
 }
-
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
-}
