@@ -5,6 +5,7 @@ pub mod app;
 pub mod cli;
 pub mod config;
 pub mod connector;
+pub mod device;
 pub mod ledger;
 pub mod logging;
 pub mod order;
