@@ -9,6 +9,7 @@ pub mod amounts;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
+pub mod printing;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
@@ -159,6 +160,15 @@ pub enum Action {
     },
     /// Show a message on the device.
     ShowMessage(String),
+    /// Print lines on the device's printer as job `job_id` (`app::printing`).
+    Print {
+        /// The lines.
+        lines: Vec<String>,
+        /// Our id for the job (the caller makes a fresh one).
+        job_id: String,
+    },
+    /// Ask the device again about the open print job.
+    CheckPrintJob,
     /// Quit (the TUI asks first when a payment is pending).
     Quit,
 }
@@ -289,6 +299,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
             }
         }
+        Action::Print { lines, job_id } => printing::start(state, lines, job_id, fx),
+        Action::CheckPrintJob => printing::check(state, fx),
         Action::AddItem(text) => order_desk::edit(state, fx, |d| d.add(&text)),
         Action::AbandonOrder => fx.extend(state.desk.clear()),
         Action::Quit => {
@@ -346,7 +358,13 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             reset::on_disconnected(state, fx);
             sale::on_disconnected(state, &why, fx);
         }
-        DeviceInput::Error(text) => state.error(NoticeKind::General, text),
+        DeviceInput::Error(text) => {
+            printing::on_error(state, &text);
+            state.error(NoticeKind::General, text)
+        }
+        DeviceInput::PrintJobStatus { job_id, status } => {
+            printing::on_status(state, job_id, status)
+        }
         DeviceInput::UiState {
             text,
             declined,
@@ -436,7 +454,11 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             command,
             error,
             not_sent,
-        } => sale::on_command_failed(state, command, &error, not_sent, fx),
+        } => {
+            if !printing::on_command_failed(state, command, &error) {
+                sale::on_command_failed(state, command, &error, not_sent, fx)
+            }
+        }
         DeviceInput::Frame { direction, summary } => {
             state.frames.push((direction, summary));
             if state.frames.len() > FRAME_HISTORY {

@@ -348,6 +348,8 @@ pub struct State {
     /// An open refund, void or credit found at start-up under a device identity not known yet:
     /// adopted when the device that has it becomes ready.
     pub txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
+    /// The print job on the device's printer, if one was started (`app::printing`).
+    pub print_job: Option<super::printing::PrintJob>,
 }
 
 /// Frames kept for the inspector.
@@ -401,6 +403,7 @@ impl State {
             txn: None,
             last_txn: None,
             txn_elsewhere: None,
+            print_job: None,
         }
     }
 

@@ -354,6 +354,13 @@ pub enum DeviceEvent {
     },
     /// TIP_ADDED, in cents.
     TipAdded(i64),
+    /// PRINT_JOB_STATUS_RESPONSE: where our print job is.
+    PrintJobStatus {
+        /// The job (`externalPrintJobId`).
+        job_id: Option<String>,
+        /// Its status as the device says (`DONE`, `ERROR`, `IN_QUEUE`, …; absent: `UNKNOWN`).
+        status: String,
+    },
     /// PARTIAL_AUTH: approved for this many cents only.
     PartialAuth(i64),
     /// The final answer to a sale.
@@ -494,6 +501,11 @@ impl fmt::Display for DeviceEvent {
                 signature.as_ref().map(Signature::point_count).unwrap_or(0)
             ),
             DeviceEvent::TipAdded(t) => write!(f, "tip added {}", amount(Some(*t))),
+            DeviceEvent::PrintJobStatus { job_id, status } => write!(
+                f,
+                "print job {}: {status}",
+                job_id.as_deref().unwrap_or("?")
+            ),
             DeviceEvent::PartialAuth(a) => write!(f, "partial auth {}", amount(Some(*a))),
             DeviceEvent::SaleFinished(r) => write!(
                 f,

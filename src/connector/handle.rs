@@ -143,6 +143,18 @@ impl ConnectorHandle {
             .await
     }
 
+    /// Prints `lines` on the device's printer as job `job_id` (PRINT_TEXT).
+    pub async fn print_text(&self, lines: &[String], job_id: &str) -> Result<String, CommandError> {
+        self.send(super::display_requests::print_text(lines, job_id)?)
+            .await
+    }
+
+    /// Asks for the status of our print job (PRINT_JOB_STATUS_REQUEST).
+    pub async fn print_job_status(&self, job_id: &str) -> Result<String, CommandError> {
+        self.send(super::display_requests::print_job_status(job_id)?)
+            .await
+    }
+
     /// Shows the welcome screen.
     pub async fn show_welcome(&self) -> Result<String, CommandError> {
         self.send(requests::show_welcome()).await

@@ -525,6 +525,13 @@ impl<'r> Session<'r> {
                 self.emit(DeviceEvent::TipAdded(t.tip_amount.unwrap_or(0)))
                     .await?
             }
+            Message::PrintJobStatusResponse(r) => {
+                self.emit(DeviceEvent::PrintJobStatus {
+                    job_id: r.external_print_job_id,
+                    status: r.status.unwrap_or_else(|| "UNKNOWN".to_owned()),
+                })
+                .await?
+            }
             Message::PartialAuth(p) => {
                 self.emit(DeviceEvent::PartialAuth(p.partial_auth_amount.unwrap_or(0)))
                     .await?

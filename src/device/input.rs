@@ -136,6 +136,13 @@ pub enum DeviceInput {
         /// State after the reset.
         state: Option<ExternalDeviceState>,
     },
+    /// PRINT_JOB_STATUS_RESPONSE.
+    PrintJobStatus {
+        /// The job (`externalPrintJobId`).
+        job_id: Option<String>,
+        /// `IN_QUEUE`, `PRINTING`, `DONE`, `ERROR`, `UNKNOWN`, `NOT_FOUND` (kept as text).
+        status: String,
+    },
     /// A command could not be handed to the transport.
     CommandFailed {
         /// Which command.

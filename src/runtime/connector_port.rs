@@ -73,6 +73,8 @@ impl DevicePort for ConnectorPort {
             DeviceCommand::ShowThankYou => h.show_thank_you().await,
             DeviceCommand::ShowWelcome => h.show_welcome().await,
             DeviceCommand::ShowOrder(u) => h.show_order(u).await,
+            DeviceCommand::PrintText { lines, job_id } => h.print_text(lines, job_id).await,
+            DeviceCommand::PrintJobStatus(job_id) => h.print_job_status(job_id).await,
             DeviceCommand::Reconnect => {
                 h.reconnect_now().await;
                 Ok(String::new())
@@ -189,6 +191,9 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             DeviceInput::Frame { direction, summary }
         }
         DeviceEvent::TipAdded(tip) => DeviceInput::TipAdded(crate::protocol::Cents(tip)),
+        DeviceEvent::PrintJobStatus { job_id, status } => {
+            DeviceInput::PrintJobStatus { job_id, status }
+        }
         DeviceEvent::RefundResponse {
             success,
             payment_id,
