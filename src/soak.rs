@@ -12,7 +12,7 @@ use crate::app::{Action, AppSettings, Event, Prompt, State};
 use crate::connector::{self, ConnectorSettings};
 use crate::ledger::{Ledger, PaymentState};
 use crate::protocol::{Cents, PaymentResult};
-use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Faults};
 use crate::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
 
@@ -131,7 +131,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     settings.reconnect_floor = Duration::from_millis(20);
     settings.reconnect_cap = Duration::from_millis(200);
     settings.ready_timeout = Duration::from_secs(3);
-    let (handle, events) =
+    let (handle, inputs) =
         connector::start(settings, Arc::new(ledger.token_store())).expect("the connector starts");
     let app = AppSettings {
         response_timeout_ms: 1_000,
@@ -143,7 +143,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
         State::new(app),
         ConnectorPort::new(handle),
         LedgerStore::new(ledger.clone(), "sim"),
-        forward(events),
+        inputs,
     );
 
     for i in 0..config.sales {

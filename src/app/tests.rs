@@ -153,7 +153,10 @@ fn nothing_is_sent_when_not_ready_or_invalid() {
 #[test]
 fn a_second_sale_is_refused_while_one_is_pending_and_recovery_starts() {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("gone")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     let fx = sale(&mut s, 500, "EXT2");
     assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::PendingPayment);
@@ -314,7 +317,10 @@ fn decline_then_finish_cancel_is_declined_and_plain_cancel_is_canceled() {
 #[test]
 fn disconnect_mid_sale_makes_it_unknown_and_ready_recovers() {
     let mut s = in_progress("EXT1");
-    let fx = dev(&mut s, DeviceInput::Disconnected("socket closed".into()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("socket closed")),
+    );
     assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
     let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     assert!(fx.iter().any(|e| matches!(
@@ -333,7 +339,10 @@ fn recover(
     redelivered: Option<DeviceInput>,
 ) -> (PaymentState, bool) {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(device, Some("EXT1")));
     if let Some(frame) = redelivered {
@@ -493,7 +502,10 @@ fn recovery_table() {
 #[test]
 fn recovery_polls_with_backoff_until_final() {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Busy, Some("EXT1")));
     let fx = dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
@@ -756,7 +768,10 @@ fn typing_an_amount_and_enter_rings_a_sale() {
 fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     let mut s = in_progress("EXT1");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     let fx = dev(&mut s, retrieve(QueryStatus::NotFound, "EXT1", None));
@@ -775,7 +790,10 @@ fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     // Nothing anywhere: not found. A failed lookup: still open, asked again later.
     let mut s = in_progress("EXT2");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     dev(&mut s, retrieve(QueryStatus::NotFound, "EXT2", None));
@@ -791,7 +809,10 @@ fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     assert!(s.pending().is_some());
     let mut s = in_progress("EXT3");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     dev(&mut s, retrieve(QueryStatus::NotFound, "EXT3", None));
@@ -841,7 +862,10 @@ fn a_reset_whose_answer_is_lost_ends_unconfirmed_and_the_payment_is_rechecked() 
     let fx = dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
     assert!(sends(&fx).contains(&"reset"), "{fx:?}");
     // The connection drops before RESET_DEVICE_RESPONSE: that answer will never come.
-    let fx = dev(&mut s, DeviceInput::Disconnected("connection reset".into()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("connection reset")),
+    );
     assert!(s.reset.is_none(), "{:?}", s.reset);
     assert_eq!(
         s.notice.as_ref().map(|n| n.kind),
