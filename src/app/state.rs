@@ -318,7 +318,7 @@ pub struct State {
     /// The latest notice.
     pub notice: Option<Notice>,
     /// Recent frames (redacted summaries), newest last.
-    pub frames: Vec<(&'static str, String)>,
+    pub frames: Vec<(crate::device::FrameDirection, String)>,
     /// Running timers.
     pub timers: BTreeMap<TimerId, TimerPurpose>,
     /// Next timer id.

@@ -328,7 +328,10 @@ fn a_lost_refund_answer_is_recovered_from_the_sale_never_resent() {
     for (what, sale, want) in cases {
         let mut s = ready(true);
         update(&mut s, refund_action(500, 1234));
-        let fx = dev(&mut s, DeviceInput::Disconnected("cut".into()));
+        let fx = dev(
+            &mut s,
+            DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+        );
         assert_eq!(transitions(&fx), vec![PaymentState::Unknown], "{what}");
         let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
         assert_eq!(sends(&fx), vec!["device status"], "{what}");
@@ -371,7 +374,10 @@ fn a_lost_refund_answer_is_recovered_from_the_sale_never_resent() {
 fn the_re_sent_refund_response_decides_during_recovery() {
     let mut s = ready(true);
     update(&mut s, refund_action(500, 1234));
-    dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     let fx = dev(
         &mut s,
