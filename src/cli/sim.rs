@@ -243,6 +243,7 @@ impl SimArgs {
             frames: self.frames.clone(),
             cloud,
             notes_to_stderr: true,
+            memory_file: None,
         }
     }
 }

@@ -22,6 +22,7 @@ mod connections;
 mod cut;
 mod flow;
 mod io;
+mod memory;
 mod order_screen;
 mod outbox;
 mod pairing;
@@ -48,6 +49,7 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
+pub use memory::{CreditRecord, DeviceMemory, LastMessage, MEMORY_MAX_RECORDS};
 pub use order_screen::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 
@@ -123,6 +125,12 @@ pub struct Device {
     cut_skipped: u32,
     /// The customer display's order and the printer (`order_screen.rs`).
     orders: order_screen::OrderDisplay,
+    /// Credits (manual refunds) made, oldest first (`memory.rs`).
+    credits: Vec<memory::CreditRecord>,
+    /// Bumped whenever the remembered payments, credits or last message change (`memory.rs`).
+    memory_version: u64,
+    /// How many times this device started from a saved memory.
+    memory_starts: u64,
 }
 
 impl Device {
@@ -158,6 +166,9 @@ impl Device {
             cut_done: false,
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
+            credits: Vec::new(),
+            memory_version: 0,
+            memory_starts: 0,
         }
     }
 
