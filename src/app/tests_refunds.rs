@@ -720,3 +720,204 @@ fn the_sale_screen_gives_a_typed_amount_back_as_a_credit() {
         Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Credit, amount, .. }) if *amount == Cents(750)
     ));
 }
+
+/// Cloud mode: what the idle device could not decide (it no longer knows the sale, or a void's
+/// sale still reads SUCCESS) goes to Clover's REST payments with the sale's external id.
+#[test]
+fn cloud_rest_decides_what_the_idle_device_could_not() {
+    let voided = || {
+        let mut p = sale_with_refunds(PaymentResult::Voided, &[]);
+        p.void_reason = Some(VoidReason::UserCancel);
+        p
+    };
+    let other = || Payment {
+        id: Some("OTHERPAY".into()),
+        ..sale_with_refunds(PaymentResult::Success, &[refund_obj("NEWREF", 500)])
+    };
+    // (what, a void?, the device's answer, Clover's answer, expected state or None = unknown)
+    type Case = (
+        &'static str,
+        bool,
+        Option<Payment>,
+        Result<Vec<Payment>, String>,
+        Option<PaymentState>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "refund: the device forgot the sale, Clover shows a new refund of our amount",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("OLDREF", 500), refund_obj("NEWREF", 500)],
+            )]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "refund: Clover shows the sale without a new refund",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("OLDREF", 500)],
+            )]),
+            Some(PaymentState::NotFound),
+        ),
+        (
+            "refund: Clover shows a bigger refund than asked",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("NEWREF", 900)],
+            )]),
+            None,
+        ),
+        (
+            "refund: Clover has only another payment",
+            false,
+            None,
+            Ok(vec![other()]),
+            None,
+        ),
+        (
+            "refund: neither has the sale",
+            false,
+            None,
+            Ok(vec![]),
+            None,
+        ),
+        (
+            "void: the sale reads SUCCESS on the device, VOIDED at Clover",
+            true,
+            Some(sale_with_refunds(PaymentResult::Success, &[])),
+            Ok(vec![voided()]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "void: the device forgot the sale, Clover has it voided",
+            true,
+            None,
+            Ok(vec![voided()]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "void: SUCCESS at Clover too proves nothing",
+            true,
+            Some(sale_with_refunds(PaymentResult::Success, &[])),
+            Ok(vec![sale_with_refunds(PaymentResult::Success, &[])]),
+            None,
+        ),
+    ];
+    for (what, void, device, clover, want) in cases {
+        let mut s = ready(true);
+        s.settings.rest_lookup = true;
+        if void {
+            update(&mut s, void_action());
+        } else {
+            update(&mut s, refund_action(500, 1234));
+        }
+        dev(&mut s, DeviceInput::Disconnected("cut".into()));
+        dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+        dev(&mut s, status(ExternalDeviceState::Idle));
+        let fx = dev(&mut s, retrieve(device));
+        assert!(
+            fx.contains(&Effect::RestLookup(SALE.into())),
+            "{what}: Clover is asked about the sale: {fx:?}"
+        );
+        assert!(transitions(&fx).is_empty(), "{what}: {fx:?}");
+        // An answer about another external id is not this lookup's.
+        let stray = update(
+            &mut s,
+            Event::RestPayments {
+                external_id: "OTHER".into(),
+                result: Ok(vec![]),
+            },
+        );
+        assert!(stray.is_empty(), "{what}: {stray:?}");
+        let fx = update(
+            &mut s,
+            Event::RestPayments {
+                external_id: SALE.into(),
+                result: clover,
+            },
+        );
+        match want {
+            Some(state) => {
+                assert_eq!(
+                    transitions(&fx).last().copied(),
+                    Some(state),
+                    "{what}: {fx:?}"
+                );
+                assert!(s.pending().is_none(), "{what}");
+            }
+            None => {
+                let p = s.pending().expect("still open");
+                assert_eq!(p.state, PaymentState::Unknown, "{what}");
+                assert!(
+                    p.evidence.conflict.is_some(),
+                    "{what}: the next step is named"
+                );
+            }
+        }
+        assert!(s.recovery.is_none(), "{what}: recovery ended");
+        assert!(
+            !fx.iter().any(|e| matches!(
+                e,
+                Effect::Send(DeviceCommand::Refund { .. } | DeviceCommand::Void { .. })
+            )),
+            "{what}: never re-sent"
+        );
+    }
+
+    // A failed lookup leaves the refund open and asks again later.
+    let mut s = ready(true);
+    s.settings.rest_lookup = true;
+    update(&mut s, refund_action(500, 1234));
+    dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    dev(&mut s, retrieve(None));
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: SALE.into(),
+            result: Err("503".into()),
+        },
+    );
+    assert!(transitions(&fx).is_empty(), "{fx:?}");
+    assert!(
+        matches!(fx.last(), Some(Effect::StartTimer { .. })),
+        "{fx:?}"
+    );
+    assert!(s.pending().is_some());
+
+    // A credit is not a payment: Clover's payments are not asked; it stays unknown, named.
+    let mut s = ready(true);
+    s.settings.rest_lookup = true;
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    let fx = dev(
+        &mut s,
+        DeviceInput::RetrievePayment {
+            query: QueryStatus::NotFound,
+            external_id: Some("CRED1".into()),
+            payment: None,
+        },
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RestLookup(_))),
+        "{fx:?}"
+    );
+    let p = s.pending().expect("still open");
+    assert_eq!(p.state, PaymentState::Unknown);
+    assert!(p.evidence.conflict.is_some());
+}
