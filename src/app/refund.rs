@@ -168,6 +168,7 @@ pub(super) fn start_refund(
     let txn = TxnInfo {
         kind: PaymentKind::Refund,
         link: Some(sale),
+        accepted: false,
     };
     begin(state, txn, id, amount, command, "REFUND_REQUEST", fx);
 }
@@ -214,6 +215,7 @@ pub(super) fn start_void(
     let txn = TxnInfo {
         kind: PaymentKind::Void,
         link: Some(sale),
+        accepted: false,
     };
     begin(
         state,
@@ -259,6 +261,7 @@ pub(super) fn start_credit(
     let txn = TxnInfo {
         kind: PaymentKind::Credit,
         link: None,
+        accepted: false,
     };
     begin(
         state,
@@ -479,6 +482,28 @@ pub(super) fn on_credit_finished(state: &mut State, credit: Credit, fx: &mut Vec
         return;
     };
     let asked = p.amount;
+    if !state.txn.as_ref().is_some_and(|t| t.accepted) {
+        // A credit names neither our external id nor anything else of ours: before the device
+        // accepted this credit's TX_START, it may be the answer to an earlier credit (its last
+        // message, re-sent).
+        let why = format!(
+            "the device sent a credit ({}, {}) but never confirmed starting this one, so it may \
+             be an earlier credit's: {}",
+            credit.id.as_deref().unwrap_or("without an id"),
+            credit
+                .amount
+                .map_or("no amount".to_owned(), |a| Cents(a.abs()).to_string()),
+            verdict::CHECK_DASHBOARD
+        );
+        cancel_timer(state, TimerPurpose::SaleResponse);
+        cancel_timer(state, TimerPurpose::RecoveryResponse);
+        super::sale::conflict(state, "FINISH_OK", &why, fx);
+        // Nothing the device can still say decides it: the conflict waits for a person.
+        if state.recovery.take().is_some() {
+            super::reset::after_recovery(state, fx);
+        }
+        return;
+    }
     cancel_timer(state, TimerPurpose::SaleResponse);
     let amount = credit.amount.map(|a| Cents(a.abs()));
     let card = credit.card_transaction.as_ref();
@@ -717,6 +742,7 @@ fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut
     state.txn = Some(TxnInfo {
         kind: PaymentKind::Refund,
         link: Some(link),
+        accepted: true,
     });
     state.last_outcome = Some(Outcome {
         state: PaymentState::Unknown,

@@ -610,6 +610,7 @@ fn an_open_refund_found_at_start_is_recovered() {
             txn: TxnInfo {
                 kind: PaymentKind::Refund,
                 link: Some(link(&[])),
+                accepted: false,
             },
         },
     );
@@ -920,4 +921,114 @@ fn cloud_rest_decides_what_the_idle_device_could_not() {
     let p = s.pending().expect("still open");
     assert_eq!(p.state, PaymentState::Unknown);
     assert!(p.evidence.conflict.is_some());
+}
+
+/// A credit names nothing of ours, so a FINISH_OK `{credit}` re-sent during recovery
+/// (`sendLastMessage`) decides a credit only when the device accepted that credit's TX_START;
+/// otherwise it stays `unknown`, named.
+#[test]
+fn a_re_sent_credit_decides_only_a_credit_the_device_accepted() {
+    let credit = |id: &str| {
+        DeviceInput::CreditFinished(Credit {
+            id: Some(id.into()),
+            amount: Some(700),
+            ..Credit::default()
+        })
+    };
+    let start = |s: &mut State, ext: &str, accepted: bool| {
+        update(
+            s,
+            Event::Action(Action::Credit {
+                amount: Cents(700),
+                external_id: Some(ext.into()),
+            }),
+        );
+        if accepted {
+            dev(
+                s,
+                DeviceInput::TxStartResponse {
+                    result: TxStartResponseResult::Success,
+                    external_id: Some(ext.into()),
+                    message: None,
+                },
+            );
+        }
+        let fx = dev(s, DeviceInput::Disconnected("cut".into()));
+        assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
+        dev(s, DeviceInput::Ready(DeviceInfo::default()));
+        dev(s, status(ExternalDeviceState::Idle));
+    };
+
+    // Accepted, then the answer was lost: the re-sent credit is ours.
+    let mut s = ready(true);
+    start(&mut s, "CRED1", true);
+    let fx = dev(&mut s, credit("CR1"));
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved], "{fx:?}");
+    assert!(s.recovery.is_none());
+
+    // The next credit's TX_START never reached the device: its last message is CR1 again,
+    // which cannot be tied to this credit: unknown, named, never approved.
+    start(&mut s, "CRED2", false);
+    let fx = dev(&mut s, credit("CR1"));
+    assert!(transitions(&fx).is_empty(), "already unknown: {fx:?}");
+    let p = s.pending().expect("still open");
+    assert!(p.evidence.conflict.is_some(), "the next step is named");
+
+    // Never accepted: a re-sent credit may be an earlier one (another POS's, or from before a
+    // restart): unknown with the conflict named, never approved.
+    let mut s = ready(true);
+    start(&mut s, "CRED3", false);
+    let fx = dev(&mut s, credit("CRX"));
+    assert!(
+        !transitions(&fx).contains(&PaymentState::Approved),
+        "{fx:?}"
+    );
+    let p = s.pending().expect("still open");
+    assert_eq!(p.state, PaymentState::Unknown);
+    assert!(
+        p.evidence
+            .conflict
+            .as_deref()
+            .is_some_and(|c| c.contains("never confirmed")),
+        "{:?}",
+        p.evidence.conflict
+    );
+    assert!(s.recovery.is_none(), "a conflict waits for a person");
+
+    // Found open in the ledger at start: whether the device had accepted it comes with it.
+    for (accepted, want) in [
+        (true, PaymentState::Approved),
+        (false, PaymentState::Unknown),
+    ] {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            Event::PendingTxn {
+                payment: PendingPayment {
+                    this_endpoint: true,
+                    external_id: "CRED4".into(),
+                    amount: Cents(700),
+                    tip: None,
+                    tax: None,
+                    state: PaymentState::Unknown,
+                    device: "sim".into(),
+                },
+                txn: TxnInfo {
+                    kind: PaymentKind::Credit,
+                    link: None,
+                    accepted,
+                },
+            },
+        );
+        dev(&mut s, status(ExternalDeviceState::Idle));
+        dev(&mut s, credit("CR4"));
+        assert_eq!(
+            s.last_outcome
+                .as_ref()
+                .map(|o| o.state)
+                .or(s.pending().map(|p| p.state)),
+            Some(want),
+            "accepted {accepted}"
+        );
+    }
 }

@@ -179,6 +179,11 @@ impl Simulator {
         self.controller().payments(device_id, external_id).await
     }
 
+    /// Credits device `device_id` made; see [`Controller::credits`].
+    pub async fn credits(&self, device_id: &str) -> Result<Vec<CreditRecord>, String> {
+        self.controller().credits(device_id).await
+    }
+
     /// Device notes and connection events from now on; see [`Controller::notes`].
     pub fn notes(&self) -> broadcast::Receiver<SimNote> {
         self.controller().notes()
