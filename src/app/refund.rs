@@ -543,7 +543,7 @@ pub(super) fn on_void_response(
     fx: &mut Vec<Effect>,
 ) {
     let Some((link, asked)) = current(state, PaymentKind::Void) else {
-        return;
+        return late_void(state, success, payment.as_ref(), fx);
     };
     if let Some(p) = payment.as_ref()
         && p.id.as_deref() != Some(link.device_payment_id.as_str())
@@ -691,12 +691,19 @@ pub(super) fn on_finish_cancel(
 /// A refund object when no refund is open: a re-delivered frame for the refund that just
 /// ended. The same refund is only noted; another outcome reopens it as `unknown`.
 fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut Vec<Effect>) {
-    let (Some(refund), Some(o), Some(txn)) =
-        (refund, state.last_outcome.clone(), state.last_txn.clone())
-    else {
+    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
         return;
     };
     let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Refund) else {
+        return;
+    };
+    let Some(refund) = refund else {
+        // A refusal (or an answer without a refund) again: it changes nothing.
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: cause.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
         return;
     };
     let judged = judge_refund(&link, o.amount, refund);
@@ -752,6 +759,80 @@ fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut
     state.error(
         NoticeKind::General,
         format!("Refund reopened as unknown: {why}."),
+    );
+}
+
+/// A VOID_PAYMENT_RESPONSE when no void is open: a re-delivered answer for the void that just
+/// ended. The same answer is only noted. A success after the void was recorded as not done
+/// reopens it as `unknown` (the sale may be voided after all); a failure after it was recorded
+/// as done is noted with what to check.
+fn late_void(state: &mut State, success: bool, payment: Option<&Payment>, fx: &mut Vec<Effect>) {
+    const CAUSE: &str = "VOID_PAYMENT_RESPONSE";
+    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
+        return;
+    };
+    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Void) else {
+        return;
+    };
+    if payment.is_some_and(|p| p.id.as_deref() != Some(link.device_payment_id.as_str())) {
+        return;
+    }
+    let recorded_done = o.state == PaymentState::Approved;
+    if success == recorded_done {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: CAUSE.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
+        return;
+    }
+    if !success {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: CAUSE.into(),
+            detail: format!(
+                "a later answer says the void failed, after the device said it voided payment \
+                 {}: {}",
+                link.external_id,
+                verdict::CHECK_DASHBOARD
+            ),
+        }));
+        return;
+    }
+    let why = format!(
+        "recorded {}, but a later {CAUSE} says payment {} was voided: {}",
+        o.state,
+        link.external_id,
+        verdict::CHECK_DASHBOARD
+    );
+    fx.push(Effect::Persist(LedgerOp::Reopen {
+        external_id: o.external_id.clone(),
+        cause: CAUSE.into(),
+        detail: format!("reopened: {why}"),
+    }));
+    let mut cur = CurrentPayment::new(
+        o.external_id.clone(),
+        o.amount,
+        None,
+        None,
+        PaymentState::Unknown,
+        state.now_ms,
+    );
+    cur.evidence.conflict = Some(why.clone());
+    state.payment = Some(cur);
+    state.txn = Some(TxnInfo {
+        kind: PaymentKind::Void,
+        link: Some(link),
+        accepted: true,
+    });
+    state.last_outcome = Some(Outcome {
+        state: PaymentState::Unknown,
+        message: format!("reopened: {why}"),
+        ..o
+    });
+    state.error(
+        NoticeKind::General,
+        format!("Void reopened as unknown: {why}."),
     );
 }
 

@@ -1032,3 +1032,181 @@ fn a_re_sent_credit_decides_only_a_credit_the_device_accepted() {
         );
     }
 }
+
+fn notes_with(fx: &[Effect], text: &str) -> bool {
+    fx.iter().any(
+        |e| matches!(e, Effect::Persist(LedgerOp::Note { detail, .. }) if detail.contains(text)),
+    )
+}
+
+fn reopened(fx: &[Effect]) -> bool {
+    fx.iter()
+        .any(|e| matches!(e, Effect::Persist(LedgerOp::Reopen { .. })))
+}
+
+/// Late and re-delivered frames after a refund, void or credit ended: the same answer is only
+/// noted; an answer that says the device did what was recorded as not done reopens it as
+/// `unknown`; nothing is ever sent again.
+#[test]
+fn late_and_re_delivered_frames_table() {
+    let refused_refund = DeviceInput::RefundResponse {
+        success: false,
+        payment_id: Some(DEVPAY.into()),
+        refund: None,
+        message: Some("FAIL".into()),
+    };
+    let void_ok = || DeviceInput::VoidResponse {
+        success: true,
+        payment: Some(sale_with_refunds(PaymentResult::Voided, &[])),
+        message: None,
+    };
+    let void_refused = || DeviceInput::VoidResponse {
+        success: false,
+        payment: Some(sale_with_refunds(PaymentResult::Success, &[])),
+        message: Some("payment has refunds".into()),
+    };
+    // (what, refund? else void, the deciding frame, its state, the late frame, reopened?)
+    type Case = (
+        &'static str,
+        bool,
+        DeviceInput,
+        PaymentState,
+        DeviceInput,
+        bool,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "refund refused, then a FINISH_OK with a new refund: reopened",
+            true,
+            refused_refund.clone(),
+            PaymentState::Declined,
+            DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+            true,
+        ),
+        (
+            "refund refused, then the same refusal again: noted",
+            true,
+            refused_refund.clone(),
+            PaymentState::Declined,
+            refused_refund.clone(),
+            false,
+        ),
+        (
+            "refund done, then another refund id in a late FINISH_OK: reopened",
+            true,
+            DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+            PaymentState::Approved,
+            DeviceInput::RefundFinished(refund_obj("ANOTHER", 500)),
+            true,
+        ),
+        (
+            "void done, then its response again: noted",
+            false,
+            void_ok(),
+            PaymentState::Approved,
+            void_ok(),
+            false,
+        ),
+        (
+            "void refused, then its refusal again: noted",
+            false,
+            void_refused(),
+            PaymentState::Declined,
+            void_refused(),
+            false,
+        ),
+        (
+            "void refused, then a late success: reopened",
+            false,
+            void_refused(),
+            PaymentState::Declined,
+            void_ok(),
+            true,
+        ),
+        (
+            "void done, then a late failure: noted with what to check",
+            false,
+            void_ok(),
+            PaymentState::Approved,
+            void_refused(),
+            false,
+        ),
+    ];
+    for (what, refund, decide, decided, late, reopens) in cases {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            if refund {
+                refund_action(500, 1234)
+            } else {
+                void_action()
+            },
+        );
+        let fx = dev(&mut s, decide);
+        assert_eq!(transitions(&fx), vec![decided], "{what}: {fx:?}");
+        let fx = dev(&mut s, late);
+        assert_eq!(reopened(&fx), reopens, "{what}: {fx:?}");
+        assert!(transitions(&fx).is_empty(), "{what}: {fx:?}");
+        assert!(sends(&fx).is_empty(), "{what}: never re-sent: {fx:?}");
+        if reopens {
+            let p = s.pending().expect("reopened");
+            assert_eq!(p.state, PaymentState::Unknown, "{what}");
+            assert!(p.evidence.conflict.is_some(), "{what}: named");
+        } else {
+            assert!(s.pending().is_none(), "{what}");
+            assert!(
+                notes_with(&fx, "re-delivered") || notes_with(&fx, "Clover dashboard"),
+                "{what}: {fx:?}"
+            );
+        }
+    }
+
+    // A credit: a stale FINISH_CANCEL before the device accepted it is ignored; after it ended,
+    // its FINISH_OK again is noted and a late FINISH_CANCEL changes nothing.
+    let mut s = ready(true);
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Credit),
+        },
+    );
+    assert!(transitions(&fx).is_empty(), "{fx:?}");
+    assert!(notes_with(&fx, "stale"), "{fx:?}");
+    dev(
+        &mut s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some("CRED1".into()),
+            message: None,
+        },
+    );
+    let credit = DeviceInput::CreditFinished(Credit {
+        id: Some("CR1".into()),
+        amount: Some(700),
+        ..Credit::default()
+    });
+    assert_eq!(
+        transitions(&dev(&mut s, credit.clone())),
+        vec![PaymentState::Approved]
+    );
+    let fx = dev(&mut s, credit);
+    assert!(
+        transitions(&fx).is_empty() && notes_with(&fx, "again"),
+        "{fx:?}"
+    );
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Credit),
+        },
+    );
+    assert!(transitions(&fx).is_empty() && !reopened(&fx), "{fx:?}");
+    assert!(s.pending().is_none());
+}
