@@ -91,6 +91,24 @@ fn bad_refunds_are_refused_and_change_nothing() {
             .0,
         0
     );
+    // A sale whose outcome is unknown (on another device, so this one stays free).
+    {
+        use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+        let ledger = Ledger::open(&env.data()).unwrap();
+        let elsewhere = "ws://127.0.0.1:9/remote_pay";
+        ledger
+            .create_payment(NewPayment::sale(
+                "S-UNK",
+                elsewhere,
+                till::protocol::Cents(900),
+            ))
+            .unwrap();
+        for to in [PaymentState::Sent, PaymentState::Unknown] {
+            ledger
+                .transition("S-UNK", to, "test", "lost answer", PaymentUpdate::default())
+                .unwrap();
+        }
+    }
     let before = ledger_rows(&env);
 
     type Case = (Vec<&'static str>, i32, Vec<&'static str>);
@@ -102,6 +120,10 @@ fn bad_refunds_are_refused_and_change_nothing() {
         ),
         (vec!["refund", "S-DECL"], 2, vec!["declined", "nothing"]),
         (vec!["refund", "S-VOIDED"], 2, vec!["voided"]),
+        (vec!["refund", "S-UNK"], 2, vec!["unknown"]),
+        (vec!["void", "S-UNK"], 2, vec!["unknown"]),
+        (vec!["void", "S-DECL"], 2, vec!["declined"]),
+        (vec!["void", "S-VOIDED"], 2, vec!["voided"]),
         (vec!["refund", "NOPE"], 2, vec!["NOPE", "till history"]),
         (
             vec!["void", "S-REFD"],
@@ -116,6 +138,8 @@ fn bad_refunds_are_refused_and_change_nothing() {
         ),
         (vec!["refund", "S-OK", "--amount", "--", "-1"], 2, vec![]),
         (vec!["credit", "0"], 2, vec!["greater than 0"]),
+        (vec!["credit", "--", "-1.00"], 2, vec![]),
+        (vec!["refund", "S-OK", "--amount", "abc"], 2, vec![]),
         (
             vec!["credit", "1.00", "--external-id", "S-OK"],
             2,
@@ -231,4 +255,28 @@ fn a_damaged_simulator_memory_is_refused_with_what_to_do_and_nothing_sent() {
         "{j}"
     );
     assert_eq!(ledger_rows(&env)["total"], 0);
+}
+
+/// A refund the device refuses (here: a device that does not know the sale) exits 1 with the
+/// device's reason; the refund is recorded as declined and the sale keeps its whole remainder.
+#[test]
+fn a_refund_the_device_refuses_exits_1_and_gives_nothing_back() {
+    let sim = Sim::start(&[]);
+    let env = Env::new("");
+    sale(&env, &sim, "10.00", "S-ELSE");
+    let fresh = Sim::start(&[]);
+    let (code, j) = env.json(&[
+        "--device", &fresh.url, "refund", "S-ELSE", "--amount", "3.00",
+    ]);
+    assert_eq!(code, 1, "{j}");
+    let text = j.to_string();
+    assert!(
+        text.contains("not known") || text.contains("PAYMENT_NOT_FOUND"),
+        "{j}"
+    );
+    assert_eq!(j["state"], "declined", "{j}");
+    // Nothing was given back: the whole sale is still refundable on its own device.
+    let (code, j) = env.json(&["--device", &sim.url, "refund", "S-ELSE"]);
+    assert_eq!(code, 0, "{j}");
+    assert_eq!(j["charged"], "10.00", "{j}");
 }
