@@ -79,6 +79,8 @@ pub struct HistoryRow {
     pub state: crate::ledger::PaymentState,
     /// Brand and last4, e.g. "VISA 4242".
     pub card: String,
+    /// How many items its order held (Σ quantities); `None` when rung without an order.
+    pub items: Option<u64>,
 }
 
 /// TUI state.

@@ -127,6 +127,7 @@ pub fn history_rows(offset: usize, count: usize, total: usize) -> Vec<HistoryRow
                 } else {
                     String::new()
                 },
+                items: None,
             }
         })
         .collect()
