@@ -16,6 +16,7 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod receipt;
 mod refund_commands;
 mod refund_flows;
 mod report;
@@ -108,6 +109,7 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Receipt(receipt::ReceiptArgs),
     Report(support_commands::ReportArgs),
     Export(support_commands::ExportArgs),
     Resolve(support_commands::ResolveArgs),
@@ -184,6 +186,7 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&cli.global, args),
         Command::Payment(args) => ledger_commands::payment(&cli.global, args),
         Command::History(args) => ledger_commands::history(&cli.global, args),
+        Command::Receipt(args) => receipt::run(&cli.global, args),
         Command::Report(args) => support_commands::report(&cli.global, args),
         Command::Export(args) => support_commands::export(&cli.global, args),
         Command::Resolve(args) => support_commands::resolve(&cli.global, args),

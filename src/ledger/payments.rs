@@ -40,16 +40,16 @@ impl Ledger {
         order: Option<&OrderRecord>,
     ) -> Result<PaymentRecord> {
         new.validate()?;
-        if let Some(o) = order {
-            if new.kind != PaymentKind::Sale || o.total != new.amount || o.tax != new.tax {
-                return Err(LedgerError::InvalidField {
-                    field: "order",
-                    reason: format!(
-                        "an order of {} (tax {}) cannot be recorded with a {} of {} (tax {})",
-                        o.total, o.tax, new.kind, new.amount, new.tax
-                    ),
-                });
-            }
+        if let Some(o) = order
+            && (new.kind != PaymentKind::Sale || o.total != new.amount || o.tax != new.tax)
+        {
+            return Err(LedgerError::InvalidField {
+                field: "order",
+                reason: format!(
+                    "an order of {} (tax {}) cannot be recorded with a {} of {} (tax {})",
+                    o.total, o.tax, new.kind, new.amount, new.tax
+                ),
+            });
         }
         let mut conn = self.conn();
         let err = |action| self.db_error(action);
