@@ -359,6 +359,16 @@ impl LedgerPort for LedgerStore {
         Ok((rows, offset, total))
     }
 
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+        use crate::receipt::{Receipt, ReceiptLookup};
+        match Receipt::load(&self.ledger, external_id).map_err(|e| e.to_string())? {
+            ReceiptLookup::Found(r) => Ok(*r),
+            ReceiptLookup::None | ReceiptLookup::Ambiguous(_) => {
+                Err(format!("payment {external_id} is not in the ledger"))
+            }
+        }
+    }
+
     fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
         self.ledger
             .report(Some(since_ms), Some(until_ms))
