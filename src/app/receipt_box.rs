@@ -34,11 +34,11 @@ impl ReceiptView {
 }
 
 /// The payment whose receipt `p` opens here: the sale just rung (result screen) or the
-/// selected history row (with no events open).
+/// selected history row (its events open or not).
 pub fn target(state: &State) -> Option<String> {
     match state.ui.screen {
         Screen::Result => state.last_outcome.as_ref().map(|o| o.external_id.clone()),
-        Screen::History if state.ui.history_detail.is_none() => state
+        Screen::History => state
             .ui
             .history_selected
             .checked_sub(state.ui.history_offset)
