@@ -10,6 +10,7 @@ pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
 pub mod printing;
+pub mod receipt_box;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
@@ -82,6 +83,8 @@ pub enum Event {
     PaymentEvents(Vec<String>),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
     Report(Result<Box<crate::ledger::Report>, String>),
+    /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
+    Receipt(Result<Box<crate::receipt::Receipt>, String>),
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -203,6 +206,8 @@ pub enum Effect {
         /// End (ms since the Unix epoch), exclusive.
         until_ms: i64,
     },
+    /// Read the receipt of the payment with this external id (answered with `Event::Receipt`).
+    LoadReceipt(String),
     /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
     RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
@@ -241,6 +246,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
         Event::Report(report) => state.ui.report = Some(report),
+        Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }
     fx
 }
@@ -349,7 +355,8 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
                 refund::adopt_by_identity(state, fx);
             }
         }
-        DeviceInput::Disconnected(why) => {
+        DeviceInput::Disconnected(gone) => {
+            let why = gone.to_string();
             state.connection = Connection::Disconnected(why.clone());
             // What the device showed is no longer true once it is gone.
             state.device_text = None;
@@ -365,6 +372,14 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         DeviceInput::PrintJobStatus { job_id, status } => {
             printing::on_status(state, job_id, status)
         }
+        DeviceInput::DeviceError { code, message } => {
+            let text = format!("{message} ({code})");
+            printing::on_error(state, &text);
+            state.error(NoticeKind::General, text)
+        }
+        // Informational: the socket opening, ACKs, PARTIAL_AUTH (the FINISH_OK's payment says
+        // what was taken).
+        DeviceInput::Connected | DeviceInput::Ack { .. } | DeviceInput::PartialAuth(_) => {}
         DeviceInput::UiState {
             text,
             declined,
@@ -459,7 +474,9 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
                 sale::on_command_failed(state, command, &error, not_sent, fx)
             }
         }
-        DeviceInput::Frame { direction, summary } => {
+        DeviceInput::Frame {
+            direction, summary, ..
+        } => {
             state.frames.push((direction, summary));
             if state.frames.len() > FRAME_HISTORY {
                 let excess = state.frames.len() - FRAME_HISTORY;

@@ -15,7 +15,7 @@ use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
-use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
 
@@ -106,6 +106,7 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
+        receipt_merchant: super::receipt::merchant_name(config),
         ..AppSettings::default()
     }
 }
@@ -291,6 +292,7 @@ pub async fn open(
                 sim_profile: Some(profile),
                 ..
             } => profile,
+            Purpose::Headless => global.sim_profile.unwrap_or(s.simulator.profile),
             _ => s.simulator.profile,
         };
         let delay = match purpose {
@@ -313,19 +315,30 @@ pub async fn open(
                 .flatten()
                 .into_iter()
                 .collect(),
+            supports_auth: s.simulator.auth,
+            supports_pre_auth: s.simulator.preauth,
+            supports_tip_adjust: s.simulator.tip_adjust,
             ..DeviceConfig::default()
         }
         .with_profile(profile);
+        // The simulated device remembers its payments (and their refunds, voids) and credits
+        // across commands, as a real device does while the POS is away.
+        let memory_file = config
+            .paths
+            .data_dir
+            .join(crate::sim::memory_file::FILE_NAME);
         let sim = Simulator::start(SimConfig {
             device,
+            memory_file: Some(memory_file),
             ..SimConfig::default()
         })
         .await
-        .map_err(|e| {
-            Failure::new(
+        .map_err(|e| match e {
+            crate::sim::SimError::Memory(why) => Failure::new(exit::USAGE, why),
+            e => Failure::new(
                 exit::UNREACHABLE,
                 format!("the embedded simulator did not start: {e}"),
-            )
+            ),
         })?;
         Some(sim)
     } else {
@@ -333,7 +346,7 @@ pub async fn open(
     };
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
     let rest = connector::rest::available(&settings).then(|| settings.clone());
-    let (handle, events) =
+    let (handle, inputs) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let mut port = ConnectorPort::new(handle);
     let mut app = app_settings(&config);
@@ -343,7 +356,7 @@ pub async fn open(
     }
     let mut state = State::new(app);
     state.desk = super::order_setup::desk(&config, sim.is_some())?;
-    let rt = Runtime::new(state, port, store, forward(events));
+    let rt = Runtime::new(state, port, store, inputs);
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),

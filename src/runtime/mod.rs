@@ -11,7 +11,7 @@ mod ports;
 mod read_only;
 mod tui;
 
-pub use connector_port::{ConnectorPort, forward, map_event};
+pub use connector_port::ConnectorPort;
 pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
 pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;
@@ -190,6 +190,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 Effect::LoadReport { since_ms, until_ms } => {
                     let report = self.ledger.report(since_ms, until_ms).map(Box::new);
                     self.queue.push_back(Event::Report(report));
+                }
+                Effect::LoadReceipt(external_id) => {
+                    let receipt = self.ledger.receipt(&external_id).map(Box::new);
+                    self.queue.push_back(Event::Receipt(receipt));
                 }
                 Effect::RestLookup(external_id) => {
                     let result = self.device.rest_payments(&external_id).await;

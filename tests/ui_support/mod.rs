@@ -10,6 +10,7 @@ use till::app::{
     NoticeKind, Outcome, PaymentFacts, Prompt, Recovery, RecoveryReason, RecoveryStep, ResetFlow,
     ResetPhase, State, StepRecord,
 };
+use till::device::FrameDirection;
 use till::ledger::PaymentState;
 use till::protocol::{
     CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState,
@@ -127,6 +128,7 @@ pub fn history_rows(offset: usize, count: usize, total: usize) -> Vec<HistoryRow
                 } else {
                     String::new()
                 },
+                items: None,
             }
         })
         .collect()
@@ -144,20 +146,26 @@ pub fn history(total: usize, selected: usize) -> State {
     s
 }
 
-pub fn frames(n: usize) -> Vec<(&'static str, String)> {
+pub fn frames(n: usize) -> Vec<(FrameDirection, String)> {
     let lines = [
         (
-            "pos->device",
+            FrameDirection::Sent,
             "→ COMMAND TX_START payIntent.amount=1234 externalPaymentId=0f8b…",
         ),
-        ("device->pos", "← COMMAND ACK sourceMessageId=17"),
-        ("device->pos", "← COMMAND TX_START_RESPONSE result=SUCCESS"),
+        (FrameDirection::Received, "← COMMAND ACK sourceMessageId=17"),
         (
-            "device->pos",
+            FrameDirection::Received,
+            "← COMMAND TX_START_RESPONSE result=SUCCESS",
+        ),
+        (
+            FrameDirection::Received,
             "← COMMAND UI_STATE uiState=START_TAP_CARD uiText=\"Tap, insert or swipe\"",
         ),
-        ("device->pos", "← COMMAND TX_STATE txState=IN_PROGRESS"),
-        ("pos->device", "→ COMMAND ACK sourceMessageId=d42"),
+        (
+            FrameDirection::Received,
+            "← COMMAND TX_STATE txState=IN_PROGRESS",
+        ),
+        (FrameDirection::Sent, "→ COMMAND ACK sourceMessageId=d42"),
     ];
     (0..n)
         .map(|i| {
@@ -457,6 +465,13 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     let mut s = ready();
     s.ui.screen = Screen::History;
     push("history_empty", s, None);
+    // The receipt box (p) over the history, for the order of the sale screen's scenario.
+    let mut s = history(100_000, 0);
+    s.ui.receipt = Some(order_receipt(0));
+    push("history_receipt", s, None);
+    let mut s = history(100_000, 0);
+    s.ui.receipt = Some(order_receipt(12));
+    push("history_receipt_scrolled", s, None);
 
     // Check Payment Status: resolving the pending payment by hand, at the confirmation.
     let mut s = recovering();
@@ -588,6 +603,49 @@ pub fn order_state() -> State {
     s.ui.field = Field::Item;
     s.ui.item = "100".into();
     s
+}
+
+/// The receipt box showing the receipt of [`order_state`]'s order, approved, scrolled `scroll`
+/// lines down.
+pub fn order_receipt(scroll: u16) -> till::app::receipt_box::ReceiptView {
+    let order = till::ledger::OrderRecord::of(&order_state().desk.order).expect("an order");
+    let ext = format!("{:032x}", 0xabc0_0000_u64);
+    let payment = till::ledger::PaymentRecord {
+        cursor: Default::default(),
+        external_id: ext.clone(),
+        device: "dev".into(),
+        kind: till::ledger::PaymentKind::Sale,
+        parent: None,
+        amount: order.total,
+        tip: Cents::ZERO,
+        tax: order.tax,
+        state: PaymentState::Approved,
+        device_payment_id: Some("DMKJWJTVR3GSR".into()),
+        order_id: None,
+        card_brand: Some("VISA".into()),
+        last4: Some("4242".into()),
+        auth_code: Some("A1B2C3".into()),
+        charged_amount: Some(order.total),
+        charged_tip: Some(Cents::ZERO),
+        result: None,
+        reason: None,
+        message: None,
+        partial: false,
+        created_ms: NOW,
+        updated_ms: NOW,
+    };
+    let text = till::receipt::receipt_text(
+        "Corner Bakery",
+        &payment,
+        Some(&order),
+        &[],
+        till::receipt::WIDTH,
+    );
+    till::app::receipt_box::ReceiptView {
+        external_id: ext,
+        text: Some(Ok(text)),
+        scroll,
+    }
 }
 
 /// The simulated device showing that order on its customer display.

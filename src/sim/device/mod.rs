@@ -10,6 +10,8 @@
 //! - `flow.rs`: challenges, signature, FINISH_OK / FINISH_CANCEL (§5.4–5.5, §5.8);
 //! - `recovery.rs`: RETRIEVE_PAYMENT, RETRIEVE_DEVICE_STATUS, BREAK, VOID_PAYMENT, reboot (§6);
 //! - `refunds.rs`: REFUND_REQUEST and the end of a manual refund (§7.2);
+//! - `auths.rs`: CAPTURE_PREAUTH, INCREMENT_PREAUTH_REQUEST, TIP_ADJUST (§7.2, issue #17);
+//! - `closeout.rs`: CLOSEOUT_REQUEST and the batch (§7.2, issue #17);
 //! - `profile.rs`, `real_shape.rs`: the real-device profile and its wire shapes (EVIDENCE.md);
 //! - `status.rs`: the device state reported to the POS (§5.8, §6.2);
 //! - `outbox.rs`: writing frames, ACKs, errors, and the slow/duplicate faults (§2.9, §8.2);
@@ -18,12 +20,15 @@
 //!   printer and receipt options on demand (§7.1, §7.2);
 //! - `screen.rs`: what the device screen shows and which customer actions apply.
 
+mod auths;
+mod closeout;
 mod commands;
 mod config;
 mod connections;
 mod cut;
 mod flow;
 mod io;
+mod memory;
 mod order_screen;
 mod outbox;
 mod pairing;
@@ -52,6 +57,7 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
+pub use memory::{CreditRecord, DeviceMemory, LastMessage, MEMORY_MAX_RECORDS};
 pub use printer::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 pub use receipt_options::RECEIPT_QUESTION;
@@ -128,6 +134,14 @@ pub struct Device {
     cut_skipped: u32,
     /// The customer display's order and the printer (`order_screen.rs`).
     orders: order_screen::OrderDisplay,
+    /// Tip adjusts and closed batches (`auths.rs`, `closeout.rs`).
+    tabs: auths::Tabs,
+    /// Credits (manual refunds) made, oldest first (`memory.rs`).
+    credits: Vec<memory::CreditRecord>,
+    /// Bumped whenever the remembered payments, credits or last message change (`memory.rs`).
+    memory_version: u64,
+    /// How many times this device started from a saved memory.
+    memory_starts: u64,
 }
 
 impl Device {
@@ -163,6 +177,10 @@ impl Device {
             cut_done: false,
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
+            tabs: auths::Tabs::default(),
+            credits: Vec::new(),
+            memory_version: 0,
+            memory_starts: 0,
         }
     }
 
@@ -255,6 +273,10 @@ impl Device {
                 | Message::GetPrintersRequest(_)
                 | Message::ShowPaymentReceiptOptions(_)
                 | Message::ShowReceiptOptions(_)
+                | Message::CapturePreAuth(_)
+                | Message::IncrementPreAuth(_)
+                | Message::TipAdjust(_)
+                | Message::CloseoutRequest(_)
         )
     }
 
@@ -283,6 +305,10 @@ impl Device {
             Message::GetPrintersRequest(m) => self.on_get_printers(fx, conn, m),
             Message::ShowPaymentReceiptOptions(m) => self.on_payment_receipt_options(fx, conn, m),
             Message::ShowReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
+            Message::CapturePreAuth(m) => self.on_capture_preauth(fx, conn, m),
+            Message::IncrementPreAuth(m) => self.on_increment_preauth(fx, conn, m),
+            Message::TipAdjust(m) => self.on_tip_adjust(fx, conn, m),
+            Message::CloseoutRequest(m) => self.on_closeout(fx, conn, m),
             other => {
                 let detail = format!("{} is not supported by the simulator", other.method());
                 self.remote_error(fx, conn, outbox::ERROR_UNSUPPORTED, &detail);

@@ -17,8 +17,14 @@ impl Device {
     /// Forgets payments older than 24 h.
     pub(super) fn forget_old_payments(&mut self, now_ms: i64) {
         let horizon = now_ms.saturating_sub(PAYMENT_MEMORY_MS);
+        let before = (self.payments.len(), self.credits.len());
         self.payments
             .retain(|p| p.created_time.unwrap_or(now_ms) >= horizon);
+        self.credits
+            .retain(|c| c.credit.created_time.unwrap_or(now_ms) >= horizon);
+        if before != (self.payments.len(), self.credits.len()) {
+            self.memory_changed();
+        }
     }
 
     /// Remembers a finished payment (replacing an earlier state of the same payment).
@@ -26,13 +32,15 @@ impl Device {
         self.payments
             .retain(|p| p.id.is_none() || p.id != payment.id);
         self.payments.push(payment);
+        self.memory_changed();
     }
 
-    /// The completed (SUCCESS) payment of an externalPaymentId, if the device remembers one.
+    /// The completed payment (SUCCESS, or a pre-auth's AUTH hold) of an externalPaymentId, if
+    /// the device remembers one.
     pub(super) fn completed_payment(&self, external_id: &str) -> Option<&Payment> {
         self.payments.iter().rev().find(|p| {
             p.external_payment_id.as_deref() == Some(external_id)
-                && p.result == Some(PaymentResult::Success)
+                && matches!(p.result, Some(PaymentResult::Success | PaymentResult::Auth))
         })
     }
 
@@ -170,7 +178,13 @@ impl Device {
                 let why = format!("payment {id} has refunds: refund the rest instead of voiding");
                 void_response(Some(self.payments[i].clone()), reason, Some(why))
             }
-            Some(i) if self.payments[i].result == Some(PaymentResult::Success) => {
+            // A pre-auth's hold (result AUTH) is released by a void too.
+            Some(i)
+                if matches!(
+                    self.payments[i].result,
+                    Some(PaymentResult::Success | PaymentResult::Auth)
+                ) =>
+            {
                 let mut payment = self.payments[i].clone();
                 payment_factory::void(&mut payment, reason.clone(), fx.now);
                 self.remember(payment.clone());
@@ -198,6 +212,7 @@ impl Device {
         fx.note("device reboots");
         self.tx = None;
         self.last_outcome = None;
+        self.memory_changed();
         self.timers.clear();
         self.slow_queue.clear();
         let conns: Vec<ConnId> = self.conns.keys().copied().collect();
