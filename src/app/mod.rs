@@ -494,6 +494,7 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
         TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
+        TimerPurpose::PrintPoll => printing::on_poll(state, fx),
         TimerPurpose::Clock => {
             if state.pending().is_some() {
                 start_timer(state, TimerPurpose::Clock, 1_000, fx);

@@ -98,3 +98,18 @@ pub(crate) fn on_key(state: &mut State, key: Key) {
         _ => {}
     }
 }
+
+/// `d` in the box: the receipt's lines to the device's printer (`app::printing`), once it is
+/// read; the job id comes from the state's clock and a counter (the app makes no random ids).
+pub(crate) fn print(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(Some(Ok(text))) = state.ui.receipt.as_ref().map(|v| v.text.clone()) else {
+        state.error(
+            super::state::NoticeKind::Validation,
+            "print: the receipt is not read yet; nothing was sent",
+        );
+        return;
+    };
+    let lines = text.lines().map(str::to_owned).collect();
+    let job_id = super::printing::next_job_id(state);
+    super::printing::start(state, lines, job_id, fx);
+}

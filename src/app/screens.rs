@@ -336,6 +336,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
         Intent::OrderKey => {}
         Intent::ReceiptOpen => super::receipt_box::open(state, fx),
         Intent::ReceiptKey => super::receipt_box::on_key(state, key),
+        Intent::ReceiptPrint => super::receipt_box::print(state, fx),
         Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,

@@ -286,6 +286,8 @@ pub enum TimerPurpose {
     RecoveryPoll,
     /// Redraw the elapsed time while a sale runs.
     Clock,
+    /// Ask the device again about the open print job.
+    PrintPoll,
 }
 
 /// Everything the POS state machine knows.
@@ -357,6 +359,8 @@ pub struct State {
     pub txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
     /// The print job on the device's printer, if one was started (`app::printing`).
     pub print_job: Option<super::printing::PrintJob>,
+    /// Print jobs started since the start (for job ids).
+    pub print_seq: u32,
 }
 
 /// Frames kept for the inspector.
@@ -411,6 +415,7 @@ impl State {
             last_txn: None,
             txn_elsewhere: None,
             print_job: None,
+            print_seq: 0,
         }
     }
 

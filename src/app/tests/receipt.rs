@@ -132,7 +132,12 @@ fn p_on_the_result_shows_the_receipt_of_the_sale_just_rung() {
     assert!(s.ui.receipt.as_ref().unwrap().lines()[0].contains("Reading"));
     assert_eq!(
         bar(&s),
-        [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "close")]
+        [
+            ("↑↓", "scroll"),
+            ("PgUp/PgDn", "page"),
+            ("d", "print on device"),
+            ("Esc", "close")
+        ]
     );
     update(
         &mut s,
