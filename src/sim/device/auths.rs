@@ -29,7 +29,7 @@ use crate::sim::customer::Scenario;
 use super::flow::invalid_transition;
 use super::io::ConnId;
 use super::payment_factory::clover_id;
-use super::{Device, Fx};
+use super::{Device, Display, Fx};
 
 /// What the device keeps about auths and batches besides the payments themselves.
 #[derive(Debug, Clone, Default)]
@@ -171,6 +171,10 @@ impl Device {
                     Cents(tip)
                 ));
                 response.status = Some(ResultStatus::Success);
+                self.display = Display {
+                    title: "Pre-auth captured".into(),
+                    detail: format!("${} + ${} tip", Cents(amount), Cents(tip)),
+                };
             }
         }
         let drop = Scenario::for_amount(amount).goes_half_open();
@@ -280,6 +284,10 @@ impl Device {
                 self.tabs.tip_adjusted.insert(id);
                 response.success = Some(true);
                 response.amount = Some(tip);
+                self.display = Display {
+                    title: "Tip adjusted".into(),
+                    detail: format!("${} tip", Cents(tip)),
+                };
             }
         }
         let drop = Scenario::for_amount(tip).goes_half_open();
