@@ -281,6 +281,15 @@ impl Device {
                 let id = payment.id.clone().unwrap_or_default();
                 fx.note(format!("auth {id} tip adjusted to ${}", Cents(tip)));
                 response.order_id = payment.order.as_ref().and_then(|o| o.id.clone());
+                // Only payments the device still remembers (24 h) are kept: the set stays bounded.
+                let known: BTreeSet<&str> = self
+                    .payments
+                    .iter()
+                    .filter_map(|p| p.id.as_deref())
+                    .collect();
+                self.tabs
+                    .tip_adjusted
+                    .retain(|adjusted| known.contains(adjusted.as_str()));
                 self.tabs.tip_adjusted.insert(id);
                 response.success = Some(true);
                 response.amount = Some(tip);
