@@ -78,6 +78,8 @@ impl Device {
     /// the connection instead (`drop`, or the `drop_before_response` fault).
     pub(super) fn answer(&mut self, fx: &mut Fx, conn: ConnId, message: Message, drop: bool) {
         self.last_outcome = Some(message.clone());
+        // The payments, the tabs or at least the last answer changed: worth keeping.
+        self.memory_changed();
         if drop || self.config.faults.drop_before_response {
             fx.note(format!(
                 "dropping POS {conn} just before {}",
