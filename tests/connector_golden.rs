@@ -4,8 +4,8 @@
 //! `remoteSourceSDK` and `remoteApplicationID` may differ; payloads are compared as parsed JSON.
 
 use serde_json::{Map, Value};
+use till::connector::decode::sanitize_payment;
 use till::connector::frames::FrameWriter;
-use till::connector::outcome::sanitize_payment;
 use till::connector::requests;
 use till::protocol::*;
 

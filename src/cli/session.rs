@@ -15,7 +15,7 @@ use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
-use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
 
@@ -305,6 +305,9 @@ pub async fn open(
                 .flatten()
                 .into_iter()
                 .collect(),
+            supports_auth: s.simulator.auth,
+            supports_pre_auth: s.simulator.preauth,
+            supports_tip_adjust: s.simulator.tip_adjust,
             ..DeviceConfig::default()
         }
         .with_profile(profile);
@@ -333,7 +336,7 @@ pub async fn open(
     };
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
     let rest = connector::rest::available(&settings).then(|| settings.clone());
-    let (handle, events) =
+    let (handle, inputs) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let mut port = ConnectorPort::new(handle);
     let mut app = app_settings(&config);
@@ -343,7 +346,7 @@ pub async fn open(
     }
     let mut state = State::new(app);
     state.desk = super::order_setup::desk(&config, sim.is_some())?;
-    let rt = Runtime::new(state, port, store, forward(events));
+    let rt = Runtime::new(state, port, store, inputs);
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),
