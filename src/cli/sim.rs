@@ -366,6 +366,9 @@ async fn read_commands(sim: Controller) {
                     for line in &screen.order {
                         eprintln!("[{device}] order: {line}");
                     }
+                    for line in &screen.printer {
+                        eprintln!("[{device}] printer: {line}");
+                    }
                     eprintln!("[{device}] possible now: {}", screen.actions.join(", "));
                 }
                 Err(e) => eprintln!("[{device}] {e}"),
