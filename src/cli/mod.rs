@@ -16,6 +16,7 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod receipt;
 mod refund_commands;
 mod refund_flows;
 mod report;
@@ -109,6 +110,7 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Receipt(receipt::ReceiptArgs),
     Report(support_commands::ReportArgs),
     Export(support_commands::ExportArgs),
     Resolve(support_commands::ResolveArgs),
@@ -189,6 +191,7 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&global, args),
         Command::Payment(args) => ledger_commands::payment(&global, args),
         Command::History(args) => ledger_commands::history(&global, args),
+        Command::Receipt(args) => receipt::run(&global, args),
         Command::Report(args) => support_commands::report(&global, args),
         Command::Export(args) => support_commands::export(&global, args),
         Command::Resolve(args) => support_commands::resolve(&global, args),

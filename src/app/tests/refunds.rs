@@ -625,6 +625,7 @@ fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
         amount: Cents(1234),
         state: PaymentState::Approved,
         card: "VISA 4242".into(),
+        items: None,
     }];
     s.ui.history_total = 1;
     let fx = key(&mut s, Key::Char('r'));
@@ -670,6 +671,7 @@ fn the_tui_says_why_a_payment_cannot_be_refunded_and_sends_nothing() {
         amount: Cents(1234),
         state: PaymentState::Voided,
         card: String::new(),
+        items: None,
     }];
     s.ui.history_total = 1;
     key(&mut s, Key::Char('v'));
