@@ -132,9 +132,30 @@ impl Device {
         self.memory_version = self.memory_version.wrapping_add(1);
     }
 
-    /// Changes whenever what [`Device::memory`] returns may have changed.
+    /// Changes whenever what [`Device::memory`] returns may have changed: a counter bumped where
+    /// payments, credits and the last message change, mixed with a cheap fingerprint of them
+    /// (ids, results, amounts, modification times, refund counts) so a change made without the
+    /// bump is seen too.
     pub fn memory_version(&self) -> u64 {
-        self.memory_version
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.memory_version.hash(&mut h);
+        self.memory_starts.hash(&mut h);
+        self.payments.len().hash(&mut h);
+        for p in &self.payments {
+            p.id.hash(&mut h);
+            p.result.as_ref().map(|r| r.to_string()).hash(&mut h);
+            (p.amount, p.tip_amount, p.modified_time).hash(&mut h);
+            p.extra
+                .get("refunds")
+                .and_then(|r| r.get("elements"))
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .hash(&mut h);
+        }
+        self.credits.len().hash(&mut h);
+        self.last_outcome.as_ref().map(Message::method).hash(&mut h);
+        h.finish()
     }
 
     /// Marks the memory changed.
