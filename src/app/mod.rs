@@ -6,8 +6,8 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 pub mod amounts;
-mod io;
 pub mod keymap;
+mod ledger_ops;
 pub mod order_desk;
 pub mod receipt_box;
 mod recovery;
@@ -19,7 +19,8 @@ pub mod screens;
 mod state;
 pub mod verdict;
 
-pub use io::{DeviceCommand, DeviceInfo, DeviceInput, LedgerOp, PaymentFacts, PendingPayment};
+pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -342,7 +343,8 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
                 refund::adopt_by_identity(state, fx);
             }
         }
-        DeviceInput::Disconnected(why) => {
+        DeviceInput::Disconnected(gone) => {
+            let why = gone.to_string();
             state.connection = Connection::Disconnected(why.clone());
             // What the device showed is no longer true once it is gone.
             state.device_text = None;
@@ -352,6 +354,12 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             sale::on_disconnected(state, &why, fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
+        DeviceInput::DeviceError { code, message } => {
+            state.error(NoticeKind::General, format!("{message} ({code})"))
+        }
+        // Informational: the socket opening, ACKs, PARTIAL_AUTH (the FINISH_OK's payment says
+        // what was taken).
+        DeviceInput::Connected | DeviceInput::Ack { .. } | DeviceInput::PartialAuth(_) => {}
         DeviceInput::UiState {
             text,
             declined,
@@ -442,7 +450,9 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             error,
             not_sent,
         } => sale::on_command_failed(state, command, &error, not_sent, fx),
-        DeviceInput::Frame { direction, summary } => {
+        DeviceInput::Frame {
+            direction, summary, ..
+        } => {
             state.frames.push((direction, summary));
             if state.frames.len() > FRAME_HISTORY {
                 let excess = state.frames.len() - FRAME_HISTORY;
@@ -566,18 +576,4 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 
 pub mod manual;
 #[cfg(test)]
-mod support_tests;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_defects;
-
-#[cfg(test)]
-mod tests_money;
-
-#[cfg(test)]
-mod tests_order;
-#[cfg(test)]
-mod tests_receipt;
-#[cfg(test)]
-mod tests_refunds;

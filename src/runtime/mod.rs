@@ -11,7 +11,7 @@ mod ports;
 mod read_only;
 mod tui;
 
-pub use connector_port::{ConnectorPort, forward, map_event};
+pub use connector_port::ConnectorPort;
 pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
 pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;
@@ -23,7 +23,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 
-use crate::app::{self, DeviceInput, Effect, Event, State};
+use crate::app::{self, Effect, Event, State};
+use crate::device::DeviceInput;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

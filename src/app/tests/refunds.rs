@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::ledger::PaymentKind;
-use crate::protocol::*;
 
 const SALE: &str = "SALE1";
 const DEVPAY: &str = "PAY123";
@@ -47,10 +46,6 @@ fn void_action() -> Event {
     })
 }
 
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
-}
-
 fn refund_obj(id: &str, amount: i64) -> Refund {
     Refund {
         id: Some(id.into()),
@@ -61,24 +56,6 @@ fn refund_obj(id: &str, amount: i64) -> Refund {
         }),
         ..Refund::default()
     }
-}
-
-fn transitions(fx: &[Effect]) -> Vec<PaymentState> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Persist(LedgerOp::Transition { to, .. }) => Some(*to),
-            _ => None,
-        })
-        .collect()
-}
-
-fn sends(fx: &[Effect]) -> Vec<&'static str> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Send(c) => Some(c.name()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn sale_with_refunds(result: PaymentResult, refunds: &[Refund]) -> Payment {
@@ -351,7 +328,10 @@ fn a_lost_refund_answer_is_recovered_from_the_sale_never_resent() {
     for (what, sale, want) in cases {
         let mut s = ready(true);
         update(&mut s, refund_action(500, 1234));
-        let fx = dev(&mut s, DeviceInput::Disconnected("cut".into()));
+        let fx = dev(
+            &mut s,
+            DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+        );
         assert_eq!(transitions(&fx), vec![PaymentState::Unknown], "{what}");
         let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
         assert_eq!(sends(&fx), vec!["device status"], "{what}");
@@ -394,7 +374,10 @@ fn a_lost_refund_answer_is_recovered_from_the_sale_never_resent() {
 fn the_re_sent_refund_response_decides_during_recovery() {
     let mut s = ready(true);
     update(&mut s, refund_action(500, 1234));
-    dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     let fx = dev(
         &mut s,

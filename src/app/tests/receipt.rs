@@ -1,11 +1,10 @@
 //! Table tests of the receipt box (`p` on the result of the sale just rung and on a history
 //! row) and of the item field's help bar.
 
-use super::screens::{self, Field, Key, Screen};
 use super::*;
+use crate::app::screens::{self, Field, Key, Screen};
 use crate::ledger::{HistoryCursor, OrderRecord, PaymentKind, PaymentRecord};
 use crate::order::{Catalog, Percent};
-use crate::protocol::*;
 use crate::receipt::Receipt;
 
 fn ready() -> State {
@@ -14,7 +13,7 @@ fn ready() -> State {
         ..AppSettings::default()
     });
     s.desk.catalog = Catalog::from_toml(
-        include_str!("../../assets/catalog.toml"),
+        include_str!("../../../assets/catalog.toml"),
         "assets/catalog.toml",
     )
     .unwrap();
