@@ -50,7 +50,8 @@ Exit codes:
   1  definitive negative outcome (declined, canceled, voided, not_found, refused by the device;
      undecodable input)
   2  usage, configuration or validation error, a reused external id, a ledger that cannot
-     be written, or a refund/void the ledger's money rules forbid (nothing sent)
+     be written, or a refund/void the ledger's money rules forbid (nothing sent); a payment id
+     that matches no payment (receipt)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment (refund, void, credit) is pending recovery in the ledger
   5  refused: another transaction is pending, or another till holds the data directory

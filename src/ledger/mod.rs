@@ -35,7 +35,7 @@ pub use error::{LedgerError, Result};
 pub use links::Refundable;
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
-pub use orders::{DiscountRecord, LineRecord, OrderRecord};
+pub use orders::{DiscountRecord, ItemSold, LineRecord, OrderRecord};
 pub use payments::CREATE_CAUSE;
 pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
 pub use records::{
