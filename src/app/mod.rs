@@ -6,8 +6,8 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 pub mod amounts;
-mod io;
 pub mod keymap;
+mod ledger_ops;
 pub mod order_desk;
 mod recovery;
 pub mod refund;
@@ -18,7 +18,8 @@ pub mod screens;
 mod state;
 pub mod verdict;
 
-pub use io::{DeviceCommand, DeviceInfo, DeviceInput, LedgerOp, PaymentFacts, PendingPayment};
+pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -560,16 +561,4 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 
 pub mod manual;
 #[cfg(test)]
-mod support_tests;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_defects;
-
-#[cfg(test)]
-mod tests_money;
-
-#[cfg(test)]
-mod tests_order;
-#[cfg(test)]
-mod tests_refunds;

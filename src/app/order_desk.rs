@@ -13,8 +13,8 @@
 //! it, and Enter charges the order's total.
 
 use super::Effect;
-use super::io::DeviceCommand;
 use super::state::{NoticeKind, State};
+use crate::device::DeviceCommand;
 use crate::order::display::{DisplayLabels, order_removed, order_update};
 use crate::order::{Catalog, Change, DiscountKind, NewLine, Order, OrderError, Percent};
 use crate::protocol::Cents;

@@ -4,10 +4,11 @@
 //! IN_PROGRESS → poll with backoff and say what the device waits for; NOT_FOUND → final
 //! `not_found` only when the device is IDLE. Every step is recorded in the ledger.
 
-use super::io::{DeviceCommand, PaymentFacts};
+use super::ledger_ops::PaymentFacts;
 use super::sale::resolve_with_payment;
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, reset, start_timer, transition};
+use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{ExternalDeviceState, Payment, QueryStatus};
 

@@ -13,10 +13,11 @@
 //! For a refund or void, "approved" means the device did it (money given back, or the sale
 //! voided); "declined" that the device refused it; "not found" that it never happened.
 
-use super::io::{DeviceCommand, LedgerOp, PaymentFacts, PendingPayment};
+use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 use super::recovery::{self, RecoveryReason};
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo};
 

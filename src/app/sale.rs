@@ -1,9 +1,10 @@
 //! The sale lifecycle of the current payment: start, device answers, prompts, the end.
 
-use super::io::{DeviceCommand, LedgerOp, PaymentFacts, PendingPayment};
+use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 use super::recovery::{self, RecoveryReason};
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use crate::device::DeviceCommand;
 use crate::ledger::PaymentState;
 use crate::protocol::{
     Cents, Challenge, ChallengeType, Payment, RequestInfo, SaleRequest, TxStartResponseResult,

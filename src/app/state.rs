@@ -2,9 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::io::{DeviceInfo, PaymentFacts};
+use super::ledger_ops::PaymentFacts;
 use super::recovery::Recovery;
 use super::reset::ResetFlow;
+use crate::device::DeviceInfo;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{
     Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, SaleOptions, Signature,
@@ -330,7 +331,7 @@ pub struct State {
     pub unrecorded: Option<String>,
     /// Open payments in the ledger not (yet) tied to the connected device: those of other
     /// devices, or of this one until discovery names it.
-    pub open_elsewhere: Vec<super::io::PendingPayment>,
+    pub open_elsewhere: Vec<super::ledger_ops::PendingPayment>,
     /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
     /// if the answer cannot be sent the prompt comes back.
     pub answering: Option<(Prompt, Option<String>)>,
@@ -346,7 +347,7 @@ pub struct State {
     pub last_txn: Option<TxnInfo>,
     /// An open refund, void or credit found at start-up under a device identity not known yet:
     /// adopted when the device that has it becomes ready.
-    pub txn_elsewhere: Option<(super::io::PendingPayment, TxnInfo)>,
+    pub txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
 }
 
 /// Frames kept for the inspector.

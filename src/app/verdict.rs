@@ -8,7 +8,7 @@
 //! The connector decides nothing about money; it only hands the device's facts over.
 
 use super::amounts;
-use super::io::PaymentFacts;
+use super::ledger_ops::PaymentFacts;
 use super::state::CurrentPayment;
 use crate::ledger::PaymentState;
 use crate::protocol::{Cents, Payment, PaymentResult};

@@ -3,8 +3,8 @@
 use tokio::sync::mpsc;
 
 use super::ports::{DevicePort, SendError};
-use crate::app::{DeviceCommand, DeviceInfo, DeviceInput};
 use crate::connector::{CommandError, ConnectorHandle, DeviceEvent, FrameDirection};
+use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
 use crate::protocol::ResponseCode;
 use crate::protocol::{UiState, summary::message_fields};
 

@@ -23,7 +23,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::mpsc;
 
-use crate::app::{self, DeviceInput, Effect, Event, State};
+use crate::app::{self, Effect, Event, State};
+use crate::device::DeviceInput;
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> i64 {

@@ -1,6 +1,7 @@
 //! The two ports the runtime drives: the device (a connector) and the ledger.
 
-use crate::app::{DeviceCommand, LedgerOp, PendingPayment, screens::HistoryRow};
+use crate::app::{LedgerOp, PendingPayment, screens::HistoryRow};
+use crate::device::DeviceCommand;
 
 /// Why a command did not go out.
 #[derive(Debug, Clone, PartialEq, Eq)]

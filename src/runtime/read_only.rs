@@ -5,7 +5,8 @@
 use super::ledger_port::LedgerStore;
 use super::ports::{DevicePort, LedgerPort, SendError};
 use crate::app::screens::HistoryRow;
-use crate::app::{DeviceCommand, LedgerOp, PendingPayment};
+use crate::app::{LedgerOp, PendingPayment};
+use crate::device::DeviceCommand;
 
 /// Why every write and every send is refused.
 const READ_ONLY: &str = "this till is read-only: it never writes the ledger or talks to the device";

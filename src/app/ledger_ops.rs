@@ -1,0 +1,180 @@
+//! What the POS state machine asks of the ledger and hears from it: writes ([`LedgerOp`]), the
+//! facts of a payment it records ([`PaymentFacts`]) and the payments left open at start-up
+//! ([`PendingPayment`]). Pure data; the runtime executes the writes.
+
+use crate::ledger::{PaymentKind, PaymentState};
+use crate::protocol::{Cents, Payment};
+
+/// What a finished or recovered payment looked like on the device (brand and last4 only).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentFacts {
+    /// Clover payment id.
+    pub device_payment_id: Option<String>,
+    /// Clover order id.
+    pub order_id: Option<String>,
+    /// Card brand.
+    pub card_brand: Option<String>,
+    /// Last four digits.
+    pub last4: Option<String>,
+    /// Authorisation code.
+    pub auth_code: Option<String>,
+    /// Payment result as the device reported it.
+    pub result: Option<String>,
+    /// Money actually taken: the payment's amount plus its tip.
+    pub amount_charged: Option<Cents>,
+    /// The tip as the device's payment says.
+    pub tip: Option<Cents>,
+    /// The tax as the device's payment says.
+    pub tax: Option<Cents>,
+    /// For a partial approval: what is still due.
+    pub remaining: Option<Cents>,
+}
+
+impl PaymentFacts {
+    /// Facts from a device payment (never the cardholder name, first6 or tokens), sanitised to
+    /// what the ledger stores: a device value the ledger would refuse is dropped, not fatal.
+    pub fn from_payment(p: &Payment) -> PaymentFacts {
+        let tip = p.tip_amount.filter(|t| *t >= 0);
+        let charged = p
+            .amount
+            .filter(|a| *a >= 0)
+            .map(|a| Cents(a.saturating_add(tip.unwrap_or(0))));
+        PaymentFacts {
+            device_payment_id: p.id.as_deref().and_then(|v| clean_id(v, 64)),
+            order_id: p
+                .order
+                .as_ref()
+                .and_then(|o| o.id.as_deref())
+                .and_then(|v| clean_id(v, 64)),
+            card_brand: p.card_brand().and_then(|b| clean_brand(&b.to_string())),
+            last4: p.last4().filter(|l| is_last4(l)).map(str::to_owned),
+            auth_code: p.auth_code().and_then(|v| clean_id(v, 32)),
+            result: p.result.as_ref().and_then(|r| clean_id(&r.to_string(), 32)),
+            amount_charged: charged,
+            tip: tip.map(Cents),
+            tax: p.tax_amount.filter(|t| *t >= 0).map(Cents),
+            remaining: None,
+        }
+    }
+}
+
+/// True for exactly four ASCII digits.
+fn is_last4(l: &str) -> bool {
+    l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An identifier the device gave, kept only when it is 1–`max` printable ASCII characters
+/// without spaces or control codes.
+fn clean_id(v: &str, max: usize) -> Option<String> {
+    let ok = !v.is_empty() && v.len() <= max && v.bytes().all(|b| b.is_ascii_graphic());
+    ok.then(|| v.to_owned())
+}
+
+/// A card brand as the ledger stores it: 1–32 characters, no digits, printable ASCII only. A
+/// brand the device spells oddly (`VISA2`) keeps its letters (`VISA`); one with none is dropped.
+fn clean_brand(v: &str) -> Option<String> {
+    let kept: String = v
+        .chars()
+        .filter(|c| c.is_ascii_alphabetic() || *c == '_' || *c == ' ')
+        .take(32)
+        .collect();
+    let kept = kept.trim().to_owned();
+    (!kept.is_empty()).then_some(kept)
+}
+
+/// A write to the ledger. The runtime runs these in order and stops the batch at the first
+/// failure (so nothing is sent after a failed persist), reporting [`super::Event::PersistFailed`].
+#[allow(clippy::large_enum_variant)] // one op at a time, never stored in bulk
+#[derive(Debug, Clone, PartialEq)]
+pub enum LedgerOp {
+    /// Record a new sale in state `created`, before its frame exists.
+    Create {
+        /// External id.
+        external_id: String,
+        /// The device's identity from discovery ([`crate::device::DeviceInfo::identity`]); `None`: the
+        /// ledger store's own key for the configured device.
+        device: Option<String>,
+        /// Amount.
+        amount: Cents,
+        /// Tip.
+        tip: Option<Cents>,
+        /// Tax.
+        tax: Option<Cents>,
+    },
+    /// Record a new refund, void or credit in state `created`, before its frame exists (the
+    /// ledger refuses it when the money rules forbid it).
+    CreateLinked {
+        /// The device's identity (`device:SERIAL@MERCHANT`), when it gave one; else the
+        /// configured address is used.
+        device: Option<String>,
+        /// External id.
+        external_id: String,
+        /// Refund, void or credit.
+        kind: PaymentKind,
+        /// The sale a refund or void acts on.
+        parent: Option<String>,
+        /// Amount.
+        amount: Cents,
+    },
+    /// Move a payment to a new state and record why.
+    Transition {
+        /// External id.
+        external_id: String,
+        /// New state.
+        to: PaymentState,
+        /// The frame method or recovery step that caused it.
+        cause: String,
+        /// Human detail.
+        detail: String,
+        /// What the device told us about the payment.
+        facts: PaymentFacts,
+    },
+    /// Reopen a final payment as `unknown`: the device later said something that changes the
+    /// money (a second FINISH_OK with another result). Recorded as a correction event.
+    Reopen {
+        /// External id.
+        external_id: String,
+        /// The frame that conflicts.
+        cause: String,
+        /// What conflicts.
+        detail: String,
+    },
+    /// Record an event (a recovery step, a reset request) without a state change.
+    Note {
+        /// External id.
+        external_id: String,
+        /// What happened.
+        cause: String,
+        /// Detail.
+        detail: String,
+    },
+    /// Close a payment by hand with a final outcome and the operator's note (see
+    /// `Ledger::resolve`: refused unless recovery was tried).
+    Resolve {
+        /// External id.
+        external_id: String,
+        /// The final outcome.
+        to: PaymentState,
+        /// Who checked what.
+        note: String,
+    },
+}
+
+/// A non-final payment loaded from the ledger at start-up.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingPayment {
+    /// External id.
+    pub external_id: String,
+    /// Amount.
+    pub amount: Cents,
+    /// Tip.
+    pub tip: Option<Cents>,
+    /// Tax.
+    pub tax: Option<Cents>,
+    /// Stored state.
+    pub state: PaymentState,
+    /// The device it is for, as the ledger keys it.
+    pub device: String,
+    /// True when it is keyed by the configured device address (or name), not by an identity.
+    pub this_endpoint: bool,
+}

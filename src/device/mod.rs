@@ -1,0 +1,14 @@
+//! The device vocabulary both sides share: the typed inputs the app reacts to
+//! ([`DeviceInput`]), the commands it can give ([`DeviceCommand`]) and who the device is
+//! ([`DeviceInfo`]).
+//!
+//! Pure data: no I/O, no tokio. The connector decodes each frame once into [`DeviceInput`]s and
+//! turns each [`DeviceCommand`] into its frame; the app decides what they mean.
+
+mod command;
+mod info;
+mod input;
+
+pub use command::DeviceCommand;
+pub use info::DeviceInfo;
+pub use input::DeviceInput;
