@@ -4,6 +4,7 @@
 //! tolerantly; [`Encoder`] writes frames the way the JS SDK (POS side) or a real device
 //! (device side) does. See `../shared/protocol/PROTOCOL.md` for the facts behind every rule.
 
+mod auth;
 pub mod display;
 mod enums;
 mod frame;
@@ -17,6 +18,7 @@ pub mod summary;
 pub mod text;
 mod wire_enum;
 
+pub use auth::*;
 pub use enums::*;
 pub use frame::{CLOUD_PACKAGE, DecodeError, Encoder, Frame, RemoteMessage, SNPD_PACKAGE, Side};
 pub use messages::*;
