@@ -398,6 +398,50 @@ pub enum DeviceEvent {
         /// The device's reason or message for a refusal.
         message: Option<String>,
     },
+    /// CAPTURE_PREAUTH_RESPONSE.
+    CaptureResponse {
+        /// True when the device captured (`status` SUCCESS).
+        success: bool,
+        /// The pre-auth captured.
+        payment_id: Option<String>,
+        /// The amount captured, cents.
+        amount: Option<i64>,
+        /// The tip captured, cents.
+        tip: Option<i64>,
+        /// The reason code and message of a refusal.
+        message: Option<String>,
+    },
+    /// INCREMENT_PREAUTH_RESPONSE.
+    IncrementResponse {
+        /// True when the device raised the hold (`status` SUCCESS).
+        success: bool,
+        /// The pre-auth, from the authorization.
+        payment_id: Option<String>,
+        /// The authorization's amount, cents.
+        amount: Option<i64>,
+        /// The reason code of a refusal.
+        message: Option<String>,
+    },
+    /// TIP_ADJUST_RESPONSE.
+    TipAdjustResponse {
+        /// True when the device set the tip.
+        success: bool,
+        /// The auth adjusted.
+        payment_id: Option<String>,
+        /// The tip set, cents.
+        tip: Option<i64>,
+        /// The reason code and message of a refusal.
+        message: Option<String>,
+    },
+    /// CLOSEOUT_RESPONSE.
+    CloseoutResponse {
+        /// True when the device closed the batch (`status` SUCCESS).
+        success: bool,
+        /// The batch closed.
+        batch: Option<crate::protocol::Batch>,
+        /// The reason code of a refusal.
+        message: Option<String>,
+    },
     /// Something went wrong; `message` says what and what to do.
     DeviceError {
         /// Typed code.
@@ -541,6 +585,26 @@ impl fmt::Display for DeviceEvent {
             DeviceEvent::CreditFinished(c) => write!(f, "credit finished {}", amount(c.amount)),
             DeviceEvent::VoidPaymentResponse { success, .. } => {
                 write!(f, "void {}", if *success { "done" } else { "refused" })
+            }
+            DeviceEvent::CaptureResponse {
+                success, amount: a, ..
+            } => write!(
+                f,
+                "capture {} {}",
+                if *success { "done" } else { "refused" },
+                amount(*a)
+            ),
+            DeviceEvent::IncrementResponse { success, .. } => {
+                write!(f, "increment {}", if *success { "done" } else { "refused" })
+            }
+            DeviceEvent::TipAdjustResponse { success, tip, .. } => write!(
+                f,
+                "tip adjust {} {}",
+                if *success { "done" } else { "refused" },
+                amount(*tip)
+            ),
+            DeviceEvent::CloseoutResponse { success, .. } => {
+                write!(f, "closeout {}", if *success { "done" } else { "refused" })
             }
             DeviceEvent::DeviceError { code, message } => {
                 write!(f, "device error {code}: {message}")

@@ -84,6 +84,59 @@ impl ConnectorHandle {
             .await
     }
 
+    /// Starts an auth (TX_START `AUTH`, tip on paper). The outcome arrives as
+    /// [`super::DeviceEvent::SaleFinished`].
+    pub async fn auth(&self, request: &SaleRequest) -> Result<String, CommandError> {
+        self.send(request.to_auth_message()).await
+    }
+
+    /// Starts a pre-auth (TX_START `PREAUTH`). The outcome arrives as
+    /// [`super::DeviceEvent::SaleFinished`].
+    pub async fn preauth(&self, request: &SaleRequest) -> Result<String, CommandError> {
+        self.send(request.to_preauth_message()).await
+    }
+
+    /// Captures the pre-auth `payment_id` for `amount` plus `tip` cents (CAPTURE_PREAUTH).
+    /// Answered with [`super::DeviceEvent::CaptureResponse`].
+    pub async fn capture_preauth(
+        &self,
+        payment_id: &str,
+        amount: i64,
+        tip: i64,
+    ) -> Result<String, CommandError> {
+        self.send(requests::capture_preauth(payment_id, amount, tip)?)
+            .await
+    }
+
+    /// Raises the pre-auth `payment_id`'s hold by `amount` cents (INCREMENT_PREAUTH_REQUEST).
+    /// Answered with [`super::DeviceEvent::IncrementResponse`].
+    pub async fn increment_preauth(
+        &self,
+        payment_id: &str,
+        amount: i64,
+    ) -> Result<String, CommandError> {
+        self.send(requests::increment_preauth(payment_id, amount)?)
+            .await
+    }
+
+    /// Sets the auth `payment_id`'s tip to `tip` cents (TIP_ADJUST). Answered with
+    /// [`super::DeviceEvent::TipAdjustResponse`].
+    pub async fn tip_adjust(
+        &self,
+        payment_id: &str,
+        order_id: Option<&str>,
+        tip: i64,
+    ) -> Result<String, CommandError> {
+        self.send(requests::tip_adjust(payment_id, order_id, tip)?)
+            .await
+    }
+
+    /// Closes the open batch (CLOSEOUT_REQUEST). Answered with
+    /// [`super::DeviceEvent::CloseoutResponse`].
+    pub async fn closeout(&self, allow_open_tabs: bool) -> Result<String, CommandError> {
+        self.send(requests::closeout(allow_open_tabs)).await
+    }
+
     /// Accepts the challenges on `payment` (PAYMENT_CONFIRMED).
     pub async fn accept_payment(&self, payment: &Payment) -> Result<String, CommandError> {
         self.send(requests::accept_payment(payment)?).await

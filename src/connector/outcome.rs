@@ -74,6 +74,56 @@ pub fn void_payment_response(r: &VoidPaymentResponse) -> DeviceEvent {
     }
 }
 
+fn reason_and_message(reason: Option<&str>, message: Option<&str>) -> Option<String> {
+    match (reason, message) {
+        (Some(r), Some(m)) => Some(format!("{r}: {m}")),
+        (r, m) => m.or(r).map(str::to_owned),
+    }
+}
+
+/// The event for a CAPTURE_PREAUTH_RESPONSE: done when its `status` is SUCCESS.
+pub fn capture_response(r: &crate::protocol::CapturePreAuthResponse) -> DeviceEvent {
+    DeviceEvent::CaptureResponse {
+        success: r.status.as_ref() == Some(&ResultStatus::Success),
+        payment_id: r.payment_id.clone(),
+        amount: r.amount,
+        tip: r.tip_amount,
+        message: reason_and_message(r.reason.as_deref(), r.message.as_deref()),
+    }
+}
+
+/// The event for an INCREMENT_PREAUTH_RESPONSE: done when its `status` is SUCCESS.
+pub fn increment_response(r: &crate::protocol::IncrementPreAuthResponse) -> DeviceEvent {
+    let auth = r.authorization.as_ref();
+    DeviceEvent::IncrementResponse {
+        success: r.status.as_ref() == Some(&ResultStatus::Success),
+        payment_id: auth
+            .and_then(|a| a.payment.as_ref())
+            .and_then(|p| p.id.clone()),
+        amount: auth.and_then(|a| a.amount),
+        message: r.reason.clone(),
+    }
+}
+
+/// The event for a TIP_ADJUST_RESPONSE: done when `success` says so.
+pub fn tip_adjust_response(r: &crate::protocol::TipAdjustResponse) -> DeviceEvent {
+    DeviceEvent::TipAdjustResponse {
+        success: r.success == Some(true),
+        payment_id: r.payment_id.clone(),
+        tip: r.amount,
+        message: reason_and_message(r.reason.as_deref(), r.message.as_deref()),
+    }
+}
+
+/// The event for a CLOSEOUT_RESPONSE: done when its `status` is SUCCESS.
+pub fn closeout_response(r: &crate::protocol::CloseoutResponse) -> DeviceEvent {
+    DeviceEvent::CloseoutResponse {
+        success: r.status.as_ref() == Some(&ResultStatus::Success),
+        batch: r.batch.clone(),
+        message: r.reason.clone(),
+    }
+}
+
 /// MerchantInfo from DISCOVERY_RESPONSE, with the JS SDK's defaults for absent flags.
 pub fn merchant_info(d: &DiscoveryResponse) -> MerchantInfo {
     MerchantInfo {

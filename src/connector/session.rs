@@ -535,6 +535,18 @@ impl<'r> Session<'r> {
             Message::VoidPaymentResponse(r) => {
                 self.emit(outcome::void_payment_response(&r)).await?;
             }
+            Message::CapturePreAuthResponse(r) => {
+                self.emit(outcome::capture_response(&r)).await?;
+            }
+            Message::IncrementPreAuthResponse(r) => {
+                self.emit(outcome::increment_response(&r)).await?;
+            }
+            Message::TipAdjustResponse(r) => {
+                self.emit(outcome::tip_adjust_response(&r)).await?;
+            }
+            Message::CloseoutResponse(r) => {
+                self.emit(outcome::closeout_response(&r)).await?;
+            }
             Message::FinishOk(ok) => {
                 if let Some(refund) = ok.refund.clone() {
                     self.emit(DeviceEvent::RefundFinished(outcome::sanitize_refund(

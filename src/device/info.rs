@@ -13,6 +13,12 @@ pub struct DeviceInfo {
     pub merchant_id: String,
     /// The device answers VOID_PAYMENT with VOID_PAYMENT_RESPONSE (else only an ACK).
     pub supports_void_payment_response: bool,
+    /// The device takes auths (discovery `supportsAuth`).
+    pub supports_auth: bool,
+    /// The device takes pre-auths (discovery `supportsPreAuth`).
+    pub supports_pre_auth: bool,
+    /// The device adjusts an auth's tip (discovery `supportsTipAdjust`).
+    pub supports_tip_adjust: bool,
 }
 
 impl DeviceInfo {

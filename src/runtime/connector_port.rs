@@ -59,6 +59,25 @@ impl DevicePort for ConnectorPort {
                 payment_id,
                 order_id,
             } => h.void_payment(payment_id, order_id.as_deref()).await,
+            DeviceCommand::Auth(r) => h.auth(r).await,
+            DeviceCommand::PreAuth(r) => h.preauth(r).await,
+            DeviceCommand::Capture {
+                payment_id,
+                amount,
+                tip,
+            } => h.capture_preauth(payment_id, amount.get(), tip.get()).await,
+            DeviceCommand::Increment { payment_id, amount } => {
+                h.increment_preauth(payment_id, amount.get()).await
+            }
+            DeviceCommand::TipAdjust {
+                payment_id,
+                order_id,
+                tip,
+            } => {
+                h.tip_adjust(payment_id, order_id.as_deref(), tip.get())
+                    .await
+            }
+            DeviceCommand::Closeout { allow_open_tabs } => h.closeout(*allow_open_tabs).await,
             DeviceCommand::AcceptPayment(p) => h.accept_payment(p).await,
             DeviceCommand::RejectPayment(p, c) => h.reject_payment(p, c).await,
             DeviceCommand::AcceptSignature(p) => h.accept_signature(p).await,
@@ -107,6 +126,9 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
             serial: m.device_serial.unwrap_or_default(),
             merchant_id: m.merchant_id.unwrap_or_default(),
             supports_void_payment_response: m.supports_void_payment_response,
+            supports_auth: m.supports_auths,
+            supports_pre_auth: m.supports_pre_auths,
+            supports_tip_adjust: m.supports_tip_adjust,
         }),
         DeviceEvent::NotReady { reason, .. } => DeviceInput::NotReady(reason),
         DeviceEvent::Disconnected { reason, retry_in } => {
@@ -213,6 +235,55 @@ pub fn map_event(event: DeviceEvent) -> Option<DeviceInput> {
         } => DeviceInput::VoidResponse {
             success,
             payment,
+            message,
+        },
+        DeviceEvent::CaptureResponse {
+            success,
+            payment_id,
+            amount,
+            tip,
+            message,
+        } => DeviceInput::CaptureResponse {
+            success,
+            payment_id,
+            amount: amount.map(crate::protocol::Cents),
+            tip: tip.map(crate::protocol::Cents),
+            message,
+        },
+        DeviceEvent::IncrementResponse {
+            success,
+            payment_id,
+            amount,
+            message,
+        } => DeviceInput::IncrementResponse {
+            success,
+            payment_id,
+            amount: amount.map(crate::protocol::Cents),
+            message,
+        },
+        DeviceEvent::TipAdjustResponse {
+            success,
+            payment_id,
+            tip,
+            message,
+        } => DeviceInput::TipAdjustResponse {
+            success,
+            payment_id,
+            tip: tip.map(crate::protocol::Cents),
+            message,
+        },
+        DeviceEvent::CloseoutResponse {
+            success,
+            batch,
+            message,
+        } => DeviceInput::CloseoutResponse {
+            success,
+            batch: batch.map(|b| crate::ledger::Batch {
+                id: b.id,
+                count: b.tx_count.map(|c| c.max(0) as u64),
+                total: b.total_batch_amount.map(crate::protocol::Cents),
+                state: b.state.map(|s| s.to_string()),
+            }),
             message,
         },
         DeviceEvent::PaymentVoided { payment, reason } => DeviceInput::PaymentVoided {
