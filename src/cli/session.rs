@@ -304,6 +304,9 @@ pub async fn open(
                 .flatten()
                 .into_iter()
                 .collect(),
+            supports_auth: s.simulator.auth,
+            supports_pre_auth: s.simulator.preauth,
+            supports_tip_adjust: s.simulator.tip_adjust,
             ..DeviceConfig::default()
         }
         .with_profile(profile);

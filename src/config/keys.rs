@@ -454,6 +454,27 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.simulator.profile.as_str()),
     },
     Key {
+        name: "simulator.auth",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.auth = v),
+        get: |s| json!(s.simulator.auth),
+    },
+    Key {
+        name: "simulator.preauth",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.preauth = v),
+        get: |s| json!(s.simulator.preauth),
+    },
+    Key {
+        name: "simulator.tip_adjust",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.tip_adjust = v),
+        get: |s| json!(s.simulator.tip_adjust),
+    },
+    Key {
         name: "log.level",
         allowed: "\"off\", \"error\", \"warn\", \"info\", \"debug\" or \"trace\"",
         secret: false,

@@ -205,6 +205,13 @@ pub struct SimulatorSettings {
     /// Which device the simulator imitates: the project's default shapes, or the shapes real
     /// Clover devices send (`real`). Default `default`.
     pub profile: crate::sim::device::Profile,
+    /// The simulated device takes auths (advertises `supportsAuth`). Default true.
+    pub auth: bool,
+    /// The simulated device takes pre-auths, captures and increments (`supportsPreAuth`).
+    /// Default true.
+    pub preauth: bool,
+    /// The simulated device takes tip adjusts (`supportsTipAdjust`). Default true.
+    pub tip_adjust: bool,
 }
 
 /// `[log] level`: how much is logged, from nothing to everything.
@@ -336,6 +343,9 @@ impl Default for Settings {
                 seed: None,
                 delay_ms: 500,
                 profile: crate::sim::device::Profile::Default,
+                auth: true,
+                preauth: true,
+                tip_adjust: true,
             },
             log: LogSettings {
                 level: LogLevel::Info,

@@ -84,6 +84,49 @@ async function settle({ profile }, pos, sale) {
   };
 }
 
+/**
+ * An auth or a pre-auth (`kind` "auth" / "preAuth") through the SDK, and how it ended. With the
+ * default profile: the SDK's onAuthResponse / onPreAuthResponse (`response`). With the real
+ * profile FINISH_OK has no requestInfo and SDK 4.1.2 reports nothing (as for a sale, see
+ * `settle`): the outcome is read with retrievePayment, and no response may have arrived.
+ */
+async function authorize(ctx, pos, kind, amount, tag) {
+  const id = externalId(tag);
+  const callback = kind === "auth" ? "onAuthResponse" : "onPreAuthResponse";
+  const request = kind === "auth" ? new clover.remotepay.AuthRequest() : new clover.remotepay.PreAuthRequest();
+  request.setAmount(amount);
+  request.setExternalId(id);
+  request.setDisableRestartTransactionOnFail(true);
+  const from = pos.recorder.events.length;
+  const answer = pos.recorder.fresh(callback);
+  answer.catch(() => {});
+  pos.connector[kind](request);
+  if (ctx.profile !== "real") {
+    const response = await answer;
+    const payment = response.getPayment();
+    return {
+      response,
+      payment,
+      success: response.getSuccess(),
+      result: payment ? String(payment.getResult()) : String(response.getResult()),
+      amount: payment ? payment.getAmount() : undefined,
+      externalId: id,
+    };
+  }
+  let found;
+  for (let i = 0; i < 100; i++) {
+    found = await retrievePayment(pos, id);
+    if (found.getQueryStatus() !== QueryStatus.IN_PROGRESS) break;
+    await sleep(50);
+  }
+  expect(found.getQueryStatus() === QueryStatus.FOUND, `the device has the ${kind}, got ${found.getQueryStatus()}`);
+  const answered = pos.recorder.events.slice(from).filter((e) => e.kind === callback);
+  expect(answered.length === 0, `SDK 4.1.2 cannot pair a FINISH_OK without requestInfo to the ${kind}`);
+  const payment = found.getPayment();
+  const result = String(payment.getResult());
+  return { payment, success: result === "SUCCESS", result, amount: payment.getAmount(), externalId: id };
+}
+
 function noDeviceErrors(pos) {
   const errors = pos.recorder.events.filter((e) => e.kind === "onDeviceError");
   expect(errors.length === 0, `no device errors, got ${errors.map((e) => e.arg.getMessage()).join("; ")}`);
@@ -377,6 +420,105 @@ const scenarios = {
       const answered = pos.recorder.events.slice(from).filter((e) => e.kind === "onManualRefundResponse");
       expect(answered.length === 0, "SDK 4.1.2 cannot pair a FINISH_CANCEL without requestInfo");
     }
+    pos.connector.dispose();
+  },
+
+  // Auths, tip adjusts and closeout (issue #17). With the real profile FINISH_OK carries no
+  // `requestInfo`, so SDK 4.1.2 cannot report the auth itself (as for a sale, see `settle`): the
+  // payment is then read with retrievePayment. Tip adjust and closeout answers carry no
+  // requestInfo and are reported on both profiles.
+  async auth_tip_adjust_closeout(ctx) {
+    const pos = await direct(ctx.url);
+    const auth = await authorize(ctx, pos, "auth", 2000, "AUTH");
+    expect(auth.success === true, `the auth is approved, got ${auth.result}`);
+    expect(auth.amount === 2000, `auth of 2000, got ${auth.amount}`);
+    if (auth.response) {
+      expect(auth.response.getIsAuth() === true, "the SDK flags it as an auth (isAuth)");
+    }
+    const payment = auth.payment;
+
+    const closing = new clover.remotepay.CloseoutRequest();
+    closing.setAllowOpenTabs(false);
+    const refused = pos.recorder.fresh("onCloseoutResponse");
+    pos.connector.closeout(closing);
+    const no = await refused;
+    expect(no.getSuccess() === false, "closeout is refused while the auth waits for its tip");
+    expect(/open tabs/.test(no.getReason()), `the reason says why: ${no.getReason()}`);
+
+    const adjust = new clover.remotepay.TipAdjustAuthRequest();
+    adjust.setPaymentId(payment.getId());
+    adjust.setOrderId(payment.getOrder().getId());
+    adjust.setTipAmount(300);
+    const adjusted = pos.recorder.fresh("onTipAdjustAuthResponse");
+    pos.connector.tipAdjustAuth(adjust);
+    const tip = await adjusted;
+    expect(tip.getSuccess() === true, `tip adjust succeeds, got ${tip.getResult()} ${tip.getReason()} ${tip.getMessage()}`);
+    expect(tip.getTipAmount() === 300, `tip of 300, got ${tip.getTipAmount()}`);
+    expect(tip.getPaymentId() === payment.getId(), "the answer names the payment");
+    const found = await retrievePayment(pos, auth.externalId);
+    expect(found.getPayment().getTipAmount() === 300, `the payment carries the tip, got ${found.getPayment().getTipAmount()}`);
+
+    const ok = pos.recorder.fresh("onCloseoutResponse");
+    pos.connector.closeout(closing);
+    const closed = await ok;
+    expect(closed.getSuccess() === true, `closeout succeeds, got ${closed.getResult()} ${closed.getReason()}`);
+    const batch = closed.getBatch();
+    expect(batch && batch.getId(), "the batch has an id");
+    expect(batch.getTxCount() === 1, `one payment in the batch, got ${batch.getTxCount()}`);
+    expect(batch.getTotalBatchAmount() === 2300, `total 2300, got ${batch.getTotalBatchAmount()}`);
+    expect(String(batch.getState()) === "CLOSED", `batch CLOSED, got ${batch.getState()}`);
+
+    const late = pos.recorder.fresh("onTipAdjustAuthResponse");
+    adjust.setTipAmount(500);
+    pos.connector.tipAdjustAuth(adjust);
+    expect((await late).getSuccess() === false, "no tip adjust after the batch closed");
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async preauth_increment_capture(ctx) {
+    const pos = await direct(ctx.url);
+    const hold = await authorize(ctx, pos, "preAuth", 5000, "PRE");
+    expect(hold.result === "AUTH" || hold.success === true, `the pre-auth is approved, got ${hold.result}`);
+    if (hold.response) {
+      expect(hold.response.getIsPreAuth() === true, "the SDK flags it as a pre-auth (isPreAuth)");
+    }
+    const payment = hold.payment;
+    const listed = await retrievePayment(pos, hold.externalId);
+    expect(String(listed.getPayment().getResult()) === "AUTH", `the hold is listed with result AUTH, got ${listed.getPayment().getResult()}`);
+
+    const more = new clover.remotepay.IncrementPreAuthRequest();
+    more.setPaymentId(payment.getId());
+    more.setAmount(1000);
+    const incremented = pos.recorder.fresh("onIncrementPreAuthResponse");
+    pos.connector.incrementPreAuth(more);
+    const inc = await incremented;
+    expect(inc.getSuccess() === true, `increment succeeds, got ${inc.getResult()} ${inc.getReason()}`);
+    expect(inc.getAuthorization().getAmount() === 6000, `the hold is now 6000, got ${inc.getAuthorization().getAmount()}`);
+
+    const capture = new clover.remotepay.CapturePreAuthRequest();
+    capture.setPaymentId(payment.getId());
+    capture.setAmount(6500);
+    capture.setTipAmount(0);
+    const over = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    expect((await over).getSuccess() === false, "a capture above the hold is refused");
+
+    capture.setAmount(5800);
+    capture.setTipAmount(700);
+    const captured = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    const done = await captured;
+    expect(done.getSuccess() === true, `capture succeeds, got ${done.getResult()} ${done.getReason()} ${done.getMessage()}`);
+    expect(done.getAmount() === 5800 && done.getTipAmount() === 700, `captured 5800 + 700, got ${done.getAmount()} + ${done.getTipAmount()}`);
+    const after = (await retrievePayment(pos, hold.externalId)).getPayment();
+    expect(String(after.getResult()) === "SUCCESS", `the payment is SUCCESS, got ${after.getResult()}`);
+    expect(after.getAmount() === 5800 && after.getTipAmount() === 700, "the payment shows the captured amounts");
+
+    const twice = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    expect((await twice).getSuccess() === false, "a second capture is refused");
+    noDeviceErrors(pos);
     pos.connector.dispose();
   },
 
