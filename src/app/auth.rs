@@ -643,7 +643,8 @@ pub(super) fn on_unchanged_idle(state: &mut State, fx: &mut Vec<Effect>) {
     );
 }
 
-/// Starts a closeout; `open_tabs` is the number of auths awaiting their tip in the ledger.
+/// Starts a closeout; `open_tabs` is the number of open tabs in the ledger (auths awaiting
+/// their tip, pre-auths awaiting capture).
 pub(super) fn start_closeout(
     state: &mut State,
     allow_open_tabs: bool,
@@ -655,13 +656,16 @@ pub(super) fn start_closeout(
         return;
     }
     if open_tabs > 0 && !allow_open_tabs {
+        let tabs = if open_tabs == 1 {
+            "1 tab is".to_owned()
+        } else {
+            format!("{open_tabs} tabs are")
+        };
         state.error(
             NoticeKind::Validation,
             format!(
-                "Nothing was sent: {open_tabs} auth{} still wait{} for a tip. Adjust the tips \
-                 (`till tip EXTERNAL_ID TIP`) or close out anyway with --allow-open-tabs.",
-                if open_tabs == 1 { "" } else { "s" },
-                if open_tabs == 1 { "s" } else { "" }
+                "Nothing was sent: {tabs} still open (auths awaiting a tip, pre-auths awaiting \
+                 capture). Settle them, or close out anyway with --allow-open-tabs."
             ),
         );
         return;

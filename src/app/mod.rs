@@ -160,7 +160,8 @@ pub enum Action {
     Closeout {
         /// Close even while auths wait for their tips.
         allow_open_tabs: bool,
-        /// Auths awaiting their tip in the ledger (the caller counted them).
+        /// Open tabs in the ledger: auths awaiting their tip, pre-auths awaiting capture (the
+        /// caller counted them).
         open_tabs: usize,
         /// Our id for the request; a fresh one when absent.
         request_id: Option<String>,

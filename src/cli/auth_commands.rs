@@ -126,13 +126,14 @@ pub struct TipArgs {
 
 /// Close the batch on the device and record it (id, count, total, state).
 ///
-/// Refused while auths wait for their tips, unless --allow-open-tabs. Exit 0 closed; 1 refused
-/// by the device; 2 auths wait for their tips (nothing sent); 3 device unreachable; 4 no answer
-/// (the batch may or may not be closed: check the Clover dashboard); 5 a payment is open.
+/// Refused while tabs are open (auths waiting for their tips, pre-auths waiting to be captured),
+/// unless --allow-open-tabs. Exit 0 closed; 1 refused by the device; 2 open tabs (nothing
+/// sent); 3 device unreachable; 4 no answer (the batch may or may not be closed: check the
+/// Clover dashboard); 5 a payment is open.
 #[derive(Debug, Args)]
 #[command(after_help = "Examples:\n  till closeout\n  till closeout --allow-open-tabs --json")]
 pub struct CloseoutArgs {
-    /// Close even while auths wait for their tips.
+    /// Close even while tabs are open.
     #[arg(long)]
     allow_open_tabs: bool,
     /// Print one JSON object.

@@ -297,29 +297,52 @@ pub async fn closeout<D: DevicePort>(
     t: Timeouts,
 ) -> Finish {
     let command = "closeout";
-    let open_tabs = |rt: &mut Runtime<D, LedgerStore>| -> Result<usize, Finish> {
+    let open_tabs = |rt: &mut Runtime<D, LedgerStore>| -> Result<(usize, usize), Finish> {
         rt.ledger()
             .ledger()
             .open_tabs()
             .map(|tabs| {
-                tabs.iter()
+                let auths = tabs
+                    .iter()
                     .filter(|t| t.payment.kind == PaymentKind::Auth)
-                    .count()
+                    .count();
+                (auths, tabs.len() - auths)
             })
             .map_err(|e| unreadable(command, &e))
     };
-    let tabs = match open_tabs(rt) {
+    let (auths, holds) = match open_tabs(rt) {
         Ok(n) => n,
         Err(f) => return f,
     };
-    if tabs > 0 && !allow_open_tabs {
+    if auths + holds > 0 && !allow_open_tabs {
+        let plural = |n: usize, one: &str, many: &str| {
+            if n == 1 {
+                format!("1 {one}")
+            } else {
+                format!("{n} {many}")
+            }
+        };
+        let mut waiting = Vec::new();
+        if auths > 0 {
+            waiting.push(plural(
+                auths,
+                "auth still waits for a tip (`till tip EXTERNAL_ID TIP`)",
+                "auths still wait for a tip (`till tip EXTERNAL_ID TIP`)",
+            ));
+        }
+        if holds > 0 {
+            waiting.push(plural(
+                holds,
+                "pre-auth still waits to be captured (`till capture EXTERNAL_ID`)",
+                "pre-auths still wait to be captured (`till capture EXTERNAL_ID`)",
+            ));
+        }
         return Finish::error(
             command,
             exit::USAGE,
             format!(
-                "{tabs} auth{} still wait{} for a tip (`till history` shows them); adjust the tips with `till tip EXTERNAL_ID TIP`, or close out anyway with --allow-open-tabs. Nothing was sent.",
-                if tabs == 1 { "" } else { "s" },
-                if tabs == 1 { "s" } else { "" }
+                "{}; `till history` shows them. Settle them, or close out anyway with --allow-open-tabs. Nothing was sent.",
+                waiting.join(" and ")
             ),
         );
     }
@@ -330,7 +353,7 @@ pub async fn closeout<D: DevicePort>(
         return f;
     }
     let tabs = match open_tabs(rt) {
-        Ok(n) => n,
+        Ok((auths, holds)) => auths + holds,
         Err(f) => return f,
     };
     rt.dispatch(Event::Action(Action::Closeout {

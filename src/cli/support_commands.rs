@@ -239,7 +239,7 @@ pub fn report_text(r: &Report, range: &str) -> String {
     out.push_str(&line("voids", &r.voids));
     out.push_str(&line("credits", &r.credits));
     if r.holds.count > 0 {
-        out.push_str(&line("holds (open)", &r.holds));
+        out.push_str(&line("pre-auths", &r.holds));
     }
     out.push_str(&money("NET TAKEN", r.net));
     if !r.closeouts.is_empty() {

@@ -133,8 +133,8 @@ pub struct Report {
     pub voids: Tally,
     /// Approved credits (manual refunds: money given back without a sale).
     pub credits: Tally,
-    /// Approved pre-auths (holds on cards: no money taken until captured; a capture counts as a
-    /// payment).
+    /// Approved pre-auths, captured or not (holds on cards: no money taken by the hold itself;
+    /// its capture counts as a payment).
     pub holds: Tally,
     /// Money taken, tips included, less refunds and credits.
     pub net: Cents,

@@ -712,7 +712,7 @@ fn a_closeout_is_refused_with_open_tabs_unless_allowed_and_records_its_batch() {
     let fx = closeout(&mut s, false, 2);
     assert!(fx.is_empty());
     assert!(
-        notice(&s).contains("2 auths still wait for a tip"),
+        notice(&s).contains("2 tabs are still open"),
         "{}",
         notice(&s)
     );
