@@ -10,8 +10,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use till::connector::{self, ConnectorHandle, ConnectorSettings, DeviceEvent, FileTokenStore};
-use till::protocol::{Cents, SaleRequest};
+use till::connector::{self, ConnectorHandle, ConnectorSettings, DeviceInput, FileTokenStore};
+use till::device::DeviceCommand;
+use till::protocol::{Cents, PaymentResult, SaleRequest, TxStartResponseResult};
 use till::sim::device::CustomerMode;
 use till::sim::{SimConfig, Simulator};
 use tokio::sync::mpsc::Receiver;
@@ -26,8 +27,8 @@ fn count(var: &str, default: usize) -> usize {
 }
 
 async fn wait<T>(
-    events: &mut Receiver<DeviceEvent>,
-    mut f: impl FnMut(&DeviceEvent) -> Option<T>,
+    events: &mut Receiver<DeviceInput>,
+    mut f: impl FnMut(&DeviceInput) -> Option<T>,
 ) -> T {
     loop {
         let event = tokio::time::timeout(PATIENCE, events.recv())
@@ -57,13 +58,13 @@ fn report(name: &str, mut samples: Vec<Duration>) {
 async fn connect(
     sim: &Simulator,
     dir: &std::path::Path,
-) -> (ConnectorHandle, Receiver<DeviceEvent>) {
+) -> (ConnectorHandle, Receiver<DeviceInput>) {
     let mut settings = ConnectorSettings::direct(sim.url());
     settings.ca_file = sim.ca_pem_path().map(|p| p.to_owned());
     let tokens = Arc::new(FileTokenStore::new(dir.join("tokens.json")));
     let (handle, mut events) = connector::start(settings, tokens).expect("connector starts");
     wait(&mut events, |e| {
-        matches!(e, DeviceEvent::Ready(_)).then_some(())
+        matches!(e, DeviceInput::Ready(_)).then_some(())
     })
     .await;
     (handle, events)
@@ -86,9 +87,9 @@ async fn run(tls: bool) {
     let mut samples = Vec::new();
     for _ in 0..count("TILL_BENCH_MESSAGES", 500) {
         let start = Instant::now();
-        let id = handle.show_welcome().await.expect("sent");
+        let id = handle.send(DeviceCommand::ShowWelcome).await.expect("sent");
         wait(&mut events, |e| {
-            matches!(e, DeviceEvent::Ack { message_id, .. } if *message_id == id).then_some(())
+            matches!(e, DeviceInput::Ack { message_id, .. } if *message_id == id).then_some(())
         })
         .await;
         samples.push(start.elapsed());
@@ -102,9 +103,20 @@ async fn run(tls: bool) {
             .build()
             .expect("valid sale");
         let start = Instant::now();
-        handle.sale(&sale).await.expect("sent");
+        handle
+            .send(DeviceCommand::Sale(sale.clone()))
+            .await
+            .expect("sent");
         let ok = wait(&mut events, |e| match e {
-            DeviceEvent::SaleFinished(r) => Some(r.success),
+            DeviceInput::FinishOk {
+                payment: Some(p), ..
+            } => Some(p.result == Some(PaymentResult::Success)),
+            DeviceInput::FinishCancel { .. } => Some(false),
+            DeviceInput::TxStartResponse { result, .. }
+                if *result != TxStartResponseResult::Success =>
+            {
+                Some(false)
+            }
             _ => None,
         })
         .await;

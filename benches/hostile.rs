@@ -15,7 +15,8 @@ use futures_util::{SinkExt, StreamExt};
 use serde_json::{Value, json};
 use till::app::{AppSettings, Event, State};
 use till::connector::transport::MAX_FRAME_BYTES;
-use till::connector::{ConnectorSettings, DeviceEvent, FileTokenStore};
+use till::connector::{ConnectorSettings, DeviceInput, FileTokenStore};
+use till::device::DeviceCommand;
 use till::protocol::{Cents, SaleOptions, SaleRequest};
 use till::sim::device::CustomerMode;
 use till::sim::{SimConfig, Simulator};
@@ -145,18 +146,16 @@ async fn big_frames(frames: usize) {
             println!("big frames: stopped after {received} frames (no event for 120 s)");
             break;
         };
-        if let DeviceEvent::Frame(tap) = &event
-            && tap.method.as_deref() == Some("UI_STATE")
+        if let DeviceInput::Frame { method, .. } = &event
+            && method.as_deref() == Some("UI_STATE")
         {
             received += 1;
         }
-        if let Some(input) = till::runtime::map_event(event) {
-            let _ = till::app::update(&mut state, Event::Device(input));
-        }
+        let _ = till::app::update(&mut state, Event::Device(event));
     }
     let elapsed = started.elapsed();
     let (after, peak) = rss_mib();
-    let kept: usize = state.frames.iter().map(|(d, s)| d.len() + s.len()).sum();
+    let kept: usize = state.frames.iter().map(|(_, s)| s.len()).sum();
     println!(
         "big frames: {received} frames of {MAX_FRAME_BYTES} bytes in {:.1} s; RSS {before:.1} MiB before, {after:.1} MiB after, peak {peak:.1} MiB; inspector keeps {} frames, {} bytes of summaries; device text {} bytes",
         elapsed.as_secs_f64(),
@@ -184,18 +183,25 @@ async fn sales(sim_url: &str, count: usize) -> Vec<f64> {
     let tokens = Arc::new(FileTokenStore::new(dir.path().join("tokens.json")));
     let (handle, mut events) = till::connector::start(settings(sim_url), tokens).unwrap();
     while let Some(e) = next(&mut events).await {
-        if matches!(e, DeviceEvent::Ready(_)) {
+        if matches!(e, DeviceInput::Ready(_)) {
             break;
         }
     }
     let mut times = Vec::new();
     for _ in 0..count {
         let started = Instant::now();
-        if handle.sale(&sale(1000)).await.is_err() {
+        if handle.send(DeviceCommand::Sale(sale(1000))).await.is_err() {
             break;
         }
         while let Some(e) = next(&mut events).await {
-            if matches!(e, DeviceEvent::SaleFinished(_)) {
+            let ended = match &e {
+                DeviceInput::FinishOk { .. } | DeviceInput::FinishCancel { .. } => true,
+                DeviceInput::TxStartResponse { result, .. } => {
+                    *result != till::protocol::TxStartResponseResult::Success
+                }
+                _ => false,
+            };
+            if ended {
                 times.push(started.elapsed().as_secs_f64() * 1000.0);
                 break;
             }
@@ -206,7 +212,7 @@ async fn sales(sim_url: &str, count: usize) -> Vec<f64> {
     times
 }
 
-async fn next(events: &mut tokio::sync::mpsc::Receiver<DeviceEvent>) -> Option<DeviceEvent> {
+async fn next(events: &mut tokio::sync::mpsc::Receiver<DeviceInput>) -> Option<DeviceInput> {
     tokio::time::timeout(Duration::from_secs(60), events.recv())
         .await
         .ok()

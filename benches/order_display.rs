@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use till::app::screens::{Field, Key};
 use till::app::{AppSettings, DeviceCommand, Effect, Event, State, update};
-use till::connector::{self, ConnectorSettings, DeviceEvent, FileTokenStore};
+use till::connector::{self, ConnectorSettings, DeviceInput, FileTokenStore};
 use till::order::Catalog;
 use till::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
 
@@ -49,12 +49,12 @@ async fn run() {
             .expect("an event")
             .expect("connector running");
         match e {
-            DeviceEvent::PairingCode(_) => {
+            DeviceInput::PairingCode(_) => {
                 sim.act(DEFAULT_DEVICE_ID, till::sim::CustomerAction::ApprovePairing)
                     .await
                     .expect("a code to approve");
             }
-            DeviceEvent::Ready(_) => break,
+            DeviceInput::Ready(_) => break,
             _ => {}
         }
     }
@@ -74,7 +74,10 @@ async fn run() {
         if i % 100 == 0
             && let Some(Effect::Send(DeviceCommand::ShowOrder(u))) = state.desk.clear()
         {
-            handle.show_order(&u).await.expect("sent");
+            handle
+                .send(DeviceCommand::ShowOrder(u.clone()))
+                .await
+                .expect("sent");
             tokio::time::timeout(PATIENCE, screen.wait_for(|s| s.order.is_empty()))
                 .await
                 .expect("display cleared")
@@ -85,7 +88,10 @@ async fn run() {
         let start = Instant::now();
         for effect in update(&mut state, Event::Key(Key::Enter)) {
             if let Effect::Send(DeviceCommand::ShowOrder(u)) = effect {
-                handle.show_order(&u).await.expect("sent");
+                handle
+                    .send(DeviceCommand::ShowOrder(u.clone()))
+                    .await
+                    .expect("sent");
             }
         }
         tokio::time::timeout(

@@ -6,8 +6,9 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use till::connector::{self, ConnectorSettings, DeviceEvent, FileTokenStore};
-use till::protocol::{Cents, SaleRequest};
+use till::connector::{self, ConnectorSettings, DeviceInput, FileTokenStore};
+use till::device::DeviceCommand;
+use till::protocol::{Cents, PaymentResult, SaleRequest, TxStartResponseResult};
 use till::sim::device::{CustomerMode, DeviceConfig};
 use till::sim::{SimConfig, Simulator};
 
@@ -37,7 +38,7 @@ fn main() {
         let tokens = Arc::new(FileTokenStore::new(dir.join("tokens.json")));
         let (handle, mut events) = connector::start(ConnectorSettings::direct(sim.device_url("till")), tokens).unwrap();
         while let Some(e) = events.recv().await {
-            if matches!(e, DeviceEvent::Ready(_)) {
+            if matches!(e, DeviceInput::Ready(_)) {
                 break;
             }
         }
@@ -45,12 +46,15 @@ fn main() {
         for i in 0..sales + 3 {
             let sale = SaleRequest::builder().amount(Cents(1_000 + (i as i64 % 50) * 100)).build().unwrap();
             let started = Instant::now();
-            handle.sale(&sale).await.unwrap();
+            handle.send(DeviceCommand::Sale(sale.clone())).await.unwrap();
             loop {
                 match tokio::time::timeout(Duration::from_secs(10), events.recv()).await {
-                    Ok(Some(DeviceEvent::SaleFinished(r))) => {
-                        assert!(r.success, "sale {i}: {}", r.message);
+                    Ok(Some(DeviceInput::FinishOk { payment: Some(p), .. })) => {
+                        assert_eq!(p.result, Some(PaymentResult::Success), "sale {i}");
                         break;
+                    }
+                    Ok(Some(e @ (DeviceInput::FinishCancel { .. } | DeviceInput::TxStartResponse { result: TxStartResponseResult::Fail | TxStartResponseResult::Duplicate, .. }))) => {
+                        panic!("sale {i}: {e}")
                     }
                     Ok(Some(_)) => {}
                     other => panic!("no sale response: {other:?}"),

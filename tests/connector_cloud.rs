@@ -6,10 +6,11 @@ mod connector_support;
 
 use connector_support::{Till, auto_sim, fast, sale, sim};
 use till::connector::{
-    CloudSettings, CommandError, ConnectorSettings, DeviceErrorCode, DeviceEvent, DisconnectReason,
+    CloudSettings, CommandError, ConnectorSettings, DeviceErrorCode, DeviceInput, DisconnectReason,
     FrameDirection, Secret,
 };
-use till::protocol::{CLOUD_PACKAGE, ResponseCode};
+use till::device::DeviceCommand;
+use till::protocol::CLOUD_PACKAGE;
 use till::sim::{CloudConfig, DEV_ACCESS_TOKEN, Simulator};
 
 const MERCHANT: &str = "MRCHNT0000001";
@@ -32,8 +33,8 @@ fn start(settings: ConnectorSettings) -> Till {
 
 async fn device_error(till: &mut Till, code: DeviceErrorCode) -> String {
     till.wait("DeviceError", |e| match e {
-        DeviceEvent::DeviceError { code: c, message } if *c == code => Some(message.clone()),
-        DeviceEvent::Ready(_) => panic!("must not get ready"),
+        DeviceInput::DeviceError { code: c, message } if *c == code => Some(message.clone()),
+        DeviceInput::Ready(_) => panic!("must not get ready"),
         _ => None,
     })
     .await
@@ -41,14 +42,14 @@ async fn device_error(till: &mut Till, code: DeviceErrorCode) -> String {
 
 async fn stopped(till: &mut Till) -> DisconnectReason {
     till.wait("stopped", |e| match e {
-        DeviceEvent::Disconnected {
+        DeviceInput::Disconnected(till::device::Disconnect {
             reason,
             retry_in: None,
-        } => Some(reason.clone()),
-        DeviceEvent::Disconnected {
+        }) => Some(reason.clone()),
+        DeviceInput::Disconnected(till::device::Disconnect {
             retry_in: Some(_),
             reason,
-        } => panic!("no reconnect expected: {reason}"),
+        }) => panic!("no reconnect expected: {reason}"),
         _ => None,
     })
     .await
@@ -59,35 +60,43 @@ async fn cloud_sale_without_pairing_and_without_leaking_the_token() {
     let sim = cloud_sim().await;
     let mut till = start(cloud(&sim, "lane-1", DEV_ACCESS_TOKEN));
     let merchant = till.ready().await;
-    assert_eq!(merchant.merchant_id.as_deref(), Some(MERCHANT));
+    assert_eq!(merchant.merchant_id, MERCHANT);
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::PairingCode(_) | DeviceEvent::Paired))
+        till.position(|e| matches!(e, DeviceInput::PairingCode(_) | DeviceInput::Paired))
             .is_none()
     );
 
-    till.handle.sale(&sale(1003)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1003)))
+        .await
+        .unwrap();
     let (payment, _) = till
         .wait("ConfirmPayment", |e| match e {
-            DeviceEvent::ConfirmPayment {
+            DeviceInput::ConfirmPayment {
                 payment,
                 challenges,
             } => Some((payment.clone(), challenges.clone())),
             _ => None,
         })
         .await;
-    till.handle.accept_payment(&payment).await.unwrap();
+    till.handle
+        .send(DeviceCommand::AcceptPayment(payment.clone()))
+        .await
+        .unwrap();
     let r = till.finished().await;
-    assert_eq!(r.result, ResponseCode::Success, "{r:?}");
+    assert!(r.succeeded(), "{r:?}");
 
     let sent = till
         .log
         .iter()
         .find_map(|e| match e {
-            DeviceEvent::Frame(t)
-                if t.direction == FrameDirection::Sent
-                    && t.method.as_deref() == Some("TX_START") =>
-            {
-                Some(t.text.clone())
+            DeviceInput::Frame {
+                direction,
+                method,
+                text,
+                ..
+            } if *direction == FrameDirection::Sent && method.as_deref() == Some("TX_START") => {
+                Some(text.clone())
             }
             _ => None,
         })
@@ -117,13 +126,13 @@ async fn already_connected_is_refused_then_force_connect_takes_over() {
     assert!(message.contains("force_connect = true"), "{message}");
     stopped(&mut second).await;
     assert!(matches!(
-        second.handle.show_welcome().await,
+        second.handle.send(DeviceCommand::ShowWelcome).await,
         Err(CommandError::NotConnected(_))
     ));
     // The first terminal is untouched.
     first
         .handle
-        .show_welcome()
+        .send(DeviceCommand::ShowWelcome)
         .await
         .expect("lane-1 still connected");
 
@@ -143,12 +152,12 @@ async fn already_connected_is_refused_then_force_connect_takes_over() {
         }
     );
     assert!(matches!(
-        first.handle.show_welcome().await,
+        first.handle.send(DeviceCommand::ShowWelcome).await,
         Err(CommandError::NotConnected(_))
     ));
     third
         .handle
-        .show_welcome()
+        .send(DeviceCommand::ShowWelcome)
         .await
         .expect("lane-3 holds the device");
 
@@ -198,7 +207,10 @@ async fn cloud_over_https_and_wss_with_the_simulators_ca() {
     settings.ca_file = sim.ca_pem_path().map(|p| p.to_owned());
     let mut till = start(settings);
     till.ready().await;
-    till.handle.sale(&sale(1000)).await.unwrap();
-    assert!(till.finished().await.success);
+    till.handle
+        .send(DeviceCommand::Sale(sale(1000)))
+        .await
+        .unwrap();
+    assert!(till.finished().await.succeeded());
     till.dispose().await;
 }

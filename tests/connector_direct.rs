@@ -4,13 +4,12 @@
 
 mod connector_support;
 
-use connector_support::{Till, auto_sim, fast, sale, sim, token_file};
-use till::connector::{
-    CommandError, ConnectorSettings, DeviceErrorCode, DeviceEvent, FrameDirection,
-};
+use connector_support::{Finish, Till, auto_sim, fast, sale, sim, token_file};
+use till::connector::{CommandError, ConnectorSettings, DeviceInput, FrameDirection};
+use till::device::DeviceCommand;
 use till::protocol::{
-    CardType, ChallengeType, ExternalDeviceState, Payment, PaymentResult, QueryStatus, RequestInfo,
-    ResponseCode, TxState,
+    CardType, Cents, ChallengeType, ExternalDeviceState, Payment, PaymentResult, QueryStatus,
+    RequestInfo, TxStartResponseResult, TxState,
 };
 
 #[tokio::test]
@@ -21,19 +20,19 @@ async fn first_pairing_shows_a_code_then_the_token_is_reused_and_rotated() {
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens.clone());
     let code = till
         .wait("PairingCode", |e| match e {
-            DeviceEvent::PairingCode(c) => Some(c.clone()),
+            DeviceInput::PairingCode(c) => Some(c.clone()),
             _ => None,
         })
         .await;
     assert_eq!(code.len(), 6, "{code}");
-    till.wait("Paired", |e| matches!(e, DeviceEvent::Paired).then_some(()))
+    till.wait("Paired", |e| matches!(e, DeviceInput::Paired).then_some(()))
         .await;
     // The token is on disk by the time Paired is reported.
     let first = till.saved_token().expect("token saved at Paired");
     let merchant = till.ready().await;
-    assert_eq!(merchant.merchant_id.as_deref(), Some("MRCHNT0000001"));
+    assert_eq!(merchant.merchant_id, "MRCHNT0000001");
     assert!(merchant.supports_acks);
-    assert!(merchant.device_serial.is_some());
+    assert!(!merchant.serial.is_empty());
     // No event ever carries the token.
     let text = format!("{:?}", till.log);
     assert!(!text.contains(&first), "token leaked into events");
@@ -43,14 +42,14 @@ async fn first_pairing_shows_a_code_then_the_token_is_reused_and_rotated() {
     again.ready().await;
     assert!(
         again
-            .position(|e| matches!(e, DeviceEvent::PairingCode(_)))
+            .position(|e| matches!(e, DeviceInput::PairingCode(_)))
             .is_none(),
         "no code on the second connect:\n{}",
         again.story()
     );
     assert!(
         again
-            .position(|e| matches!(e, DeviceEvent::Paired))
+            .position(|e| matches!(e, DeviceInput::Paired))
             .is_some()
     );
     let second = again.saved_token().expect("token saved");
@@ -69,14 +68,30 @@ async fn approved_sale_with_acks_and_frames() {
     till.ready().await;
 
     let request = sale(1000);
-    let id = till.handle.sale(&request).await.expect("sale sent");
+    let id = till
+        .handle
+        .send(DeviceCommand::Sale(request.clone()))
+        .await
+        .expect("sale sent");
     let result = till.finished().await;
-    assert!(result.success, "{result:?}");
-    assert_eq!(result.result, ResponseCode::Success);
-    assert!(result.is_sale);
-    assert_eq!(result.request_info, Some(RequestInfo::Sale));
-    assert_eq!(result.external_id.as_deref(), Some(request.external_id()));
-    let payment = result.payment.expect("payment");
+    assert!(result.succeeded(), "{result:?}");
+    assert!(
+        till.position(|e| matches!(
+            e,
+            DeviceInput::FinishOk {
+                request_info: Some(RequestInfo::Sale),
+                ..
+            }
+        ))
+        .is_some()
+    );
+    assert_eq!(
+        result
+            .payment()
+            .and_then(|p| p.external_payment_id.as_deref()),
+        Some(request.external_id())
+    );
+    let payment = result.payment().expect("payment").clone();
     assert_eq!(payment.amount, Some(1000));
     assert_eq!(payment.card_brand(), Some(&CardType::Visa));
     assert_eq!(payment.last4(), Some("4242"));
@@ -88,18 +103,18 @@ async fn approved_sale_with_acks_and_frames() {
     );
 
     let acked =
-        till.position(|e| matches!(e, DeviceEvent::Ack { message_id, .. } if *message_id == id));
+        till.position(|e| matches!(e, DeviceInput::Ack { message_id, .. } if *message_id == id));
     assert!(acked.is_some(), "TX_START acknowledged:\n{}", till.story());
     let sent = till.position(|e| {
-        matches!(e, DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent && t.method.as_deref() == Some("TX_START"))
+        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent && method.as_deref() == Some("TX_START"))
     });
     assert!(sent.is_some());
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::TxStartResponse(r) if r.success))
+        till.position(|e| matches!(e, DeviceInput::TxStartResponse { result, .. } if *result == TxStartResponseResult::Success))
             .is_some()
     );
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::UiState(_)))
+        till.position(|e| matches!(e, DeviceInput::UiState { .. }))
             .is_some()
     );
     // The app owns the device's screens: the connector sends none by itself.
@@ -107,8 +122,8 @@ async fn approved_sale_with_acks_and_frames() {
     let log = till.dispose().await;
     assert!(
         !log.iter().any(
-            |e| matches!(e, DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent
-            && t.method.as_deref().is_some_and(|m| m.starts_with("SHOW_")))
+            |e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent
+            && method.as_deref().is_some_and(|m| m.starts_with("SHOW_")))
         ),
         "no automatic screen command"
     );
@@ -122,66 +137,86 @@ async fn declined_partial_cancelled_and_walked_away() {
     till.ready().await;
 
     // .01 declined.
-    till.handle.sale(&sale(1001)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1001)))
+        .await
+        .unwrap();
     let r = till.finished().await;
-    assert_eq!(r.result, ResponseCode::Cancel, "{r:?}");
-    assert!(!r.success);
+    assert!(r.canceled(), "{r:?}");
+    assert!(!r.succeeded());
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::TxState(TxState::Fail)))
+        till.position(|e| matches!(e, DeviceInput::TxState(TxState::Fail)))
             .is_some(),
         "{}",
         till.story()
     );
 
     // .02 partial auth: half the amount.
-    till.handle.sale(&sale(2002)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(2002)))
+        .await
+        .unwrap();
     let partial = till
         .wait("PartialAuth", |e| match e {
-            DeviceEvent::PartialAuth(a) => Some(*a),
+            DeviceInput::PartialAuth(a) => Some(*a),
             _ => None,
         })
         .await;
-    assert_eq!(partial, 1001);
+    assert_eq!(partial, Cents(1001));
     let r = till.finished().await;
-    assert!(r.success, "{r:?}");
-    assert_eq!(r.payment.unwrap().amount, Some(1001));
+    assert!(r.succeeded(), "{r:?}");
+    assert_eq!(r.payment().unwrap().amount, Some(1001));
 
     // .07 the customer cancels.
-    till.handle.sale(&sale(1007)).await.unwrap();
-    assert_eq!(till.finished().await.result, ResponseCode::Cancel);
+    till.handle
+        .send(DeviceCommand::Sale(sale(1007)))
+        .await
+        .unwrap();
+    assert!(till.finished().await.canceled());
 
     // .08 the customer walks away; the cashier cancels from the POS (KEY_PRESS ESC).
-    till.handle.sale(&sale(1008)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1008)))
+        .await
+        .unwrap();
     till.wait("card prompt", |e| match e {
-        DeviceEvent::UiState(ui) => (!ui.input_options.is_empty()).then_some(()),
+        // The card prompt (START, ENTER), which offers Cancel.
+        DeviceInput::Frame {
+            method, summary, ..
+        } if method.as_deref() == Some("UI_STATE")
+            && summary.contains("state=START ")
+            && summary.contains("direction=ENTER") =>
+        {
+            Some(())
+        }
         _ => None,
     })
     .await;
     // A second sale while the device is busy is refused by the device, typed.
     let second = sale(1000);
     till.handle
-        .sale(&second)
+        .send(DeviceCommand::Sale(second.clone()))
         .await
         .expect("sent: only the device knows it is busy");
     let message = till
         .wait("InvalidStateTransition", |e| match e {
-            DeviceEvent::DeviceError {
-                code: DeviceErrorCode::InvalidStateTransition,
-                message,
-            } => Some(message.clone()),
-            DeviceEvent::SaleFinished(r) => panic!("the first sale must still run: {r:?}"),
+            DeviceInput::Busy(message) => Some(message.clone()),
+            e if Finish::of(e).is_some() => panic!("the first sale must still run: {e:?}"),
             _ => None,
         })
         .await;
     assert!(message.contains("TX_START"), "{message}");
-    till.handle.cancel().await.expect("cancel sent");
-    assert_eq!(till.finished().await.result, ResponseCode::Cancel);
+    till.handle
+        .send(DeviceCommand::Cancel)
+        .await
+        .expect("cancel sent");
+    assert!(till.finished().await.canceled());
     till.dispose().await;
 }
 
 async fn challenge(till: &mut Till, kind: ChallengeType) -> (Payment, till::protocol::Challenge) {
     till.wait("ConfirmPayment", |e| match e {
-        DeviceEvent::ConfirmPayment {
+        DeviceInput::ConfirmPayment {
             payment,
             challenges,
         } => {
@@ -195,11 +230,8 @@ async fn challenge(till: &mut Till, kind: ChallengeType) -> (Payment, till::prot
 
 async fn signature(till: &mut Till) -> Payment {
     till.wait("VerifySignature", |e| match e {
-        DeviceEvent::VerifySignature { payment, signature } => {
-            assert!(
-                signature.as_ref().is_some_and(|s| s.point_count() > 0),
-                "strokes"
-            );
+        DeviceInput::VerifySignature { payment, signature } => {
+            assert!(signature.point_count() > 0, "strokes");
             Some(payment.clone())
         }
         _ => None,
@@ -218,23 +250,29 @@ async fn challenges_accepted_and_rejected() {
         (1003, ChallengeType::DuplicateChallenge),
         (1004, ChallengeType::OfflineChallenge),
     ] {
-        till.handle.sale(&sale(cents)).await.unwrap();
+        till.handle
+            .send(DeviceCommand::Sale(sale(cents)))
+            .await
+            .unwrap();
         let (payment, _) = challenge(&mut till, kind.clone()).await;
         till.handle
-            .accept_payment(&payment)
+            .send(DeviceCommand::AcceptPayment(payment.clone()))
             .await
             .expect("accept sent");
         let r = till.finished().await;
-        assert!(r.success, "{kind} accepted: {r:?}");
+        assert!(r.succeeded(), "{kind} accepted: {r:?}");
 
-        till.handle.sale(&sale(cents)).await.unwrap();
+        till.handle
+            .send(DeviceCommand::Sale(sale(cents)))
+            .await
+            .unwrap();
         let (payment, ch) = challenge(&mut till, kind.clone()).await;
         till.handle
-            .reject_payment(&payment, &ch)
+            .send(DeviceCommand::RejectPayment(payment, ch))
             .await
             .expect("reject sent");
         let r = till.finished().await;
-        assert_eq!(r.result, ResponseCode::Cancel, "{kind} rejected: {r:?}");
+        assert!(r.canceled(), "{kind} rejected: {r:?}");
     }
     till.dispose().await;
 }
@@ -246,25 +284,45 @@ async fn signatures_accepted_and_rejected_and_challenge_then_signature() {
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
     till.ready().await;
 
-    till.handle.sale(&sale(1005)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1005)))
+        .await
+        .unwrap();
     let payment = signature(&mut till).await;
-    till.handle.accept_signature(&payment).await.unwrap();
+    till.handle
+        .send(DeviceCommand::AcceptSignature(payment.clone()))
+        .await
+        .unwrap();
     let r = till.finished().await;
-    assert!(r.success, "{r:?}");
-    assert!(r.signature.is_some_and(|s| s.point_count() > 0));
+    assert!(r.succeeded(), "{r:?}");
 
-    till.handle.sale(&sale(1005)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1005)))
+        .await
+        .unwrap();
     let payment = signature(&mut till).await;
-    till.handle.reject_signature(&payment).await.unwrap();
-    assert_eq!(till.finished().await.result, ResponseCode::Cancel);
+    till.handle
+        .send(DeviceCommand::RejectSignature(payment.clone()))
+        .await
+        .unwrap();
+    assert!(till.finished().await.canceled());
 
     // .09: duplicate challenge, then signature.
-    till.handle.sale(&sale(1009)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1009)))
+        .await
+        .unwrap();
     let (payment, _) = challenge(&mut till, ChallengeType::DuplicateChallenge).await;
-    till.handle.accept_payment(&payment).await.unwrap();
+    till.handle
+        .send(DeviceCommand::AcceptPayment(payment.clone()))
+        .await
+        .unwrap();
     let payment = signature(&mut till).await;
-    till.handle.accept_signature(&payment).await.unwrap();
-    assert!(till.finished().await.success);
+    till.handle
+        .send(DeviceCommand::AcceptSignature(payment.clone()))
+        .await
+        .unwrap();
+    assert!(till.finished().await.succeeded());
     till.dispose().await;
 }
 
@@ -276,53 +334,74 @@ async fn retrieve_payment_and_device_status_with_last_message() {
     till.ready().await;
 
     let request = sale(1500);
-    till.handle.sale(&request).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(request.clone()))
+        .await
+        .unwrap();
     let done = till.finished().await;
-    assert!(done.success);
+    assert!(done.succeeded());
 
     till.handle
-        .retrieve_payment(request.external_id())
+        .send(DeviceCommand::RetrievePayment(
+            request.external_id().to_owned(),
+        ))
         .await
         .unwrap();
     let found = till
         .wait("RetrievePaymentResponse", |e| match e {
-            DeviceEvent::RetrievePaymentResponse(r) => Some(r.clone()),
+            DeviceInput::RetrievePayment { query, payment, .. } => {
+                Some((query.clone(), payment.clone()))
+            }
             _ => None,
         })
         .await;
-    assert_eq!(found.query_status, Some(QueryStatus::Found));
+    assert_eq!(found.0, QueryStatus::Found);
     assert_eq!(
-        found.payment.as_ref().and_then(|p| p.result.clone()),
+        found.1.as_ref().and_then(|p| p.result.clone()),
         Some(PaymentResult::Success)
     );
-    assert_eq!(found.external_id.as_deref(), Some(request.external_id()));
+    assert_eq!(
+        found
+            .1
+            .as_ref()
+            .and_then(|p| p.external_payment_id.as_deref()),
+        Some(request.external_id())
+    );
 
     till.handle
-        .retrieve_payment("NOSUCHPAYMENT0001")
+        .send(DeviceCommand::RetrievePayment("NOSUCHPAYMENT0001".into()))
         .await
         .unwrap();
     let missing = till
         .wait("RetrievePaymentResponse", |e| match e {
-            DeviceEvent::RetrievePaymentResponse(r) => Some(r.clone()),
+            DeviceInput::RetrievePayment { query, payment, .. } => {
+                Some((query.clone(), payment.clone()))
+            }
             _ => None,
         })
         .await;
-    assert_eq!(missing.query_status, Some(QueryStatus::NotFound));
+    assert_eq!(missing.0, QueryStatus::NotFound);
 
     // sendLastMessage: the device answers its status and re-sends the last sale result.
     let before = till.log.len();
-    till.handle.retrieve_device_status(true).await.unwrap();
+    till.handle
+        .send(DeviceCommand::DeviceStatus {
+            send_last_message: true,
+        })
+        .await
+        .unwrap();
     let status = till
         .wait("DeviceStatusResponse", |e| match e {
-            DeviceEvent::DeviceStatusResponse(s) => Some(s.clone()),
+            DeviceInput::DeviceStatus { state, .. } => Some(state.clone()),
             _ => None,
         })
         .await;
-    assert_eq!(status.state, Some(ExternalDeviceState::Idle));
+    assert_eq!(status, ExternalDeviceState::Idle);
     let again = till.finished().await;
     assert!(till.log.len() > before);
     assert_eq!(
-        again.external_id, done.external_id,
+        again.payment().and_then(|p| p.external_payment_id.clone()),
+        done.payment().and_then(|p| p.external_payment_id.clone()),
         "the last FINISH_OK re-sent"
     );
     till.dispose().await;
@@ -336,37 +415,44 @@ async fn reset_in_the_middle_of_a_payment_voids_it() {
     till.ready().await;
 
     let request = sale(1203);
-    till.handle.sale(&request).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(request.clone()))
+        .await
+        .unwrap();
     let (payment, _) = challenge(&mut till, ChallengeType::DuplicateChallenge).await;
-    till.handle.reset_device().await.expect("BREAK sent");
+    till.handle
+        .send(DeviceCommand::Reset)
+        .await
+        .expect("BREAK sent");
     let reset = till
         .wait("ResetResponse", |e| match e {
-            DeviceEvent::ResetResponse(r) => Some(r.clone()),
+            DeviceInput::ResetDone { state } => Some(state.clone()),
             _ => None,
         })
         .await;
-    assert_eq!(reset.state, Some(ExternalDeviceState::Idle), "{reset:?}");
-    let cancelled = match till.position(|e| matches!(e, DeviceEvent::SaleFinished(_))) {
-        Some(i) => match &till.log[i] {
-            DeviceEvent::SaleFinished(r) => r.clone(),
-            _ => unreachable!(),
-        },
+    assert_eq!(reset, Some(ExternalDeviceState::Idle), "{reset:?}");
+    let cancelled = match till.log.iter().find_map(Finish::of) {
+        Some(finish) => finish,
         None => till.finished().await,
     };
-    assert_eq!(cancelled.result, ResponseCode::Cancel);
+    assert!(cancelled.canceled());
 
     till.handle
-        .retrieve_payment(request.external_id())
+        .send(DeviceCommand::RetrievePayment(
+            request.external_id().to_owned(),
+        ))
         .await
         .unwrap();
     let found = till
         .wait("RetrievePaymentResponse", |e| match e {
-            DeviceEvent::RetrievePaymentResponse(r) => Some(r.clone()),
+            DeviceInput::RetrievePayment { query, payment, .. } => {
+                Some((query.clone(), payment.clone()))
+            }
             _ => None,
         })
         .await;
-    assert_eq!(found.query_status, Some(QueryStatus::Found));
-    let voided = found.payment.expect("payment");
+    assert_eq!(found.0, QueryStatus::Found);
+    let voided = found.1.expect("payment");
     assert_eq!(voided.id, payment.id);
     assert_eq!(voided.result, Some(PaymentResult::Voided));
     till.dispose().await;
@@ -381,12 +467,12 @@ async fn invalid_commands_are_refused_before_the_wire() {
     let sent_before = till
         .log
         .iter()
-        .filter(|e| matches!(e, DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent))
+        .filter(|e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent))
         .count();
 
     let e = till
         .handle
-        .accept_payment(&Payment::default())
+        .send(DeviceCommand::AcceptPayment(Payment::default()))
         .await
         .unwrap_err();
     assert!(
@@ -401,7 +487,7 @@ async fn invalid_commands_are_refused_before_the_wire() {
     );
     let e = till
         .handle
-        .reject_signature(&Payment::default())
+        .send(DeviceCommand::RejectSignature(Payment::default()))
         .await
         .unwrap_err();
     assert!(
@@ -414,9 +500,17 @@ async fn invalid_commands_are_refused_before_the_wire() {
         ),
         "{e}"
     );
-    let e = till.handle.show_message("   ").await.unwrap_err();
+    let e = till
+        .handle
+        .send(DeviceCommand::ShowMessage("   ".into()))
+        .await
+        .unwrap_err();
     assert_eq!(e.to_string(), "not sent: text: must not be empty");
-    let e = till.handle.retrieve_payment("has space").await.unwrap_err();
+    let e = till
+        .handle
+        .send(DeviceCommand::RetrievePayment("has space".into()))
+        .await
+        .unwrap_err();
     assert!(
         matches!(
             e,
@@ -430,18 +524,20 @@ async fn invalid_commands_are_refused_before_the_wire() {
 
     // A valid one goes out, and is the only frame sent since.
     till.handle
-        .show_message("Hello from till")
+        .send(DeviceCommand::ShowMessage("Hello from till".into()))
         .await
         .expect("sent");
     till.wait("frame", |e| {
-        matches!(e, DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent).then_some(())
+        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent).then_some(())
     })
     .await;
     let sent: Vec<_> = till
         .log
         .iter()
         .filter_map(|e| match e {
-            DeviceEvent::Frame(t) if t.direction == FrameDirection::Sent => t.method.clone(),
+            DeviceInput::Frame {
+                direction, method, ..
+            } if *direction == FrameDirection::Sent => method.clone(),
             _ => None,
         })
         .skip(sent_before)
@@ -462,19 +558,23 @@ async fn commands_while_disconnected_fail_fast_and_are_never_replayed() {
     let (_dir, tokens) = token_file();
     let mut till = Till::start(fast(ConnectorSettings::direct(url)), tokens);
     till.wait("connect failure", |e| match e {
-        DeviceEvent::Disconnected {
+        DeviceInput::Disconnected(till::device::Disconnect {
             retry_in: Some(_), ..
-        } => Some(()),
+        }) => Some(()),
         _ => None,
     })
     .await;
 
     let request = sale(1000);
-    let e = till.handle.sale(&request).await.unwrap_err();
+    let e = till
+        .handle
+        .send(DeviceCommand::Sale(request.clone()))
+        .await
+        .unwrap_err();
     assert!(matches!(e, CommandError::NotConnected(_)), "{e}");
     assert!(e.to_string().contains("not ready"), "{e}");
     assert!(matches!(
-        till.handle.show_welcome().await,
+        till.handle.send(DeviceCommand::ShowWelcome).await,
         Err(CommandError::NotConnected(_))
     ));
 
@@ -484,15 +584,18 @@ async fn commands_while_disconnected_fail_fast_and_are_never_replayed() {
     config.listen = format!("127.0.0.1:{port}").parse().unwrap();
     let sim = sim(config).await;
     till.ready().await;
-    till.handle.show_welcome().await.expect("sent once ready");
+    till.handle
+        .send(DeviceCommand::ShowWelcome)
+        .await
+        .expect("sent once ready");
     till.wait("welcome frame", |e| {
-        matches!(e, DeviceEvent::Frame(t) if t.method.as_deref() == Some("SHOW_WELCOME_SCREEN"))
+        matches!(e, DeviceInput::Frame { direction, method, .. } if method.as_deref() == Some("SHOW_WELCOME_SCREEN"))
             .then_some(())
     })
     .await;
     assert!(
         till.position(
-            |e| matches!(e, DeviceEvent::Frame(t) if t.method.as_deref() == Some("TX_START"))
+            |e| matches!(e, DeviceInput::Frame { direction, method, .. } if method.as_deref() == Some("TX_START"))
         )
         .is_none(),
         "a refused sale is never replayed"
@@ -507,10 +610,10 @@ async fn commands_while_disconnected_fail_fast_and_are_never_replayed() {
     let log = till.dispose().await;
     assert!(matches!(
         log.last(),
-        Some(DeviceEvent::Disconnected {
+        Some(DeviceInput::Disconnected(till::device::Disconnect {
             reason: till::connector::DisconnectReason::Disposed,
             retry_in: None
-        })
+        }))
     ));
 }
 
@@ -522,5 +625,8 @@ async fn dispose_stops_everything() {
     till.ready().await;
     let handle = till.handle.clone();
     till.dispose().await;
-    assert_eq!(handle.show_welcome().await, Err(CommandError::Disposed));
+    assert_eq!(
+        handle.send(DeviceCommand::ShowWelcome).await,
+        Err(CommandError::Disposed)
+    );
 }

@@ -6,9 +6,10 @@ mod connector_support;
 
 use connector_support::{Till, auto_sim, fast, sale, sim, token_file};
 use till::connector::{
-    CommandError, ConnectorSettings, DeviceErrorCode, DeviceEvent, DisconnectReason,
+    CommandError, ConnectorSettings, DeviceErrorCode, DeviceInput, DisconnectReason,
 };
-use till::protocol::{ExternalDeviceState, ResponseCode};
+use till::device::DeviceCommand;
+use till::protocol::ExternalDeviceState;
 use till::sim::CustomerAction;
 use till::sim::device::CustomerMode;
 
@@ -20,17 +21,20 @@ async fn connection_dropped_mid_sale_reconnects_and_the_result_is_recovered() {
     till.ready().await;
 
     let request = sale(1006);
-    till.handle.sale(&request).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(request.clone()))
+        .await
+        .unwrap();
     let reason = till
         .wait("Disconnected", |e| match e {
-            DeviceEvent::SaleFinished(r) => {
-                panic!("the device dropped before FINISH_OK, got {r:?}")
+            DeviceInput::FinishOk { payment, .. } => {
+                panic!("the device dropped before FINISH_OK, got {payment:?}")
             }
-            DeviceEvent::Disconnected {
+            DeviceInput::Disconnected(till::device::Disconnect {
                 reason,
                 retry_in: Some(_),
-            } => Some(reason.clone()),
-            DeviceEvent::Disconnected { retry_in: None, .. } => {
+            }) => Some(reason.clone()),
+            DeviceInput::Disconnected(till::device::Disconnect { retry_in: None, .. }) => {
                 panic!("the connector must reconnect")
             }
             _ => None,
@@ -41,19 +45,26 @@ async fn connection_dropped_mid_sale_reconnects_and_the_result_is_recovered() {
         "{reason:?}"
     );
     till.wait("Connecting again", |e| {
-        matches!(e, DeviceEvent::Connecting { .. }).then_some(())
+        matches!(e, DeviceInput::Connecting { .. }).then_some(())
     })
     .await;
     till.ready().await;
 
     // Recovery: the device re-sends the sale's FINISH_OK on request.
     till.handle
-        .retrieve_device_status(true)
+        .send(DeviceCommand::DeviceStatus {
+            send_last_message: true,
+        })
         .await
         .expect("connected again");
     let result = till.finished().await;
-    assert!(result.success, "{result:?}");
-    assert_eq!(result.external_id.as_deref(), Some(request.external_id()));
+    assert!(result.succeeded(), "{result:?}");
+    assert_eq!(
+        result
+            .payment()
+            .and_then(|p| p.external_payment_id.as_deref()),
+        Some(request.external_id())
+    );
     till.dispose().await;
 }
 
@@ -64,17 +75,20 @@ async fn half_open_device_is_detected_and_the_connector_reconnects() {
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
     till.ready().await;
 
-    till.handle.sale(&sale(1010)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1010)))
+        .await
+        .unwrap();
     till.wait("TxStartResponse", |e| {
-        matches!(e, DeviceEvent::TxStartResponse(_)).then_some(())
+        matches!(e, DeviceInput::TxStartResponse { .. }).then_some(())
     })
     .await;
     let reason = till
         .wait("Disconnected", |e| match e {
-            DeviceEvent::Disconnected {
+            DeviceInput::Disconnected(till::device::Disconnect {
                 reason,
                 retry_in: Some(_),
-            } => Some(reason.clone()),
+            }) => Some(reason.clone()),
             _ => None,
         })
         .await;
@@ -85,7 +99,9 @@ async fn half_open_device_is_detected_and_the_connector_reconnects() {
     assert!(reason.to_string().contains("stopped answering"), "{reason}");
     till.ready().await;
     till.handle
-        .retrieve_device_status(false)
+        .send(DeviceCommand::DeviceStatus {
+            send_last_message: false,
+        })
         .await
         .expect("usable again");
     till.dispose().await;
@@ -100,31 +116,30 @@ async fn a_device_that_never_gets_ready_is_reported() {
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
 
     till.wait("NotReady", |e| {
-        matches!(
-            e,
-            DeviceEvent::NotReady {
-                merchant: Some(_),
-                ..
-            }
-        )
-        .then_some(())
+        // The device answered discovery, saying it is not ready.
+        matches!(e, DeviceInput::NotReady(why) if why.contains("says it is not ready"))
+            .then_some(())
     })
     .await;
-    let e = till.handle.sale(&sale(1000)).await.unwrap_err();
+    let e = till
+        .handle
+        .send(DeviceCommand::Sale(sale(1000)))
+        .await
+        .unwrap_err();
     assert!(matches!(e, CommandError::NotConnected(_)), "{e}");
     let message = till
         .wait("DeviceError NotReady", |e| match e {
-            DeviceEvent::DeviceError {
+            DeviceInput::DeviceError {
                 code: DeviceErrorCode::NotReady,
                 message,
             } => Some(message.clone()),
-            DeviceEvent::Ready(_) => panic!("the device never says ready"),
+            DeviceInput::Ready(_) => panic!("the device never says ready"),
             _ => None,
         })
         .await;
     assert!(message.contains("has not been ready for 2 s"), "{message}");
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::TxStartResponse(_)))
+        till.position(|e| matches!(e, DeviceInput::TxStartResponse { .. }))
             .is_none()
     );
     till.dispose().await;
@@ -138,8 +153,8 @@ async fn refused_pairing_is_retried_then_a_new_code_is_shown() {
     let (_dir, tokens) = token_file();
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
 
-    let code = |e: &DeviceEvent| match e {
-        DeviceEvent::PairingCode(c) => Some(c.clone()),
+    let code = |e: &DeviceInput| match e {
+        DeviceInput::PairingCode(c) => Some(c.clone()),
         _ => None,
     };
     till.wait("first code", code).await;
@@ -153,7 +168,7 @@ async fn refused_pairing_is_retried_then_a_new_code_is_shown() {
         .expect("code on screen");
     let message = till
         .wait("PairingFailed", |e| match e {
-            DeviceEvent::DeviceError {
+            DeviceInput::DeviceError {
                 code: DeviceErrorCode::PairingFailed,
                 message,
             } => Some(message.clone()),
@@ -166,7 +181,7 @@ async fn refused_pairing_is_retried_then_a_new_code_is_shown() {
     sim.act("default", CustomerAction::ApprovePairing)
         .await
         .expect("code on screen");
-    till.wait("Paired", |e| matches!(e, DeviceEvent::Paired).then_some(()))
+    till.wait("Paired", |e| matches!(e, DeviceInput::Paired).then_some(()))
         .await;
     till.ready().await;
     assert!(till.saved_token().is_some());
@@ -190,23 +205,34 @@ async fn wss_with_the_simulators_ca_pairs_and_sells() {
     settings.ca_file = Some(sim.ca_pem_path().expect("CA written").to_owned());
     let mut till = Till::start(settings, tokens);
     till.ready().await;
-    till.handle.sale(&sale(1005)).await.unwrap();
+    till.handle
+        .send(DeviceCommand::Sale(sale(1005)))
+        .await
+        .unwrap();
     let payment = till
         .wait("VerifySignature", |e| match e {
-            DeviceEvent::VerifySignature { payment, .. } => Some(payment.clone()),
+            DeviceInput::VerifySignature { payment, .. } => Some(payment.clone()),
             _ => None,
         })
         .await;
-    till.handle.accept_signature(&payment).await.unwrap();
-    assert_eq!(till.finished().await.result, ResponseCode::Success);
-    till.handle.retrieve_device_status(false).await.unwrap();
+    till.handle
+        .send(DeviceCommand::AcceptSignature(payment.clone()))
+        .await
+        .unwrap();
+    assert!(till.finished().await.succeeded());
+    till.handle
+        .send(DeviceCommand::DeviceStatus {
+            send_last_message: false,
+        })
+        .await
+        .unwrap();
     let status = till
         .wait("status", |e| match e {
-            DeviceEvent::DeviceStatusResponse(s) => Some(s.clone()),
+            DeviceInput::DeviceStatus { state, .. } => Some(state.clone()),
             _ => None,
         })
         .await;
-    assert_eq!(status.state, Some(ExternalDeviceState::Idle));
+    assert_eq!(status, ExternalDeviceState::Idle);
     till.dispose().await;
 }
 
@@ -229,11 +255,11 @@ async fn a_wrong_ca_is_refused_with_a_message_naming_the_file() {
     let mut till = Till::start(settings, tokens);
     let message = till
         .wait("Tls error", |e| match e {
-            DeviceEvent::DeviceError {
+            DeviceInput::DeviceError {
                 code: DeviceErrorCode::Tls,
                 message,
             } => Some(message.clone()),
-            DeviceEvent::Ready(_) => panic!("must not connect with the wrong CA"),
+            DeviceInput::Ready(_) => panic!("must not connect with the wrong CA"),
             _ => None,
         })
         .await;
@@ -246,17 +272,21 @@ async fn a_wrong_ca_is_refused_with_a_message_naming_the_file() {
     );
     // No reconnect storm: the connector stops and says so.
     till.wait("stopped", |e| match e {
-        DeviceEvent::Disconnected {
+        DeviceInput::Disconnected(till::device::Disconnect {
             reason: DisconnectReason::Fatal(_),
             retry_in: None,
-        } => Some(()),
-        DeviceEvent::Disconnected {
+        }) => Some(()),
+        DeviceInput::Disconnected(till::device::Disconnect {
             retry_in: Some(_), ..
-        } => panic!("a TLS trust problem is not retried"),
+        }) => panic!("a TLS trust problem is not retried"),
         _ => None,
     })
     .await;
-    let e = till.handle.show_welcome().await.unwrap_err();
+    let e = till
+        .handle
+        .send(DeviceCommand::ShowWelcome)
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("not signed by any CA"), "{e}");
 
     // Without a CA file only public roots are trusted: refused too, with advice.
@@ -264,7 +294,7 @@ async fn a_wrong_ca_is_refused_with_a_message_naming_the_file() {
     let mut till2 = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
     let message = till2
         .wait("Tls error", |e| match e {
-            DeviceEvent::DeviceError {
+            DeviceInput::DeviceError {
                 code: DeviceErrorCode::Tls,
                 message,
             } => Some(message.clone()),
@@ -287,25 +317,31 @@ async fn device_pings_are_answered_so_the_device_keeps_the_connection() {
     till.ready().await;
     let mut pings = 0;
     till.wait("device PINGs", |e| match e {
-        DeviceEvent::Frame(t)
-            if t.direction == till::connector::FrameDirection::Received
-                && t.method.as_deref() == Some("PING") =>
+        DeviceInput::Frame {
+            direction, method, ..
+        } if *direction == till::connector::FrameDirection::Received
+            && method.as_deref() == Some("PING") =>
         {
             pings += 1;
             (pings == 6).then_some(())
         }
-        DeviceEvent::Disconnected { reason, .. } => panic!("dropped: {reason}"),
+        DeviceInput::Disconnected(till::device::Disconnect { reason, .. }) => {
+            panic!("dropped: {reason}")
+        }
         _ => None,
     })
     .await;
     till.handle
-        .sale(&sale(1000))
+        .send(DeviceCommand::Sale(sale(1000)))
         .await
         .expect("still connected");
-    assert!(till.finished().await.success);
+    assert!(till.finished().await.succeeded());
     assert!(
-        till.position(|e| matches!(e, DeviceEvent::Disconnected { .. }))
-            .is_none(),
+        till.position(|e| matches!(
+            e,
+            DeviceInput::Disconnected(till::device::Disconnect { .. })
+        ))
+        .is_none(),
         "{}",
         till.story()
     );
@@ -319,7 +355,7 @@ async fn a_legacy_initial_pairing_state_counts_as_paired() {
     let sim = sim(config).await;
     let (_dir, tokens) = token_file();
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
-    till.wait("Paired", |e| matches!(e, DeviceEvent::Paired).then_some(()))
+    till.wait("Paired", |e| matches!(e, DeviceInput::Paired).then_some(()))
         .await;
     assert!(till.saved_token().is_some());
     till.ready().await;

@@ -7,11 +7,14 @@ mod connector_support;
 use std::time::Duration;
 
 use connector_support::*;
-use till::connector::{ConnectorSettings, DeviceEvent, DisconnectReason};
+use till::connector::{ConnectorSettings, DeviceInput, DisconnectReason};
+use till::device::DeviceCommand;
 
-fn disconnected(e: &DeviceEvent) -> Option<(DisconnectReason, Option<Duration>)> {
+fn disconnected(e: &DeviceInput) -> Option<(DisconnectReason, Option<Duration>)> {
     match e {
-        DeviceEvent::Disconnected { reason, retry_in } => Some((reason.clone(), *retry_in)),
+        DeviceInput::Disconnected(till::device::Disconnect { reason, retry_in }) => {
+            Some((reason.clone(), *retry_in))
+        }
         _ => None,
     }
 }
@@ -53,7 +56,10 @@ async fn a_pos_taken_over_backs_off_to_the_cap_and_reconnects_when_asked() {
     assert!(quiet.is_err(), "taken back at once:\n{}", b.story());
 
     // The operator asks (`c` on the status screen): it connects now, not in a minute.
-    a.handle.reconnect_now().await;
+    a.handle
+        .send(DeviceCommand::Reconnect)
+        .await
+        .expect("reconnect asked");
     tokio::time::timeout(Duration::from_secs(5), a.ready())
         .await
         .unwrap_or_else(|_| panic!("no reconnect on request:\n{}", a.story()));

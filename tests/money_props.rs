@@ -160,7 +160,7 @@ fn event() -> impl Strategy<Value = Event> {
             substate: None,
             external_id: None
         })),
-        1 => Just(dev(DeviceInput::Disconnected("dropped".into()))),
+        1 => Just(dev(DeviceInput::Disconnected(till::device::Disconnect::stopped("dropped")))),
         1 => Just(dev(DeviceInput::Ready(DeviceInfo::default()))),
         1 => Just(dev(DeviceInput::Busy("busy".into()))),
         1 => any::<bool>().prop_map(|accept| Event::Action(Action::AnswerChallenge { accept })),

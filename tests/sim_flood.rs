@@ -12,6 +12,7 @@ use std::time::Instant;
 use connector_support::{Till, auto_sim, fast, sale, sim, token_file};
 use futures_util::{SinkExt, StreamExt};
 use till::connector::ConnectorSettings;
+use till::device::DeviceCommand;
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 
 /// Frames one flooding connection tries to send (it is cut off long before).
@@ -64,10 +65,18 @@ async fn a_sale_completes_during_and_after_a_flood_and_the_log_stays_bounded() {
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens.clone());
     till.ready().await;
     let during = sale(1000);
-    till.handle.sale(&during).await.expect("sale sent");
+    till.handle
+        .send(DeviceCommand::Sale(during.clone()))
+        .await
+        .expect("sale sent");
     let result = till.finished().await;
-    assert!(result.success, "sale during the flood: {result:?}");
-    assert_eq!(result.external_id.as_deref(), Some(during.external_id()));
+    assert!(result.succeeded(), "sale during the flood: {result:?}");
+    assert_eq!(
+        result
+            .payment()
+            .and_then(|p| p.external_payment_id.as_deref()),
+        Some(during.external_id())
+    );
     assert!(
         !flooder.is_finished(),
         "the flood was over before the sale finished: not a test of serving during a flood"
@@ -84,10 +93,18 @@ async fn a_sale_completes_during_and_after_a_flood_and_the_log_stays_bounded() {
 
     // After the flood: the same POS pays again.
     let after = sale(2000);
-    till.handle.sale(&after).await.expect("sale sent");
+    till.handle
+        .send(DeviceCommand::Sale(after.clone()))
+        .await
+        .expect("sale sent");
     let result = till.finished().await;
-    assert!(result.success, "sale after the flood: {result:?}");
-    assert_eq!(result.external_id.as_deref(), Some(after.external_id()));
+    assert!(result.succeeded(), "sale after the flood: {result:?}");
+    assert_eq!(
+        result
+            .payment()
+            .and_then(|p| p.external_payment_id.as_deref()),
+        Some(after.external_id())
+    );
     let token = till.saved_token().expect("paired");
     till.dispose().await;
     let elapsed = started.elapsed().as_secs_f64();
@@ -150,7 +167,10 @@ async fn an_oversized_frame_is_refused_with_1009_and_others_are_served() {
     let (_tokens_dir, tokens) = token_file();
     let mut till = Till::start(fast(ConnectorSettings::direct(sim.url())), tokens);
     till.ready().await;
-    till.handle.sale(&sale(1000)).await.expect("sale sent");
-    assert!(till.finished().await.success);
+    till.handle
+        .send(DeviceCommand::Sale(sale(1000)))
+        .await
+        .expect("sale sent");
+    assert!(till.finished().await.succeeded());
     till.dispose().await;
 }

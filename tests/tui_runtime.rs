@@ -11,7 +11,7 @@ use ratatui::{Terminal, backend::TestBackend};
 use till::app::{AppSettings, State};
 use till::connector::{self, ConnectorSettings};
 use till::ledger::Ledger;
-use till::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use till::runtime::{ConnectorPort, LedgerStore, Runtime};
 use till::sim::device::{CustomerMode, DeviceConfig};
 use till::sim::{SimConfig, Simulator};
 use till::ui::{self, Theme};
@@ -70,12 +70,12 @@ async fn a_full_sale_through_the_real_loop() {
     let dir = tempfile::tempdir().unwrap();
     let ledger = Ledger::open(dir.path()).unwrap();
     let tokens = Arc::new(ledger.token_store());
-    let (handle, events) = connector::start(ConnectorSettings::direct(sim.url()), tokens).unwrap();
+    let (handle, inputs) = connector::start(ConnectorSettings::direct(sim.url()), tokens).unwrap();
     let mut rt = Runtime::new(
         State::new(AppSettings::default()),
         ConnectorPort::new(handle),
         LedgerStore::new(ledger.clone(), "sim"),
-        forward(events),
+        inputs,
     );
 
     let screen = Arc::new(Mutex::new(Screen::default()));

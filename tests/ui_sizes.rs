@@ -7,6 +7,7 @@ mod ui_support;
 use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
+use till::device::FrameDirection;
 use till::ui::{self, Theme};
 use ui_support::*;
 
@@ -130,7 +131,7 @@ proptest! {
         states.push(s);
         let mut s = ready();
         s.ui.screen = Screen::Frames;
-        s.frames = vec![("device->pos", text.clone()), ("?", text)];
+        s.frames = vec![(FrameDirection::Received, text.clone()), (FrameDirection::Received, text)];
         states.push(s);
         let outer = Rect::new(0, 0, w + 2, h + 2);
         let area = Rect::new(1, 1, w, h);

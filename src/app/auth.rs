@@ -37,9 +37,9 @@ pub fn support_flag(
 ) -> Option<(&'static str, bool)> {
     let d = device.cloned().unwrap_or_default();
     match kind {
-        PaymentKind::Auth => Some(("supportsAuth", d.supports_auth)),
+        PaymentKind::Auth => Some(("supportsAuth", d.supports_auths)),
         PaymentKind::PreAuth | PaymentKind::Capture | PaymentKind::Increment => {
-            Some(("supportsPreAuth", d.supports_pre_auth))
+            Some(("supportsPreAuth", d.supports_pre_auths))
         }
         PaymentKind::TipAdjust => Some(("supportsTipAdjust", d.supports_tip_adjust)),
         _ => None,
@@ -178,7 +178,11 @@ pub(super) fn start_payment(
         PaymentKind::PreAuth => DeviceCommand::PreAuth(request),
         _ => DeviceCommand::Auth(request),
     };
-    let txn = TxnInfo { kind, link: None };
+    let txn = TxnInfo {
+        kind,
+        link: None,
+        accepted: false,
+    };
     begin(
         state, txn, id, amount, None, create, command, "TX_START", fx,
     );
@@ -286,6 +290,7 @@ pub(super) fn start_adjust(
     let txn = TxnInfo {
         kind,
         link: Some(tab),
+        accepted: false,
     };
     begin(state, txn, id, amount, tip, create, command, cause, fx);
 }
@@ -600,6 +605,7 @@ fn late(
     state.txn = Some(TxnInfo {
         kind,
         link: Some(link),
+        accepted: true,
     });
     state.last_outcome = Some(Outcome {
         state: PaymentState::Unknown,

@@ -464,6 +464,7 @@ pub const DEVICE_PANEL_KEYS: &[(&str, &str, &str)] = &[
 mod tests {
     use super::*;
     use crate::app::{AppSettings, Connection, Event};
+    use crate::device::FrameDirection;
 
     /// Every key the app knows.
     fn all_keys() -> Vec<Key> {
@@ -488,7 +489,11 @@ mod tests {
         base.connection = Connection::Ready;
         base.ui.history_total = 50;
         base.ui.history_selected = 25;
-        base.frames = vec![("→", "a".into()), ("←", "b".into()), ("→", "c".into())];
+        base.frames = vec![
+            (FrameDirection::Sent, "a".into()),
+            (FrameDirection::Received, "b".into()),
+            (FrameDirection::Sent, "c".into()),
+        ];
         base.ui.frames_back = 1;
         base.ui.amount = "12".into();
         let mut out = Vec::new();

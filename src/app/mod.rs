@@ -382,7 +382,8 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
                 refund::adopt_by_identity(state, fx);
             }
         }
-        DeviceInput::Disconnected(why) => {
+        DeviceInput::Disconnected(gone) => {
+            let why = gone.to_string();
             state.connection = Connection::Disconnected(why.clone());
             // What the device showed is no longer true once it is gone.
             state.device_text = None;
@@ -393,6 +394,12 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             auth::on_closeout_lost(state, &format!("connection lost: {why}"), fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
+        DeviceInput::DeviceError { code, message } => {
+            state.error(NoticeKind::General, format!("{message} ({code})"))
+        }
+        // Informational: the socket opening, ACKs, PARTIAL_AUTH (the FINISH_OK's payment says
+        // what was taken).
+        DeviceInput::Connected | DeviceInput::Ack { .. } | DeviceInput::PartialAuth(_) => {}
         DeviceInput::UiState {
             text,
             declined,
@@ -537,7 +544,9 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             error,
             not_sent,
         } => sale::on_command_failed(state, command, &error, not_sent, fx),
-        DeviceInput::Frame { direction, summary } => {
+        DeviceInput::Frame {
+            direction, summary, ..
+        } => {
             state.frames.push((direction, summary));
             if state.frames.len() > FRAME_HISTORY {
                 let excess = state.frames.len() - FRAME_HISTORY;

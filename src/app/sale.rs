@@ -126,6 +126,9 @@ pub(super) fn on_tx_start_response(
     let message = message.unwrap_or_default();
     match result {
         TxStartResponseResult::Success => {
+            if let Some(txn) = state.txn.as_mut() {
+                txn.accepted = true;
+            }
             transition(
                 state,
                 PaymentState::InProgress,

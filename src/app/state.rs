@@ -117,6 +117,10 @@ pub struct TxnInfo {
     pub kind: PaymentKind,
     /// The sale a refund or void acts on.
     pub link: Option<SaleLink>,
+    /// The device accepted this transaction's TX_START (TX_START_RESPONSE success; kept in the
+    /// ledger as the move to `in_progress`). A credit's FINISH_OK `{credit}` carries nothing
+    /// that names the credit, so only after this can one be tied to it.
+    pub accepted: bool,
 }
 
 /// Facts the device gave about the current payment during its flow, used by the verdict rules.
@@ -348,7 +352,7 @@ pub struct State {
     /// The latest notice.
     pub notice: Option<Notice>,
     /// Recent frames (redacted summaries), newest last.
-    pub frames: Vec<(&'static str, String)>,
+    pub frames: Vec<(crate::device::FrameDirection, String)>,
     /// Running timers.
     pub timers: BTreeMap<TimerId, TimerPurpose>,
     /// Next timer id.

@@ -15,7 +15,7 @@ use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
-use crate::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
 
@@ -94,6 +94,15 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
         max_amount: Some(s.sale.max_amount),
         sale_options: SaleOptions {
             disable_restart_on_failure: s.sale.disable_restart_on_failure,
+            tip_mode: s.sale.tip_mode,
+            tip_suggestions: s.sale.tip_suggestions.clone(),
+            signature_threshold: s.sale.signature_threshold,
+            signature_entry_location: s.sale.signature_entry_location.clone(),
+            disable_receipt_selection: s.sale.disable_receipt_selection,
+            disable_duplicate_check: s.sale.disable_duplicate_check,
+            allow_offline_payment: s.sale.allow_offline_payment,
+            force_offline_payment: s.sale.force_offline_payment,
+            approve_offline_payment_without_prompt: s.sale.approve_offline_payment_without_prompt,
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
@@ -282,6 +291,7 @@ pub async fn open(
                 sim_profile: Some(profile),
                 ..
             } => profile,
+            Purpose::Headless => global.sim_profile.unwrap_or(s.simulator.profile),
             _ => s.simulator.profile,
         };
         let delay = match purpose {
@@ -310,16 +320,24 @@ pub async fn open(
             ..DeviceConfig::default()
         }
         .with_profile(profile);
+        // The simulated device remembers its payments (and their refunds, voids) and credits
+        // across commands, as a real device does while the POS is away.
+        let memory_file = config
+            .paths
+            .data_dir
+            .join(crate::sim::memory_file::FILE_NAME);
         let sim = Simulator::start(SimConfig {
             device,
+            memory_file: Some(memory_file),
             ..SimConfig::default()
         })
         .await
-        .map_err(|e| {
-            Failure::new(
+        .map_err(|e| match e {
+            crate::sim::SimError::Memory(why) => Failure::new(exit::USAGE, why),
+            e => Failure::new(
                 exit::UNREACHABLE,
                 format!("the embedded simulator did not start: {e}"),
-            )
+            ),
         })?;
         Some(sim)
     } else {
@@ -327,7 +345,7 @@ pub async fn open(
     };
     let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
     let rest = connector::rest::available(&settings).then(|| settings.clone());
-    let (handle, events) =
+    let (handle, inputs) =
         connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     let mut port = ConnectorPort::new(handle);
     let mut app = app_settings(&config);
@@ -337,7 +355,7 @@ pub async fn open(
     }
     let mut state = State::new(app);
     state.desk = super::order_setup::desk(&config, sim.is_some())?;
-    let rt = Runtime::new(state, port, store, forward(events));
+    let rt = Runtime::new(state, port, store, inputs);
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),

@@ -268,6 +268,7 @@ impl SimArgs {
             frames: self.frames.clone(),
             cloud,
             notes_to_stderr: true,
+            memory_file: None,
         }
     }
 }
@@ -364,6 +365,9 @@ async fn read_commands(sim: Controller) {
                     }
                     for line in &screen.order {
                         eprintln!("[{device}] order: {line}");
+                    }
+                    for line in &screen.printer {
+                        eprintln!("[{device}] printer: {line}");
                     }
                     eprintln!("[{device}] possible now: {}", screen.actions.join(", "));
                 }

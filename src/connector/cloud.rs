@@ -8,9 +8,9 @@ use serde_json::Value;
 use tokio_tungstenite::tungstenite::http::{Method, StatusCode};
 
 use super::endpoint::{Endpoint, Scheme};
-use super::events::DeviceErrorCode;
 use super::settings::{CloudSettings, ConnectorSettings};
 use super::transport::{ConnectError, TlsContext, http_request};
+use crate::device::DeviceErrorCode;
 
 /// What the alert call returned.
 #[derive(Debug, Clone, PartialEq, Eq)]

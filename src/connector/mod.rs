@@ -2,20 +2,22 @@
 //!
 //! [`start`] spawns one task that owns the connection: direct (SNPD, `ws://`/`wss://` with
 //! pairing and token rotation) or cloud (CPD, HTTP bootstrap then WebSocket), discovery,
-//! heartbeat, and reconnects with capped exponential backoff and jitter. Commands go through a
-//! cloneable [`ConnectorHandle`] and are sent immediately or refused (never queued); everything
-//! the device says arrives on the event receiver as [`DeviceEvent`]s.
+//! heartbeat, and reconnects with capped exponential backoff and jitter. It speaks the shared
+//! device vocabulary ([`crate::device`]): each [`DeviceCommand`] goes through the cloneable
+//! [`ConnectorHandle`]'s one `send` and is written immediately or refused (never queued); each
+//! frame from the device is decoded once into the [`DeviceInput`]s that arrive on the receiver.
 //!
 //! ```no_run
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
-//! use till::connector::{self, ConnectorSettings, DeviceEvent, FileTokenStore};
+//! use till::connector::{self, ConnectorSettings, FileTokenStore};
+//! use till::device::{DeviceCommand, DeviceInput};
 //! let settings = ConnectorSettings::direct("ws://127.0.0.1:12345/remote_pay");
 //! let tokens = Arc::new(FileTokenStore::new("/tmp/till-tokens.json"));
-//! let (handle, mut events) = connector::start(settings, tokens)?;
-//! while let Some(event) = events.recv().await {
-//!     if let DeviceEvent::Ready(_) = event {
-//!         handle.show_message("Hello").await?;
+//! let (handle, mut inputs) = connector::start(settings, tokens)?;
+//! while let Some(input) = inputs.recv().await {
+//!     if let DeviceInput::Ready(_) = input {
+//!         handle.send(DeviceCommand::ShowMessage("Hello".into())).await?;
 //!     }
 //! }
 //! # Ok(()) }
@@ -23,14 +25,14 @@
 
 pub mod backoff;
 pub mod cloud;
+pub mod decode;
 pub mod direct;
 pub mod display_requests;
+pub mod encode;
 pub mod endpoint;
-pub mod events;
 pub mod frames;
 pub mod handle;
 pub mod heartbeat;
-pub mod outcome;
 pub mod requests;
 pub mod rest;
 mod runner;
@@ -44,10 +46,8 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-pub use events::{
-    DeviceErrorCode, DeviceEvent, DeviceStatus, DisconnectReason, FrameDirection, FrameTap,
-    MerchantInfo, ResetResult, RetrievePaymentResult, SaleResponse, TxStartResponseEvent,
-    UiStateEvent,
+pub use crate::device::{
+    DeviceCommand, DeviceErrorCode, DeviceInput, DisconnectReason, FrameDirection,
 };
 pub use handle::ConnectorHandle;
 pub use requests::CommandError;
@@ -68,11 +68,11 @@ pub enum StartError {
 
 /// Validates `settings`, loads the CA file, and spawns the connector task on the current tokio
 /// runtime. The task stops when [`ConnectorHandle::dispose`] is called, or when every handle or
-/// the event receiver is dropped.
+/// the input receiver is dropped.
 pub fn start(
     settings: ConnectorSettings,
     tokens: Arc<dyn TokenStore>,
-) -> Result<(ConnectorHandle, mpsc::Receiver<DeviceEvent>), StartError> {
+) -> Result<(ConnectorHandle, mpsc::Receiver<DeviceInput>), StartError> {
     settings.validate()?;
     let tls = transport::TlsContext {
         config: tls::client_config(settings.ca_file.as_deref())?,

@@ -11,7 +11,6 @@ use tokio::sync::{mpsc, oneshot};
 use super::backoff::Backoff;
 use super::cloud::{self, ProbeDecision};
 use super::endpoint::Endpoint;
-use super::events::{DeviceErrorCode, DeviceEvent, DisconnectReason};
 use super::frames::FrameWriter;
 use super::handle::Command;
 use super::requests::CommandError;
@@ -19,6 +18,7 @@ use super::session::Session;
 use super::settings::{ConnectorSettings, TransportSettings};
 use super::token_store::TokenStore;
 use super::transport::{ConnectError, TlsContext, Ws, open_websocket};
+use crate::device::{DeviceErrorCode, DeviceInput, Disconnect, DisconnectReason};
 
 /// Why the task must stop what it is doing.
 #[derive(Debug)]
@@ -33,7 +33,7 @@ pub(crate) enum Interrupt {
 pub(crate) struct Runner {
     pub settings: Arc<ConnectorSettings>,
     pub tokens: Arc<dyn TokenStore>,
-    pub events: mpsc::Sender<DeviceEvent>,
+    pub events: mpsc::Sender<DeviceInput>,
     pub commands: mpsc::Receiver<Command>,
     pub writer: FrameWriter,
     pub tls: TlsContext,
@@ -155,7 +155,7 @@ impl Runner {
     pub fn new(
         settings: ConnectorSettings,
         tokens: Arc<dyn TokenStore>,
-        events: mpsc::Sender<DeviceEvent>,
+        events: mpsc::Sender<DeviceInput>,
         commands: mpsc::Receiver<Command>,
         tls: TlsContext,
     ) -> Self {
@@ -179,9 +179,16 @@ impl Runner {
         }
     }
 
-    /// Sends an event; `Gone` when nobody listens any more.
-    pub async fn emit(&self, event: DeviceEvent) -> Result<(), Interrupt> {
-        self.events.send(event).await.map_err(|_| Interrupt::Gone)
+    /// Hands an input over (and logs it: frames at trace level, their text already
+    /// redacted); `Gone` when nobody listens any more.
+    pub async fn emit(&self, input: DeviceInput) -> Result<(), Interrupt> {
+        match &input {
+            DeviceInput::Frame {
+                direction, text, ..
+            } => tracing::trace!(?direction, frame = %text, "frame"),
+            other => tracing::debug!(event = %other, "device event"),
+        }
+        self.events.send(input).await.map_err(|_| Interrupt::Gone)
     }
 
     /// Runs until disposed or abandoned.
@@ -189,10 +196,10 @@ impl Runner {
         match self.run_connections().await {
             Err(Interrupt::Disposed(done)) => {
                 let _ = self
-                    .emit(DeviceEvent::Disconnected {
+                    .emit(DeviceInput::Disconnected(Disconnect {
                         reason: DisconnectReason::Disposed,
                         retry_in: None,
-                    })
+                    }))
                     .await;
                 let _ = done.send(());
             }
@@ -204,7 +211,7 @@ impl Runner {
         let mut attempt = 0u32;
         loop {
             attempt += 1;
-            self.emit(DeviceEvent::Connecting { attempt }).await?;
+            self.emit(DeviceInput::Connecting { attempt }).await?;
             let state = format!("connecting, attempt {attempt}");
             let result = refusing(
                 &mut self.commands,
@@ -214,7 +221,7 @@ impl Runner {
             .await?;
             let (reason, stop) = match result {
                 Err(e) => {
-                    self.emit(DeviceEvent::DeviceError {
+                    self.emit(DeviceInput::DeviceError {
                         code: e.code.clone(),
                         message: e.message.clone(),
                     })
@@ -226,7 +233,7 @@ impl Runner {
                     }
                 }
                 Ok(ws) => {
-                    self.emit(DeviceEvent::Connected).await?;
+                    self.emit(DeviceInput::Connected).await?;
                     let end = Session::new(self, ws).run().await?;
                     let direct =
                         matches!(self.settings.transport, TransportSettings::Direct { .. });
@@ -247,18 +254,18 @@ impl Runner {
             };
             if stop {
                 let text = reason.to_string();
-                self.emit(DeviceEvent::Disconnected {
+                self.emit(DeviceInput::Disconnected(Disconnect {
                     reason,
                     retry_in: None,
-                })
+                }))
                 .await?;
                 return self.stopped(&text).await;
             }
             let delay = self.backoff.next_delay(&mut self.rng);
-            self.emit(DeviceEvent::Disconnected {
+            self.emit(DeviceInput::Disconnected(Disconnect {
                 reason,
                 retry_in: Some(delay),
-            })
+            }))
             .await?;
             wait_to_reconnect(&mut self.commands, delay).await?;
         }

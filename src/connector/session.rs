@@ -1,5 +1,5 @@
 //! One WebSocket connection: pairing (direct), discovery, heartbeat, commands out immediately,
-//! device frames in as events. Ends with a [`SessionEnd`] saying why and whether to reconnect.
+//! device frames in, decoded once, as [`DeviceInput`]s. Ends with a [`SessionEnd`] saying why and whether to reconnect.
 
 use std::time::Duration;
 
@@ -12,18 +12,15 @@ use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use crate::protocol::redact::kept_frame_text;
 use crate::protocol::{DecodeError, Frame, Message, MessageType};
 
+use super::decode;
 use super::direct::{Pairing, PairingStep};
-use super::events::{
-    DeviceErrorCode, DeviceEvent, DisconnectReason, FrameDirection, FrameTap, MerchantInfo,
-    UiStateEvent,
-};
 use super::handle::Command;
 use super::heartbeat::{Beat, Heartbeat};
-use super::outcome;
 use super::requests::{self, CommandError};
 use super::runner::{Interrupt, Runner};
 use super::settings::TransportSettings;
 use super::transport::Ws;
+use crate::device::{DeviceErrorCode, DeviceInput, DisconnectReason, FrameDirection};
 
 /// How a session ended.
 #[derive(Debug)]
@@ -59,7 +56,6 @@ pub(crate) struct Session<'r> {
     ping_envelopes: bool,
     discovery_due: Option<Instant>,
     ready_deadline: Option<Instant>,
-    merchant: Option<MerchantInfo>,
     reached_ready: bool,
     cloud: bool,
 }
@@ -84,7 +80,6 @@ impl<'r> Session<'r> {
             ping_envelopes: false,
             discovery_due: None,
             ready_deadline: None,
-            merchant: None,
             reached_ready: false,
             cloud,
         }
@@ -174,22 +169,29 @@ impl<'r> Session<'r> {
         }
     }
 
-    async fn send_text(&mut self, text: String, method: &str) -> Result<(), String> {
-        let tap = FrameTap {
+    async fn send_text(
+        &mut self,
+        text: String,
+        method: &str,
+        summary: String,
+    ) -> Result<(), String> {
+        let tap = DeviceInput::Frame {
             direction: FrameDirection::Sent,
             method: Some(method.to_owned()),
+            summary,
             text: kept_frame_text(&text),
         };
         self.write(WsMessage::text(text)).await?;
-        // A closed event receiver is noticed by the next emit; the frame is already out.
-        let _ = self.r.events.send(DeviceEvent::Frame(tap)).await;
+        // A closed input receiver is noticed by the next emit; the frame is already out.
+        let _ = self.r.emit(tap).await;
         Ok(())
     }
 
     /// Frames and sends `message`; returns its envelope id.
     async fn send_message(&mut self, message: &Message) -> Result<String, String> {
         let out = self.r.writer.command(message);
-        self.send_text(out.text, message.method()).await?;
+        let summary = decode::sent_summary(message);
+        self.send_text(out.text, message.method(), summary).await?;
         Ok(out.id)
     }
 
@@ -210,8 +212,8 @@ impl<'r> Session<'r> {
             .map_err(CommandError::SendFailed)
     }
 
-    async fn emit(&self, event: DeviceEvent) -> Result<(), Interrupt> {
-        self.r.emit(event).await
+    async fn emit(&self, input: DeviceInput) -> Result<(), Interrupt> {
+        self.r.emit(input).await
     }
 
     async fn close(&mut self, code: CloseCode, reason: &str) {
@@ -241,14 +243,14 @@ impl<'r> Session<'r> {
                         self.r.token = token.filter(|t| t.len() <= MAX_TOKEN_BYTES)
                     }
                     Ok(Err(e)) => {
-                        self.emit(DeviceEvent::DeviceError {
+                        self.emit(DeviceInput::DeviceError {
                             code: DeviceErrorCode::TokenStore,
                             message: format!("could not read the saved pairing token ({e}); pairing with a code instead"),
                         })
                         .await?
                     }
                     Err(e) => {
-                        self.emit(DeviceEvent::DeviceError {
+                        self.emit(DeviceInput::DeviceError {
                             code: DeviceErrorCode::TokenStore,
                             message: format!("could not read the saved pairing token ({e})"),
                         })
@@ -287,7 +289,7 @@ impl<'r> Session<'r> {
     async fn on_paired(&mut self, token: Option<String>) -> Step {
         let token = match token {
             Some(t) if t.len() > MAX_TOKEN_BYTES => {
-                self.emit(DeviceEvent::DeviceError {
+                self.emit(DeviceInput::DeviceError {
                     code: DeviceErrorCode::TokenStore,
                     message: format!(
                         "paired, but the device sent a pairing token of {} bytes (at most {MAX_TOKEN_BYTES} are kept): not saved; the next start will need a pairing code",
@@ -310,7 +312,7 @@ impl<'r> Session<'r> {
                     Err(e) => Some(e.to_string()),
                 };
                 if let Some(problem) = problem {
-                    self.emit(DeviceEvent::DeviceError {
+                    self.emit(DeviceInput::DeviceError {
                         code: DeviceErrorCode::TokenStore,
                         message: format!(
                             "paired, but the new pairing token could not be saved ({problem}); the next start will need a pairing code"
@@ -320,7 +322,7 @@ impl<'r> Session<'r> {
                 }
             }
         }
-        self.emit(DeviceEvent::Paired).await?;
+        self.emit(DeviceInput::Paired).await?;
         self.start_discovery().await
     }
 
@@ -362,18 +364,23 @@ impl<'r> Session<'r> {
             },
             Err(_) => None,
         };
-        self.emit(DeviceEvent::Frame(FrameTap {
+        let summary = match &decoded {
+            Ok(f) => decode::received_summary(f),
+            Err(_) => "?".to_owned(),
+        };
+        self.emit(DeviceInput::Frame {
             direction: FrameDirection::Received,
             method,
+            summary,
             text: kept_frame_text(text),
-        }))
+        })
         .await?;
         let frame = match decoded {
             Ok(frame) => frame,
             // The legacy cloud force-connect frame has no method; the 4.x SDK drops it too.
             Err(DecodeError::NoMethod) if text.contains("forceConnect") => return Ok(None),
             Err(e) => {
-                self.emit(DeviceEvent::DeviceError {
+                self.emit(DeviceInput::DeviceError {
                     code: DeviceErrorCode::Protocol,
                     message: format!(
                         "skipped a frame from the device that could not be decoded: {e}"
@@ -386,7 +393,7 @@ impl<'r> Session<'r> {
         match frame.kind() {
             MessageType::Ping => {
                 let pong = self.r.writer.pong();
-                return match self.send_text(pong, "PONG").await {
+                return match self.send_text(pong, "PONG", "PONG".to_owned()).await {
                     Ok(()) => Ok(None),
                     Err(why) => Ok(self.lost(why)),
                 };
@@ -411,13 +418,13 @@ impl<'r> Session<'r> {
     async fn on_pairing_message(&mut self, message: &Message) -> Step {
         match self.pairing.on_message(message) {
             PairingStep::ShowCode(code) => {
-                self.emit(DeviceEvent::PairingCode(code)).await?;
+                self.emit(DeviceInput::PairingCode(code)).await?;
                 Ok(None)
             }
             PairingStep::Paired { token } => self.on_paired(token).await,
             PairingStep::Resend => self.send_pairing_request().await,
             PairingStep::GiveUp => {
-                self.emit(DeviceEvent::DeviceError {
+                self.emit(DeviceInput::DeviceError {
                     code: DeviceErrorCode::PairingFailed,
                     message: "pairing was refused on the device twice (wrong code typed?); reconnecting to get a new code".to_owned(),
                 })
@@ -431,7 +438,7 @@ impl<'r> Session<'r> {
                 if let Message::Ack(ack) = message
                     && let Some(id) = &ack.source_message_id
                 {
-                    self.emit(DeviceEvent::Ack {
+                    self.emit(DeviceInput::Ack {
                         message_id: id.clone(),
                         method: ack.source_method.clone(),
                     })
@@ -445,183 +452,21 @@ impl<'r> Session<'r> {
     async fn on_message(&mut self, message: Message) -> Step {
         match message {
             Message::DiscoveryResponse(d) => {
-                let info = outcome::merchant_info(&d);
-                self.merchant = Some(info.clone());
+                let info = decode::device_info(&d);
                 self.discovery_due = None;
                 // An absent `ready` counts as ready, as in the JS SDK (§4.2).
                 if d.ready.unwrap_or(true) {
                     self.phase = Phase::Ready;
                     self.reached_ready = true;
                     self.ready_deadline = None;
-                    self.emit(DeviceEvent::Ready(info)).await?;
+                    self.emit(DeviceInput::Ready(info)).await?;
                 } else {
                     self.phase = Phase::NotReady;
-                    self.emit(DeviceEvent::NotReady {
-                        merchant: Some(info),
-                        reason: "the device says it is not ready (starting, or in its settings); waiting for it".to_owned(),
-                    })
+                    self.emit(DeviceInput::NotReady(
+                        "the device says it is not ready (starting, or in its settings); waiting for it".to_owned(),
+                    ))
                     .await?;
                 }
-            }
-            Message::Ack(ack) => {
-                if let Some(id) = ack.source_message_id {
-                    self.emit(DeviceEvent::Ack {
-                        message_id: id,
-                        method: ack.source_method,
-                    })
-                    .await?;
-                }
-            }
-            Message::UiState(ui) => {
-                self.emit(DeviceEvent::UiState(UiStateEvent {
-                    state: ui.ui_state,
-                    text: ui.ui_text,
-                    direction: ui.ui_direction,
-                    input_options: ui.input_options.unwrap_or_default(),
-                }))
-                .await?;
-            }
-            Message::TxState(s) => {
-                if let Some(state) = s.tx_state {
-                    self.emit(DeviceEvent::TxState(state)).await?;
-                }
-            }
-            Message::TxStartResponse(r) => {
-                let (event, finished) = outcome::tx_start_response(&r);
-                self.emit(DeviceEvent::TxStartResponse(event)).await?;
-                if let Some(f) = finished {
-                    self.emit(DeviceEvent::SaleFinished(f)).await?;
-                }
-            }
-            Message::ConfirmPayment(c) => match c.payment {
-                Some(p) => {
-                    self.emit(DeviceEvent::ConfirmPayment {
-                        payment: outcome::sanitize_payment(p),
-                        challenges: c.challenges.unwrap_or_default(),
-                    })
-                    .await?
-                }
-                None => {
-                    self.protocol_error(
-                        "CONFIRM_PAYMENT_MESSAGE without a payment: cannot be answered",
-                    )
-                    .await?
-                }
-            },
-            Message::VerifySignature(v) => match v.payment {
-                Some(p) => {
-                    self.emit(DeviceEvent::VerifySignature {
-                        payment: outcome::sanitize_payment(p),
-                        signature: v.signature,
-                    })
-                    .await?
-                }
-                None => {
-                    self.protocol_error("VERIFY_SIGNATURE without a payment: cannot be answered")
-                        .await?
-                }
-            },
-            Message::TipAdded(t) => {
-                self.emit(DeviceEvent::TipAdded(t.tip_amount.unwrap_or(0)))
-                    .await?
-            }
-            Message::PartialAuth(p) => {
-                self.emit(DeviceEvent::PartialAuth(p.partial_auth_amount.unwrap_or(0)))
-                    .await?
-            }
-            Message::RefundResponse(r) => {
-                self.emit(outcome::refund_response(&r)).await?;
-            }
-            Message::VoidPaymentResponse(r) => {
-                self.emit(outcome::void_payment_response(&r)).await?;
-            }
-            Message::CapturePreAuthResponse(r) => {
-                self.emit(outcome::capture_response(&r)).await?;
-            }
-            Message::IncrementPreAuthResponse(r) => {
-                self.emit(outcome::increment_response(&r)).await?;
-            }
-            Message::TipAdjustResponse(r) => {
-                self.emit(outcome::tip_adjust_response(&r)).await?;
-            }
-            Message::CloseoutResponse(r) => {
-                self.emit(outcome::closeout_response(&r)).await?;
-            }
-            Message::FinishOk(ok) => {
-                if let Some(refund) = ok.refund.clone() {
-                    self.emit(DeviceEvent::RefundFinished(outcome::sanitize_refund(
-                        refund,
-                    )))
-                    .await?;
-                }
-                if let Some(credit) = ok.credit.clone() {
-                    self.emit(DeviceEvent::CreditFinished(outcome::sanitize_credit(
-                        credit,
-                    )))
-                    .await?;
-                }
-                // The app owns the device's screens: it sends the one screen command.
-                let response = outcome::sale_from_finish_ok(&ok);
-                self.emit(DeviceEvent::SaleFinished(response)).await?;
-            }
-            Message::FinishCancel(c) => {
-                self.emit(DeviceEvent::SaleFinished(outcome::sale_from_finish_cancel(
-                    &c,
-                )))
-                .await?;
-            }
-            Message::RetrievePaymentResponse(r) => {
-                self.emit(DeviceEvent::RetrievePaymentResponse(
-                    outcome::retrieve_payment(&r),
-                ))
-                .await?
-            }
-            Message::RetrieveDeviceStatusResponse(r) => {
-                self.emit(DeviceEvent::DeviceStatusResponse(outcome::device_status(
-                    &r,
-                )))
-                .await?
-            }
-            Message::ResetDeviceResponse(r) => {
-                self.emit(DeviceEvent::ResetResponse(outcome::reset(&r)))
-                    .await?
-            }
-            Message::PaymentVoided(v) => {
-                self.emit(DeviceEvent::PaymentVoided {
-                    payment: v.payment.map(outcome::sanitize_payment),
-                    reason: v.void_reason,
-                })
-                .await?
-            }
-            Message::RemoteError(e) => {
-                let mut text = e.error_message.unwrap_or_else(|| "no message".to_owned());
-                if let Some(code) = e.error_code {
-                    text.push_str(&format!(" (code {code})"));
-                }
-                if let Some(detail) = e.error_detail.filter(|d| !d.is_empty()) {
-                    text.push_str(&format!(": {detail}"));
-                }
-                self.emit(DeviceEvent::DeviceError {
-                    code: DeviceErrorCode::UnknownError,
-                    message: format!("the device reported an error: {text}"),
-                })
-                .await?
-            }
-            Message::InvalidStateTransition(t) => {
-                let state = match (&t.state, &t.substate) {
-                    (Some(s), Some(ss)) => format!("{s}/{ss}"),
-                    (Some(s), None) => s.to_string(),
-                    _ => "its current state".to_owned(),
-                };
-                self.emit(DeviceEvent::DeviceError {
-                    code: DeviceErrorCode::InvalidStateTransition,
-                    message: format!(
-                        "the device refused {} in {state}: {}",
-                        t.requested_transition.as_deref().unwrap_or("the request"),
-                        t.reason.as_deref().unwrap_or("no reason given")
-                    ),
-                })
-                .await?
             }
             Message::ForceConnect(f) => {
                 let by = f.friendly_id.filter(|s| !s.is_empty());
@@ -629,7 +474,7 @@ impl<'r> Session<'r> {
                     .as_deref()
                     .map(|b| format!(" ('{b}')"))
                     .unwrap_or_default();
-                self.emit(DeviceEvent::DeviceError {
+                self.emit(DeviceInput::DeviceError {
                     code: DeviceErrorCode::Interrupted,
                     message: format!(
                         "another POS{who} took over the device with force connect; this connector stopped (connect again with force_connect to take it back)"
@@ -647,18 +492,13 @@ impl<'r> Session<'r> {
                     .await;
                 return Ok(self.end(DisconnectReason::ServerReset, false));
             }
-            // Frames the POS itself sends, and methods not modelled: shown in the frame tap only.
-            _ => {}
+            other => {
+                for input in decode::inputs(other) {
+                    self.emit(input).await?;
+                }
+            }
         }
         Ok(None)
-    }
-
-    async fn protocol_error(&self, what: &str) -> Result<(), Interrupt> {
-        self.emit(DeviceEvent::DeviceError {
-            code: DeviceErrorCode::Protocol,
-            message: what.to_owned(),
-        })
-        .await
     }
 
     // ---- timers --------------------------------------------------------------------------
@@ -673,7 +513,7 @@ impl<'r> Session<'r> {
                 }
                 if self.ping_envelopes {
                     let ping = self.r.writer.ping();
-                    if let Err(why) = self.send_text(ping, "PING").await {
+                    if let Err(why) = self.send_text(ping, "PING", "PING".to_owned()).await {
                         return Ok(self.lost(why));
                     }
                 }
@@ -703,16 +543,12 @@ impl<'r> Session<'r> {
                         "the device has not answered discovery within {secs:.0} s: check that Pay Display is running on the device; till keeps waiting"
                     ),
                 };
-                self.emit(DeviceEvent::DeviceError {
+                self.emit(DeviceInput::DeviceError {
                     code: DeviceErrorCode::NotReady,
                     message: reason.clone(),
                 })
                 .await?;
-                self.emit(DeviceEvent::NotReady {
-                    merchant: self.merchant.clone(),
-                    reason,
-                })
-                .await?;
+                self.emit(DeviceInput::NotReady(reason)).await?;
             }
         }
         Ok(None)

@@ -15,8 +15,8 @@ use tokio_tungstenite::tungstenite::protocol::WebSocketConfig;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use super::endpoint::Endpoint;
-use super::events::DeviceErrorCode;
 use super::tls;
+use crate::device::DeviceErrorCode;
 
 /// The WebSocket the connector speaks over.
 pub type Ws = WebSocketStream<MaybeTlsStream<TcpStream>>;
@@ -52,7 +52,7 @@ pub fn explain_read_error(e: &tokio_tungstenite::tungstenite::Error) -> String {
 /// Why a connection attempt failed; `fatal` when retrying cannot help (a setting must change).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectError {
-    /// Error code for the [`super::DeviceEvent::DeviceError`].
+    /// Error code for the [`crate::device::DeviceInput::DeviceError`].
     pub code: DeviceErrorCode,
     /// What went wrong and what to do.
     pub message: String,

@@ -1,6 +1,7 @@
 //! Who the device is, from its DISCOVERY_RESPONSE.
 
-/// Merchant and device names from the device's DISCOVERY_RESPONSE.
+/// The merchant and the device, and what the device supports, from its DISCOVERY_RESPONSE
+/// (absent support flags count as the JS SDK counts them).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DeviceInfo {
     /// Merchant name.
@@ -11,14 +12,22 @@ pub struct DeviceInfo {
     pub serial: String,
     /// Clover merchant id.
     pub merchant_id: String,
+    /// Device model.
+    pub model: String,
+    /// The device sends ACKs.
+    pub supports_acks: bool,
     /// The device answers VOID_PAYMENT with VOID_PAYMENT_RESPONSE (else only an ACK).
     pub supports_void_payment_response: bool,
-    /// The device takes auths (discovery `supportsAuth`).
-    pub supports_auth: bool,
-    /// The device takes pre-auths (discovery `supportsPreAuth`).
-    pub supports_pre_auth: bool,
-    /// The device adjusts an auth's tip (discovery `supportsTipAdjust`).
+    /// Auths allowed.
+    pub supports_auths: bool,
+    /// Pre-auths allowed.
+    pub supports_pre_auths: bool,
+    /// Tip adjust allowed.
     pub supports_tip_adjust: bool,
+    /// Manual refunds allowed.
+    pub supports_manual_refunds: bool,
+    /// Card vaulting allowed.
+    pub supports_vault_cards: bool,
 }
 
 impl DeviceInfo {

@@ -6,9 +6,11 @@
 //! turns each [`DeviceCommand`] into its frame; the app decides what they mean.
 
 mod command;
+mod connection;
 mod info;
 mod input;
 
 pub use command::DeviceCommand;
+pub use connection::{DeviceErrorCode, Disconnect, DisconnectReason, FrameDirection};
 pub use info::DeviceInfo;
 pub use input::DeviceInput;

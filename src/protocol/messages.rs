@@ -598,6 +598,8 @@ messages! {
     GetPrintersResponse(super::display::GetPrintersResponse) = "GET_PRINTERS_RESPONSE", DeviceToPos;
     /// SHOW_PAYMENT_RECEIPT_OPTIONS.
     ShowPaymentReceiptOptions(super::display::ShowPaymentReceiptOptions) = "SHOW_PAYMENT_RECEIPT_OPTIONS", PosToDevice;
+    /// SHOW_RECEIPT_OPTIONS (displayReceiptOptions).
+    ShowReceiptOptions(super::display::ShowReceiptOptions) = "SHOW_RECEIPT_OPTIONS", PosToDevice;
     /// SHOW_RECEIPT_OPTIONS_RESPONSE.
     ShowReceiptOptionsResponse(super::display::ShowReceiptOptionsResponse) = "SHOW_RECEIPT_OPTIONS_RESPONSE", DeviceToPos;
     /// CAPTURE_PREAUTH.

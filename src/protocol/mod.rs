@@ -16,6 +16,7 @@ pub mod redact;
 mod sale;
 pub mod summary;
 pub mod text;
+pub mod tx_settings;
 mod wire_enum;
 
 pub use auth::*;
@@ -25,3 +26,4 @@ pub use messages::*;
 pub use money::{AmountError, Cents};
 pub use objects::*;
 pub use sale::*;
+pub use tx_settings::SaleTipMode;

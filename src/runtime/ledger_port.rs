@@ -370,6 +370,14 @@ impl LedgerPort for LedgerStore {
             Some(parent) => Some(sale_link(&self.ledger, parent, &r.external_id)?),
             None => None,
         };
+        let accepted = self
+            .ledger
+            .events(&r.external_id)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .any(|e| {
+                e.cause == "TX_START_RESPONSE" && e.to == crate::ledger::PaymentState::InProgress
+            });
         let pending = PendingPayment {
             this_endpoint: r.device == self.device,
             external_id: r.external_id,
@@ -380,7 +388,12 @@ impl LedgerPort for LedgerStore {
             state: r.state,
             device: r.device,
         };
-        Ok(Some((pending, TxnInfo { kind: r.kind, link })))
+        let txn = TxnInfo {
+            kind: r.kind,
+            link,
+            accepted,
+        };
+        Ok(Some((pending, txn)))
     }
 
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {

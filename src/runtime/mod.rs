@@ -11,7 +11,7 @@ mod ports;
 mod read_only;
 mod tui;
 
-pub use connector_port::{ConnectorPort, forward, map_event};
+pub use connector_port::ConnectorPort;
 pub use ledger_port::{HISTORY_WINDOW, LedgerStore, sale_link};
 pub use read_only::{NoDevice, ReadOnlyLedger};
 pub use tui::map_key;

@@ -97,7 +97,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     None => {
                         device_open = false;
                         let why = "the connection to the device stopped; restart till to reconnect".to_owned();
-                        self.dispatch(Event::Device(crate::app::DeviceInput::Disconnected(why))).await;
+                        self.dispatch(Event::Device(crate::app::DeviceInput::Disconnected(crate::device::Disconnect::stopped(why)))).await;
                     }
                 },
                 Some(id) = self.timer_rx.recv() => self.dispatch(Event::Timer(id)).await,

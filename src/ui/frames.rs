@@ -8,6 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 use crate::app::State;
+use crate::device::FrameDirection;
 
 /// The frames view.
 #[derive(Debug, Clone, Copy)]
@@ -24,11 +25,10 @@ pub fn visible_range(len: usize, back: usize, rows: usize) -> std::ops::Range<us
     end.saturating_sub(rows)..end
 }
 
-fn direction(d: &str) -> (&'static str, bool) {
+fn direction(d: FrameDirection) -> (&'static str, bool) {
     match d {
-        "pos->device" => ("POS → dev", true),
-        "device->pos" => ("dev → POS", false),
-        _ => ("   ?     ", false),
+        FrameDirection::Sent => ("POS → dev", true),
+        FrameDirection::Received => ("dev → POS", false),
     }
 }
 
@@ -64,7 +64,7 @@ impl Widget for &FramesView<'_> {
         let top = area.bottom() - range.len() as u16;
         for (i, idx) in range.enumerate() {
             let (dir, summary) = &frames[idx];
-            let (arrow, outgoing) = direction(dir);
+            let (arrow, outgoing) = direction(*dir);
             let arrow_style = if outgoing { theme.key() } else { theme.info() };
             Line::from(vec![
                 Span::styled(format!("{:>5} ", idx + 1), theme.dim()),

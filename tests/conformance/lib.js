@@ -87,6 +87,7 @@ class Recorder extends clover.remotepay.ICloverConnectorListener {
       "onDeviceActivityEnd", "onTipAdded", "onRefundPaymentResponse", "onVoidPaymentResponse",
       "onManualRefundResponse", "onAuthResponse", "onPreAuthResponse", "onCapturePreAuthResponse",
       "onIncrementPreAuthResponse", "onTipAdjustAuthResponse", "onCloseoutResponse",
+      "onRetrievePrintersResponse", "onPrintJobStatusResponse", "onDisplayReceiptOptionsResponse",
     ];
     for (const cb of callbacks) {
       this[cb] = (arg) => this.record(cb, arg);

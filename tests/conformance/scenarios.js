@@ -6,6 +6,8 @@
 
 const { clover, direct, cloud, saleRequest, externalId, expect, sleep } = require("./lib");
 
+const sdkApi = require("remote-pay-cloud-api");
+
 const ResponseCode = clover.remotepay.ResponseCode;
 const QueryStatus = clover.remotepay.QueryStatus;
 
@@ -164,6 +166,48 @@ async function idle(pos) {
     await sleep(50);
   }
   throw new Error("the device never became idle");
+}
+
+/** A display order built with the SDK's own classes (remote-pay-cloud-api `order/`). */
+function displayOrder(lines) {
+  const order = new sdkApi.order.DisplayOrder();
+  order.setId("CONF-ORDER-1");
+  order.setCurrency("USD");
+  order.setTitle("Conformance cafe");
+  const items = lines.map(([id, name, quantity, price]) => {
+    const line = new sdkApi.order.DisplayLineItem();
+    line.setId(id);
+    line.setOrderId("CONF-ORDER-1");
+    line.setName(name);
+    line.setQuantity(quantity);
+    line.setPrice(price);
+    return line;
+  });
+  order.setLineItems(items);
+  order.setSubtotal("$5.75");
+  order.setTax("$0.58");
+  order.setTotal("$6.33");
+  return order;
+}
+
+/** Waits for the UI_STATE the device answers a display order with (ENTER or EXIT). */
+function displayOrderState(pos, enter) {
+  // SDK 4.1.2's DeviceEventState has no DISPLAY_ORDER (the SDK says so in its source): the
+  // event arrives with an undefined state; the direction and the device's text tell it.
+  const kind = enter ? "onDeviceActivityStart" : "onDeviceActivityEnd";
+  return pos.recorder.fresh(kind, (e) => e.getEventState() === undefined && (!enter || e.getMessage() === "Order"));
+}
+
+function printJobStatus(pos, id) {
+  const request = new clover.remotepay.PrintJobStatusRequest();
+  request.setPrintRequestId(id);
+  const answer = pos.recorder.fresh("onPrintJobStatusResponse", (r) => r.getPrintRequestId() === id);
+  pos.connector.retrievePrintJobStatus(request);
+  return answer;
+}
+
+function receiptOptionsAnswer(pos) {
+  return pos.recorder.fresh("onDisplayReceiptOptionsResponse");
 }
 
 const scenarios = {
@@ -518,6 +562,94 @@ const scenarios = {
     const twice = pos.recorder.fresh("onCapturePreAuthResponse");
     pos.connector.capturePreAuth(capture);
     expect((await twice).getSuccess() === false, "a second capture is refused");
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  // The customer display, printing and receipt options (issue #18 item 7). None of these
+  // requests has a callback of its own except the printers, the job status and the receipt
+  // options; a refusal by the device (REMOTE_ERROR) reaches the SDK as onDeviceError, so every
+  // scenario ends with noDeviceErrors.
+  async display_order_shown_and_removed(ctx) {
+    const pos = await direct(ctx.url);
+    const two = displayOrder([["L1", "Coffee", "1", "$3.50"], ["L2", "Bagel", "1", "$2.25"]]);
+    const shown = displayOrderState(pos, true);
+    pos.connector.showDisplayOrder(two);
+    await shown;
+    // The cashier adds a line: the SDK sends the whole order again.
+    const three = displayOrder([["L1", "Coffee", "1", "$3.50"], ["L2", "Bagel", "1", "$2.25"], ["L3", "Tea", "3", "$6.00"]]);
+    const again = displayOrderState(pos, true);
+    pos.connector.showDisplayOrder(three);
+    await again;
+    const removed = displayOrderState(pos, false);
+    pos.connector.removeDisplayOrder(three);
+    await removed;
+    const status = await deviceStatus(pos, false);
+    expect(status.getSuccess() === true, "the device answers after the display order");
+    expect(String(status.getState()) === "IDLE", `the device is idle, got ${status.getState()}`);
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async print_printers_and_job_status(ctx) {
+    const pos = await direct(ctx.url);
+    const request = new clover.remotepay.RetrievePrintersRequest();
+    request.setCategory(sdkApi.printer.PrintCategory.RECEIPT);
+    const answered = pos.recorder.fresh("onRetrievePrintersResponse");
+    pos.connector.retrievePrinters(request);
+    const printers = await answered;
+    expect(printers.getSuccess() === true, `retrievePrinters succeeds, got ${printers.getResult()}`);
+    const list = printers.getPrinters() || [];
+    expect(list.length === 1, `one receipt printer, got ${JSON.stringify(list)}`);
+    const printer = typeof list[0] === "string" ? JSON.parse(list[0]) : list[0];
+    const printerId = typeof printer.getId === "function" ? printer.getId() : printer.id;
+    expect(printerId === "SIMPRINTER01", `the built-in printer, got ${JSON.stringify(list[0])}`);
+
+    const job = externalId("JOB");
+    const print = new clover.remotepay.PrintRequest();
+    print.setText(["Conformance cafe", "1 x Coffee      3.50", "TOTAL           3.50"]);
+    print.setPrintRequestId(job);
+    print.setPrintDeviceId(printerId);
+    pos.connector.print(print);
+    const status = await printJobStatus(pos, job);
+    expect(status.getSuccess() === true, `retrievePrintJobStatus succeeds, got ${status.getResult()}`);
+    expect(String(status.getStatus()) === "DONE", `the job is DONE, got ${status.getStatus()}`);
+    const unknown = await printJobStatus(pos, externalId("NOJOB"));
+    expect(String(unknown.getStatus()) === "NOT_FOUND", `an unknown job is NOT_FOUND, got ${unknown.getStatus()}`);
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async receipt_options_after_a_sale(ctx) {
+    const pos = await direct(ctx.url);
+    const sale = await settle(ctx, pos, await sell(pos, 1200, "RCPT"));
+    expect(sale.success === true, "the sale is approved");
+    const paymentId = sale.payment.getId();
+    const orderId = sale.payment.getOrder().getId();
+    // SDK 4.x: displayReceiptOptions (SHOW_RECEIPT_OPTIONS).
+    const request = new clover.remotepay.DisplayReceiptOptionsRequest();
+    request.setOrderId(orderId);
+    request.setPaymentId(paymentId);
+    const first = receiptOptionsAnswer(pos);
+    pos.connector.displayReceiptOptions(request);
+    const answer = await first;
+    expect(answer.getSuccess() === true, `displayReceiptOptions succeeds, got ${answer.getResult()} ${answer.getReason()}`);
+    // displayPaymentReceiptOptions (SHOW_PAYMENT_RECEIPT_OPTIONS v2): SDK 4.1.2 keeps the
+    // device call (DefaultCloverDevice.doShowPaymentReceiptScreen) but no longer exposes the
+    // connector method of the 1.x/3.x SDKs; this is the frame that method sent.
+    const second = receiptOptionsAnswer(pos);
+    pos.connector.device.doShowPaymentReceiptScreen(orderId, paymentId);
+    const payment = await second;
+    expect(payment.getSuccess() === true, `payment receipt options succeed, got ${payment.getResult()} ${payment.getReason()}`);
+    // A payment the device does not know: a failure with its reason, not a success.
+    const third = receiptOptionsAnswer(pos);
+    const unknown = new clover.remotepay.DisplayReceiptOptionsRequest();
+    unknown.setOrderId(orderId);
+    unknown.setPaymentId("NOSUCHPAYMENT1");
+    pos.connector.displayReceiptOptions(unknown);
+    const refused = await third;
+    expect(refused.getSuccess() === false, "receipt options for an unknown payment fail");
+    expect(String(refused.getReason()) === "PAYMENT_NOT_FOUND", `reason PAYMENT_NOT_FOUND, got ${refused.getReason()}`);
     noDeviceErrors(pos);
     pos.connector.dispose();
   },

@@ -6,11 +6,11 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use till::connector::{
-    self, ConnectorHandle, ConnectorSettings, DeviceEvent, FileTokenStore, MerchantInfo,
-    SaleResponse, TokenStore,
+use till::connector::{self, ConnectorHandle, ConnectorSettings, FileTokenStore, TokenStore};
+use till::device::{DeviceInfo, DeviceInput};
+use till::protocol::{
+    Cents, Payment, PaymentResult, SaleOptions, SaleRequest, TxStartResponseResult,
 };
-use till::protocol::{Cents, SaleOptions, SaleRequest};
 use till::sim::device::CustomerMode;
 use till::sim::{SimConfig, Simulator};
 use tokio::sync::mpsc;
@@ -53,9 +53,9 @@ pub fn fast(mut s: ConnectorSettings) -> ConnectorSettings {
 /// A running connector and everything it reported.
 pub struct Till {
     pub handle: ConnectorHandle,
-    events: mpsc::Receiver<DeviceEvent>,
+    events: mpsc::Receiver<DeviceInput>,
     /// Every event so far, in order.
-    pub log: Vec<DeviceEvent>,
+    pub log: Vec<DeviceInput>,
     pub tokens: Arc<FileTokenStore>,
     pub token_key: String,
     dir: Option<tempfile::TempDir>,
@@ -103,14 +103,14 @@ impl Till {
     pub fn story(&self) -> String {
         self.log
             .iter()
-            .filter(|e| !matches!(e, DeviceEvent::Frame(_)))
+            .filter(|e| !matches!(e, DeviceInput::Frame { .. }))
             .map(|e| format!("  {e}"))
             .collect::<Vec<_>>()
             .join("\n")
     }
 
     /// The next event; `None` when the connector task ended.
-    pub async fn next(&mut self) -> Option<DeviceEvent> {
+    pub async fn next(&mut self) -> Option<DeviceInput> {
         match tokio::time::timeout(PATIENCE, self.events.recv()).await {
             Ok(Some(e)) => {
                 self.log.push(e.clone());
@@ -122,7 +122,7 @@ impl Till {
     }
 
     /// Waits for the first event for which `f` gives a value.
-    pub async fn wait<T>(&mut self, what: &str, mut f: impl FnMut(&DeviceEvent) -> Option<T>) -> T {
+    pub async fn wait<T>(&mut self, what: &str, mut f: impl FnMut(&DeviceInput) -> Option<T>) -> T {
         loop {
             match self.next().await {
                 Some(e) => {
@@ -139,33 +139,77 @@ impl Till {
     }
 
     /// Waits for `Ready`.
-    pub async fn ready(&mut self) -> MerchantInfo {
+    pub async fn ready(&mut self) -> DeviceInfo {
         self.wait("Ready", |e| match e {
-            DeviceEvent::Ready(m) => Some(m.clone()),
+            DeviceInput::Ready(m) => Some(m.clone()),
             _ => None,
         })
         .await
     }
 
-    /// Waits for `SaleFinished`.
-    pub async fn finished(&mut self) -> SaleResponse {
-        self.wait("SaleFinished", |e| match e {
-            DeviceEvent::SaleFinished(r) => Some(r.clone()),
-            _ => None,
-        })
-        .await
+    /// Waits for the end of a transaction: FINISH_OK, FINISH_CANCEL or a refused TX_START.
+    pub async fn finished(&mut self) -> Finish {
+        self.wait("the transaction's end", Finish::of).await
     }
 
     /// Index of the first logged event matching `f`.
-    pub fn position(&self, f: impl Fn(&DeviceEvent) -> bool) -> Option<usize> {
+    pub fn position(&self, f: impl Fn(&DeviceInput) -> bool) -> Option<usize> {
         self.log.iter().position(f)
     }
 
     /// Disposes and drains the events until the task ends.
-    pub async fn dispose(mut self) -> Vec<DeviceEvent> {
+    pub async fn dispose(mut self) -> Vec<DeviceInput> {
         self.handle.dispose().await;
         while self.next().await.is_some() {}
         self.log
+    }
+}
+
+/// How a transaction ended on the device, as the connector handed it over (the verdict on it
+/// is the app's; these tests only check what the device said).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Finish {
+    /// FINISH_OK with this payment.
+    Ok(Box<Payment>),
+    /// FINISH_CANCEL.
+    Cancel,
+    /// TX_START_RESPONSE refused the transaction (the device sends no FINISH after it).
+    Refused(TxStartResponseResult),
+}
+
+impl Finish {
+    /// The end of a transaction that `input` reports, if it reports one.
+    pub fn of(input: &DeviceInput) -> Option<Finish> {
+        match input {
+            DeviceInput::FinishOk {
+                payment: Some(p), ..
+            } => Some(Finish::Ok(Box::new(p.clone()))),
+            DeviceInput::FinishCancel { .. } => Some(Finish::Cancel),
+            DeviceInput::TxStartResponse { result, .. }
+                if *result != TxStartResponseResult::Success =>
+            {
+                Some(Finish::Refused(result.clone()))
+            }
+            _ => None,
+        }
+    }
+
+    /// FINISH_OK with a payment whose own result is SUCCESS.
+    pub fn succeeded(&self) -> bool {
+        matches!(self, Finish::Ok(p) if p.result == Some(PaymentResult::Success))
+    }
+
+    /// FINISH_CANCEL.
+    pub fn canceled(&self) -> bool {
+        *self == Finish::Cancel
+    }
+
+    /// The payment of a FINISH_OK.
+    pub fn payment(&self) -> Option<&Payment> {
+        match self {
+            Finish::Ok(p) => Some(p),
+            _ => None,
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use till::app::{Action, AppSettings, Event, Prompt, State};
 use till::connector::{self, ConnectorSettings};
 use till::ledger::{Ledger, PaymentState};
 use till::protocol::{Cents, PaymentResult};
-use till::runtime::{ConnectorPort, LedgerStore, Runtime, forward};
+use till::runtime::{ConnectorPort, LedgerStore, Runtime};
 use till::sim::device::{CustomerMode, DeviceConfig, Faults};
 use till::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
 
@@ -132,7 +132,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     settings.reconnect_floor = Duration::from_millis(20);
     settings.reconnect_cap = Duration::from_millis(200);
     settings.ready_timeout = Duration::from_secs(3);
-    let (handle, events) =
+    let (handle, inputs) =
         connector::start(settings, Arc::new(ledger.token_store())).expect("the connector starts");
     let app = AppSettings {
         response_timeout_ms: 1_000,
@@ -144,7 +144,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
         State::new(app),
         ConnectorPort::new(handle),
         LedgerStore::new(ledger.clone(), "sim"),
-        forward(events),
+        inputs,
     );
 
     for i in 0..config.sales {

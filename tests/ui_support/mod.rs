@@ -10,6 +10,7 @@ use till::app::{
     NoticeKind, Outcome, PaymentFacts, Prompt, Recovery, RecoveryReason, RecoveryStep, ResetFlow,
     ResetPhase, State, StepRecord,
 };
+use till::device::FrameDirection;
 use till::ledger::PaymentState;
 use till::protocol::{
     CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState,
@@ -144,20 +145,26 @@ pub fn history(total: usize, selected: usize) -> State {
     s
 }
 
-pub fn frames(n: usize) -> Vec<(&'static str, String)> {
+pub fn frames(n: usize) -> Vec<(FrameDirection, String)> {
     let lines = [
         (
-            "pos->device",
+            FrameDirection::Sent,
             "→ COMMAND TX_START payIntent.amount=1234 externalPaymentId=0f8b…",
         ),
-        ("device->pos", "← COMMAND ACK sourceMessageId=17"),
-        ("device->pos", "← COMMAND TX_START_RESPONSE result=SUCCESS"),
+        (FrameDirection::Received, "← COMMAND ACK sourceMessageId=17"),
         (
-            "device->pos",
+            FrameDirection::Received,
+            "← COMMAND TX_START_RESPONSE result=SUCCESS",
+        ),
+        (
+            FrameDirection::Received,
             "← COMMAND UI_STATE uiState=START_TAP_CARD uiText=\"Tap, insert or swipe\"",
         ),
-        ("device->pos", "← COMMAND TX_STATE txState=IN_PROGRESS"),
-        ("pos->device", "→ COMMAND ACK sourceMessageId=d42"),
+        (
+            FrameDirection::Received,
+            "← COMMAND TX_STATE txState=IN_PROGRESS",
+        ),
+        (FrameDirection::Sent, "→ COMMAND ACK sourceMessageId=d42"),
     ];
     (0..n)
         .map(|i| {
@@ -243,6 +250,7 @@ pub fn sim_screen() -> SimScreen {
             "walk-away".into(),
         ],
         order: Vec::new(),
+        printer: Vec::new(),
     }
 }
 
@@ -549,6 +557,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             pairing_code: Some("492815".into()),
             actions: vec!["approve-pairing".into(), "reject-pairing".into()],
             order: Vec::new(),
+            printer: Vec::new(),
         }),
     );
     out
@@ -605,5 +614,6 @@ pub fn sim_order_screen() -> SimScreen {
             "Tax $0.94".into(),
             "Total $12.86".into(),
         ],
+        printer: Vec::new(),
     }
 }

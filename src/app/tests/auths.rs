@@ -15,8 +15,8 @@ fn device(auth: bool, pre_auth: bool, tip_adjust: bool) -> State {
     update(
         &mut s,
         Event::Device(DeviceInput::Ready(DeviceInfo {
-            supports_auth: auth,
-            supports_pre_auth: pre_auth,
+            supports_auths: auth,
+            supports_pre_auths: pre_auth,
             supports_tip_adjust: tip_adjust,
             ..DeviceInfo::default()
         })),
@@ -797,7 +797,10 @@ fn a_closeout_refused_timed_out_or_cut_ends_refused_or_unknown() {
 
     let mut s = ready();
     closeout(&mut s, false, 0);
-    let fx = dev(&mut s, DeviceInput::Disconnected("cut".into()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
     assert_eq!(closeouts(&fx), vec![CloseoutState::Unknown]);
     assert!(s.closeout.is_none());
 }
@@ -820,6 +823,7 @@ fn a_capture_found_open_at_restart_is_recovered_with_its_asked_tip() {
             txn: TxnInfo {
                 kind: PaymentKind::Capture,
                 link: Some(tab(PaymentKind::PreAuth, 0)),
+                accepted: false,
             },
         },
     );

@@ -122,7 +122,10 @@ fn notices_end_with_the_state_they_describe() {
     start_sale(&mut s, "E2");
     dev(&mut s, ui("Insert card", Some(UiState::Start)));
     assert!(s.device_text.is_some());
-    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("gone")),
+    );
     assert!(
         s.device_text.is_none(),
         "'Device says' ends with the device"
@@ -156,7 +159,13 @@ fn c_on_the_status_screen_reconnects_now_when_the_device_is_gone() {
     s.ui.screen = Screen::Status;
     dev(
         &mut s,
-        DeviceInput::Disconnected("another POS took the device; retrying in 55.0 s".into()),
+        DeviceInput::Disconnected(crate::device::Disconnect {
+            reason: crate::device::DisconnectReason::TakenOver {
+                code: 1000,
+                reason: String::new(),
+            },
+            retry_in: Some(std::time::Duration::from_secs(55)),
+        }),
     );
     let fx = update(&mut s, Event::Key(Key::Char('c')));
     assert!(

@@ -90,7 +90,10 @@ fn screens(fx: &[Effect]) -> usize {
 
 fn recovering(ext: &str, status_state: ExternalDeviceState) -> State {
     let mut s = running(ext);
-    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("gone")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(
         &mut s,
@@ -237,7 +240,10 @@ fn a_success_found_after_our_rejection_is_a_conflict_not_approved() {
         },
     );
     act(&mut s, Action::AnswerSignature { accept: false });
-    dev(&mut s, DeviceInput::Disconnected("dropped".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("dropped")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(
         &mut s,
@@ -286,7 +292,10 @@ fn not_found_after_an_authorisation_is_not_not_found() {
             }],
         },
     );
-    dev(&mut s, DeviceInput::Disconnected("dropped".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("dropped")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(
         &mut s,
@@ -575,7 +584,9 @@ fn update_run_twice_on_the_same_events_gives_the_same_effects() {
                 message: None,
             }),
             Event::Device(DeviceInput::TipAdded(Cents(200))),
-            Event::Device(DeviceInput::Disconnected("x".into())),
+            Event::Device(DeviceInput::Disconnected(
+                crate::device::Disconnect::stopped("x"),
+            )),
             Event::Device(DeviceInput::Ready(DeviceInfo::default())),
             Event::Timer(3),
             Event::Device(finish_ok(payment(
@@ -605,7 +616,10 @@ fn a_rest_payment_with_voids_is_voided_in_cloud_mode() {
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     sale_of(&mut s, 1234, None, "EXT1");
     accepted(&mut s, "EXT1");
-    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("gone")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(
         &mut s,

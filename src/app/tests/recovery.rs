@@ -9,7 +9,10 @@ fn recover(
     redelivered: Option<DeviceInput>,
 ) -> (PaymentState, bool) {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(device, Some("EXT1")));
     if let Some(frame) = redelivered {
@@ -169,7 +172,10 @@ fn recovery_table() {
 #[test]
 fn recovery_polls_with_backoff_until_final() {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Busy, Some("EXT1")));
     let fx = dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
@@ -289,7 +295,10 @@ fn open_payments_found_at_start_are_recovered_when_ready() {
 fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     let mut s = in_progress("EXT1");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     let fx = dev(&mut s, retrieve(QueryStatus::NotFound, "EXT1", None));
@@ -308,7 +317,10 @@ fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     // Nothing anywhere: not found. A failed lookup: still open, asked again later.
     let mut s = in_progress("EXT2");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     dev(&mut s, retrieve(QueryStatus::NotFound, "EXT2", None));
@@ -324,7 +336,10 @@ fn cloud_recovery_asks_clover_when_the_idle_device_has_nothing() {
     assert!(s.pending().is_some());
     let mut s = in_progress("EXT3");
     s.settings.rest_lookup = true;
-    dev(&mut s, DeviceInput::Disconnected("x".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("x")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     dev(&mut s, status(ExternalDeviceState::Idle, None));
     dev(&mut s, retrieve(QueryStatus::NotFound, "EXT3", None));

@@ -157,7 +157,10 @@ fn a_reset_whose_answer_is_lost_ends_unconfirmed_and_the_payment_is_rechecked() 
     let fx = dev(&mut s, retrieve(QueryStatus::InProgress, "EXT1", None));
     assert!(sends(&fx).contains(&"reset"), "{fx:?}");
     // The connection drops before RESET_DEVICE_RESPONSE: that answer will never come.
-    let fx = dev(&mut s, DeviceInput::Disconnected("connection reset".into()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("connection reset")),
+    );
     assert!(s.reset.is_none(), "{:?}", s.reset);
     assert_eq!(
         s.notice.as_ref().map(|n| n.kind),

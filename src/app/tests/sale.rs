@@ -62,7 +62,10 @@ fn nothing_is_sent_when_not_ready_or_invalid() {
 #[test]
 fn a_second_sale_is_refused_while_one_is_pending_and_recovery_starts() {
     let mut s = in_progress("EXT1");
-    dev(&mut s, DeviceInput::Disconnected("gone".into()));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("gone")),
+    );
     dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     let fx = sale(&mut s, 500, "EXT2");
     assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::PendingPayment);
@@ -223,7 +226,10 @@ fn decline_then_finish_cancel_is_declined_and_plain_cancel_is_canceled() {
 #[test]
 fn disconnect_mid_sale_makes_it_unknown_and_ready_recovers() {
     let mut s = in_progress("EXT1");
-    let fx = dev(&mut s, DeviceInput::Disconnected("socket closed".into()));
+    let fx = dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("socket closed")),
+    );
     assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
     let fx = dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
     assert!(fx.iter().any(|e| matches!(

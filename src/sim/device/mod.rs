@@ -16,6 +16,8 @@
 //! - `status.rs`: the device state reported to the POS (§5.8, §6.2);
 //! - `outbox.rs`: writing frames, ACKs, errors, and the slow/duplicate faults (§2.9, §8.2);
 //! - `timers.rs`: every timer the device asks for and what it does when it fires;
+//! - `order_screen.rs`, `printer.rs`, `receipt_options.rs`: the customer display's order, the
+//!   printer and receipt options on demand (§7.1, §7.2);
 //! - `screen.rs`: what the device screen shows and which customer actions apply.
 
 mod auths;
@@ -26,12 +28,15 @@ mod connections;
 mod cut;
 mod flow;
 mod io;
+mod memory;
 mod order_screen;
 mod outbox;
 mod pairing;
 mod payment_factory;
+mod printer;
 mod profile;
 mod real_shape;
+mod receipt_options;
 mod recovery;
 mod refunds;
 mod sale;
@@ -52,8 +57,10 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
-pub use order_screen::{PrintedJob, SIM_PRINTER_ID};
+pub use memory::{CreditRecord, DeviceMemory, LastMessage, MEMORY_MAX_RECORDS};
+pub use printer::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
+pub use receipt_options::RECEIPT_QUESTION;
 
 use crate::protocol::{Frame, Message, MessageType, Payment};
 use crate::sim::cards::{Card, DECLINE_VISA};
@@ -129,6 +136,12 @@ pub struct Device {
     orders: order_screen::OrderDisplay,
     /// Tip adjusts and closed batches (`auths.rs`, `closeout.rs`).
     tabs: auths::Tabs,
+    /// Credits (manual refunds) made, oldest first (`memory.rs`).
+    credits: Vec<memory::CreditRecord>,
+    /// Bumped whenever the remembered payments, credits or last message change (`memory.rs`).
+    memory_version: u64,
+    /// How many times this device started from a saved memory.
+    memory_starts: u64,
 }
 
 impl Device {
@@ -165,6 +178,9 @@ impl Device {
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
             tabs: auths::Tabs::default(),
+            credits: Vec::new(),
+            memory_version: 0,
+            memory_starts: 0,
         }
     }
 
@@ -256,6 +272,7 @@ impl Device {
                 | Message::PrintJobStatusRequest(_)
                 | Message::GetPrintersRequest(_)
                 | Message::ShowPaymentReceiptOptions(_)
+                | Message::ShowReceiptOptions(_)
                 | Message::CapturePreAuth(_)
                 | Message::IncrementPreAuth(_)
                 | Message::TipAdjust(_)
@@ -286,7 +303,8 @@ impl Device {
             Message::PrintText(m) => self.on_print_text(fx, conn, m),
             Message::PrintJobStatusRequest(m) => self.on_print_job_status(fx, conn, m),
             Message::GetPrintersRequest(m) => self.on_get_printers(fx, conn, m),
-            Message::ShowPaymentReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
+            Message::ShowPaymentReceiptOptions(m) => self.on_payment_receipt_options(fx, conn, m),
+            Message::ShowReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
             Message::CapturePreAuth(m) => self.on_capture_preauth(fx, conn, m),
             Message::IncrementPreAuth(m) => self.on_increment_preauth(fx, conn, m),
             Message::TipAdjust(m) => self.on_tip_adjust(fx, conn, m),

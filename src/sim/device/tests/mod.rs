@@ -6,6 +6,7 @@ mod faults;
 mod notes;
 mod order_screen;
 mod pairing;
+mod printer;
 mod real_profile;
 mod recovery;
 mod refunds;
