@@ -172,8 +172,37 @@ pub fn report_json(r: &Report) -> Value {
         "refunds": tally_json(&r.refunds),
         "voids": tally_json(&r.voids),
         "credits": tally_json(&r.credits),
+        "holds": tally_json(&r.holds),
         "net": r.net.to_string(),
+        "closeouts": r.closeouts.iter().map(closeout_json).collect::<Vec<_>>(),
     })
+}
+
+/// A closeout as JSON: its request, state and the batch the device closed.
+pub fn closeout_json(k: &crate::ledger::CloseoutRecord) -> Value {
+    json!({
+        "request_id": k.request_id,
+        "state": k.state.as_str(),
+        "batch_id": k.batch.id,
+        "count": k.batch.count,
+        "total": k.batch.total.map(|t| t.to_string()),
+        "batch_state": k.batch.state,
+        "allow_open_tabs": k.allow_open_tabs,
+        "message": k.message,
+        "created": format_time(k.created_ms),
+    })
+}
+
+/// One closeout for people.
+fn closeout_line(k: &crate::ledger::CloseoutRecord) -> String {
+    clean(&format!(
+        "{}  {:<8}  batch {}  {} transaction(s)  total {}",
+        format_time(k.created_ms),
+        k.state.as_str(),
+        k.batch.id.as_deref().unwrap_or("?"),
+        k.batch.count.map_or("?".to_owned(), |c| c.to_string()),
+        k.batch.total.map_or("?".to_owned(), |t| t.to_string())
+    ))
 }
 
 /// The report as CSV rows `section,name,count,amount`, action items first.
@@ -203,7 +232,20 @@ pub fn report_csv(r: &Report) -> Result<String, csv::Error> {
     row(&mut w, "total", "refunds", &r.refunds)?;
     row(&mut w, "total", "voids", &r.voids)?;
     row(&mut w, "total", "credits", &r.credits)?;
+    if r.holds.count > 0 {
+        row(&mut w, "total", "holds", &r.holds)?;
+    }
     w.write_record(["total", "net", "", &r.net.to_string()])?;
+    for k in &r.closeouts {
+        let total = k.batch.total.map(|t| t.to_string()).unwrap_or_default();
+        let count = k.batch.count.map(|c| c.to_string()).unwrap_or_default();
+        let name = format!(
+            "{} {}",
+            k.batch.id.as_deref().unwrap_or("?"),
+            k.state.as_str()
+        );
+        w.write_record(["closeout", &clean(&name), &count, &total])?;
+    }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -255,7 +297,24 @@ pub fn report_text(r: &Report, range: &str) -> String {
     out.push_str(&line("refunds", &r.refunds));
     out.push_str(&line("voids", &r.voids));
     out.push_str(&line("credits", &r.credits));
+    if r.holds.count > 0 {
+        out.push_str(&line("pre-auths", &r.holds));
+    }
     out.push_str(&money("NET TAKEN", r.net));
+    if !r.closeouts.is_empty() {
+        out.push_str(
+            "
+Closeouts
+",
+        );
+        for k in &r.closeouts {
+            out.push_str(&format!(
+                "  {}
+",
+                closeout_line(k)
+            ));
+        }
+    }
     out
 }
 

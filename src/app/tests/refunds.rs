@@ -26,6 +26,7 @@ fn link(known: &[&str]) -> SaleLink {
         order_id: Some("ORD1".into()),
         known_refunds: known.iter().map(|k| k.to_string()).collect(),
         card: Some("VISA …4242".into()),
+        ..SaleLink::default()
     }
 }
 
