@@ -236,7 +236,7 @@ pub(super) fn on_retrieve(
     let kind = state.kind();
     let resolved = match (query, payment) {
         (QueryStatus::Found, Some(p)) if kind != PaymentKind::Sale => {
-            if super::refund::on_sale_found(state, &p, fx) {
+            if super::refund_recovery::on_sale_found(state, &p, fx) {
                 true
             } else if device_idle && kind == PaymentKind::Refund {
                 transition(
@@ -252,7 +252,7 @@ pub(super) fn on_retrieve(
                 ask_rest(state, fx);
                 return;
             } else if device_idle && kind == PaymentKind::Void {
-                super::refund::on_void_undecided(state, fx);
+                super::refund_recovery::on_void_undecided(state, fx);
                 true
             } else {
                 false
@@ -269,7 +269,7 @@ pub(super) fn on_retrieve(
         (QueryStatus::NotFound | QueryStatus::Found, _)
             if device_idle && kind != PaymentKind::Sale =>
         {
-            super::refund::on_not_found_idle(state, fx);
+            super::refund_recovery::on_not_found_idle(state, fx);
             true
         }
         (QueryStatus::Found, Some(p)) => {
@@ -429,7 +429,9 @@ pub(super) fn on_rest(
     note(state, "REST payments", answer, fx);
     let kind = state.kind();
     let resolved = match result {
-        Ok(list) if kind != PaymentKind::Sale => super::refund::on_rest_payments(state, &list, fx),
+        Ok(list) if kind != PaymentKind::Sale => {
+            super::refund_recovery::on_rest_payments(state, &list, fx)
+        }
         Ok(list) => {
             let ours: Vec<&Payment> = list
                 .iter()
