@@ -14,6 +14,8 @@ pub mod receipt_box;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
+mod refund_late;
+mod refund_recovery;
 mod reset;
 mod sale;
 pub mod screens;
