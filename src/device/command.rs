@@ -25,6 +25,40 @@ pub enum DeviceCommand {
         /// Its order id.
         order_id: Option<String>,
     },
+    /// Start an auth (TX_START `AUTH`, tip on paper).
+    Auth(SaleRequest),
+    /// Start a pre-auth (TX_START `PREAUTH`).
+    PreAuth(SaleRequest),
+    /// CAPTURE_PREAUTH of a device payment for `amount` plus `tip`.
+    Capture {
+        /// The device's payment id of the pre-auth.
+        payment_id: String,
+        /// The final amount.
+        amount: Cents,
+        /// The tip.
+        tip: Cents,
+    },
+    /// INCREMENT_PREAUTH_REQUEST of a device payment by `amount`.
+    Increment {
+        /// The device's payment id of the pre-auth.
+        payment_id: String,
+        /// How much more to hold.
+        amount: Cents,
+    },
+    /// TIP_ADJUST of a device payment to `tip`.
+    TipAdjust {
+        /// The device's payment id of the auth.
+        payment_id: String,
+        /// Its order id.
+        order_id: Option<String>,
+        /// The new tip.
+        tip: Cents,
+    },
+    /// CLOSEOUT_REQUEST.
+    Closeout {
+        /// Close the batch even while auths wait for their tips.
+        allow_open_tabs: bool,
+    },
     /// Accept every challenge.
     AcceptPayment(Payment),
     /// Reject with the challenge's reason.
@@ -73,6 +107,12 @@ impl DeviceCommand {
             DeviceCommand::Credit(_) => "credit",
             DeviceCommand::Refund { .. } => "refund",
             DeviceCommand::Void { .. } => "void",
+            DeviceCommand::Auth(_) => "auth",
+            DeviceCommand::PreAuth(_) => "preauth",
+            DeviceCommand::Capture { .. } => "capture",
+            DeviceCommand::Increment { .. } => "increment",
+            DeviceCommand::TipAdjust { .. } => "tip adjust",
+            DeviceCommand::Closeout { .. } => "closeout",
             DeviceCommand::AcceptPayment(_) => "accept payment",
             DeviceCommand::RejectPayment(..) => "reject payment",
             DeviceCommand::AcceptSignature(_) => "accept signature",
