@@ -174,8 +174,6 @@ pub enum Intent {
     ReceiptOpen,
     /// Scroll or close the receipt box.
     ReceiptKey,
-    /// Print the open receipt on the device's printer.
-    ReceiptPrint,
     /// Start typing a history search.
     SearchOpen,
     /// Add a character to the search.
@@ -304,8 +302,8 @@ pub const KEYMAP: &[Binding] = &[
     b(M::RefundConfirm, One(K::Esc), I::RefundKey, "Esc", "cancel"),
     b(M::Receipt, Either(K::Up, K::Down), I::ReceiptKey, "↑↓", "scroll"),
     b(M::Receipt, Either(K::PageUp, K::PageDown), I::ReceiptKey, "PgUp/PgDn", "page"),
-    b(M::Receipt, One(K::Char('d')), I::ReceiptPrint, "d", "print on device"),
     b(M::Receipt, Either(K::Esc, K::Enter), I::ReceiptKey, "Esc", "close"),
+    b(M::Receipt, One(K::Char('P')), I::ReceiptKey, "P", "print on device"),
     Binding { bar: false, ..b(M::Receipt, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
     b(M::ItemField, Either(K::Char('+'), K::Char('-')), I::OrderKey, "+/-", "qty"),
     b(M::ItemField, Printable, I::OrderKey, "type", "code/item"),

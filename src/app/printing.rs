@@ -52,15 +52,6 @@ pub struct PrintJob {
     pub polls: u32,
 }
 
-/// A job id for a job the app starts itself (the TUI): `TILLP`, the clock in hex and a counter,
-/// unique across runs as long as the clock moves forward.
-pub(super) fn next_job_id(state: &mut State) -> String {
-    state.print_seq = state.print_seq.wrapping_add(1);
-    let mut id = format!("TILLP{:x}N{}", state.now_ms.max(0), state.print_seq);
-    id.truncate(MAX_PRINT_JOB_ID);
-    id
-}
-
 /// `Action::Print`: sends the lines and asks for the job's status.
 pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &mut Vec<Effect>) {
     if lines.is_empty() || lines.len() > MAX_PRINT_LINES {

@@ -393,8 +393,6 @@ pub struct State {
     pub last_closeout: Option<CloseoutOutcome>,
     /// The print job on the device's printer, if one was started (`app::printing`).
     pub print_job: Option<super::printing::PrintJob>,
-    /// Print jobs started since the start (for job ids).
-    pub print_seq: u32,
 }
 
 /// Frames kept for the inspector.
@@ -451,7 +449,6 @@ impl State {
             closeout: None,
             last_closeout: None,
             print_job: None,
-            print_seq: 0,
         }
     }
 

@@ -141,38 +141,3 @@ fn the_app_polls_the_job_and_gives_up_after_max_polls() {
         "stale timer"
     );
 }
-
-#[test]
-fn the_receipt_box_prints_its_receipt_on_the_device() {
-    use crate::app::receipt_box::ReceiptView;
-    let mut s = ready_state();
-    s.now_ms = 1_764_600_000_000;
-    s.ui.receipt = Some(ReceiptView {
-        external_id: "EXT1".into(),
-        text: None,
-        scroll: 0,
-    });
-    // Not read yet: nothing is sent.
-    assert!(update(&mut s, Event::Key(Key::Char('d'))).is_empty());
-    s.ui.receipt.as_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
-    let fx = update(&mut s, Event::Key(Key::Char('d')));
-    assert_eq!(sends(&fx), ["print", "print job status"]);
-    let printed = |fx: &[Effect]| {
-        fx.iter().find_map(|e| match e {
-            Effect::Send(DeviceCommand::PrintText { lines, job_id }) => {
-                Some((lines.clone(), job_id.clone()))
-            }
-            _ => None,
-        })
-    };
-    let (lines, job_id) = printed(&fx).expect("a PRINT_TEXT");
-    assert_eq!(lines, &["Corner Bakery", "TOTAL 12.86"]);
-    assert!(
-        job_id.starts_with("TILLP") && job_id.len() <= 32,
-        "{job_id}"
-    );
-    // A second print gets another id.
-    let fx = update(&mut s, Event::Key(Key::Char('d')));
-    let (_, second) = printed(&fx).expect("a PRINT_TEXT");
-    assert_ne!(job_id, second);
-}
