@@ -596,6 +596,7 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
         TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
+        TimerPurpose::PrintPoll => printing::on_poll(state, fx),
         TimerPurpose::CloseoutResponse => {
             auth::on_closeout_lost(state, "no CLOSEOUT_RESPONSE in time", fx)
         }

@@ -1,11 +1,16 @@
 //! Printing on the device's printer (PROTOCOL.md §7.2, issue #18 item 4): the lines go as
 //! PRINT_TEXT with the caller's job id, then PRINT_JOB_STATUS_REQUEST until the device says
-//! `DONE` or `ERROR`. One job at a time; the caller asks again (`Action::CheckPrintJob`) while
-//! the device reports it queued or printing. A REMOTE_ERROR while the job is open is the device
-//! refusing it.
+//! `DONE` or `ERROR`: asked again every [`POLL_MS`] while the device reports the job queued or
+//! printing, at most [`MAX_POLLS`] times, then the job has failed ("never said DONE"). One job
+//! at a time. A REMOTE_ERROR while the job is open is the device refusing it.
 
-use super::state::{NoticeKind, State};
-use super::{DeviceCommand, Effect, require_ready};
+use super::state::{NoticeKind, State, TimerPurpose};
+use super::{DeviceCommand, Effect, cancel_timer, require_ready, start_timer};
+
+/// How often the job's status is asked again, ms.
+pub const POLL_MS: u64 = 500;
+/// Status requests after the first before the job counts as failed (20 s).
+pub const MAX_POLLS: u32 = 40;
 
 /// Most lines one print job may have (the PRINT_TEXT encoder's limit).
 pub const MAX_PRINT_LINES: usize = 500;
@@ -43,6 +48,8 @@ pub struct PrintJob {
     pub lines: usize,
     /// Where it is.
     pub state: PrintState,
+    /// Status requests sent after the first.
+    pub polls: u32,
 }
 
 /// `Action::Print`: sends the lines and asks for the job's status.
@@ -84,7 +91,9 @@ pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &
         job_id: job_id.clone(),
         lines: lines.len(),
         state: PrintState::Sent,
+        polls: 0,
     });
+    start_timer(state, TimerPurpose::PrintPoll, POLL_MS, fx);
     state.progress(format!("Printing {} lines on the device…", lines.len()));
     fx.push(Effect::Send(DeviceCommand::PrintText {
         lines,
@@ -104,6 +113,33 @@ pub(super) fn check(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
+/// The poll timer: ask again, or give up after [`MAX_POLLS`].
+pub(super) fn on_poll(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(job) = state.print_job.as_mut().filter(|j| !j.state.is_final()) else {
+        return;
+    };
+    if job.polls >= MAX_POLLS {
+        let last = match &job.state {
+            PrintState::Reported(s) => format!("it last said {s}"),
+            _ => "it never answered".to_owned(),
+        };
+        let why = format!(
+            "the device did not report job {} DONE within {} s ({last})",
+            job.job_id,
+            u64::from(MAX_POLLS) * POLL_MS / 1_000
+        );
+        job.state = PrintState::Failed(why.clone());
+        state.error(NoticeKind::General, format!("Not printed: {why}."));
+        return;
+    }
+    job.polls += 1;
+    let id = job.job_id.clone();
+    if state.is_ready() {
+        fx.push(Effect::Send(DeviceCommand::PrintJobStatus(id)));
+    }
+    start_timer(state, TimerPurpose::PrintPoll, POLL_MS, fx);
+}
+
 /// PRINT_JOB_STATUS_RESPONSE.
 pub(super) fn on_status(state: &mut State, job_id: Option<String>, status: String) {
     let Some(job) = state.print_job.as_mut() else {
@@ -117,17 +153,17 @@ pub(super) fn on_status(state: &mut State, job_id: Option<String>, status: Strin
         "ERROR" => PrintState::Failed("the device's printer reported ERROR".into()),
         _ => PrintState::Reported(status),
     };
-    match &job.state {
-        PrintState::Done => {
-            let text = format!("Printed on the device ({} lines).", job.lines);
-            state.info(text);
-        }
-        PrintState::Failed(why) => {
-            let text = format!("Not printed: {why}.");
-            state.error(NoticeKind::General, text);
-        }
-        _ => {}
+    let notice = match &job.state {
+        PrintState::Done => Some(Ok(format!("Printed on the device ({} lines).", job.lines))),
+        PrintState::Failed(why) => Some(Err(format!("Not printed: {why}."))),
+        _ => None,
+    };
+    match notice {
+        Some(Ok(text)) => state.info(text),
+        Some(Err(text)) => state.error(NoticeKind::General, text),
+        None => return,
     }
+    cancel_timer(state, TimerPurpose::PrintPoll);
 }
 
 /// A device error (REMOTE_ERROR) while a job is open: the device refused it.

@@ -292,6 +292,8 @@ pub enum TimerPurpose {
     RecoveryPoll,
     /// Redraw the elapsed time while a sale runs.
     Clock,
+    /// Ask the device again about the open print job.
+    PrintPoll,
     /// No CLOSEOUT_RESPONSE yet.
     CloseoutResponse,
 }

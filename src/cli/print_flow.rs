@@ -2,8 +2,6 @@
 //! --print-on-device`): wait until ready, PRINT_TEXT with a fresh job id, then ask the job's
 //! status until the device says DONE or ERROR (`app::printing`).
 
-use std::time::Duration;
-
 use serde_json::json;
 
 use super::exit;
@@ -11,9 +9,6 @@ use super::flows::{Finish, Timeouts, wait_ready};
 use crate::app::printing::PrintState;
 use crate::app::{Action, Event};
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
-
-/// How often the job's status is asked again while the device reports it queued or printing.
-const POLL: Duration = Duration::from_millis(250);
 
 /// A fresh print job id: `TILL` and 28 hex characters (32 in all, the protocol's limit).
 pub fn fresh_job_id() -> String {
@@ -56,39 +51,32 @@ pub async fn print<D: DevicePort, L: LedgerPort>(
         };
         return Finish::error(command, code, format!("{what} not printed: {why}"));
     }
-    let deadline = tokio::time::Instant::now() + t.recovery;
+    // The app asks for the job's status until DONE or ERROR (and gives up itself after
+    // `app::printing::MAX_POLLS`); this waits for that, or for the connection to go.
+    let final_now = |s: &crate::app::State| {
+        s.print_job.as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
+    };
+    rt.run_until(t.recovery, final_now).await;
+    let job = rt.state.print_job.clone().expect("a job was started");
     // Ok: printed; Err: why not.
-    let outcome: Result<(), String> = loop {
-        let left = deadline.saturating_duration_since(tokio::time::Instant::now());
-        let wait = left.min(POLL);
-        let final_now = |s: &crate::app::State| {
-            s.print_job.as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
-        };
-        rt.run_until(wait, final_now).await;
-        let job = rt.state.print_job.clone().expect("a job was started");
-        match job.state {
-            PrintState::Done => break Ok(()),
-            PrintState::Failed(why) => break Err(why),
-            PrintState::Sent | PrintState::Reported(_) => {}
-        }
-        if !rt.state.is_ready() {
+    let outcome: Result<(), String> = match job.state {
+        PrintState::Done => Ok(()),
+        PrintState::Failed(why) => Err(why),
+        PrintState::Sent | PrintState::Reported(_) if !rt.state.is_ready() => {
             let why = format!(
                 "{what}: the connection to the device was lost before it said whether job \
                  {job_id} printed; check the printer"
             );
             return Finish::error(command, exit::UNREACHABLE, why);
         }
-        if left.is_zero() {
-            let last = match &job.state {
-                PrintState::Reported(s) => format!("it last said {s}"),
-                _ => "it never answered".to_owned(),
-            };
-            break Err(format!(
-                "the device did not report job {job_id} DONE within {} s ({last})",
-                t.recovery.as_secs()
-            ));
-        }
-        rt.dispatch(Event::Action(Action::CheckPrintJob)).await;
+        PrintState::Sent => Err(format!(
+            "the device did not answer about job {job_id} within {} s",
+            t.recovery.as_secs()
+        )),
+        PrintState::Reported(last) => Err(format!(
+            "the device did not report job {job_id} DONE within {} s (it last said {last})",
+            t.recovery.as_secs()
+        )),
     };
     let mut json = json!({
         "command": command,

@@ -336,6 +336,8 @@ impl SaleRequest {
             intent.transaction_type = Some(TransactionType::Payment);
             if let Some(settings) = intent.transaction_settings.as_mut() {
                 settings.tip_mode = Some(TipMode::OnPaper);
+                // Suggestions go with a tip on screen only (sale.tip_suggestions).
+                settings.extra.remove("tipSuggestions");
             }
         }
         start.request_info = Some(RequestInfo::Auth);

@@ -551,6 +551,20 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     s.device_text = Some("Tap, insert or swipe card".into());
     push("sim_in_progress", s, Some(sim_screen()));
     push("sim_order", order_state(), Some(sim_order_screen()));
+    // The device's printer printed a receipt (PRINT_TEXT): the panel shows the job and its
+    // last lines.
+    let mut printed = sim_screen();
+    printed.title = "Welcome".into();
+    printed.detail = String::new();
+    printed.actions = vec!["reboot".into()];
+    printed.printer = vec![
+        "printed job 'TILL3f2a9c0d1b7e4f6a8c5d2e1f0a9b', 4 lines (1 job so far)".into(),
+        "Corner Bakery".into(),
+        "Tea x3                6.00".into(),
+        "TOTAL                11.95".into(),
+        "VISA **** 4242  Auth A1B2C3".into(),
+    ];
+    push("sim_printed", ready(), Some(printed));
     let mut s = ready();
     s.connection = Connection::Pairing {
         code: "492815".into(),

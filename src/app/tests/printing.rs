@@ -33,10 +33,10 @@ fn a_job_is_sent_then_followed_until_done() {
     let mut s = ready_state();
     let fx = print(&mut s, &["Till Cafe", "TOTAL 2.48"], "J1");
     assert_eq!(sends(&fx), ["print", "print job status"]);
-    assert!(matches!(
-        &fx[0],
+    assert!(fx.iter().any(|e| matches!(
+        e,
         Effect::Send(DeviceCommand::PrintText { lines, job_id }) if lines.len() == 2 && job_id == "J1"
-    ));
+    )));
     assert_eq!(job(&s).state, PrintState::Sent);
     // Queued: still open; asking again sends another status request.
     status(&mut s, "J1", "IN_QUEUE");
@@ -104,4 +104,75 @@ fn bad_jobs_are_refused_before_anything_is_sent() {
     let mut s = State::new(AppSettings::default());
     assert!(print(&mut s, &["ok"], "J").is_empty());
     assert!(s.print_job.is_none());
+}
+
+fn timer_of(fx: &[Effect]) -> Option<TimerId> {
+    fx.iter().find_map(|e| match e {
+        Effect::StartTimer { id, .. } => Some(*id),
+        _ => None,
+    })
+}
+
+#[test]
+fn the_app_polls_the_job_and_gives_up_after_max_polls() {
+    use crate::app::printing::MAX_POLLS;
+    let mut s = ready_state();
+    let fx = print(&mut s, &["x"], "J5");
+    let mut timer = timer_of(&fx).expect("a poll timer");
+    status(&mut s, "J5", "PRINTING");
+    for _ in 0..MAX_POLLS {
+        let fx = update(&mut s, Event::Timer(timer));
+        assert_eq!(sends(&fx), ["print job status"]);
+        timer = timer_of(&fx).expect("polled again");
+    }
+    let fx = update(&mut s, Event::Timer(timer));
+    assert!(sends(&fx).is_empty() && timer_of(&fx).is_none());
+    assert!(
+        matches!(&job(&s).state, PrintState::Failed(why) if why.contains("last said PRINTING")),
+        "{:?}",
+        job(&s).state
+    );
+    // DONE stops the polling.
+    let fx = print(&mut s, &["x"], "J6");
+    let timer = timer_of(&fx).unwrap();
+    status(&mut s, "J6", "DONE");
+    assert!(
+        update(&mut s, Event::Timer(timer)).is_empty(),
+        "stale timer"
+    );
+}
+
+#[test]
+fn the_receipt_box_prints_its_receipt_on_the_device() {
+    use crate::app::receipt_box::ReceiptView;
+    let mut s = ready_state();
+    s.now_ms = 1_764_600_000_000;
+    s.ui.receipt = Some(ReceiptView {
+        external_id: "EXT1".into(),
+        text: None,
+        scroll: 0,
+    });
+    // Not read yet: nothing is sent.
+    assert!(update(&mut s, Event::Key(Key::Char('P'))).is_empty());
+    s.ui.receipt.as_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
+    let fx = update(&mut s, Event::Key(Key::Char('P')));
+    assert_eq!(sends(&fx), ["print", "print job status"]);
+    let printed = |fx: &[Effect]| {
+        fx.iter().find_map(|e| match e {
+            Effect::Send(DeviceCommand::PrintText { lines, job_id }) => {
+                Some((lines.clone(), job_id.clone()))
+            }
+            _ => None,
+        })
+    };
+    let (lines, job_id) = printed(&fx).expect("a PRINT_TEXT");
+    assert_eq!(lines, &["Corner Bakery", "TOTAL 12.86"]);
+    assert!(
+        job_id.starts_with("EXT1-") && job_id.len() <= 32,
+        "{job_id}"
+    );
+    // `P` again while the job is still open asks about it instead of printing twice.
+    let fx = update(&mut s, Event::Key(Key::Char('P')));
+    assert!(printed(&fx).is_none(), "{fx:?}");
+    assert_eq!(sends(&fx), ["print job status"]);
 }
