@@ -133,9 +133,9 @@ impl Widget for &TabsView<'_> {
             lines.push(Line::from(vec![
                 Span::styled(marker, theme.key()),
                 Span::styled(format!("{kind:<9}"), theme.strong()),
-                Span::raw(format!("{:<33}", clean(&row.link.external_id))),
                 Span::raw(format!("{:>10}  ", row.link.amount.to_string())),
                 Span::styled(format!("{waits:<15}"), theme.warn()),
+                Span::raw(format!("{}  ", clean(&row.link.external_id))),
                 Span::styled(card, theme.dim()),
             ]));
         }
