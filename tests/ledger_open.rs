@@ -43,7 +43,15 @@ fn creates_schema_from_empty_and_reopens_with_data() {
         .unwrap();
     assert_eq!(
         tables,
-        ["closeouts", "pairings", "payment_events", "payments"]
+        [
+            "closeouts",
+            "order_discounts",
+            "order_lines",
+            "orders",
+            "pairings",
+            "payment_events",
+            "payments"
+        ]
     );
 }
 

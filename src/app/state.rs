@@ -257,6 +257,8 @@ pub struct AppSettings {
     /// Cloud mode with a REST token: when the idle device has no such payment, ask Clover's REST
     /// payments endpoint too before deciding `not_found`.
     pub rest_lookup: bool,
+    /// The name a receipt is headed with (`sale.order_title`, else `terminal.name`).
+    pub receipt_merchant: String,
 }
 
 impl Default for AppSettings {
@@ -271,6 +273,7 @@ impl Default for AppSettings {
             poll_initial_ms: 1_000,
             poll_max_ms: 10_000,
             rest_lookup: false,
+            receipt_merchant: "till".to_owned(),
         }
     }
 }

@@ -18,6 +18,7 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod receipt;
 mod refund_commands;
 mod refund_flows;
 mod report;
@@ -53,7 +54,8 @@ Exit codes:
      undecodable input)
   2  usage, configuration or validation error, a reused external id, a ledger that cannot
      be written, a refund/void/capture/increment/tip adjust the ledger's money rules forbid,
-     a flow the device does not support, or a closeout with open tabs (nothing sent)
+     a flow the device does not support, or a closeout with open tabs (nothing sent); a
+     payment id that matches no payment (receipt)
   3  device unreachable, not ready, or pairing required
   4  outcome unknown: the payment (refund, void, credit, capture, tip adjust…) is pending
      recovery in the ledger; a closeout without an answer
@@ -120,6 +122,7 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Receipt(receipt::ReceiptArgs),
     Report(support_commands::ReportArgs),
     Export(support_commands::ExportArgs),
     Resolve(support_commands::ResolveArgs),
@@ -206,6 +209,7 @@ pub fn main() -> ExitCode {
         Command::Pair(args) => device_commands::pair(&global, args),
         Command::Payment(args) => ledger_commands::payment(&global, args),
         Command::History(args) => ledger_commands::history(&global, args),
+        Command::Receipt(args) => receipt::run(&global, args),
         Command::Report(args) => support_commands::report(&global, args),
         Command::Export(args) => support_commands::export(&global, args),
         Command::Resolve(args) => support_commands::resolve(&global, args),

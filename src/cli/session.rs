@@ -106,6 +106,7 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
+        receipt_merchant: super::receipt::merchant_name(config),
         ..AppSettings::default()
     }
 }

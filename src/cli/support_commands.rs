@@ -12,7 +12,7 @@ use super::ledger_filters::{RangeArgs, day_start, now_ms};
 use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::ledger::{
-    LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
+    ItemSold, LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
 };
 use crate::runtime::format_time;
 
@@ -60,21 +60,24 @@ pub fn report(global: &GlobalArgs, args: ReportArgs) -> u8 {
     let result = (|| {
         let config = session::load_config(global)?;
         let ledger = session::open_ledger_read_only(&config)?;
-        ledger.report(since, until).map_err(usage)
+        let report = ledger.report(since, until).map_err(usage)?;
+        let items = ledger.items_sold(since, until).map_err(usage)?;
+        Ok((report, items))
     })();
-    let report = match result {
+    let (report, items) = match result {
         Ok(r) => r,
         Err(f) => return fail(args.json, "report", f),
     };
     if args.json {
         let mut v = report_json(&report);
+        v["items_sold"] = items_json(&items);
         v["command"] = json!("report");
         v["since"] = json!(since.map(format_time));
         v["until"] = json!(until.map(format_time));
         v["exit_code"] = json!(exit::OK);
         print_out(&format!("{v}\n"));
     } else if args.csv {
-        match report_csv(&report) {
+        match report_csv(&report).and_then(|t| Ok(t + &items_csv(&items)?)) {
             Ok(text) => print_out(&text),
             Err(e) => {
                 eprintln!("till report: cannot write CSV: {e}");
@@ -82,9 +85,65 @@ pub fn report(global: &GlobalArgs, args: ReportArgs) -> u8 {
             }
         }
     } else {
-        print_out(&report_text(&report, &range_text(since, until)));
+        let mut text = report_text(&report, &range_text(since, until));
+        text.push_str(&items_text(&items));
+        print_out(&text);
     }
     exit::OK
+}
+
+/// The items sold as JSON: `[{code, name, quantity, amount}]`, most sold first.
+fn items_json(items: &[ItemSold]) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|i| {
+                json!({"code": i.code, "name": i.name, "quantity": i.quantity, "amount": i.amount.to_string()})
+            })
+            .collect(),
+    )
+}
+
+/// The items sold as CSV rows `item,NAME [CODE],quantity,amount` (no header: they follow the
+/// report's rows).
+fn items_csv(items: &[ItemSold]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for i in items {
+        w.write_record([
+            "item",
+            &clean(&item_label(i)),
+            &i.quantity.to_string(),
+            &i.amount.to_string(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn item_label(i: &ItemSold) -> String {
+    match &i.code {
+        Some(code) => format!("{} [{code}]", i.name),
+        None => i.name.clone(),
+    }
+}
+
+/// The items sold for people (nothing when no sale of the range was rung as an order).
+fn items_text(items: &[ItemSold]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let total: u64 = items.iter().map(|i| i.quantity).sum();
+    let mut out = format!("\nItems sold (approved sales, before discounts and tax): {total}\n");
+    for i in items {
+        out.push_str(&clean(&format!(
+            "  {:<32} {:>7}  {:>12}",
+            item_label(i),
+            i.quantity,
+            i.amount.to_string()
+        )));
+        out.push('\n');
+    }
+    out
 }
 
 fn tally_json(t: &Tally) -> Value {

@@ -214,12 +214,15 @@ impl LedgerPort for LedgerStore {
                 amount,
                 tip,
                 tax,
+                order,
             } => {
                 let device = device.clone().unwrap_or_else(|| self.device.clone());
                 let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
-                self.ledger.create_payment(new).map(|_| ())
+                self.ledger
+                    .create_payment_with_order(new, order.as_ref())
+                    .map(|_| ())
             }
             LedgerOp::CreateLinked {
                 device,
@@ -424,9 +427,12 @@ impl LedgerPort for LedgerStore {
             .load_window(selected, query)
             .map_err(|e| e.to_string())?;
         let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
+        let ids: Vec<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
+        let items = self.ledger.item_counts(&ids).map_err(|e| e.to_string())?;
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
+                items: items.get(&r.external_id).copied(),
                 card: match (&r.card_brand, &r.last4) {
                     (Some(b), Some(l)) => format!("{b} {l}"),
                     _ => String::new(),
@@ -438,6 +444,16 @@ impl LedgerPort for LedgerStore {
             })
             .collect();
         Ok((rows, offset, total))
+    }
+
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+        use crate::receipt::{Receipt, ReceiptLookup};
+        match Receipt::load(&self.ledger, external_id).map_err(|e| e.to_string())? {
+            ReceiptLookup::Found(r) => Ok(*r),
+            ReceiptLookup::None | ReceiptLookup::Ambiguous(_) => {
+                Err(format!("payment {external_id} is not in the ledger"))
+            }
+        }
     }
 
     fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
@@ -474,6 +490,7 @@ impl LedgerPort for LedgerStore {
             .ledger
             .events(&external_id)
             .map_err(|e| e.to_string())?;
+        let order = self.ledger.order(&external_id).map_err(|e| e.to_string())?;
         Ok(events
             .into_iter()
             .map(|e| {
@@ -487,8 +504,38 @@ impl LedgerPort for LedgerStore {
                     e.detail
                 )
             })
+            .chain(order_lines(order.as_ref()))
             .collect())
     }
+}
+
+/// The order kept with a payment, as lines under its events in the TUI's payment view.
+fn order_lines(order: Option<&crate::ledger::OrderRecord>) -> Vec<String> {
+    let Some(o) = order else {
+        return Vec::new();
+    };
+    let mut lines = vec![format!(
+        "Order: {} item{}",
+        o.items(),
+        if o.items() == 1 { "" } else { "s" }
+    )];
+    for l in &o.lines {
+        lines.push(format!(
+            "  {} x {} @ {} = {}",
+            l.quantity,
+            l.display_name(),
+            l.unit_price,
+            l.amount()
+        ));
+    }
+    for d in &o.discounts {
+        lines.push(format!("  {}: -{}", d.name, d.amount));
+    }
+    lines.push(format!(
+        "  subtotal {}  discount {}  tax {}  total {}",
+        o.subtotal, o.discount, o.tax, o.total
+    ));
+    lines
 }
 
 #[cfg(test)]
@@ -610,6 +657,7 @@ mod tests {
                     tip: None,
                     tax: None,
                     device: None,
+                    order: None,
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
             let to = crate::ledger::PaymentState::NotFound;

@@ -78,6 +78,8 @@ impl Device {
     /// the connection instead (`drop`, or the `drop_before_response` fault).
     pub(super) fn answer(&mut self, fx: &mut Fx, conn: ConnId, message: Message, drop: bool) {
         self.last_outcome = Some(message.clone());
+        // The payments, the tabs or at least the last answer changed: worth keeping.
+        self.memory_changed();
         if drop || self.config.faults.drop_before_response {
             fx.note(format!(
                 "dropping POS {conn} just before {}",
@@ -281,6 +283,15 @@ impl Device {
                 let id = payment.id.clone().unwrap_or_default();
                 fx.note(format!("auth {id} tip adjusted to ${}", Cents(tip)));
                 response.order_id = payment.order.as_ref().and_then(|o| o.id.clone());
+                // Only payments the device still remembers (24 h) are kept: the set stays bounded.
+                let known: BTreeSet<&str> = self
+                    .payments
+                    .iter()
+                    .filter_map(|p| p.id.as_deref())
+                    .collect();
+                self.tabs
+                    .tip_adjusted
+                    .retain(|adjusted| known.contains(adjusted.as_str()));
                 self.tabs.tip_adjusted.insert(id);
                 response.success = Some(true);
                 response.amount = Some(tip);

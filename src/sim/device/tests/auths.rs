@@ -500,3 +500,27 @@ fn the_screen_names_auths_and_shows_captures_tips_and_the_batch() {
         ("Batch closed", "2 payments, $73.00")
     );
 }
+
+#[test]
+fn every_answer_marks_the_memory_changed_so_the_embedded_simulator_keeps_it() {
+    let mut sim = sim(Profile::Default);
+    let hold = paid(&preauth(&mut sim, 5000, "EXT-MEM"));
+    let open = paid(&auth(&mut sim, 2000, "EXT-MEM2"));
+    for step in 0..4 {
+        let before = sim.dev.memory_version();
+        match step {
+            0 => increment(&mut sim, &hold, 100),
+            1 => capture(&mut sim, &hold, 5000, 0),
+            2 => tip(&mut sim, &open, 200),
+            _ => closeout(&mut sim, false),
+        };
+        assert_ne!(sim.dev.memory_version(), before, "step {step}");
+    }
+    let memory = sim.dev.memory();
+    assert_eq!(memory.tip_adjusted, vec![open.id.clone().unwrap()]);
+    assert_eq!(memory.batches.len(), 1);
+    assert!(matches!(
+        memory.last_message.map(|m| m.method),
+        Some(m) if m == "CLOSEOUT_RESPONSE"
+    ));
+}
