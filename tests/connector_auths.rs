@@ -126,7 +126,6 @@ fn device_answers_decode_into_app_inputs() {
         payment_id: Some("PAY1".into()),
         amount: Some(9000),
         tip_amount: Some(0),
-        ..Default::default()
     }));
     assert_eq!(
         inputs,
