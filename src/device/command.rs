@@ -86,6 +86,15 @@ pub enum DeviceCommand {
     ShowWelcome,
     /// SHOW_ORDER_SCREEN: the order and what changed (`app::order_desk`).
     ShowOrder(crate::protocol::display::OrderUpdate),
+    /// PRINT_TEXT: lines for the device's printer, as our job `job_id`.
+    PrintText {
+        /// The lines.
+        lines: Vec<String>,
+        /// `externalPrintJobId`.
+        job_id: String,
+    },
+    /// PRINT_JOB_STATUS_REQUEST for our job.
+    PrintJobStatus(String),
     /// Not a frame: connect again now if the connector waits to reconnect.
     Reconnect,
 }
@@ -116,6 +125,8 @@ impl DeviceCommand {
             DeviceCommand::ShowThankYou => "thank-you screen",
             DeviceCommand::ShowOrder(_) => "order display",
             DeviceCommand::ShowWelcome => "welcome screen",
+            DeviceCommand::PrintText { .. } => "print",
+            DeviceCommand::PrintJobStatus(_) => "print job status",
             DeviceCommand::Reconnect => "reconnect",
         }
     }
