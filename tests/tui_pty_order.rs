@@ -54,8 +54,11 @@ fn scan_three_codes_remove_one_charge_and_find_the_lines_everywhere() {
         receipt.contains("Tax 10%                             0.75"),
         "{receipt}"
     );
+    // P prints it on the simulated device's printer; the box's title follows the job.
+    tui.type_keys("P");
+    tui.wait_for(&["Receipt", "· printed"]);
     tui.esc();
-    tui.wait_for_without(&["APPROVED"], &["Subtotal"]);
+    tui.wait_for_without(&["APPROVED", "Printed on the device"], &["Esc close"]);
 
     // The payment's view in the history lists the lines.
     tui.type_keys("h");
@@ -71,9 +74,9 @@ fn scan_three_codes_remove_one_charge_and_find_the_lines_everywhere() {
     tui.wait_for_without(&["History"], &["Order: 2 items"]);
     // And the receipt from the history row.
     tui.type_keys("p");
-    tui.wait_for(&["Receipt", "Orange juice", "VISA ending"]);
+    tui.wait_for(&["Receipt", "Orange juice", "VISA ending", "Esc close"]);
     tui.esc();
-    tui.wait_for_without(&["History"], &["VISA ending"]);
+    tui.wait_for_without(&["History"], &["Esc close"]);
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
 

@@ -328,6 +328,7 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Receipt, Either(K::Up, K::Down), I::ReceiptKey, "↑↓", "scroll"),
     b(M::Receipt, Either(K::PageUp, K::PageDown), I::ReceiptKey, "PgUp/PgDn", "page"),
     b(M::Receipt, Either(K::Esc, K::Enter), I::ReceiptKey, "Esc", "close"),
+    b(M::Receipt, One(K::Char('P')), I::ReceiptKey, "P", "print on device"),
     Binding { bar: false, ..b(M::Receipt, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
     b(M::ItemField, Either(K::Char('+'), K::Char('-')), I::OrderKey, "+/-", "qty"),
     b(M::ItemField, Printable, I::OrderKey, "type", "code/item"),

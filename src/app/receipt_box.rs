@@ -83,8 +83,46 @@ pub(crate) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>)
     view.text = Some(text);
 }
 
-/// A key while the box is open: scroll, or close.
-pub(crate) fn on_key(state: &mut State, key: Key) {
+/// The print job id of a receipt printed at `now_ms`: the payment's external id (cut) and the
+/// time, so a reprint after a restart is not taken for an earlier job (at most 32 characters).
+fn print_job_id(external_id: &str, now_ms: i64) -> String {
+    let time = now_ms.max(0).to_string();
+    let keep = crate::app::printing::MAX_PRINT_JOB_ID.saturating_sub(time.len() + 1);
+    let head: String = external_id.chars().take(keep).collect();
+    format!("{head}-{time}")
+}
+
+/// `P`: prints the receipt on the device's printer (`app::printing`); while that job is still
+/// queued or printing, asks the device about it again instead. Never in a read-only till.
+fn print(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.ui.read_only.is_some() {
+        return;
+    }
+    if state
+        .print_job
+        .as_ref()
+        .is_some_and(|j| !j.state.is_final())
+    {
+        super::on_action(state, super::Action::CheckPrintJob, fx);
+        return;
+    }
+    let Some(view) = state.ui.receipt.as_ref() else {
+        return;
+    };
+    let Some(Ok(text)) = &view.text else {
+        return;
+    };
+    let lines = text.lines().map(str::to_owned).collect();
+    let job_id = print_job_id(&view.external_id, state.now_ms);
+    super::on_action(state, super::Action::Print { lines, job_id }, fx);
+}
+
+/// A key while the box is open: scroll, print on the device, or close.
+pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+    if key == Key::Char('P') {
+        print(state, fx);
+        return;
+    }
     let Some(view) = state.ui.receipt.as_mut() else {
         return;
     };

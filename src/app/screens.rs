@@ -181,6 +181,15 @@ pub fn keymap(state: &State) -> Vec<Binding> {
             !matches!(*k, "s" | "f") && !matches!(*what, "refund" | "void" | "credit")
         });
     }
+    // Printing the receipt on the device: not read-only, and once the receipt is there.
+    let receipt_ready = state
+        .ui
+        .receipt
+        .as_ref()
+        .is_some_and(|r| matches!(r.text, Some(Ok(_))));
+    if state.ui.read_only.is_some() || !receipt_ready {
+        keys.retain(|(_, what)| *what != "print on device");
+    }
     // `M` only says "not yet" until recovery has tried: the bar shows it when it can act.
     if !super::manual::offered(state) {
         keys.retain(|(k, _)| *k != "M");
@@ -345,7 +354,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
         }
         Intent::OrderKey => {}
         Intent::ReceiptOpen => super::receipt_box::open(state, fx),
-        Intent::ReceiptKey => super::receipt_box::on_key(state, key),
+        Intent::ReceiptKey => super::receipt_box::on_key(state, key, fx),
         Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,

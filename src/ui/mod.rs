@@ -215,7 +215,8 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
     }
 
     if let Some(view) = &state.ui.receipt {
-        (&receipt_box::ReceiptBox { view, theme }).render(body, buf);
+        let print = state.print_job.as_ref();
+        (&receipt_box::ReceiptBox { view, theme, print }).render(body, buf);
     }
 
     if state.ui.help {

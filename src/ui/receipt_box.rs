@@ -15,6 +15,8 @@ use crate::app::receipt_box::ReceiptView;
 pub struct ReceiptBox<'a> {
     /// The open receipt.
     pub view: &'a ReceiptView,
+    /// The device print job, if one was started.
+    pub print: Option<&'a crate::app::printing::PrintJob>,
     /// Styling.
     pub theme: Theme,
 }
@@ -42,12 +44,21 @@ impl Widget for &ReceiptBox<'_> {
             .take(inner_h)
             .map(|l| Line::raw(format!(" {}", crate::protocol::text::device_line(l))))
             .collect();
-        let title = match (scroll > 0, more_below) {
-            (false, false) => " Receipt ".to_owned(),
-            (true, false) => " Receipt ↑ ".to_owned(),
-            (false, true) => " Receipt ↓ ".to_owned(),
-            (true, true) => " Receipt ↑↓ ".to_owned(),
+        use crate::app::printing::PrintState;
+        let arrows = match (scroll > 0, more_below) {
+            (false, false) => "",
+            (true, false) => " ↑",
+            (false, true) => " ↓",
+            (true, true) => " ↑↓",
         };
+        let printing = match self.print.map(|j| &j.state) {
+            None => String::new(),
+            Some(PrintState::Sent) => " · printing…".to_owned(),
+            Some(PrintState::Reported(s)) => format!(" · print job {}", s.to_lowercase()),
+            Some(PrintState::Done) => " · printed".to_owned(),
+            Some(PrintState::Failed(_)) => " · not printed".to_owned(),
+        };
+        let title = format!(" Receipt{arrows}{printing} ");
         Clear.render(r, buf);
         Paragraph::new(shown)
             .block(text::panel(&title, &self.theme))

@@ -213,3 +213,79 @@ fn p_in_the_history_shows_the_selected_payments_receipt_or_why_not() {
     assert!(s.ui.receipt.is_none());
     assert_eq!(s.ui.screen, Screen::History);
 }
+
+#[test]
+fn p_in_the_receipt_box_prints_it_on_the_device() {
+    let mut s = ready();
+    s.now_ms = 1_796_133_900_000;
+    s.ui.screen = Screen::Result;
+    s.last_outcome = Some(Outcome {
+        external_id: "EXTRECEIPT1".into(),
+        state: crate::ledger::PaymentState::Approved,
+        amount: Cents(500),
+        tip: None,
+        tax: None,
+        facts: Default::default(),
+        message: String::new(),
+    });
+    key(&mut s, Key::Char('p'));
+    assert!(
+        !bar(&s).contains(&("P", "print on device")),
+        "not before it is read"
+    );
+    update(
+        &mut s,
+        Event::Receipt(Ok(Box::new(receipt("EXTRECEIPT1", None)))),
+    );
+    assert!(bar(&s).contains(&("P", "print on device")), "{:?}", bar(&s));
+    let fx = key(&mut s, Key::Char('P'));
+    let printed = fx
+        .iter()
+        .find_map(|e| match e {
+            Effect::Send(DeviceCommand::PrintText { lines, job_id }) => {
+                Some((lines.clone(), job_id.clone()))
+            }
+            _ => None,
+        })
+        .expect("PRINT_TEXT");
+    let shown = s.ui.receipt.as_ref().unwrap().lines();
+    assert_eq!(printed.0, shown, "the device prints what the box shows");
+    assert!(
+        printed.1.len() <= 32 && printed.1.ends_with("-1796133900000"),
+        "{}",
+        printed.1
+    );
+    assert!(fx.contains(&Effect::Send(DeviceCommand::PrintJobStatus(
+        printed.1.clone()
+    ))));
+    // While queued, P asks again; once done, the box says so.
+    update(
+        &mut s,
+        Event::Device(DeviceInput::PrintJobStatus {
+            job_id: Some(printed.1.clone()),
+            status: "IN_QUEUE".into(),
+        }),
+    );
+    let fx = key(&mut s, Key::Char('P'));
+    assert_eq!(
+        fx,
+        vec![Effect::Send(DeviceCommand::PrintJobStatus(
+            printed.1.clone()
+        ))]
+    );
+    update(
+        &mut s,
+        Event::Device(DeviceInput::PrintJobStatus {
+            job_id: Some(printed.1.clone()),
+            status: "DONE".into(),
+        }),
+    );
+    assert_eq!(
+        s.print_job.as_ref().unwrap().state,
+        crate::app::printing::PrintState::Done
+    );
+    // A read-only till never prints.
+    s.ui.read_only = Some("another till".into());
+    assert!(key(&mut s, Key::Char('P')).is_empty());
+    assert!(!bar(&s).contains(&("P", "print on device")));
+}
