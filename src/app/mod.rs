@@ -21,6 +21,7 @@ mod reset;
 mod sale;
 pub mod screens;
 mod state;
+pub mod tab_keys;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
@@ -82,6 +83,8 @@ pub enum Event {
     },
     /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
     RefundOffer(Result<refund_keys::RefundOffer, String>),
+    /// The open tabs (answer to `Effect::LoadTabs`), or why they could not be read.
+    Tabs(Result<Vec<tab_keys::TabRow>, String>),
     /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
     PaymentEvents(Vec<String>),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
@@ -238,6 +241,8 @@ pub enum Effect {
         /// End (ms since the Unix epoch), exclusive.
         until_ms: i64,
     },
+    /// Read the open tabs from the ledger (answered with `Event::Tabs`).
+    LoadTabs,
     /// Read the receipt of the payment with this external id (answered with `Event::Receipt`).
     LoadReceipt(String),
     /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
@@ -276,6 +281,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
+        Event::Tabs(tabs) => tab_keys::on_tabs(state, tabs),
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),

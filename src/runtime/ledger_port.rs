@@ -399,6 +399,18 @@ impl LedgerPort for LedgerStore {
         Ok(Some((pending, txn)))
     }
 
+    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, String> {
+        let tabs = self.ledger.open_tabs().map_err(|e| e.to_string())?;
+        tabs.iter()
+            .map(|t| {
+                Ok(crate::app::tab_keys::TabRow {
+                    kind: t.payment.kind,
+                    link: sale_link(&self.ledger, &t.payment.external_id, "")?,
+                })
+            })
+            .collect()
+    }
+
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
         self.ledger
             .get(external_id)

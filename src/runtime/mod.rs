@@ -177,6 +177,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                             .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                     }
                 }
+                Effect::LoadTabs => {
+                    let tabs = self.ledger.tabs();
+                    self.queue.push_back(Event::Tabs(tabs));
+                }
                 Effect::LoadRefundOffer(external_id) => {
                     let offer = self.ledger.refund_offer(&external_id);
                     self.queue.push_back(Event::RefundOffer(offer));

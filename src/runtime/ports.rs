@@ -47,6 +47,10 @@ pub trait LedgerPort {
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, crate::app::TxnInfo)>, String> {
         Ok(None)
     }
+    /// The open tabs (auths awaiting their tip, pre-auths awaiting capture), oldest first.
+    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, String> {
+        Ok(Vec::new())
+    }
     /// True when the ledger already holds a payment with this external id.
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
     /// A window of history rows around absolute index `selected`, newest first, of the payments
