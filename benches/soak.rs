@@ -1,6 +1,9 @@
 //! Soak: `cargo bench --bench soak` runs 10 000 consecutive sales (or `SOAK_SALES`) against the
 //! embedded simulator with ~10 % random faults, then recovery, and prints what it found.
 
+#[path = "../tests/soak_support/mod.rs"]
+mod soak_support;
+
 fn main() {
     let sales = std::env::var("SOAK_SALES")
         .ok()
@@ -15,7 +18,7 @@ fn main() {
         .enable_all()
         .build()
         .expect("tokio");
-    let report = runtime.block_on(till::soak::run(till::soak::SoakConfig {
+    let report = runtime.block_on(soak_support::run(soak_support::SoakConfig {
         sales,
         fault_rate: rate,
         seed: 42,

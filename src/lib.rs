@@ -12,6 +12,5 @@ pub mod order;
 pub mod protocol;
 pub mod runtime;
 pub mod sim;
-pub mod soak;
 pub mod timefmt;
 pub mod ui;

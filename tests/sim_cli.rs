@@ -3,48 +3,24 @@
 
 mod sim_support;
 
-use std::process::Stdio;
-
-use sim_support::{PATIENCE, Pos};
+use sim_support::{PATIENCE, Pos, SimProcess, spawn_till_sim};
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::process::Command;
 
 #[tokio::test]
 async fn till_sim_prints_exactly_the_listening_line_and_serves() {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--customer",
-            "auto",
-            "--delay-ms",
-            "0",
-            "--seed",
-            "1",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("till runs");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let line = tokio::time::timeout(PATIENCE, stdout.next_line())
-        .await
-        .expect("ready in time")
-        .expect("read")
-        .expect("a line");
-    let url = line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"));
+    let SimProcess {
+        mut child,
+        url,
+        mut stdout,
+    } = spawn_till_sim(&["--seed", "1"]).await;
     let port = url
         .strip_prefix("ws://127.0.0.1:")
         .and_then(|rest| rest.strip_suffix("/remote_pay"))
         .unwrap_or_else(|| panic!("unexpected URL: {url}"));
     assert!(port.parse::<u16>().is_ok_and(|p| p > 0), "{url}");
 
-    let mut pos = Pos::connect(url).await;
+    let mut pos = Pos::connect(&url).await;
     pos.pair(None).await;
     pos.discover().await;
 

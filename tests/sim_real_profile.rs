@@ -4,47 +4,14 @@
 mod cli_support;
 mod sim_support;
 
-use std::process::Stdio;
-
 use serde_json::Value;
-use sim_support::{PATIENCE, Pos};
+use sim_support::{Pos, spawn_till_sim};
 use till::protocol::{Message, MessageType, PaymentResult, TxState, UiState};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::Command;
 
 /// Starts `till sim --profile real` (auto customer, no delays); the child and its URL.
 async fn real_sim() -> (tokio::process::Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_till"))
-        .args([
-            "sim",
-            "--listen",
-            "127.0.0.1:0",
-            "--customer",
-            "auto",
-            "--delay-ms",
-            "0",
-            "--seed",
-            "3",
-            "--profile",
-            "real",
-        ])
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("till runs");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout")).lines();
-    let line = tokio::time::timeout(PATIENCE, stdout.next_line())
-        .await
-        .expect("ready in time")
-        .expect("read")
-        .expect("a line");
-    let url = line
-        .strip_prefix("listening on ")
-        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
-        .to_owned();
-    (child, url)
+    let sim = spawn_till_sim(&["--seed", "3", "--profile", "real"]).await;
+    (sim.child, sim.url)
 }
 
 #[tokio::test]

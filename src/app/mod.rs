@@ -570,16 +570,4 @@ pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &m
 
 pub mod manual;
 #[cfg(test)]
-mod support_tests;
-#[cfg(test)]
 mod tests;
-#[cfg(test)]
-mod tests_defects;
-
-#[cfg(test)]
-mod tests_money;
-
-#[cfg(test)]
-mod tests_order;
-#[cfg(test)]
-mod tests_refunds;

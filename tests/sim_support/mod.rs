@@ -263,3 +263,47 @@ pub async fn http(
         String::from_utf8_lossy(&bytes).into_owned(),
     )
 }
+
+/// A `till sim` child process (auto customer, no delays, any free loopback port), killed on drop.
+pub struct SimProcess {
+    /// The child, with stdin and stderr piped (take them to talk to it).
+    pub child: tokio::process::Child,
+    /// Its stdout after the `listening on` line.
+    pub stdout: tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+    /// The URL it printed.
+    pub url: String,
+}
+
+/// Starts `till sim` with `extra` arguments and reads its one `listening on <url>` line.
+pub async fn spawn_till_sim(extra: &[&str]) -> SimProcess {
+    use std::process::Stdio;
+    use tokio::io::AsyncBufReadExt;
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_till"))
+        .args([
+            "sim",
+            "--listen",
+            "127.0.0.1:0",
+            "--customer",
+            "auto",
+            "--delay-ms",
+            "0",
+        ])
+        .args(extra)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("till runs");
+    let mut stdout = tokio::io::BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let line = tokio::time::timeout(PATIENCE, stdout.next_line())
+        .await
+        .expect("ready in time")
+        .expect("read")
+        .expect("a line");
+    let url = line
+        .strip_prefix("listening on ")
+        .unwrap_or_else(|| panic!("unexpected first line: {line}"))
+        .to_owned();
+    SimProcess { child, stdout, url }
+}

@@ -3,18 +3,19 @@
 //! state machine, runtime, connector and ledger; then recovery of whatever is left open, and a
 //! comparison of the ledger with the simulated device's own record.
 //!
-//! Used by `tests/soak_short.rs` (CI) and `benches/soak.rs` (10 000 sales).
+//! Used by `tests/soak_short.rs` (CI) and `benches/soak.rs` (10 000 sales); it lives with the tests,
+//! not in the shipped library.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use crate::app::{Action, AppSettings, Event, Prompt, State};
-use crate::connector::{self, ConnectorSettings};
-use crate::ledger::{Ledger, PaymentState};
-use crate::protocol::{Cents, PaymentResult};
-use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
-use crate::sim::device::{CustomerMode, DeviceConfig, Faults};
-use crate::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
+use till::app::{Action, AppSettings, Event, Prompt, State};
+use till::connector::{self, ConnectorSettings};
+use till::ledger::{Ledger, PaymentState};
+use till::protocol::{Cents, PaymentResult};
+use till::runtime::{ConnectorPort, LedgerStore, Runtime};
+use till::sim::device::{CustomerMode, DeviceConfig, Faults};
+use till::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -221,7 +222,7 @@ fn tempfile_dir() -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!(
         "till-soak-{}-{}",
         std::process::id(),
-        crate::protocol::new_external_id()
+        till::protocol::new_external_id()
     ));
     let _ = std::fs::create_dir_all(&dir);
     dir

@@ -2,20 +2,6 @@
 //! in progress, decided in `verdict.rs`. Scripted events in, ledger ops and sends out. No I/O.
 
 use super::*;
-use crate::protocol::*;
-
-fn ready() -> State {
-    let mut s = State::new(AppSettings::default());
-    update(
-        &mut s,
-        Event::Device(DeviceInput::Ready(DeviceInfo::default())),
-    );
-    s
-}
-
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
-}
 
 fn act(s: &mut State, action: Action) -> Vec<Effect> {
     update(s, Event::Action(action))
@@ -46,7 +32,7 @@ fn accepted(s: &mut State, ext: &str) -> Vec<Effect> {
 
 /// A sale of 12.34 the device accepted.
 fn running(ext: &str) -> State {
-    let mut s = ready();
+    let mut s = ready_state();
     sale_of(&mut s, 1234, None, ext);
     accepted(&mut s, ext);
     s
@@ -79,15 +65,6 @@ fn finish_cancel() -> DeviceInput {
     DeviceInput::FinishCancel { request_info: None }
 }
 
-fn transitions(fx: &[Effect]) -> Vec<PaymentState> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Persist(LedgerOp::Transition { to, .. }) => Some(*to),
-            _ => None,
-        })
-        .collect()
-}
-
 fn details(fx: &[Effect]) -> String {
     fx.iter()
         .filter_map(|e| match e {
@@ -98,15 +75,6 @@ fn details(fx: &[Effect]) -> String {
         })
         .collect::<Vec<_>>()
         .join(" | ")
-}
-
-fn sends(fx: &[Effect]) -> Vec<&'static str> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Send(c) => Some(c.name()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn screens(fx: &[Effect]) -> usize {
@@ -182,7 +150,7 @@ fn a_payment_without_our_id_or_above_the_request_is_never_approved() {
 
 #[test]
 fn a_stale_finish_before_tx_start_response_changes_nothing() {
-    let mut s = ready();
+    let mut s = ready_state();
     sale_of(&mut s, 1234, None, "EXT1");
     for input in [
         finish_ok(payment(None, 1234, PaymentResult::Success)),
@@ -351,7 +319,7 @@ fn not_found_after_an_authorisation_is_not_not_found() {
 
 #[test]
 fn a_partial_approval_is_approved_with_what_is_still_due() {
-    let mut s = ready();
+    let mut s = ready_state();
     sale_of(&mut s, 800, None, "EXT1");
     accepted(&mut s, "EXT1");
     let fx = dev(
@@ -496,7 +464,7 @@ fn an_answer_that_cannot_be_sent_brings_the_question_back() {
 
 #[test]
 fn a_device_busy_with_another_payment_ends_the_sale_at_once() {
-    let mut s = ready();
+    let mut s = ready_state();
     sale_of(&mut s, 1234, None, "EXT1");
     let fx = dev(
         &mut s,
@@ -537,7 +505,7 @@ fn exactly_one_screen_command_after_each_finish_and_none_for_strays() {
     );
     assert_eq!(sends(&fx), vec!["welcome screen"]);
     // A stray FINISH_* while the device works on another payment (ours not accepted yet).
-    let mut s = ready();
+    let mut s = ready_state();
     sale_of(&mut s, 1234, None, "EXT4");
     assert_eq!(
         screens(&dev(
@@ -686,7 +654,7 @@ fn a_sale_the_ledger_refuses_says_why_with_the_right_kind() {
         ),
         ("database or disk is full", NoticeKind::PersistFailed),
     ] {
-        let mut s = ready();
+        let mut s = ready_state();
         let fx = sale_of(&mut s, 1234, None, "EXT1");
         let Some(Effect::Persist(op)) = fx.first() else {
             panic!("{fx:?}")

@@ -1,10 +1,9 @@
 //! Table tests of the order on the sale screen: keys in, order and SHOW_ORDER_SCREEN effects out.
 
-use super::screens::{Field, Key};
 use super::*;
+use crate::app::screens::{Field, Key};
 use crate::order::{Catalog, Percent};
 use crate::protocol::display::OrderUpdate;
-use crate::protocol::*;
 
 const CATALOG: &str = r#"
 [[item]]
@@ -255,8 +254,4 @@ fn abandoning_clears_the_display_and_the_quick_path_is_unchanged() {
         })
         .expect("a sale");
     assert_eq!(sale.amount(), Cents(100100));
-}
-
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
 }

@@ -3,7 +3,6 @@
 
 use super::*;
 use crate::ledger::PaymentKind;
-use crate::protocol::*;
 
 const SALE: &str = "SALE1";
 const DEVPAY: &str = "PAY123";
@@ -47,10 +46,6 @@ fn void_action() -> Event {
     })
 }
 
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
-}
-
 fn refund_obj(id: &str, amount: i64) -> Refund {
     Refund {
         id: Some(id.into()),
@@ -61,24 +56,6 @@ fn refund_obj(id: &str, amount: i64) -> Refund {
         }),
         ..Refund::default()
     }
-}
-
-fn transitions(fx: &[Effect]) -> Vec<PaymentState> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Persist(LedgerOp::Transition { to, .. }) => Some(*to),
-            _ => None,
-        })
-        .collect()
-}
-
-fn sends(fx: &[Effect]) -> Vec<&'static str> {
-    fx.iter()
-        .filter_map(|e| match e {
-            Effect::Send(c) => Some(c.name()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn sale_with_refunds(result: PaymentResult, refunds: &[Refund]) -> Payment {

@@ -1,7 +1,7 @@
 //! Support's screens in the app: today's totals (`t`) and the read-only mode.
 
-use super::screens::{DAY_MS, Key, Screen, keymap};
 use super::*;
+use crate::app::screens::{DAY_MS, Key, Screen, keymap};
 
 #[test]
 fn t_opens_todays_totals_and_r_refreshes_them() {

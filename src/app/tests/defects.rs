@@ -2,20 +2,6 @@
 //! until dismissed, notices end with the state they describe, a walk-away is a card timeout.
 
 use super::*;
-use crate::protocol::*;
-
-fn ready() -> State {
-    let mut s = State::new(AppSettings::default());
-    update(
-        &mut s,
-        Event::Device(DeviceInput::Ready(DeviceInfo::default())),
-    );
-    s
-}
-
-fn dev(s: &mut State, input: DeviceInput) -> Vec<Effect> {
-    update(s, Event::Device(input))
-}
 
 fn ui(text: &str, state: Option<UiState>) -> DeviceInput {
     DeviceInput::UiState {
@@ -113,13 +99,13 @@ fn a_payment_recovered_after_a_restart_is_shown_until_dismissed() {
 
 #[test]
 fn notices_end_with_the_state_they_describe() {
-    let mut s = ready();
+    let mut s = ready_state();
     dev(&mut s, DeviceInput::Paired);
     assert!(s.notice.is_some());
     start_sale(&mut s, "E1");
     assert!(s.notice.is_none(), "'Paired' ends when a sale starts");
 
-    let mut s = ready();
+    let mut s = ready_state();
     s.ui.amount = "1.2.3".into();
     update(&mut s, Event::Key(Key::Enter));
     assert_eq!(
@@ -132,7 +118,7 @@ fn notices_end_with_the_state_they_describe() {
         "the amount error ends when it is corrected"
     );
 
-    let mut s = ready();
+    let mut s = ready_state();
     start_sale(&mut s, "E2");
     dev(&mut s, ui("Insert card", Some(UiState::Start)));
     assert!(s.device_text.is_some());
@@ -148,7 +134,7 @@ fn notices_end_with_the_state_they_describe() {
 
 #[test]
 fn a_walk_away_ends_as_a_card_timeout() {
-    let mut s = ready();
+    let mut s = ready_state();
     start_sale(&mut s, "W1");
     dev(&mut s, ui("Timed out", Some(UiState::TimedOut)));
     dev(
@@ -169,7 +155,7 @@ fn a_walk_away_ends_as_a_card_timeout() {
 
 #[test]
 fn c_on_the_status_screen_reconnects_now_when_the_device_is_gone() {
-    let mut s = ready();
+    let mut s = ready_state();
     s.ui.screen = Screen::Status;
     dev(
         &mut s,
