@@ -54,6 +54,13 @@ fn sale_for(tx: &TxStart) -> Result<SaleRequest, SaleError> {
         auto_accept_signature: ts.auto_accept_signature.unwrap_or(false),
         disable_receipt_selection: ts.disable_receipt_selection.unwrap_or(false),
         disable_restart_on_failure: ts.disable_restart_transaction_on_failure.unwrap_or(false),
+        force_offline_payment: ts.force_offline_payment.unwrap_or(false),
+        approve_offline_payment_without_prompt: ts
+            .approve_offline_payment_without_prompt
+            .unwrap_or(false),
+        signature_threshold: ts.signature_threshold.map(Cents),
+        signature_entry_location: ts.signature_entry_location.clone(),
+        ..SaleOptions::default()
     };
     let mut b = SaleRequest::builder()
         .amount(Cents(intent.amount.unwrap_or(0)))

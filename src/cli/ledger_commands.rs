@@ -48,6 +48,7 @@ pub(super) fn record_json(r: &PaymentRecord) -> Value {
         "tip": r.tip.to_string(),
         "tax": r.tax.to_string(),
         "charged": r.charged_amount.map(|c| c.to_string()),
+        "charged_tip": r.charged_tip.map(|c| c.to_string()),
         "outcome": crate::ledger::Outcome::of_record(r).key(),
         "card_brand": r.card_brand,
         "last4": r.last4,

@@ -34,6 +34,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
         "tax": o.tax.map(|t| t.to_string()),
         "total": crate::app::amounts::total(o.amount, o.tip).to_string(),
         "charged": o.facts.amount_charged.filter(|_| taken).map(|c| c.to_string()),
+        "charged_tip": o.facts.tip.filter(|_| taken).map(|c| c.to_string()),
         "card_brand": o.facts.card_brand,
         "last4": o.facts.last4,
         "auth_code": o.facts.auth_code,

@@ -94,6 +94,15 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
         max_amount: Some(s.sale.max_amount),
         sale_options: SaleOptions {
             disable_restart_on_failure: s.sale.disable_restart_on_failure,
+            tip_mode: s.sale.tip_mode,
+            tip_suggestions: s.sale.tip_suggestions.clone(),
+            signature_threshold: s.sale.signature_threshold,
+            signature_entry_location: s.sale.signature_entry_location.clone(),
+            disable_receipt_selection: s.sale.disable_receipt_selection,
+            disable_duplicate_check: s.sale.disable_duplicate_check,
+            allow_offline_payment: s.sale.allow_offline_payment,
+            force_offline_payment: s.sale.force_offline_payment,
+            approve_offline_payment_without_prompt: s.sale.approve_offline_payment_without_prompt,
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
@@ -304,6 +313,9 @@ pub async fn open(
                 .flatten()
                 .into_iter()
                 .collect(),
+            supports_auth: s.simulator.auth,
+            supports_pre_auth: s.simulator.preauth,
+            supports_tip_adjust: s.simulator.tip_adjust,
             ..DeviceConfig::default()
         }
         .with_profile(profile);

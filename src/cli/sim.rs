@@ -27,6 +27,12 @@ Refunds (REFUND_REQUEST), voids (VOID_PAYMENT) and manual refunds (TX_START CRED
 payments the device remembers; a manual refund's cents choose like a sale's (.01 declines the
 card, .06 drops before FINISH_OK); a refund's .06 drops before FINISH_OK, .10 before
 REFUND_RESPONSE (the refund is made either way).
+Auths (TX_START AUTH), pre-auths (PREAUTH), CAPTURE_PREAUTH, INCREMENT_PREAUTH_REQUEST, TIP_ADJUST
+and CLOSEOUT_REQUEST work on the payments the device remembers; --no-auth, --no-preauth and
+--no-tip-adjust switch a flow off (discovery says so and the device refuses it). A capture's
+amount, an increment or a tip ending in .10 drops the connection before the answer (the change is
+made; sendLastMessage re-sends it). An on-screen tip is chosen by the cents' tens digit: .2x 18 %
+(or the 1st suggestion), .3x 20 % (2nd), .4x 25 % (3rd), .5x no tip, otherwise 15 %.
 Commands on stdin (both modes): card <number>, sign, decline, cancel, walk-away,
 approve-pairing, reject-pairing, reboot, status, help, device <id>. EOF on stdin keeps running.
 
@@ -34,7 +40,8 @@ Faults (--fault, repeatable): drop-before-finish-ok, half-open, never-ready, dro
 duplicate-frames, late-frames, slow=MS, busy-fail (a second TX_START gets TX_START_RESPONSE FAIL
 instead of INVALID_STATE_TRANSITION), random=RATE (0.0-1.0, a random fault per sale),
 voided-reads-success (RETRIEVE_PAYMENT shows a voided payment with result SUCCESS, as
-PAYMENT_VOIDED does on real devices).
+PAYMENT_VOIDED does on real devices), drop-before-response (the connection drops instead of the
+answer to CAPTURE_PREAUTH, INCREMENT_PREAUTH_REQUEST, TIP_ADJUST or CLOSEOUT_REQUEST).
 
 Cloud (--cloud): the same port also serves POST /v2/merchant/{mId}/remote_pay, OPTIONS and
 WebSocket /support/remote_pay/cs (access token as sub-protocol), and
@@ -115,6 +122,17 @@ pub struct SimArgs {
     /// (always so with --profile real).
     #[arg(long)]
     no_void_payment_response: bool,
+    /// Do not take auths: discovery says supportsAuth false and the device refuses TX_START AUTH.
+    #[arg(long)]
+    no_auth: bool,
+    /// Do not take pre-auths: discovery says supportsPreAuth false and the device refuses
+    /// TX_START PREAUTH, CAPTURE_PREAUTH and INCREMENT_PREAUTH_REQUEST.
+    #[arg(long)]
+    no_preauth: bool,
+    /// Do not take tip adjusts: discovery says supportsTipAdjust false and the device refuses
+    /// TIP_ADJUST.
+    #[arg(long)]
+    no_tip_adjust: bool,
     /// The device to imitate: `default` (the project's shapes) or `real` (the shapes recorded on
     /// real Clover devices: bare envelopes, explicit nulls, PAYMENT_VOIDED keeping result SUCCESS,
     /// partial approval as a PARTIAL_AUTH_CHALLENGE, a PING every second unless
@@ -147,6 +165,7 @@ enum Fault {
     Slow(u64),
     BusyFail,
     VoidedReadsSuccess,
+    DropBeforeResponse,
     Random(f64),
 }
 
@@ -168,6 +187,7 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         "late-frames" => plain(Fault::LateFrames),
         "busy-fail" => plain(Fault::BusyFail),
         "voided-reads-success" => plain(Fault::VoidedReadsSuccess),
+        "drop-before-response" => plain(Fault::DropBeforeResponse),
         "slow" => match value.map(str::parse::<u64>) {
             Some(Ok(ms)) => Ok(Fault::Slow(ms)),
             _ => Err("use slow=MS, e.g. slow=500".into()),
@@ -178,7 +198,8 @@ fn parse_fault(text: &str) -> Result<Fault, String> {
         },
         _ => Err(format!(
             "unknown fault '{name}'; known: drop-before-finish-ok, half-open, never-ready, drop-acks, \
-             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE, voided-reads-success"
+             duplicate-frames, late-frames, slow=MS, busy-fail, random=RATE, voided-reads-success, \
+             drop-before-response"
         )),
     }
 }
@@ -198,6 +219,7 @@ impl SimArgs {
                 Fault::Slow(ms) => faults.slow_ms = *ms,
                 Fault::BusyFail => busy_answer = BusyAnswer::TxStartFail,
                 Fault::VoidedReadsSuccess => faults.voided_reads_success = true,
+                Fault::DropBeforeResponse => faults.drop_before_response = true,
                 Fault::Random(rate) => faults.random_rate = *rate,
             }
         }
@@ -213,6 +235,9 @@ impl SimArgs {
             merchant_id: self.merchant_id.clone(),
             supports_ack: !self.no_ack,
             supports_void_payment_response: !self.no_void_payment_response,
+            supports_auth: !self.no_auth,
+            supports_pre_auth: !self.no_preauth,
+            supports_tip_adjust: !self.no_tip_adjust,
             ping_interval_ms: self.ping_interval_ms,
             ping_max_missed: self.ping_max_missed,
             second_pos: match self.second_pos {
@@ -340,6 +365,9 @@ async fn read_commands(sim: Controller) {
                     for line in &screen.order {
                         eprintln!("[{device}] order: {line}");
                     }
+                    for line in &screen.printer {
+                        eprintln!("[{device}] printer: {line}");
+                    }
                     eprintln!("[{device}] possible now: {}", screen.actions.join(", "));
                 }
                 Err(e) => eprintln!("[{device}] {e}"),
@@ -364,6 +392,10 @@ mod tests {
         assert_eq!(parse_fault("slow=250"), Ok(Fault::Slow(250)));
         assert_eq!(parse_fault("random=0.5"), Ok(Fault::Random(0.5)));
         assert_eq!(parse_fault("half-open"), Ok(Fault::HalfOpen));
+        assert_eq!(
+            parse_fault("drop-before-response"),
+            Ok(Fault::DropBeforeResponse)
+        );
         assert!(parse_fault("slow").unwrap_err().contains("slow=MS"));
         assert!(parse_fault("random=2").unwrap_err().contains("between"));
         assert!(parse_fault("half-open=1").unwrap_err().contains("no value"));

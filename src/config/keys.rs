@@ -9,6 +9,10 @@ use serde_json::{Value, json};
 use super::settings::{AnswerPolicy, DeviceMode, LogLevel, Secret, Settings, SimCustomer};
 use super::url::parse_url;
 use crate::protocol::Cents;
+use crate::protocol::SaleTipMode;
+use crate::protocol::tx_settings::{
+    check_tip_suggestions, parse_signature_location, signature_location_name,
+};
 
 /// Applies a value to the settings, or says what is wrong with it. `base` is the directory
 /// relative paths are resolved against (the config file's directory, or none for the working
@@ -21,6 +25,8 @@ pub(crate) enum Setter {
     Int(fn(&mut Settings, i64) -> Result<(), String>),
     /// A TOML boolean.
     Bool(fn(&mut Settings, bool)),
+    /// A TOML array of integers.
+    IntList(fn(&mut Settings, &[i64]) -> Result<(), String>),
 }
 
 impl Setter {
@@ -30,6 +36,7 @@ impl Setter {
             Setter::Str(_) => "string",
             Setter::Int(_) => "integer",
             Setter::Bool(_) => "boolean",
+            Setter::IntList(_) => "array of integers",
         }
     }
 }
@@ -416,6 +423,85 @@ pub(crate) static KEYS: &[Key] = &[
         get: |s| json!(s.sale.timeout_ms),
     },
     Key {
+        name: "sale.tip_mode",
+        allowed: "\"none\", \"on_screen\", \"on_paper\" or \"provided\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| put(&mut s.sale.tip_mode, SaleTipMode::parse(v))),
+        get: |s| json!(s.sale.tip_mode.as_str()),
+    },
+    Key {
+        name: "sale.tip_suggestions",
+        allowed: "up to 4 whole percentages from 1 to 100, each once, e.g. [15, 18, 20]",
+        secret: false,
+        set: Setter::IntList(|s, v| put(&mut s.sale.tip_suggestions, check_tip_suggestions(v))),
+        get: |s| json!(s.sale.tip_suggestions),
+    },
+    Key {
+        name: "sale.signature_threshold",
+        allowed: "an amount of 0.00 or more with at most two decimals, in quotes, e.g. \"25.00\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            let amount = Cents::parse(v).map_err(|e| e.to_string())?;
+            s.sale.signature_threshold = Some(amount);
+            Ok(())
+        }),
+        get: |s| {
+            s.sale
+                .signature_threshold
+                .map_or(Value::Null, |a| json!(a.to_string()))
+        },
+    },
+    Key {
+        name: "sale.signature_entry_location",
+        allowed: "\"on_screen\", \"on_paper\" or \"none\"",
+        secret: false,
+        set: Setter::Str(|s, v, _| {
+            s.sale.signature_entry_location = Some(parse_signature_location(v)?);
+            Ok(())
+        }),
+        get: |s| {
+            s.sale
+                .signature_entry_location
+                .as_ref()
+                .map_or(Value::Null, |l| json!(signature_location_name(l)))
+        },
+    },
+    Key {
+        name: "sale.disable_receipt_selection",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.sale.disable_receipt_selection = v),
+        get: |s| json!(s.sale.disable_receipt_selection),
+    },
+    Key {
+        name: "sale.disable_duplicate_check",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.sale.disable_duplicate_check = v),
+        get: |s| json!(s.sale.disable_duplicate_check),
+    },
+    Key {
+        name: "sale.allow_offline_payment",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.sale.allow_offline_payment = v),
+        get: |s| json!(s.sale.allow_offline_payment),
+    },
+    Key {
+        name: "sale.force_offline_payment",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.sale.force_offline_payment = v),
+        get: |s| json!(s.sale.force_offline_payment),
+    },
+    Key {
+        name: "sale.approve_offline_payment_without_prompt",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.sale.approve_offline_payment_without_prompt = v),
+        get: |s| json!(s.sale.approve_offline_payment_without_prompt),
+    },
+    Key {
         name: "simulator.customer",
         allowed: "\"manual\" or \"auto\"",
         secret: false,
@@ -452,6 +538,27 @@ pub(crate) static KEYS: &[Key] = &[
             Ok(())
         }),
         get: |s| json!(s.simulator.profile.as_str()),
+    },
+    Key {
+        name: "simulator.auth",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.auth = v),
+        get: |s| json!(s.simulator.auth),
+    },
+    Key {
+        name: "simulator.preauth",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.preauth = v),
+        get: |s| json!(s.simulator.preauth),
+    },
+    Key {
+        name: "simulator.tip_adjust",
+        allowed: "true or false",
+        secret: false,
+        set: Setter::Bool(|s, v| s.simulator.tip_adjust = v),
+        get: |s| json!(s.simulator.tip_adjust),
     },
     Key {
         name: "log.level",
@@ -573,6 +680,10 @@ mod tests {
                 (Setter::Bool(f), Value::Bool(b)) => {
                     f(&mut s, *b);
                     Ok(())
+                }
+                (Setter::IntList(f), Value::Array(items)) => {
+                    let numbers: Vec<i64> = items.iter().filter_map(Value::as_i64).collect();
+                    f(&mut s, &numbers)
                 }
                 (_, Value::Null) => Ok(()),
                 (_, other) => panic!("{}: unexpected {other:?}", k.name),

@@ -314,6 +314,20 @@ impl Loader {
                     f(&mut self.settings, *b);
                     Ok(())
                 }
+                (Setter::IntList(f), DeValue::Array(items)) => {
+                    let numbers: Result<Vec<i64>, String> = items
+                        .iter()
+                        .map(|item| match item.get_ref() {
+                            DeValue::Integer(i) => i64::from_str_radix(i.as_str(), i.radix())
+                                .map_err(|_| format!("{i} is too large")),
+                            other => Err(format!(
+                                "it holds {}, not only integers",
+                                file::a(other.type_str())
+                            )),
+                        })
+                        .collect();
+                    numbers.and_then(|n| f(&mut self.settings, &n))
+                }
                 (set, other) => Err(format!(
                     "this is {}, not {}",
                     file::a(other.type_str()),

@@ -172,6 +172,27 @@ pub struct SaleSettings {
     /// How long `till sale` waits for the outcome before a recovery round decides what to say,
     /// ms. Default 300000 (5 minutes).
     pub timeout_ms: u64,
+    /// Who gives the tip and when (`transactionSettings.tipMode`). Default
+    /// [`crate::protocol::SaleTipMode::Provided`]: the cashier's tip, as before.
+    pub tip_mode: crate::protocol::SaleTipMode,
+    /// Suggested tip percentages shown with a tip on screen (at most 4). Default none: the
+    /// device's own.
+    pub tip_suggestions: Vec<u8>,
+    /// A signature is asked for from this amount on. Default unset: the device's setting.
+    pub signature_threshold: Option<Cents>,
+    /// Where the signature is taken. Default unset: the device's setting.
+    pub signature_entry_location: Option<crate::protocol::DataEntryLocation>,
+    /// Skip the device's receipt screen (`disableReceiptSelection`). Default false.
+    pub disable_receipt_selection: bool,
+    /// Turn off the device's duplicate-card check (`disableDuplicateCheck`). Default false.
+    pub disable_duplicate_check: bool,
+    /// Let the device take a payment offline (`allowOfflinePayment`). Default false.
+    pub allow_offline_payment: bool,
+    /// Take payments offline at once (`forceOfflinePayment`). Default false.
+    pub force_offline_payment: bool,
+    /// Accept an offline payment without the device asking (`approveOfflinePaymentWithoutPrompt`).
+    /// Default false.
+    pub approve_offline_payment_without_prompt: bool,
 }
 
 /// `[simulator] customer`: who acts as the simulated customer.
@@ -205,6 +226,13 @@ pub struct SimulatorSettings {
     /// Which device the simulator imitates: the project's default shapes, or the shapes real
     /// Clover devices send (`real`). Default `default`.
     pub profile: crate::sim::device::Profile,
+    /// The simulated device takes auths (advertises `supportsAuth`). Default true.
+    pub auth: bool,
+    /// The simulated device takes pre-auths, captures and increments (`supportsPreAuth`).
+    /// Default true.
+    pub preauth: bool,
+    /// The simulated device takes tip adjusts (`supportsTipAdjust`). Default true.
+    pub tip_adjust: bool,
 }
 
 /// `[log] level`: how much is logged, from nothing to everything.
@@ -330,12 +358,24 @@ impl Default for Settings {
                 order_title: String::new(),
                 order_note: String::new(),
                 timeout_ms: 300_000,
+                tip_mode: crate::protocol::SaleTipMode::Provided,
+                tip_suggestions: Vec::new(),
+                signature_threshold: None,
+                signature_entry_location: None,
+                disable_receipt_selection: false,
+                disable_duplicate_check: false,
+                allow_offline_payment: false,
+                force_offline_payment: false,
+                approve_offline_payment_without_prompt: false,
             },
             simulator: SimulatorSettings {
                 customer: SimCustomer::Manual,
                 seed: None,
                 delay_ms: 500,
                 profile: crate::sim::device::Profile::Default,
+                auth: true,
+                preauth: true,
+                tip_adjust: true,
             },
             log: LogSettings {
                 level: LogLevel::Info,

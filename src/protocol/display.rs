@@ -298,6 +298,24 @@ pub struct ShowPaymentReceiptOptions {
     pub disable_clover_printing: Option<bool>,
 }
 
+/// SHOW_RECEIPT_OPTIONS (POS → device; the JS SDK 4.x `displayReceiptOptions`): the receipt
+/// choice for a payment, a refund or a credit.
+#[skip_serializing_none]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, rename_all = "camelCase")]
+pub struct ShowReceiptOptions {
+    /// The order.
+    pub order_id: Option<String>,
+    /// The payment.
+    pub payment_id: Option<String>,
+    /// The refund.
+    pub refund_id: Option<String>,
+    /// The credit (manual refund).
+    pub credit_id: Option<String>,
+    /// True when the POS prints itself.
+    pub disable_clover_printing: Option<bool>,
+}
+
 /// SHOW_RECEIPT_OPTIONS_RESPONSE (device → POS).
 #[skip_serializing_none]
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]

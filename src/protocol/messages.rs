@@ -598,13 +598,32 @@ messages! {
     GetPrintersResponse(super::display::GetPrintersResponse) = "GET_PRINTERS_RESPONSE", DeviceToPos;
     /// SHOW_PAYMENT_RECEIPT_OPTIONS.
     ShowPaymentReceiptOptions(super::display::ShowPaymentReceiptOptions) = "SHOW_PAYMENT_RECEIPT_OPTIONS", PosToDevice;
+    /// SHOW_RECEIPT_OPTIONS (displayReceiptOptions).
+    ShowReceiptOptions(super::display::ShowReceiptOptions) = "SHOW_RECEIPT_OPTIONS", PosToDevice;
     /// SHOW_RECEIPT_OPTIONS_RESPONSE.
     ShowReceiptOptionsResponse(super::display::ShowReceiptOptionsResponse) = "SHOW_RECEIPT_OPTIONS_RESPONSE", DeviceToPos;
+    /// CAPTURE_PREAUTH.
+    CapturePreAuth(super::auth::CapturePreAuth) = "CAPTURE_PREAUTH", PosToDevice;
+    /// CAPTURE_PREAUTH_RESPONSE.
+    CapturePreAuthResponse(super::auth::CapturePreAuthResponse) = "CAPTURE_PREAUTH_RESPONSE", DeviceToPos;
+    /// INCREMENT_PREAUTH_REQUEST.
+    IncrementPreAuth(super::auth::IncrementPreAuth) = "INCREMENT_PREAUTH_REQUEST", PosToDevice;
+    /// INCREMENT_PREAUTH_RESPONSE.
+    IncrementPreAuthResponse(super::auth::IncrementPreAuthResponse) = "INCREMENT_PREAUTH_RESPONSE", DeviceToPos;
+    /// TIP_ADJUST (tipAdjustAuth).
+    TipAdjust(super::auth::TipAdjust) = "TIP_ADJUST", PosToDevice;
+    /// TIP_ADJUST_RESPONSE.
+    TipAdjustResponse(super::auth::TipAdjustResponse) = "TIP_ADJUST_RESPONSE", DeviceToPos;
+    /// CLOSEOUT_REQUEST.
+    CloseoutRequest(super::auth::CloseoutRequest) = "CLOSEOUT_REQUEST", PosToDevice;
+    /// CLOSEOUT_RESPONSE.
+    CloseoutResponse(super::auth::CloseoutResponse) = "CLOSEOUT_RESPONSE", DeviceToPos;
 }
 
 impl Message {
     /// The payload `version` the given side writes for this message (PROTOCOL.md §2.6): the JS
-    /// SDK writes 0 except TX_START and REFUND_REQUEST (2) and VOID_PAYMENT (3); devices write 1.
+    /// SDK writes 0 except TX_START and REFUND_REQUEST (2), VOID_PAYMENT (3) and CAPTURE_PREAUTH /
+    /// INCREMENT_PREAUTH_REQUEST (1); devices write 1.
     pub fn payload_version(&self, side: super::Side) -> i64 {
         match side {
             super::Side::Device => 1,
@@ -612,6 +631,7 @@ impl Message {
                 Message::TxStart(_) | Message::RefundRequest(_) => 2,
                 Message::VoidPayment(_) => 3,
                 Message::ShowPaymentReceiptOptions(_) => 2,
+                Message::CapturePreAuth(_) | Message::IncrementPreAuth(_) => 1,
                 _ => 0,
             },
         }

@@ -4,6 +4,7 @@
 //! tolerantly; [`Encoder`] writes frames the way the JS SDK (POS side) or a real device
 //! (device side) does. See `../shared/protocol/PROTOCOL.md` for the facts behind every rule.
 
+mod auth;
 pub mod display;
 mod enums;
 mod frame;
@@ -15,11 +16,14 @@ pub mod redact;
 mod sale;
 pub mod summary;
 pub mod text;
+pub mod tx_settings;
 mod wire_enum;
 
+pub use auth::*;
 pub use enums::*;
 pub use frame::{CLOUD_PACKAGE, DecodeError, Encoder, Frame, RemoteMessage, SNPD_PACKAGE, Side};
 pub use messages::*;
 pub use money::{AmountError, Cents};
 pub use objects::*;
 pub use sale::*;
+pub use tx_settings::SaleTipMode;

@@ -3,10 +3,11 @@
 //! Validation is the union of every SDK's rules and stricter than the JS SDK (which happily sends
 //! amount 0 and an empty externalId): nothing invalid ever reaches the wire.
 
-use super::enums::{RequestInfo, TransactionType};
+use super::enums::{DataEntryLocation, RequestInfo, TransactionType};
 use super::messages::{Message, TxStart};
 use super::money::Cents;
 use super::objects::{PayIntent, TransactionSettings};
+use super::tx_settings::{SaleTipMode, tip_suggestions_wire};
 
 /// Card entry bit: magnetic stripe.
 pub const CARD_ENTRY_MAG_STRIPE: i64 = 33025;
@@ -40,6 +41,19 @@ pub struct SaleOptions {
     pub disable_receipt_selection: bool,
     /// Do not restart the flow after a decline.
     pub disable_restart_on_failure: bool,
+    /// Who gives the tip and when (`sale.tip_mode`, `transactionSettings.tipMode`).
+    pub tip_mode: SaleTipMode,
+    /// Suggested tip percentages for a tip on screen (`tipSuggestions`); empty: the device's.
+    pub tip_suggestions: Vec<u8>,
+    /// A signature is asked for from this amount on (`signatureThreshold`); `None`: the
+    /// device's own setting.
+    pub signature_threshold: Option<Cents>,
+    /// Where the signature is taken (`signatureEntryLocation`); `None`: the device's setting.
+    pub signature_entry_location: Option<DataEntryLocation>,
+    /// Take the payment offline without trying online first (`forceOfflinePayment`).
+    pub force_offline_payment: bool,
+    /// Accept an offline payment without asking (`approveOfflinePaymentWithoutPrompt`).
+    pub approve_offline_payment_without_prompt: bool,
 }
 
 impl Default for SaleOptions {
@@ -52,6 +66,12 @@ impl Default for SaleOptions {
             auto_accept_signature: false,
             disable_receipt_selection: false,
             disable_restart_on_failure: false,
+            tip_mode: SaleTipMode::Provided,
+            tip_suggestions: Vec::new(),
+            signature_threshold: None,
+            signature_entry_location: None,
+            force_offline_payment: false,
+            approve_offline_payment_without_prompt: false,
         }
     }
 }
@@ -116,6 +136,11 @@ pub enum SaleError {
     /// External id longer than 32 characters.
     #[error("external id: at most 32 characters (got {0})")]
     ExternalIdTooLong(usize),
+    /// A cashier's tip while the device takes the tip (`sale.tip_mode` is not `provided`).
+    #[error(
+        "tip: sale.tip_mode is \"{0}\", so the tip is not the cashier's to give; leave the tip empty, or set sale.tip_mode = \"provided\""
+    )]
+    TipNotProvided(&'static str),
     /// External id with spaces, control or non-ASCII characters.
     #[error(
         "external id: only printable ASCII letters, digits and punctuation are allowed, without spaces"
@@ -170,6 +195,9 @@ impl SaleRequestBuilder {
     pub fn build(self) -> Result<SaleRequest, SaleError> {
         let amount = self.amount.ok_or(SaleError::AmountMissing)?;
         check_amounts(amount, self.tip, self.tax, self.max_amount)?;
+        if self.tip.is_some_and(|t| t.get() > 0) && !self.options.tip_mode.takes_cashier_tip() {
+            return Err(SaleError::TipNotProvided(self.options.tip_mode.as_str()));
+        }
         let external_id = match self.external_id {
             None => new_external_id(),
             Some(id) => {
@@ -273,22 +301,30 @@ impl SaleRequest {
     /// The TX_START message for this sale, shaped exactly like the JS SDK 4.1.2's.
     pub fn to_message(&self) -> Message {
         let o = &self.options;
-        let settings = TransactionSettings {
+        let mut settings = TransactionSettings {
             card_entry_methods: Some(o.card_entry_methods),
             disable_cash_back: Some(false),
             clover_should_handle_receipts: Some(true),
             force_pin_entry_on_swipe: Some(false),
             disable_restart_transaction_on_failure: Some(o.disable_restart_on_failure),
             allow_offline_payment: Some(o.allow_offline_payment),
-            approve_offline_payment_without_prompt: Some(false),
-            force_offline_payment: Some(false),
+            approve_offline_payment_without_prompt: Some(o.approve_offline_payment_without_prompt),
+            force_offline_payment: Some(o.force_offline_payment),
             disable_receipt_selection: Some(o.disable_receipt_selection),
             disable_duplicate_check: Some(o.disable_duplicate_check),
             auto_accept_payment_confirmations: Some(o.auto_accept_payment_confirmations),
             auto_accept_signature: Some(o.auto_accept_signature),
             return_result_on_transaction_complete: Some(false),
+            signature_entry_location: o.signature_entry_location.clone(),
+            signature_threshold: o.signature_threshold.map(Cents::get),
+            tip_mode: o.tip_mode.wire(),
             ..TransactionSettings::default()
         };
+        if o.tip_mode == SaleTipMode::OnScreen
+            && let Some(list) = tip_suggestions_wire(&o.tip_suggestions)
+        {
+            settings.extra.insert("tipSuggestions".into(), list);
+        }
         let intent = PayIntent {
             amount: Some(self.amount.get()),
             tip_amount: Some(self.tip.unwrap_or(Cents::ZERO).get()),
@@ -326,6 +362,11 @@ impl SaleRequest {
             intent.tip_amount = None;
             intent.transaction_type = Some(TransactionType::Credit);
             intent.allow_partial_auth = Some(false);
+            // No tip on a credit, whatever sale.tip_mode says.
+            if let Some(ts) = intent.transaction_settings.as_mut() {
+                ts.tip_mode = None;
+                ts.extra.remove("tipSuggestions");
+            }
         }
         start.request_info = Some(RequestInfo::Credit);
         Message::TxStart(start)

@@ -208,7 +208,18 @@ pub fn message_fields(message: &Message) -> String {
         Message::GetPrintersRequest(m) => f.put("category", m.category.as_deref()),
         Message::GetPrintersResponse(m) => f.put("printers", Some(m.printers.len())),
         Message::ShowPaymentReceiptOptions(m) => f.put("payment", m.payment_id.as_deref()),
+        Message::ShowReceiptOptions(m) => f.put("payment", m.payment_id.as_deref()),
         Message::ShowReceiptOptionsResponse(m) => f.put("status", m.status.as_deref()),
+        Message::CapturePreAuth(_)
+        | Message::CapturePreAuthResponse(_)
+        | Message::IncrementPreAuth(_)
+        | Message::IncrementPreAuthResponse(_)
+        | Message::TipAdjust(_)
+        | Message::TipAdjustResponse(_)
+        | Message::CloseoutRequest(_)
+        | Message::CloseoutResponse(_) => {
+            super::auth::summarize(message, &mut |k, v| f.0.push(format!("{k}={v}")))
+        }
         Message::DiscoveryRequest(_)
         | Message::ShowWelcomeScreen(_)
         | Message::ShowThankYouScreen(_)

@@ -134,9 +134,56 @@ impl Scenario {
     }
 }
 
+/// The tip the customer chooses on the device's tip screen (the request asked for an on-screen
+/// tip), by the tens digit of the amount's cents — the manual operator has no tip command, so
+/// this rule plays the customer in both modes:
+///
+/// | cents | tip |
+/// |---|---|
+/// | .0x, .1x, .6x–.9x | 15 % |
+/// | .2x | the request's 1st tip suggestion, else 18 % |
+/// | .3x | its 2nd suggestion, else 20 % |
+/// | .4x | its 3rd suggestion, else 25 % |
+/// | .5x | no tip |
+///
+/// A percentage is of the amount, rounded half up to the cent; a suggestion is (percentage,
+/// flat amount) and its flat amount wins when it has one.
+pub fn on_screen_tip(amount_cents: i64, suggestions: &[(Option<i64>, Option<i64>)]) -> i64 {
+    let percent = |p: i64| amount_cents.saturating_mul(p).saturating_add(50) / 100;
+    let suggestion = |index: usize, fallback: i64| match suggestions.get(index) {
+        Some((_, Some(flat))) => (*flat).max(0),
+        Some((Some(p), None)) => percent((*p).clamp(0, 100)),
+        _ => percent(fallback),
+    };
+    match amount_cents.rem_euclid(100) / 10 {
+        2 => suggestion(0, 18),
+        3 => suggestion(1, 20),
+        4 => suggestion(2, 25),
+        5 => 0,
+        _ => percent(15),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_customer_tips_on_screen_by_the_cents() {
+        assert_eq!(on_screen_tip(2000, &[]), 300);
+        assert_eq!(on_screen_tip(2015, &[]), 302);
+        assert_eq!(on_screen_tip(2020, &[]), 364);
+        assert_eq!(on_screen_tip(2030, &[]), 406);
+        assert_eq!(on_screen_tip(2040, &[]), 510);
+        assert_eq!(on_screen_tip(2050, &[]), 0);
+        assert_eq!(on_screen_tip(2075, &[]), 311);
+        let offered = [(Some(10), None), (None, Some(500)), (Some(30), None)];
+        assert_eq!(on_screen_tip(2020, &offered), 202);
+        assert_eq!(on_screen_tip(2030, &offered), 500);
+        assert_eq!(on_screen_tip(2040, &offered), 612);
+        assert_eq!(on_screen_tip(2045, &offered[..1]), 511);
+        assert_eq!(on_screen_tip(i64::MAX, &[]), i64::MAX / 100);
+    }
 
     #[test]
     fn cents_pick_the_scenario() {

@@ -49,8 +49,19 @@ impl Widget for &DevicePanel<'_> {
                 Span::styled(code.clone(), theme.warn()),
             ]));
         }
+        // The printer's last job: its heading always (when something was printed), its last
+        // lines when the order leaves room.
+        let printed = s.printer.first().map(|heading| {
+            Line::from(vec![
+                Span::styled("Printer: ", theme.dim()),
+                Span::raw(heading.clone()),
+            ])
+        });
+        let reserved = usize::from(printed.is_some());
         // The order as the customer sees it; the oldest lines give way when space is short.
-        let room = usize::from(area.height.saturating_sub(4)).saturating_sub(lines.len());
+        let room = usize::from(area.height.saturating_sub(4))
+            .saturating_sub(lines.len())
+            .saturating_sub(reserved);
         let skip = s.order.len().saturating_sub(room);
         if skip > 0 && room > 0 {
             lines.push(Line::styled(
@@ -60,6 +71,17 @@ impl Widget for &DevicePanel<'_> {
         }
         let shown = if skip > 0 { skip + 1 } else { 0 };
         lines.extend(s.order.iter().skip(shown).map(|l| Line::raw(l.clone())));
+        if let Some(heading) = printed {
+            lines.push(heading);
+            let paper_room = room.saturating_sub(s.order.len());
+            let paper = &s.printer[1..];
+            let from = paper.len().saturating_sub(paper_room);
+            lines.extend(
+                paper[from..]
+                    .iter()
+                    .map(|l| Line::styled(format!("| {l}"), theme.dim())),
+            );
+        }
         let actions = if s.actions.is_empty() {
             "none right now".to_owned()
         } else {

@@ -85,7 +85,9 @@ class Recorder extends clover.remotepay.ICloverConnectorListener {
       "onConfirmPaymentRequest", "onVerifySignatureRequest", "onRetrievePaymentResponse",
       "onRetrieveDeviceStatusResponse", "onResetDeviceResponse", "onDeviceActivityStart",
       "onDeviceActivityEnd", "onTipAdded", "onRefundPaymentResponse", "onVoidPaymentResponse",
-      "onManualRefundResponse",
+      "onManualRefundResponse", "onAuthResponse", "onPreAuthResponse", "onCapturePreAuthResponse",
+      "onIncrementPreAuthResponse", "onTipAdjustAuthResponse", "onCloseoutResponse",
+      "onRetrievePrintersResponse", "onPrintJobStatusResponse", "onDisplayReceiptOptionsResponse",
     ];
     for (const cb of callbacks) {
       this[cb] = (arg) => this.record(cb, arg);

@@ -6,6 +6,8 @@
 
 const { clover, direct, cloud, saleRequest, externalId, expect, sleep } = require("./lib");
 
+const sdkApi = require("remote-pay-cloud-api");
+
 const ResponseCode = clover.remotepay.ResponseCode;
 const QueryStatus = clover.remotepay.QueryStatus;
 
@@ -84,6 +86,49 @@ async function settle({ profile }, pos, sale) {
   };
 }
 
+/**
+ * An auth or a pre-auth (`kind` "auth" / "preAuth") through the SDK, and how it ended. With the
+ * default profile: the SDK's onAuthResponse / onPreAuthResponse (`response`). With the real
+ * profile FINISH_OK has no requestInfo and SDK 4.1.2 reports nothing (as for a sale, see
+ * `settle`): the outcome is read with retrievePayment, and no response may have arrived.
+ */
+async function authorize(ctx, pos, kind, amount, tag) {
+  const id = externalId(tag);
+  const callback = kind === "auth" ? "onAuthResponse" : "onPreAuthResponse";
+  const request = kind === "auth" ? new clover.remotepay.AuthRequest() : new clover.remotepay.PreAuthRequest();
+  request.setAmount(amount);
+  request.setExternalId(id);
+  request.setDisableRestartTransactionOnFail(true);
+  const from = pos.recorder.events.length;
+  const answer = pos.recorder.fresh(callback);
+  answer.catch(() => {});
+  pos.connector[kind](request);
+  if (ctx.profile !== "real") {
+    const response = await answer;
+    const payment = response.getPayment();
+    return {
+      response,
+      payment,
+      success: response.getSuccess(),
+      result: payment ? String(payment.getResult()) : String(response.getResult()),
+      amount: payment ? payment.getAmount() : undefined,
+      externalId: id,
+    };
+  }
+  let found;
+  for (let i = 0; i < 100; i++) {
+    found = await retrievePayment(pos, id);
+    if (found.getQueryStatus() !== QueryStatus.IN_PROGRESS) break;
+    await sleep(50);
+  }
+  expect(found.getQueryStatus() === QueryStatus.FOUND, `the device has the ${kind}, got ${found.getQueryStatus()}`);
+  const answered = pos.recorder.events.slice(from).filter((e) => e.kind === callback);
+  expect(answered.length === 0, `SDK 4.1.2 cannot pair a FINISH_OK without requestInfo to the ${kind}`);
+  const payment = found.getPayment();
+  const result = String(payment.getResult());
+  return { payment, success: result === "SUCCESS", result, amount: payment.getAmount(), externalId: id };
+}
+
 function noDeviceErrors(pos) {
   const errors = pos.recorder.events.filter((e) => e.kind === "onDeviceError");
   expect(errors.length === 0, `no device errors, got ${errors.map((e) => e.arg.getMessage()).join("; ")}`);
@@ -121,6 +166,48 @@ async function idle(pos) {
     await sleep(50);
   }
   throw new Error("the device never became idle");
+}
+
+/** A display order built with the SDK's own classes (remote-pay-cloud-api `order/`). */
+function displayOrder(lines) {
+  const order = new sdkApi.order.DisplayOrder();
+  order.setId("CONF-ORDER-1");
+  order.setCurrency("USD");
+  order.setTitle("Conformance cafe");
+  const items = lines.map(([id, name, quantity, price]) => {
+    const line = new sdkApi.order.DisplayLineItem();
+    line.setId(id);
+    line.setOrderId("CONF-ORDER-1");
+    line.setName(name);
+    line.setQuantity(quantity);
+    line.setPrice(price);
+    return line;
+  });
+  order.setLineItems(items);
+  order.setSubtotal("$5.75");
+  order.setTax("$0.58");
+  order.setTotal("$6.33");
+  return order;
+}
+
+/** Waits for the UI_STATE the device answers a display order with (ENTER or EXIT). */
+function displayOrderState(pos, enter) {
+  // SDK 4.1.2's DeviceEventState has no DISPLAY_ORDER (the SDK says so in its source): the
+  // event arrives with an undefined state; the direction and the device's text tell it.
+  const kind = enter ? "onDeviceActivityStart" : "onDeviceActivityEnd";
+  return pos.recorder.fresh(kind, (e) => e.getEventState() === undefined && (!enter || e.getMessage() === "Order"));
+}
+
+function printJobStatus(pos, id) {
+  const request = new clover.remotepay.PrintJobStatusRequest();
+  request.setPrintRequestId(id);
+  const answer = pos.recorder.fresh("onPrintJobStatusResponse", (r) => r.getPrintRequestId() === id);
+  pos.connector.retrievePrintJobStatus(request);
+  return answer;
+}
+
+function receiptOptionsAnswer(pos) {
+  return pos.recorder.fresh("onDisplayReceiptOptionsResponse");
 }
 
 const scenarios = {
@@ -377,6 +464,193 @@ const scenarios = {
       const answered = pos.recorder.events.slice(from).filter((e) => e.kind === "onManualRefundResponse");
       expect(answered.length === 0, "SDK 4.1.2 cannot pair a FINISH_CANCEL without requestInfo");
     }
+    pos.connector.dispose();
+  },
+
+  // Auths, tip adjusts and closeout (issue #17). With the real profile FINISH_OK carries no
+  // `requestInfo`, so SDK 4.1.2 cannot report the auth itself (as for a sale, see `settle`): the
+  // payment is then read with retrievePayment. Tip adjust and closeout answers carry no
+  // requestInfo and are reported on both profiles.
+  async auth_tip_adjust_closeout(ctx) {
+    const pos = await direct(ctx.url);
+    const auth = await authorize(ctx, pos, "auth", 2000, "AUTH");
+    expect(auth.success === true, `the auth is approved, got ${auth.result}`);
+    expect(auth.amount === 2000, `auth of 2000, got ${auth.amount}`);
+    if (auth.response) {
+      expect(auth.response.getIsAuth() === true, "the SDK flags it as an auth (isAuth)");
+    }
+    const payment = auth.payment;
+
+    const closing = new clover.remotepay.CloseoutRequest();
+    closing.setAllowOpenTabs(false);
+    const refused = pos.recorder.fresh("onCloseoutResponse");
+    pos.connector.closeout(closing);
+    const no = await refused;
+    expect(no.getSuccess() === false, "closeout is refused while the auth waits for its tip");
+    expect(/open tabs/.test(no.getReason()), `the reason says why: ${no.getReason()}`);
+
+    const adjust = new clover.remotepay.TipAdjustAuthRequest();
+    adjust.setPaymentId(payment.getId());
+    adjust.setOrderId(payment.getOrder().getId());
+    adjust.setTipAmount(300);
+    const adjusted = pos.recorder.fresh("onTipAdjustAuthResponse");
+    pos.connector.tipAdjustAuth(adjust);
+    const tip = await adjusted;
+    expect(tip.getSuccess() === true, `tip adjust succeeds, got ${tip.getResult()} ${tip.getReason()} ${tip.getMessage()}`);
+    expect(tip.getTipAmount() === 300, `tip of 300, got ${tip.getTipAmount()}`);
+    expect(tip.getPaymentId() === payment.getId(), "the answer names the payment");
+    const found = await retrievePayment(pos, auth.externalId);
+    expect(found.getPayment().getTipAmount() === 300, `the payment carries the tip, got ${found.getPayment().getTipAmount()}`);
+
+    const ok = pos.recorder.fresh("onCloseoutResponse");
+    pos.connector.closeout(closing);
+    const closed = await ok;
+    expect(closed.getSuccess() === true, `closeout succeeds, got ${closed.getResult()} ${closed.getReason()}`);
+    const batch = closed.getBatch();
+    expect(batch && batch.getId(), "the batch has an id");
+    expect(batch.getTxCount() === 1, `one payment in the batch, got ${batch.getTxCount()}`);
+    expect(batch.getTotalBatchAmount() === 2300, `total 2300, got ${batch.getTotalBatchAmount()}`);
+    expect(String(batch.getState()) === "CLOSED", `batch CLOSED, got ${batch.getState()}`);
+
+    const late = pos.recorder.fresh("onTipAdjustAuthResponse");
+    adjust.setTipAmount(500);
+    pos.connector.tipAdjustAuth(adjust);
+    expect((await late).getSuccess() === false, "no tip adjust after the batch closed");
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async preauth_increment_capture(ctx) {
+    const pos = await direct(ctx.url);
+    const hold = await authorize(ctx, pos, "preAuth", 5000, "PRE");
+    expect(hold.result === "AUTH" || hold.success === true, `the pre-auth is approved, got ${hold.result}`);
+    if (hold.response) {
+      expect(hold.response.getIsPreAuth() === true, "the SDK flags it as a pre-auth (isPreAuth)");
+    }
+    const payment = hold.payment;
+    const listed = await retrievePayment(pos, hold.externalId);
+    expect(String(listed.getPayment().getResult()) === "AUTH", `the hold is listed with result AUTH, got ${listed.getPayment().getResult()}`);
+
+    const more = new clover.remotepay.IncrementPreAuthRequest();
+    more.setPaymentId(payment.getId());
+    more.setAmount(1000);
+    const incremented = pos.recorder.fresh("onIncrementPreAuthResponse");
+    pos.connector.incrementPreAuth(more);
+    const inc = await incremented;
+    expect(inc.getSuccess() === true, `increment succeeds, got ${inc.getResult()} ${inc.getReason()}`);
+    expect(inc.getAuthorization().getAmount() === 6000, `the hold is now 6000, got ${inc.getAuthorization().getAmount()}`);
+
+    const capture = new clover.remotepay.CapturePreAuthRequest();
+    capture.setPaymentId(payment.getId());
+    capture.setAmount(6500);
+    capture.setTipAmount(0);
+    const over = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    expect((await over).getSuccess() === false, "a capture above the hold is refused");
+
+    capture.setAmount(5800);
+    capture.setTipAmount(700);
+    const captured = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    const done = await captured;
+    expect(done.getSuccess() === true, `capture succeeds, got ${done.getResult()} ${done.getReason()} ${done.getMessage()}`);
+    expect(done.getAmount() === 5800 && done.getTipAmount() === 700, `captured 5800 + 700, got ${done.getAmount()} + ${done.getTipAmount()}`);
+    const after = (await retrievePayment(pos, hold.externalId)).getPayment();
+    expect(String(after.getResult()) === "SUCCESS", `the payment is SUCCESS, got ${after.getResult()}`);
+    expect(after.getAmount() === 5800 && after.getTipAmount() === 700, "the payment shows the captured amounts");
+
+    const twice = pos.recorder.fresh("onCapturePreAuthResponse");
+    pos.connector.capturePreAuth(capture);
+    expect((await twice).getSuccess() === false, "a second capture is refused");
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  // The customer display, printing and receipt options (issue #18 item 7). None of these
+  // requests has a callback of its own except the printers, the job status and the receipt
+  // options; a refusal by the device (REMOTE_ERROR) reaches the SDK as onDeviceError, so every
+  // scenario ends with noDeviceErrors.
+  async display_order_shown_and_removed(ctx) {
+    const pos = await direct(ctx.url);
+    const two = displayOrder([["L1", "Coffee", "1", "$3.50"], ["L2", "Bagel", "1", "$2.25"]]);
+    const shown = displayOrderState(pos, true);
+    pos.connector.showDisplayOrder(two);
+    await shown;
+    // The cashier adds a line: the SDK sends the whole order again.
+    const three = displayOrder([["L1", "Coffee", "1", "$3.50"], ["L2", "Bagel", "1", "$2.25"], ["L3", "Tea", "3", "$6.00"]]);
+    const again = displayOrderState(pos, true);
+    pos.connector.showDisplayOrder(three);
+    await again;
+    const removed = displayOrderState(pos, false);
+    pos.connector.removeDisplayOrder(three);
+    await removed;
+    const status = await deviceStatus(pos, false);
+    expect(status.getSuccess() === true, "the device answers after the display order");
+    expect(String(status.getState()) === "IDLE", `the device is idle, got ${status.getState()}`);
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async print_printers_and_job_status(ctx) {
+    const pos = await direct(ctx.url);
+    const request = new clover.remotepay.RetrievePrintersRequest();
+    request.setCategory(sdkApi.printer.PrintCategory.RECEIPT);
+    const answered = pos.recorder.fresh("onRetrievePrintersResponse");
+    pos.connector.retrievePrinters(request);
+    const printers = await answered;
+    expect(printers.getSuccess() === true, `retrievePrinters succeeds, got ${printers.getResult()}`);
+    const list = printers.getPrinters() || [];
+    expect(list.length === 1, `one receipt printer, got ${JSON.stringify(list)}`);
+    const printer = typeof list[0] === "string" ? JSON.parse(list[0]) : list[0];
+    const printerId = typeof printer.getId === "function" ? printer.getId() : printer.id;
+    expect(printerId === "SIMPRINTER01", `the built-in printer, got ${JSON.stringify(list[0])}`);
+
+    const job = externalId("JOB");
+    const print = new clover.remotepay.PrintRequest();
+    print.setText(["Conformance cafe", "1 x Coffee      3.50", "TOTAL           3.50"]);
+    print.setPrintRequestId(job);
+    print.setPrintDeviceId(printerId);
+    pos.connector.print(print);
+    const status = await printJobStatus(pos, job);
+    expect(status.getSuccess() === true, `retrievePrintJobStatus succeeds, got ${status.getResult()}`);
+    expect(String(status.getStatus()) === "DONE", `the job is DONE, got ${status.getStatus()}`);
+    const unknown = await printJobStatus(pos, externalId("NOJOB"));
+    expect(String(unknown.getStatus()) === "NOT_FOUND", `an unknown job is NOT_FOUND, got ${unknown.getStatus()}`);
+    noDeviceErrors(pos);
+    pos.connector.dispose();
+  },
+
+  async receipt_options_after_a_sale(ctx) {
+    const pos = await direct(ctx.url);
+    const sale = await settle(ctx, pos, await sell(pos, 1200, "RCPT"));
+    expect(sale.success === true, "the sale is approved");
+    const paymentId = sale.payment.getId();
+    const orderId = sale.payment.getOrder().getId();
+    // SDK 4.x: displayReceiptOptions (SHOW_RECEIPT_OPTIONS).
+    const request = new clover.remotepay.DisplayReceiptOptionsRequest();
+    request.setOrderId(orderId);
+    request.setPaymentId(paymentId);
+    const first = receiptOptionsAnswer(pos);
+    pos.connector.displayReceiptOptions(request);
+    const answer = await first;
+    expect(answer.getSuccess() === true, `displayReceiptOptions succeeds, got ${answer.getResult()} ${answer.getReason()}`);
+    // displayPaymentReceiptOptions (SHOW_PAYMENT_RECEIPT_OPTIONS v2): SDK 4.1.2 keeps the
+    // device call (DefaultCloverDevice.doShowPaymentReceiptScreen) but no longer exposes the
+    // connector method of the 1.x/3.x SDKs; this is the frame that method sent.
+    const second = receiptOptionsAnswer(pos);
+    pos.connector.device.doShowPaymentReceiptScreen(orderId, paymentId);
+    const payment = await second;
+    expect(payment.getSuccess() === true, `payment receipt options succeed, got ${payment.getResult()} ${payment.getReason()}`);
+    // A payment the device does not know: a failure with its reason, not a success.
+    const third = receiptOptionsAnswer(pos);
+    const unknown = new clover.remotepay.DisplayReceiptOptionsRequest();
+    unknown.setOrderId(orderId);
+    unknown.setPaymentId("NOSUCHPAYMENT1");
+    pos.connector.displayReceiptOptions(unknown);
+    const refused = await third;
+    expect(refused.getSuccess() === false, "receipt options for an unknown payment fail");
+    expect(String(refused.getReason()) === "PAYMENT_NOT_FOUND", `reason PAYMENT_NOT_FOUND, got ${refused.getReason()}`);
+    noDeviceErrors(pos);
     pos.connector.dispose();
   },
 

@@ -250,6 +250,7 @@ pub fn sim_screen() -> SimScreen {
             "walk-away".into(),
         ],
         order: Vec::new(),
+        printer: Vec::new(),
     }
 }
 
@@ -556,6 +557,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             pairing_code: Some("492815".into()),
             actions: vec!["approve-pairing".into(), "reject-pairing".into()],
             order: Vec::new(),
+            printer: Vec::new(),
         }),
     );
     out
@@ -612,5 +614,6 @@ pub fn sim_order_screen() -> SimScreen {
             "Tax $0.94".into(),
             "Total $12.86".into(),
         ],
+        printer: Vec::new(),
     }
 }

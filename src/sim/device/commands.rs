@@ -19,16 +19,17 @@ impl Device {
             serial: Some(c.serial.clone()),
             model: Some(c.model.clone()),
             ready: Some(!c.faults.never_ready),
-            // What the simulator implements: sales, auths, refunds, voids, manual refunds.
-            supports_tip_adjust: Some(false),
+            // What the simulator implements: sales, auths, pre-auths, tip adjusts, refunds,
+            // voids, manual refunds; auths, pre-auths and tip adjusts can be switched off.
+            supports_tip_adjust: Some(c.supports_tip_adjust),
             supports_manual_refund: Some(true),
             supports_multi_pay_token: Some(false),
             supports_acknowledgement: Some(c.supports_ack),
             supports_remote_confirmation: Some(true),
             supports_naked_credit: Some(false),
             supports_void_payment_response: Some(c.supports_void_payment_response),
-            supports_pre_auth: Some(false),
-            supports_auth: Some(true),
+            supports_pre_auth: Some(c.supports_pre_auth),
+            supports_auth: Some(c.supports_auth),
             supports_vault_card: Some(false),
         };
         self.send(fx, conn, &Message::DiscoveryResponse(response));

@@ -60,6 +60,10 @@ pub struct Faults {
     /// `result:"SUCCESS"`, card transaction CLOSED, no void reason (EVIDENCE.md row 1). Whether
     /// real devices do this on a lookup is not recorded: a hostile reading for POS tests.
     pub voided_reads_success: bool,
+    /// Drop the connection instead of sending the answer to CAPTURE_PREAUTH,
+    /// INCREMENT_PREAUTH_REQUEST, TIP_ADJUST or CLOSEOUT_REQUEST: the change is made on the
+    /// device, and `sendLastMessage` re-sends the answer.
+    pub drop_before_response: bool,
 }
 
 /// Everything that shapes a simulated device.
@@ -85,6 +89,12 @@ pub struct DeviceConfig {
     /// Advertise `supportsVoidPaymentResponse` and answer VOID_PAYMENT with
     /// VOID_PAYMENT_RESPONSE; without it a void is answered by the ACK only (§7.2).
     pub supports_void_payment_response: bool,
+    /// Advertise `supportsAuth` and take auths (TX_START `requestInfo:"AUTH"`).
+    pub supports_auth: bool,
+    /// Advertise `supportsPreAuth` and take pre-auths, captures and increments.
+    pub supports_pre_auth: bool,
+    /// Advertise `supportsTipAdjust` and take TIP_ADJUST.
+    pub supports_tip_adjust: bool,
     /// Envelope version the device writes (2 = fragmentation supported).
     pub envelope_version: i64,
     /// Pairing tokens expire after this long (30 days on real devices).
@@ -128,6 +138,9 @@ impl Default for DeviceConfig {
             merchant_mid: "000000001234567".into(),
             supports_ack: true,
             supports_void_payment_response: true,
+            supports_auth: true,
+            supports_pre_auth: true,
+            supports_tip_adjust: true,
             envelope_version: 2,
             token_ttl_ms: 30 * 24 * 3600 * 1000,
             legacy_initial: false,

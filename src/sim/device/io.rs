@@ -109,4 +109,6 @@ pub struct Screen {
     pub actions: Vec<String>,
     /// The order on the customer display (lines, discounts, totals), empty when none.
     pub order: Vec<String>,
+    /// The printer's last job (a heading, then its lines), empty when nothing was printed.
+    pub printer: Vec<String>,
 }

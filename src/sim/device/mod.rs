@@ -10,12 +10,18 @@
 //! - `flow.rs`: challenges, signature, FINISH_OK / FINISH_CANCEL (§5.4–5.5, §5.8);
 //! - `recovery.rs`: RETRIEVE_PAYMENT, RETRIEVE_DEVICE_STATUS, BREAK, VOID_PAYMENT, reboot (§6);
 //! - `refunds.rs`: REFUND_REQUEST and the end of a manual refund (§7.2);
+//! - `auths.rs`: CAPTURE_PREAUTH, INCREMENT_PREAUTH_REQUEST, TIP_ADJUST (§7.2, issue #17);
+//! - `closeout.rs`: CLOSEOUT_REQUEST and the batch (§7.2, issue #17);
 //! - `profile.rs`, `real_shape.rs`: the real-device profile and its wire shapes (EVIDENCE.md);
 //! - `status.rs`: the device state reported to the POS (§5.8, §6.2);
 //! - `outbox.rs`: writing frames, ACKs, errors, and the slow/duplicate faults (§2.9, §8.2);
 //! - `timers.rs`: every timer the device asks for and what it does when it fires;
+//! - `order_screen.rs`, `printer.rs`, `receipt_options.rs`: the customer display's order, the
+//!   printer and receipt options on demand (§7.1, §7.2);
 //! - `screen.rs`: what the device screen shows and which customer actions apply.
 
+mod auths;
+mod closeout;
 mod commands;
 mod config;
 mod connections;
@@ -26,8 +32,10 @@ mod order_screen;
 mod outbox;
 mod pairing;
 mod payment_factory;
+mod printer;
 mod profile;
 mod real_shape;
+mod receipt_options;
 mod recovery;
 mod refunds;
 mod sale;
@@ -48,8 +56,9 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
-pub use order_screen::{PrintedJob, SIM_PRINTER_ID};
+pub use printer::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
+pub use receipt_options::RECEIPT_QUESTION;
 
 use crate::protocol::{Frame, Message, MessageType, Payment};
 use crate::sim::cards::{Card, DECLINE_VISA};
@@ -123,6 +132,8 @@ pub struct Device {
     cut_skipped: u32,
     /// The customer display's order and the printer (`order_screen.rs`).
     orders: order_screen::OrderDisplay,
+    /// Tip adjusts and closed batches (`auths.rs`, `closeout.rs`).
+    tabs: auths::Tabs,
 }
 
 impl Device {
@@ -158,6 +169,7 @@ impl Device {
             cut_done: false,
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
+            tabs: auths::Tabs::default(),
         }
     }
 
@@ -249,6 +261,11 @@ impl Device {
                 | Message::PrintJobStatusRequest(_)
                 | Message::GetPrintersRequest(_)
                 | Message::ShowPaymentReceiptOptions(_)
+                | Message::ShowReceiptOptions(_)
+                | Message::CapturePreAuth(_)
+                | Message::IncrementPreAuth(_)
+                | Message::TipAdjust(_)
+                | Message::CloseoutRequest(_)
         )
     }
 
@@ -275,7 +292,12 @@ impl Device {
             Message::PrintText(m) => self.on_print_text(fx, conn, m),
             Message::PrintJobStatusRequest(m) => self.on_print_job_status(fx, conn, m),
             Message::GetPrintersRequest(m) => self.on_get_printers(fx, conn, m),
-            Message::ShowPaymentReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
+            Message::ShowPaymentReceiptOptions(m) => self.on_payment_receipt_options(fx, conn, m),
+            Message::ShowReceiptOptions(m) => self.on_receipt_options(fx, conn, m),
+            Message::CapturePreAuth(m) => self.on_capture_preauth(fx, conn, m),
+            Message::IncrementPreAuth(m) => self.on_increment_preauth(fx, conn, m),
+            Message::TipAdjust(m) => self.on_tip_adjust(fx, conn, m),
+            Message::CloseoutRequest(m) => self.on_closeout(fx, conn, m),
             other => {
                 let detail = format!("{} is not supported by the simulator", other.method());
                 self.remote_error(fx, conn, outbox::ERROR_UNSUPPORTED, &detail);

@@ -1,6 +1,5 @@
-//! The customer display's order and the device printer (PROTOCOL.md §7.1, §7.2):
-//! SHOW_ORDER_SCREEN applied to the simulated screen, PRINT_TEXT into the printed log,
-//! PRINT_JOB_STATUS_REQUEST, GET_PRINTERS_REQUEST and SHOW_PAYMENT_RECEIPT_OPTIONS.
+//! The customer display's order (PROTOCOL.md §7.1): SHOW_ORDER_SCREEN applied to the simulated
+//! screen. The printer's state lives here too (`printer.rs` handles its messages).
 //!
 //! A SHOW_ORDER_SCREEN is refused with REMOTE_ERROR 422 (and the screen left as it was) when the
 //! device's message classes could not apply it: no order, more than one operation, an operation
@@ -9,34 +8,16 @@
 
 use std::collections::{BTreeMap, VecDeque};
 
-use crate::protocol::display::{
-    DisplayOrder, GetPrintersRequest, GetPrintersResponse, IdsOperation, OrderUpdate,
-    PrintJobStatusRequest, PrintJobStatusResponse, Printer, ShowPaymentReceiptOptions,
-    ShowReceiptOptionsResponse, TextPrint,
-};
-use crate::protocol::{Message, UiDirection, UiState};
+use crate::protocol::display::{DisplayOrder, IdsOperation, OrderUpdate};
+use crate::protocol::{UiDirection, UiState};
 
 use super::io::ConnId;
 use super::outbox::{ERROR_BAD_REQUEST, ui_state};
+use super::printer::PrintedJob;
 use super::{Device, Display, Fx};
 
 /// Most lines a simulated display order may hold.
 pub const MAX_DISPLAY_LINES: usize = 500;
-/// Print jobs remembered (oldest dropped first).
-pub const MAX_PRINT_JOBS: usize = 100;
-/// Lines one print job may hold.
-pub const MAX_PRINT_JOB_LINES: usize = 1_000;
-/// The simulated device's one printer.
-pub const SIM_PRINTER_ID: &str = "SIMPRINTER01";
-
-/// One PRINT_TEXT the simulated printer printed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrintedJob {
-    /// The POS's external print job id (empty when none was given).
-    pub job_id: String,
-    /// The lines, control characters removed.
-    pub lines: Vec<String>,
-}
 
 /// The display order and printer state of the simulated device.
 #[derive(Debug, Default)]
@@ -49,7 +30,7 @@ pub(super) struct OrderDisplay {
     pub statuses: BTreeMap<String, &'static str>,
 }
 
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     text.chars().filter(|c| !c.is_control()).collect()
 }
 
@@ -180,107 +161,5 @@ impl Device {
         out.extend(field("Tax", &o.tax));
         out.extend(field("Total", &o.total));
         out
-    }
-
-    /// The jobs the simulated printer printed, oldest first (at most [`MAX_PRINT_JOBS`]).
-    pub fn printed_jobs(&self) -> impl Iterator<Item = &PrintedJob> {
-        self.orders.printed.iter()
-    }
-
-    /// PRINT_TEXT: print into the log; the job is DONE at once.
-    pub(super) fn on_print_text(&mut self, fx: &mut Fx, conn: ConnId, m: TextPrint) {
-        let lines = m.text_lines.unwrap_or_default();
-        if lines.is_empty() || lines.len() > MAX_PRINT_JOB_LINES {
-            let why = format!("PRINT_TEXT needs 1 to {MAX_PRINT_JOB_LINES} textLines");
-            return self.remote_error(fx, conn, ERROR_BAD_REQUEST, &why);
-        }
-        if let Some(id) = m.printer.as_ref().and_then(|p| p.id.as_deref())
-            && id != SIM_PRINTER_ID
-        {
-            let why = format!("no printer '{}'", clean(id));
-            return self.remote_error(fx, conn, ERROR_BAD_REQUEST, &why);
-        }
-        let job_id = clean(m.external_print_job_id.as_deref().unwrap_or(""));
-        let lines: Vec<String> = lines.iter().map(|l| clean(l)).collect();
-        fx.note(format!("printed job '{job_id}': {} lines", lines.len()));
-        for line in &lines {
-            fx.note(format!("  | {line}"));
-        }
-        if self.orders.printed.len() >= MAX_PRINT_JOBS
-            && let Some(old) = self.orders.printed.pop_front()
-        {
-            self.orders.statuses.remove(&old.job_id);
-        }
-        if !job_id.is_empty() {
-            self.orders.statuses.insert(job_id.clone(), "DONE");
-        }
-        self.orders.printed.push_back(PrintedJob { job_id, lines });
-    }
-
-    /// PRINT_JOB_STATUS_REQUEST → PRINT_JOB_STATUS_RESPONSE (DONE or NOT_FOUND).
-    pub(super) fn on_print_job_status(
-        &mut self,
-        fx: &mut Fx,
-        conn: ConnId,
-        m: PrintJobStatusRequest,
-    ) {
-        let id = m.external_print_job_id.unwrap_or_default();
-        let status = self
-            .orders
-            .statuses
-            .get(&id)
-            .copied()
-            .unwrap_or("NOT_FOUND");
-        let response = PrintJobStatusResponse {
-            external_print_job_id: Some(id),
-            status: Some(status.into()),
-        };
-        self.send(fx, conn, &Message::PrintJobStatusResponse(response));
-    }
-
-    /// GET_PRINTERS_REQUEST → GET_PRINTERS_RESPONSE: the one built-in printer prints receipts and
-    /// orders; there is no fiscal or label printer.
-    pub(super) fn on_get_printers(&mut self, fx: &mut Fx, conn: ConnId, m: GetPrintersRequest) {
-        let printers = match m.category.as_deref() {
-            None | Some("RECEIPT") | Some("ORDER") => vec![Printer {
-                id: Some(SIM_PRINTER_ID.into()),
-                name: Some("Built-in printer".into()),
-                kind: Some("LOCAL".into()),
-                ..Printer::default()
-            }],
-            _ => Vec::new(),
-        };
-        self.send(
-            fx,
-            conn,
-            &Message::GetPrintersResponse(GetPrintersResponse { printers }),
-        );
-    }
-
-    /// SHOW_PAYMENT_RECEIPT_OPTIONS: the receipt choice for a payment the device remembers
-    /// (SUCCESS; the customer's choice is immediate), else FAIL.
-    pub(super) fn on_receipt_options(
-        &mut self,
-        fx: &mut Fx,
-        conn: ConnId,
-        m: ShowPaymentReceiptOptions,
-    ) {
-        let known = m
-            .payment_id
-            .as_deref()
-            .is_some_and(|id| self.payments.iter().any(|p| p.id.as_deref() == Some(id)));
-        let response = if known {
-            fx.note("receipt options shown; the customer chose no receipt");
-            ShowReceiptOptionsResponse {
-                status: Some("SUCCESS".into()),
-                reason: None,
-            }
-        } else {
-            ShowReceiptOptionsResponse {
-                status: Some("FAIL".into()),
-                reason: Some("PAYMENT_NOT_FOUND".into()),
-            }
-        };
-        self.send(fx, conn, &Message::ShowReceiptOptionsResponse(response));
     }
 }

@@ -28,11 +28,12 @@ impl Device {
         self.payments.push(payment);
     }
 
-    /// The completed (SUCCESS) payment of an externalPaymentId, if the device remembers one.
+    /// The completed payment (SUCCESS, or a pre-auth's AUTH hold) of an externalPaymentId, if
+    /// the device remembers one.
     pub(super) fn completed_payment(&self, external_id: &str) -> Option<&Payment> {
         self.payments.iter().rev().find(|p| {
             p.external_payment_id.as_deref() == Some(external_id)
-                && p.result == Some(PaymentResult::Success)
+                && matches!(p.result, Some(PaymentResult::Success | PaymentResult::Auth))
         })
     }
 
@@ -170,7 +171,13 @@ impl Device {
                 let why = format!("payment {id} has refunds: refund the rest instead of voiding");
                 void_response(Some(self.payments[i].clone()), reason, Some(why))
             }
-            Some(i) if self.payments[i].result == Some(PaymentResult::Success) => {
+            // A pre-auth's hold (result AUTH) is released by a void too.
+            Some(i)
+                if matches!(
+                    self.payments[i].result,
+                    Some(PaymentResult::Success | PaymentResult::Auth)
+                ) =>
+            {
                 let mut payment = self.payments[i].clone();
                 payment_factory::void(&mut payment, reason.clone(), fx.now);
                 self.remember(payment.clone());

@@ -11,7 +11,7 @@ use crate::protocol::{
     TxStateMessage, UiDirection, UiState, VoidReason,
 };
 use crate::sim::cards::{Card, CardOutcome};
-use crate::sim::customer::{PromptMove, Scenario};
+use crate::sim::customer::{PromptMove, Scenario, on_screen_tip};
 
 use super::config::{BusyAnswer, CustomerMode};
 use super::io::ConnId;
@@ -26,8 +26,6 @@ pub(super) const CARD_PROMPT: &str = "Insert, tap or swipe card";
 pub(super) const REAL_CARD_PROMPT: &str = "Customer is choosing payment method…";
 /// Text of the CONFIGURING screen on real devices (recorded frames 167–171).
 const REAL_CONFIGURING: &str = "Processing…";
-/// Share of the amount the customer tips on screen, in percent.
-const ON_SCREEN_TIP_PERCENT: i64 = 15;
 
 impl Device {
     /// TX_START: refuse it (busy, invalid, duplicate, not ready) or start the sale.
@@ -53,7 +51,9 @@ impl Device {
                 message,
             )
         };
-        if let Err(why) = validate(&m, amount, &external_id, self.config.faults.never_ready) {
+        let checked = validate(&m, amount, &external_id, self.config.faults.never_ready)
+            .and_then(|()| self.flow_enabled(m.request_info.as_ref()));
+        if let Err(why) = checked {
             fx.note(format!("TX_START refused: {why}"));
             let reply = respond(
                 TxStartResponseResult::Fail,
@@ -83,7 +83,12 @@ impl Device {
             plan.challenge = None;
             plan.signature = false;
         }
-        let kind = if credit { "manual refund" } else { "sale" };
+        let kind = match &m.request_info {
+            _ if credit => "manual refund",
+            Some(RequestInfo::Auth) => "auth",
+            Some(RequestInfo::Preauth) => "pre-auth",
+            _ => "sale",
+        };
         // The outcome is logged when it happens; here only what is planned.
         let plan_text = match self.config.customer {
             CustomerMode::Manual => "waiting for the customer".to_owned(),
@@ -353,16 +358,13 @@ impl Device {
         self.next_step(fx);
     }
 
-    /// On-screen tip: ADD_TIP, then TIP_ADDED with 15 % of the amount.
+    /// On-screen tip: ADD_TIP, then TIP_ADDED with the tip the customer chooses by the
+    /// amount's cents ([`crate::sim::customer::on_screen_tip`]).
     fn add_tip(&mut self, fx: &mut Fx) {
         let Some(tx) = self.tx.as_mut() else { return };
-        // Saturating: the amount comes from the POS and may be absurdly large.
-        tx.tip = tx
-            .amount
-            .saturating_mul(ON_SCREEN_TIP_PERCENT)
-            .saturating_add(50)
-            / 100;
+        tx.tip = on_screen_tip(tx.amount, &tx.settings.tip_suggestions);
         let tip = tx.tip;
+        fx.note(format!("customer tips ${} on screen", Cents(tip)));
         self.ui_pos(fx, UiState::AddTip, "Add a tip?", UiDirection::Enter);
         self.send_pos(
             fx,
@@ -455,7 +457,11 @@ fn validate(m: &TxStart, amount: i64, external_id: &str, never_ready: bool) -> R
         return Err("TX_START has no payIntent.".into());
     }
     match &m.request_info {
-        None | Some(RequestInfo::Sale) | Some(RequestInfo::Auth) | Some(RequestInfo::Credit) => {}
+        None
+        | Some(RequestInfo::Sale)
+        | Some(RequestInfo::Auth)
+        | Some(RequestInfo::Preauth)
+        | Some(RequestInfo::Credit) => {}
         Some(other) => {
             return Err(format!(
                 "{other} transactions are not supported by the simulator."

@@ -51,6 +51,7 @@ impl Device {
             pairing_code: pairing.map(|(code, _)| code),
             actions: list,
             order: self.display_order_lines(),
+            printer: self.printer_lines(),
         }
     }
 }

@@ -34,12 +34,16 @@ pub(super) struct TxSettings {
     pub tip_mode: Option<TipMode>,
     pub signature_threshold: Option<i64>,
     pub signature_location: Option<DataEntryLocation>,
+    /// The enabled tip suggestions of the request (`transactionSettings.tipSuggestions`), in
+    /// order: (percentage, flat amount).
+    pub tip_suggestions: Vec<(Option<i64>, Option<i64>)>,
 }
 
 impl TxSettings {
     /// Reads the settings; `disableRestartTransactionWhenFailed` on the PayIntent counts too.
     pub fn from_pay_intent(pi: &PayIntent) -> TxSettings {
         let ts = pi.transaction_settings.clone().unwrap_or_default();
+        let tip_suggestions = tip_suggestions(&ts);
         TxSettings {
             disable_restart: ts.disable_restart_transaction_on_failure.unwrap_or(false)
                 || pi.disable_restart_transaction_when_failed.unwrap_or(false),
@@ -51,6 +55,7 @@ impl TxSettings {
             tip_mode: ts.tip_mode,
             signature_threshold: ts.signature_threshold,
             signature_location: ts.signature_entry_location,
+            tip_suggestions,
         }
     }
 
@@ -130,4 +135,28 @@ impl Tx {
     pub fn authorised(&self) -> bool {
         self.payment.is_some()
     }
+}
+
+/// The enabled tip suggestions of `transactionSettings.tipSuggestions` (a list, or
+/// `{"elements": […]}`), as (percentage, flat amount); unreadable entries are skipped.
+fn tip_suggestions(ts: &crate::protocol::TransactionSettings) -> Vec<(Option<i64>, Option<i64>)> {
+    let Some(value) = ts.extra.get("tipSuggestions") else {
+        return Vec::new();
+    };
+    let list = value.get("elements").unwrap_or(value);
+    list.as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter(|s| s.get("isEnabled").and_then(|e| e.as_bool()) != Some(false))
+                .map(|s| {
+                    let pct = s.get("percentage").and_then(|v| v.as_i64());
+                    let flat = s.get("amount").and_then(|v| v.as_i64());
+                    (pct, flat)
+                })
+                .filter(|(p, f)| p.is_some() || f.is_some())
+                .take(8)
+                .collect()
+        })
+        .unwrap_or_default()
 }

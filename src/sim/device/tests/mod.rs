@@ -1,10 +1,12 @@
 //! FSM table tests of the simulated device: scripted events in, decoded frames out. No I/O, no
 //! clock: the harness owns `now` and fires the timers the device asked for.
 
+mod auths;
 mod faults;
 mod notes;
 mod order_screen;
 mod pairing;
+mod printer;
 mod real_profile;
 mod recovery;
 mod refunds;

@@ -32,7 +32,7 @@ fn malformed_and_unknown_commands_get_remote_error_and_state_survives() {
         r#"{"id":"78","type":"COMMAND","method":"TX_START","payload":"{\"payIntent\":42}"}"#,
         r#"{"id":"79","type":"COMMAND","method":"NOT_A_METHOD","payload":"{}"}"#,
         r#"{"id":"80","type":"COMMAND","method":"FINISH_OK","payload":"{}"}"#,
-        r#"{"id":"81","type":"COMMAND","method":"TIP_ADJUST","payload":"{}"}"#,
+        r#"{"id":"81","type":"COMMAND","method":"VAULT_CARD","payload":"{}"}"#,
         r#"{"id":"82","type":"COMMAND","method":"TX_START","payload":"x","fragmentIndex":0,"lastFragment":false}"#,
         r#"{"id":"83","type":"COMMAND","payload":"{}"}"#,
     ];

@@ -591,7 +591,7 @@ fn invalid_requests_fail_with_reason_and_message() {
         bad(-5, "EXT-NEG", sale.clone()),
         bad(100, "", sale.clone()),
         bad(100, &"X".repeat(33), sale.clone()),
-        bad(100, "EXT-PREAUTH", RequestInfo::Preauth),
+        bad(100, "EXT-REFUND-TX", RequestInfo::Refund),
     ] {
         let out = sim.send(1, &message);
         assert_eq!(trace(&out), ["ACK", "TX_START_RESPONSE"]);
