@@ -19,7 +19,7 @@ mod state;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
-pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -46,7 +46,7 @@ pub enum Event {
         /// The write that failed.
         op: LedgerOp,
         /// Why.
-        error: String,
+        error: PersistError,
     },
     /// Non-final payments found in the ledger at start-up.
     Pending(Vec<PendingPayment>),

@@ -2,9 +2,10 @@
 
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
-use crate::app::{LedgerOp, PaymentFacts, PendingPayment, SaleLink, TxnInfo};
+use crate::app::{LedgerOp, PaymentFacts, PendingPayment, PersistError, SaleLink, TxnInfo};
 use crate::ledger::{
-    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentKind, PaymentRecord, PaymentUpdate,
+    HistoryCursor, Ledger, LedgerError, NewPayment, PaymentFilter, PaymentKind, PaymentRecord,
+    PaymentUpdate,
 };
 use crate::protocol::Cents;
 
@@ -193,7 +194,7 @@ impl LedgerStore {
 }
 
 impl LedgerPort for LedgerStore {
-    fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), PersistError> {
         let result = match op {
             LedgerOp::Create {
                 external_id,
@@ -247,7 +248,10 @@ impl LedgerPort for LedgerStore {
                 note,
             } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
         };
-        result.map_err(|e| e.to_string())
+        result.map_err(|e| match e {
+            LedgerError::PendingPayment { .. } => PersistError::PendingPayment(e.to_string()),
+            other => PersistError::Failed(other.to_string()),
+        })
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
@@ -511,6 +515,34 @@ mod tests {
     }
 
     #[test]
+    fn the_one_open_payment_refusal_comes_back_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut store = LedgerStore::new(ledger, "d");
+        let create = |id: &str| LedgerOp::Create {
+            external_id: id.into(),
+            device: None,
+            amount: Cents(500),
+            tip: None,
+            tax: None,
+        };
+        store.apply(&create("first")).unwrap();
+        let err = store.apply(&create("second")).unwrap_err();
+        assert!(
+            matches!(&err, PersistError::PendingPayment(m) if m.contains("first")),
+            "{err:?}"
+        );
+        let err = store
+            .apply(&LedgerOp::Note {
+                external_id: "nosuch".into(),
+                cause: "T".into(),
+                detail: String::new(),
+            })
+            .unwrap_err();
+        assert!(matches!(err, PersistError::Failed(_)), "{err:?}");
+    }
+
+    #[test]
     fn a_resolution_by_hand_is_written_only_after_recovery_tried() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::open(dir.path()).unwrap();
@@ -543,7 +575,7 @@ mod tests {
                 assert_eq!(ledger.get(id).unwrap().unwrap().state, to);
             } else {
                 let err = store.apply(&resolve).unwrap_err();
-                assert!(err.contains("till recover"), "{err}");
+                assert!(err.to_string().contains("till recover"), "{err}");
                 // Let the next payment of the device be created.
                 ledger
                     .transition(id, to, "T", "", PaymentUpdate::default())

@@ -146,11 +146,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     }
                 }
                 Effect::Send(command) => {
-                    let name = command.name();
+                    let kind = command.kind();
                     if let Err(e) = self.device.send(command).await {
                         self.queue
                             .push_back(Event::Device(DeviceInput::CommandFailed {
-                                command: name,
+                                command: kind,
                                 error: e.message,
                                 not_sent: e.not_sent,
                             }));

@@ -31,7 +31,7 @@ impl DevicePort for Wire {
 struct FailSent;
 
 impl LedgerPort for FailSent {
-    fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), crate::app::PersistError> {
         match op {
             LedgerOp::Transition {
                 to: PaymentState::Sent,
