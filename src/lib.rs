@@ -10,6 +10,7 @@ pub mod ledger;
 pub mod logging;
 pub mod order;
 pub mod protocol;
+pub mod receipt;
 pub mod runtime;
 pub mod sim;
 pub mod timefmt;

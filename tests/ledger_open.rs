@@ -41,7 +41,17 @@ fn creates_schema_from_empty_and_reopens_with_data() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(tables, ["pairings", "payment_events", "payments"]);
+    assert_eq!(
+        tables,
+        [
+            "order_discounts",
+            "order_lines",
+            "orders",
+            "pairings",
+            "payment_events",
+            "payments"
+        ]
+    );
 }
 
 #[test]

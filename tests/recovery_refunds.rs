@@ -5,8 +5,17 @@
 //! equal to the device's record of the sale: **0 refunded twice, 0 lost**. A CI-sized set runs by
 //! default; the whole set (with the real-device profile) is `#[ignore]`d.
 //!
-//! Credits are not in the matrices: the simulator keeps no record of a credit that a test could
-//! compare the ledger with (see the report's "undone").
+//!
+//! Credits (manual refunds) are in the matrices too, cut at their TX_START, TX_START_RESPONSE and
+//! FINISH_OK or SIGKILLed there, after a sale (so the device's last message is the sale's) and
+//! after an earlier credit of the same amount (so it is a credit that is not ours). The device's
+//! record of credits ([`till::sim::Simulator::credits`]) is the truth. A device cannot look a
+//! credit up (RETRIEVE_PAYMENT finds payments only, PROTOCOL.md §6) and a credit names nothing of
+//! the POS's: only its re-sent FINISH_OK `{credit}` (`sendLastMessage`) can decide one, and only
+//! once the device accepted that credit's TX_START (else it may be an earlier credit's answer).
+//! So a credit is approved and equal to the device, or stays `unknown` with the next step named
+//! (the device never got it, or its answer cannot be tied to it):
+//! **0 lost, 0 credited twice, 0 recorded that the device did not make**.
 
 mod recovery_common;
 
@@ -15,7 +24,8 @@ use std::sync::Arc;
 use recovery_common::*;
 use till::ledger::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
-use till::sim::device::{Cut, CutDirection, CutKind, DeviceConfig, Faults, Profile};
+use till::sim::DEFAULT_DEVICE_ID;
+use till::sim::device::{CreditRecord, Cut, CutDirection, CutKind, DeviceConfig, Faults, Profile};
 use tokio::sync::Semaphore;
 
 const REFUND: &str = "4.00";
@@ -29,6 +39,10 @@ enum Act {
     Void,
     /// `till void EXT` on a device that only ACKs VOID_PAYMENT.
     VoidNoResponse,
+    /// `till credit 4.00 --external-id EXT-c` after the sale.
+    Credit,
+    /// The same, after an earlier credit of the same amount made without a break.
+    CreditAfterCredit,
 }
 
 impl Act {
@@ -41,6 +55,12 @@ impl Act {
                 REFUND.into(),
             ],
             Act::Void | Act::VoidNoResponse => vec!["void".into(), ext.into()],
+            Act::Credit | Act::CreditAfterCredit => vec![
+                "credit".into(),
+                REFUND.into(),
+                "--external-id".into(),
+                credit_id(ext),
+            ],
         }
     }
 
@@ -59,15 +79,38 @@ impl Act {
                 (DeviceToPos, "VOID_PAYMENT_RESPONSE", 0),
             ],
             Act::VoidNoResponse => vec![(PosToDevice, "VOID_PAYMENT", 0)],
+            // The sale's TX_START, TX_START_RESPONSE and FINISH_OK come first.
+            Act::Credit => vec![
+                (PosToDevice, "TX_START", 1),
+                (DeviceToPos, "TX_START_RESPONSE", 1),
+                (DeviceToPos, "FINISH_OK", 1),
+            ],
+            // And those of the earlier credit.
+            Act::CreditAfterCredit => vec![
+                (PosToDevice, "TX_START", 2),
+                (DeviceToPos, "TX_START_RESPONSE", 2),
+                (DeviceToPos, "FINISH_OK", 2),
+            ],
         }
+    }
+
+    fn is_credit(self) -> bool {
+        matches!(self, Act::Credit | Act::CreditAfterCredit)
     }
 
     fn kind(self) -> PaymentKind {
         match self {
             Act::Refund => PaymentKind::Refund,
             Act::Void | Act::VoidNoResponse => PaymentKind::Void,
+            Act::Credit | Act::CreditAfterCredit => PaymentKind::Credit,
         }
     }
+}
+
+/// The external id of the credit of case `ext`.
+fn credit_id(ext: &str) -> String {
+    let base: String = ext.chars().take(29).collect();
+    format!("{base}-c")
 }
 
 /// How the act is interrupted.
@@ -89,7 +132,62 @@ struct Tally {
     undecided_named: bool,
     refunded_twice: usize,
     lost: usize,
+    /// Recorded as done while the device did not do it.
+    phantom: usize,
     detail: String,
+}
+
+/// The ledger's credit against the device's record of credits asked for with its external id.
+fn compare_credit(act: Act, device: &[CreditRecord], case: &Case) -> Tally {
+    let ext = credit_id(&case.external_id);
+    let ledger = case.ledger();
+    let open = ledger.non_final_all().expect("ledger readable").len();
+    let row = ledger.get(&ext).expect("ledger readable");
+    let events = ledger.events(&ext).unwrap_or_default();
+    drop(ledger);
+    let made: Vec<&CreditRecord> = device.iter().filter(|c| c.external_id == ext).collect();
+    let detail = format!(
+        "device: {:?}; ledger: {:?}",
+        made.iter()
+            .map(|c| (c.credit.id.clone(), c.credit.amount))
+            .collect::<Vec<_>>(),
+        row.as_ref()
+            .map(|r| (r.state, r.device_payment_id.clone(), r.charged_amount))
+    );
+    let Some(row) = row else {
+        // Never recorded: never sent (the kill came before?) — the device must not have it.
+        return Tally {
+            final_and_equal: made.is_empty() && open == 0,
+            lost: made.len(),
+            detail,
+            ..Tally::default()
+        };
+    };
+    let approved = row.state == PaymentState::Approved;
+    let equal_to_device = match made.as_slice() {
+        [one] => {
+            approved
+                && row.device_payment_id == one.credit.id
+                && row.charged_amount.map(|c| c.get()) == one.credit.amount.map(i64::abs)
+        }
+        [] => row.state.is_final() && !approved,
+        _ => false,
+    };
+    let named = events
+        .iter()
+        .any(|e| e.detail.contains("check it on the Clover dashboard"));
+    // Unknown with the next step named: the operator checks it (a credit the device made but
+    // whose answer could not be tied to it, or one it never got). Never silently either way.
+    let undecided_named = made.len() <= 1 && row.state == PaymentState::Unknown && named;
+    let _ = act;
+    Tally {
+        final_and_equal: open == 0 && equal_to_device,
+        undecided_named,
+        refunded_twice: made.len().saturating_sub(1),
+        lost: usize::from(!made.is_empty() && !approved && !undecided_named),
+        phantom: usize::from(made.is_empty() && approved),
+        detail,
+    }
 }
 
 fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
@@ -138,10 +236,12 @@ fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
                 undecided_named: false,
                 refunded_twice: device_refunds.len().saturating_sub(1),
                 lost: device_refunds.len().saturating_sub(approved.len()),
+                phantom: approved.len().saturating_sub(device_refunds.len()),
                 detail,
             }
         }
-        Act::Void | Act::VoidNoResponse => {
+        // Voids (credits are compared by `compare_credit`).
+        _ => {
             let voided_on_device = sale.result == Some(PaymentResult::Voided);
             let voided_in_ledger = sale_row.state == PaymentState::Voided
                 && mine.iter().any(|r| r.state == PaymentState::Approved);
@@ -155,6 +255,7 @@ fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
                 undecided_named,
                 refunded_twice: 0,
                 lost: usize::from(voided_on_device && !voided_in_ledger),
+                phantom: usize::from(!voided_on_device && voided_in_ledger),
                 detail,
             }
         }
@@ -186,6 +287,23 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
         sale.json,
         sale.stderr
     );
+    if act == Act::CreditAfterCredit {
+        let earlier = case
+            .run(&[
+                "credit",
+                REFUND,
+                "--external-id",
+                "earlier-credit",
+                "--json",
+            ])
+            .await;
+        assert_eq!(
+            earlier.code,
+            Some(0),
+            "{name}: the earlier credit: {}",
+            earlier.json
+        );
+    }
     let args = act.args(&case.external_id);
     let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let mut full = args.clone();
@@ -219,6 +337,14 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
             case.run(&["recover", "--json"]).await;
         }
     }
+    if act.is_credit() {
+        let credits = case
+            .sim
+            .credits(DEFAULT_DEVICE_ID)
+            .await
+            .expect("simulator running");
+        return (name, compare_credit(act, &credits, &case));
+    }
     let truth = case.truth().await;
     let sale = truth
         .iter()
@@ -248,7 +374,14 @@ fn breaks(act: Act, full: bool) -> Vec<Break> {
 async fn run_matrix(profile: Profile, full: bool) {
     let slots = Arc::new(Semaphore::new(3));
     let mut tasks = Vec::new();
-    for act in [Act::Refund, Act::Void, Act::VoidNoResponse] {
+    let acts = [
+        Act::Refund,
+        Act::Void,
+        Act::VoidNoResponse,
+        Act::Credit,
+        Act::CreditAfterCredit,
+    ];
+    for act in acts {
         for brk in breaks(act, full) {
             let slots = slots.clone();
             tasks.push(tokio::spawn(async move {
@@ -258,24 +391,27 @@ async fn run_matrix(profile: Profile, full: bool) {
         }
     }
     let total = tasks.len();
-    let (mut good, mut undecided, mut twice, mut lost) = (0, 0, 0, 0);
+    let (mut good, mut undecided, mut twice, mut lost, mut phantom) = (0, 0, 0, 0, 0);
     let mut failures = Vec::new();
     for task in tasks {
         let (name, t) = task.await.expect("case ran to the end");
         println!("{name:<80} {}", t.detail);
         twice += t.refunded_twice;
         lost += t.lost;
-        if t.final_and_equal && t.refunded_twice == 0 && t.lost == 0 {
+        phantom += t.phantom;
+        if t.final_and_equal && t.refunded_twice == 0 && t.lost == 0 && t.phantom == 0 {
             good += 1;
-        } else if t.undecided_named && t.lost == 0 {
+        } else if t.undecided_named && t.lost == 0 && t.phantom == 0 {
             undecided += 1;
         } else {
             failures.push(format!("{name}: {}", t.detail));
         }
     }
     println!(
-        "refund/void matrix ({profile}): {total} cases, {good} final and equal to the device, \
-         {undecided} voids the device never got left unknown and named, {twice} refunded twice, {lost} lost"
+        "refund/void/credit matrix ({profile}): {total} cases, {good} final and equal to the \
+         device, {undecided} left unknown with the next step named (a void the device never got, \
+         a credit whose answer cannot be tied to it), {twice} refunded or credited twice, {lost} \
+         lost, {phantom} recorded but not done"
     );
     assert!(failures.is_empty(), "{failures:#?}");
 }

@@ -11,10 +11,10 @@ use till::sim::{CloudConfig, DEV_ACCESS_TOKEN, Simulator};
 
 const MERCHANT: &str = "MRCHNT0000001";
 
-/// The REST payments of an external id (`expand=voids`).
+/// The REST payments of an external id (`expand=refunds,voids`).
 async fn rest(sim: &Simulator, external_id: &str) -> Value {
     let path = format!(
-        "/v3/merchants/{MERCHANT}/payments?filter=externalPaymentId%3D{external_id}&expand=voids"
+        "/v3/merchants/{MERCHANT}/payments?filter=externalPaymentId%3D{external_id}&expand=refunds,voids"
     );
     let auth = format!("Bearer {DEV_ACCESS_TOKEN}");
     let (status, _, body) = sim_support::http(

@@ -27,6 +27,10 @@ pub enum Mode {
     RefundAmount,
     /// A refund, void or credit: the confirmation naming amount, card and external id.
     RefundConfirm,
+    /// The receipt box is open.
+    Receipt,
+    /// The item field of the sale screen has the cursor (its keys come from `screens::order_key`).
+    ItemField,
     /// Typing a history search.
     HistorySearch,
     /// A payment's events are open in the history.
@@ -56,6 +60,8 @@ impl Mode {
             Mode::RefundBlocked => "Refund or void: reading the payment",
             Mode::RefundAmount => "Refund: the amount",
             Mode::RefundConfirm => "Refund, void or credit: confirm",
+            Mode::Receipt => "Receipt",
+            Mode::ItemField => "Item field (type or scan)",
             Mode::HistorySearch => "History search",
             Mode::HistoryEvents => "A payment's events",
             Mode::HistoryFiltered => "History, filtered",
@@ -164,6 +170,10 @@ pub enum Intent {
     VoidOpen,
     /// Give the typed amount back as a credit (manual refund).
     CreditOpen,
+    /// Show the receipt of the sale just rung (result) or of the selected payment (history).
+    ReceiptOpen,
+    /// Scroll or close the receipt box.
+    ReceiptKey,
     /// Start typing a history search.
     SearchOpen,
     /// Add a character to the search.
@@ -290,6 +300,18 @@ pub const KEYMAP: &[Binding] = &[
     b(M::RefundConfirm, One(K::Char('y')), I::RefundKey, "y", "confirm"),
     b(M::RefundConfirm, One(K::Char('n')), I::RefundKey, "n", "change"),
     b(M::RefundConfirm, One(K::Esc), I::RefundKey, "Esc", "cancel"),
+    b(M::Receipt, Either(K::Up, K::Down), I::ReceiptKey, "↑↓", "scroll"),
+    b(M::Receipt, Either(K::PageUp, K::PageDown), I::ReceiptKey, "PgUp/PgDn", "page"),
+    b(M::Receipt, Either(K::Esc, K::Enter), I::ReceiptKey, "Esc", "close"),
+    Binding { bar: false, ..b(M::Receipt, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
+    b(M::ItemField, Either(K::Char('+'), K::Char('-')), I::OrderKey, "+/-", "qty"),
+    b(M::ItemField, Printable, I::OrderKey, "type", "code/item"),
+    b(M::ItemField, One(K::Enter), I::Charge, "Enter", "add/charge"),
+    b(M::ItemField, One(K::Backspace), I::EntryErase, "Bksp", "delete"),
+    b(M::ItemField, Either(K::Up, K::Down), I::OrderKey, "↑↓", "line"),
+    b(M::ItemField, One(K::Esc), I::OrderKey, "Esc", "leave"),
+    Binding { bar: false, ..b(M::ItemField, One(K::Tab), I::NextField, "Tab", "amount") },
+    Binding { bar: false, ..b(M::ItemField, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
     b(M::HistorySearch, Printable, I::SearchType, "type", "id · last4 · 12.34 · state · date · 2h"),
     b(M::HistorySearch, One(K::Backspace), I::SearchErase, "Bksp", "delete"),
     b(M::HistorySearch, One(K::Enter), I::SearchRun, "Enter", "search"),
@@ -313,6 +335,7 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Screen(S::Result), Either(K::Enter, K::Esc), I::NewSale, "Enter", "new sale"),
     b(M::Screen(S::Result), One(K::Char('r')), I::RefundOpen, "r", "refund"),
     b(M::Screen(S::Result), One(K::Char('v')), I::VoidOpen, "v", "void"),
+    b(M::Screen(S::Result), One(K::Char('p')), I::ReceiptOpen, "p", "receipt"),
     b(M::Screen(S::Status), One(K::Char('c')), I::CheckAgain, "c", "check again / reconnect"),
     b(M::Screen(S::Status), One(K::Char('M')), I::ResolveOpen, "M", "resolve by hand"),
     b(M::Screen(S::Status), One(K::Char('R')), I::ResetDevice, "R", "reset device"),
@@ -324,6 +347,7 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Screen(S::History), One(K::Enter), I::OpenEvents, "Enter", "events"),
     b(M::Screen(S::History), One(K::Char('r')), I::RefundOpen, "r", "refund"),
     b(M::Screen(S::History), One(K::Char('v')), I::VoidOpen, "v", "void"),
+    b(M::Screen(S::History), One(K::Char('p')), I::ReceiptOpen, "p", "receipt"),
     b(M::Screen(S::History), One(K::Char('/')), I::SearchOpen, "/", "search"),
     b(M::Screen(S::History), One(K::Esc), I::Back, "Esc", "back"),
     b(M::Screen(S::Frames), One(K::Up), I::ScrollBack, "↑", "older"),
@@ -343,6 +367,7 @@ pub const KEYMAP: &[Binding] = &[
 /// Every mode, in the order the `?` overlay lists them.
 pub const MODES: &[Mode] = &[
     M::Screen(S::Sale),
+    M::ItemField,
     M::Screen(S::InProgress),
     M::Signing,
     M::Recovered,
@@ -360,6 +385,7 @@ pub const MODES: &[Mode] = &[
     M::HistoryEvents,
     M::HistorySearch,
     M::HistoryFiltered,
+    M::Receipt,
     M::Screen(S::Frames),
     M::Screen(S::Report),
     M::QuitConfirm,
@@ -393,6 +419,14 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
     }
     if state.ui.history_typing.is_some() {
         return vec![M::HistorySearch];
+    }
+    if state.ui.receipt.is_some() {
+        return vec![M::Receipt];
+    }
+    // The item field takes every printable key (a scanner types there): only its own keys.
+    if state.ui.screen == S::Sale && state.ui.field == super::screens::Field::Item && !state.ui.help
+    {
+        return vec![M::ItemField];
     }
     let mut modes = Vec::with_capacity(4);
     if state.ui.help {
@@ -525,6 +559,23 @@ mod tests {
         let mut quit = base.clone();
         quit.ui.quit_confirm = true;
         out.push(("quit question".into(), quit));
+        let mut item = base.clone();
+        item.ui.field = crate::app::screens::Field::Item;
+        item.ui.item = "10".into();
+        item.desk.add("Tea=2.00").unwrap();
+        out.push(("item field".into(), item.clone()));
+        item.ui.item.clear();
+        out.push(("item field, empty".into(), item));
+        for screen in [Screen::Result, Screen::History] {
+            let mut receipt = base.clone();
+            receipt.ui.screen = screen;
+            receipt.ui.receipt = Some(crate::app::receipt_box::ReceiptView {
+                external_id: "EXT1".into(),
+                text: Some(Ok("a\nb\nc".into())),
+                scroll: 1,
+            });
+            out.push((format!("receipt over {screen:?}"), receipt));
+        }
         out
     }
 

@@ -98,6 +98,8 @@ pub enum LedgerOp {
         tip: Option<Cents>,
         /// Tax.
         tax: Option<Cents>,
+        /// The order rung for it (its total is the amount), recorded in the same transaction.
+        order: Option<crate::ledger::OrderRecord>,
     },
     /// Record a new refund, void or credit in state `created`, before its frame exists (the
     /// ledger refuses it when the money rules forbid it).

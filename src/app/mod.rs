@@ -9,6 +9,7 @@ pub mod amounts;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
+pub mod receipt_box;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
@@ -81,6 +82,8 @@ pub enum Event {
     PaymentEvents(Vec<String>),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
     Report(Result<Box<crate::ledger::Report>, String>),
+    /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
+    Receipt(Result<Box<crate::receipt::Receipt>, String>),
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -193,6 +196,8 @@ pub enum Effect {
         /// End (ms since the Unix epoch), exclusive.
         until_ms: i64,
     },
+    /// Read the receipt of the payment with this external id (answered with `Event::Receipt`).
+    LoadReceipt(String),
     /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
     RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
@@ -231,6 +236,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
         Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
         Event::Report(report) => state.ui.report = Some(report),
+        Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }
     fx
 }

@@ -248,12 +248,23 @@ pub(super) fn on_retrieve(
                     fx,
                 );
                 true
+            } else if device_idle && kind == PaymentKind::Void && state.settings.rest_lookup {
+                ask_rest(state, fx);
+                return;
             } else if device_idle && kind == PaymentKind::Void {
                 super::refund::on_void_undecided(state, fx);
                 true
             } else {
                 false
             }
+        }
+        (QueryStatus::NotFound | QueryStatus::Found, _)
+            if device_idle
+                && state.settings.rest_lookup
+                && matches!(kind, PaymentKind::Refund | PaymentKind::Void) =>
+        {
+            ask_rest(state, fx);
+            return;
         }
         (QueryStatus::NotFound | QueryStatus::Found, _)
             if device_idle && kind != PaymentKind::Sale =>
@@ -279,15 +290,7 @@ pub(super) fn on_retrieve(
             true
         }
         (QueryStatus::NotFound, _) if device_idle && state.settings.rest_lookup => {
-            let ext = state
-                .pending()
-                .map(|p| p.external_id.clone())
-                .unwrap_or_default();
-            if let Some(r) = state.recovery.as_mut() {
-                r.step = RecoveryStep::AwaitRest;
-            }
-            record(state, format!("Clover REST payments for {ext}"), "asked");
-            fx.push(Effect::RestLookup(ext));
+            ask_rest(state, fx);
             return;
         }
         (QueryStatus::NotFound, _) if device_idle => {
@@ -339,6 +342,18 @@ pub(super) fn on_retrieve(
     });
     // With a prompt open the operator's answer moves things on; no need to ask again.
     end_round(state, !prompt_open, fx);
+}
+
+/// Asks Clover's REST payments endpoint (cloud mode) about the payment the current transaction
+/// is about: its own external id for a sale, the sale's for a refund or void (answered with
+/// `Event::RestPayments`).
+fn ask_rest(state: &mut State, fx: &mut Vec<Effect>) {
+    let ext = super::refund::lookup_id(state).unwrap_or_default();
+    if let Some(r) = state.recovery.as_mut() {
+        r.step = RecoveryStep::AwaitRest;
+    }
+    record(state, format!("Clover REST payments for {ext}"), "asked");
+    fx.push(Effect::RestLookup(ext));
 }
 
 /// Ends a recovery round that did not reach a final state: a waiting reset decides now;
@@ -401,7 +416,7 @@ pub(super) fn on_rest(
         .recovery
         .as_ref()
         .is_some_and(|r| r.step == RecoveryStep::AwaitRest);
-    if !awaiting || state.pending().is_none_or(|p| p.external_id != external_id) {
+    if !awaiting || super::refund::lookup_id(state).as_deref() != Some(external_id) {
         return;
     }
     let answer = match &result {
@@ -412,7 +427,9 @@ pub(super) fn on_rest(
         last.answer = answer.clone();
     }
     note(state, "REST payments", answer, fx);
+    let kind = state.kind();
     let resolved = match result {
+        Ok(list) if kind != PaymentKind::Sale => super::refund::on_rest_payments(state, &list, fx),
         Ok(list) => {
             let ours: Vec<&Payment> = list
                 .iter()

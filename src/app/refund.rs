@@ -169,6 +169,7 @@ pub(super) fn start_refund(
     let txn = TxnInfo {
         kind: PaymentKind::Refund,
         link: Some(sale),
+        accepted: false,
     };
     begin(state, txn, id, amount, command, "REFUND_REQUEST", fx);
 }
@@ -215,6 +216,7 @@ pub(super) fn start_void(
     let txn = TxnInfo {
         kind: PaymentKind::Void,
         link: Some(sale),
+        accepted: false,
     };
     begin(
         state,
@@ -260,6 +262,7 @@ pub(super) fn start_credit(
     let txn = TxnInfo {
         kind: PaymentKind::Credit,
         link: None,
+        accepted: false,
     };
     begin(
         state,
@@ -480,6 +483,28 @@ pub(super) fn on_credit_finished(state: &mut State, credit: Credit, fx: &mut Vec
         return;
     };
     let asked = p.amount;
+    if !state.txn.as_ref().is_some_and(|t| t.accepted) {
+        // A credit names neither our external id nor anything else of ours: before the device
+        // accepted this credit's TX_START, it may be the answer to an earlier credit (its last
+        // message, re-sent).
+        let why = format!(
+            "the device sent a credit ({}, {}) but never confirmed starting this one, so it may \
+             be an earlier credit's: {}",
+            credit.id.as_deref().unwrap_or("without an id"),
+            credit
+                .amount
+                .map_or("no amount".to_owned(), |a| Cents(a.abs()).to_string()),
+            verdict::CHECK_DASHBOARD
+        );
+        cancel_timer(state, TimerPurpose::SaleResponse);
+        cancel_timer(state, TimerPurpose::RecoveryResponse);
+        super::sale::conflict(state, "FINISH_OK", &why, fx);
+        // Nothing the device can still say decides it: the conflict waits for a person.
+        if state.recovery.take().is_some() {
+            super::reset::after_recovery(state, fx);
+        }
+        return;
+    }
     cancel_timer(state, TimerPurpose::SaleResponse);
     let amount = credit.amount.map(|a| Cents(a.abs()));
     let card = credit.card_transaction.as_ref();
@@ -519,7 +544,7 @@ pub(super) fn on_void_response(
     fx: &mut Vec<Effect>,
 ) {
     let Some((link, asked)) = current(state, PaymentKind::Void) else {
-        return;
+        return late_void(state, success, payment.as_ref(), fx);
     };
     if let Some(p) = payment.as_ref()
         && p.id.as_deref() != Some(link.device_payment_id.as_str())
@@ -667,12 +692,19 @@ pub(super) fn on_finish_cancel(
 /// A refund object when no refund is open: a re-delivered frame for the refund that just
 /// ended. The same refund is only noted; another outcome reopens it as `unknown`.
 fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut Vec<Effect>) {
-    let (Some(refund), Some(o), Some(txn)) =
-        (refund, state.last_outcome.clone(), state.last_txn.clone())
-    else {
+    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
         return;
     };
     let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Refund) else {
+        return;
+    };
+    let Some(refund) = refund else {
+        // A refusal (or an answer without a refund) again: it changes nothing.
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: cause.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
         return;
     };
     let judged = judge_refund(&link, o.amount, refund);
@@ -718,6 +750,7 @@ fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut
     state.txn = Some(TxnInfo {
         kind: PaymentKind::Refund,
         link: Some(link),
+        accepted: true,
     });
     state.last_outcome = Some(Outcome {
         state: PaymentState::Unknown,
@@ -727,6 +760,80 @@ fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut
     state.error(
         NoticeKind::General,
         format!("Refund reopened as unknown: {why}."),
+    );
+}
+
+/// A VOID_PAYMENT_RESPONSE when no void is open: a re-delivered answer for the void that just
+/// ended. The same answer is only noted. A success after the void was recorded as not done
+/// reopens it as `unknown` (the sale may be voided after all); a failure after it was recorded
+/// as done is noted with what to check.
+fn late_void(state: &mut State, success: bool, payment: Option<&Payment>, fx: &mut Vec<Effect>) {
+    const CAUSE: &str = "VOID_PAYMENT_RESPONSE";
+    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
+        return;
+    };
+    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Void) else {
+        return;
+    };
+    if payment.is_some_and(|p| p.id.as_deref() != Some(link.device_payment_id.as_str())) {
+        return;
+    }
+    let recorded_done = o.state == PaymentState::Approved;
+    if success == recorded_done {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: CAUSE.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
+        return;
+    }
+    if !success {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: CAUSE.into(),
+            detail: format!(
+                "a later answer says the void failed, after the device said it voided payment \
+                 {}: {}",
+                link.external_id,
+                verdict::CHECK_DASHBOARD
+            ),
+        }));
+        return;
+    }
+    let why = format!(
+        "recorded {}, but a later {CAUSE} says payment {} was voided: {}",
+        o.state,
+        link.external_id,
+        verdict::CHECK_DASHBOARD
+    );
+    fx.push(Effect::Persist(LedgerOp::Reopen {
+        external_id: o.external_id.clone(),
+        cause: CAUSE.into(),
+        detail: format!("reopened: {why}"),
+    }));
+    let mut cur = CurrentPayment::new(
+        o.external_id.clone(),
+        o.amount,
+        None,
+        None,
+        PaymentState::Unknown,
+        state.now_ms,
+    );
+    cur.evidence.conflict = Some(why.clone());
+    state.payment = Some(cur);
+    state.txn = Some(TxnInfo {
+        kind: PaymentKind::Void,
+        link: Some(link),
+        accepted: true,
+    });
+    state.last_outcome = Some(Outcome {
+        state: PaymentState::Unknown,
+        message: format!("reopened: {why}"),
+        ..o
+    });
+    state.error(
+        NoticeKind::General,
+        format!("Void reopened as unknown: {why}."),
     );
 }
 
@@ -772,6 +879,61 @@ pub(super) fn on_not_found_idle(state: &mut State, fx: &mut Vec<Effect>) {
         ),
     };
     super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
+}
+
+/// Clover's REST payments with the sale's external id (cloud mode), after the idle device could
+/// not decide the open refund or void: the sale there decides as RETRIEVE_PAYMENT would (a
+/// refund id not known before with our amount; the sale voided). A sale there without a new
+/// refund means none was made; a void Clover does not show, or a sale Clover does not have,
+/// stays `unknown`, named. True when recorded.
+pub(super) fn on_rest_payments(state: &mut State, list: &[Payment], fx: &mut Vec<Effect>) -> bool {
+    const CAUSE: &str = "REST payments";
+    let kind = state.kind();
+    let Some((link, asked)) = current(state, kind) else {
+        return false;
+    };
+    let sale = list
+        .iter()
+        .find(|p| p.id.as_deref() == Some(link.device_payment_id.as_str()));
+    let Some(sale) = sale else {
+        let why = format!(
+            "neither the device nor Clover's payment records have payment {} ({}), so whether \
+             this {kind} was done cannot be told: {}",
+            link.external_id,
+            link.device_payment_id,
+            verdict::CHECK_DASHBOARD
+        );
+        super::sale::conflict(state, CAUSE, &why, fx);
+        return true;
+    };
+    match judge_sale(kind, &link, asked, sale) {
+        Judgement::NotFinal if kind == PaymentKind::Refund => {
+            transition(
+                state,
+                PaymentState::NotFound,
+                CAUSE,
+                "neither the idle device nor Clover shows a new refund of the payment: nothing \
+                 was given back",
+                PaymentFacts::default(),
+                fx,
+            );
+            true
+        }
+        Judgement::NotFinal => {
+            let why = format!(
+                "Clover still shows payment {} as {}, and real devices may show voided payments \
+                 as SUCCESS: {}",
+                link.external_id,
+                sale.result
+                    .as_ref()
+                    .map_or("without a result".to_owned(), |r| r.to_string()),
+                verdict::CHECK_DASHBOARD
+            );
+            super::sale::conflict(state, CAUSE, &why, fx);
+            true
+        }
+        j => apply(state, CAUSE, j, fx),
+    }
 }
 
 /// The sale of an open void still reads SUCCESS with the device idle: on real devices a voided

@@ -79,12 +79,16 @@ pub(super) fn start(
         state.now_ms,
     ));
     state.clear_for_new_transaction();
+    // The order on the desk is what this sale charges when its total and tax are the sale's.
+    let order = crate::ledger::OrderRecord::of(&state.desk.order)
+        .filter(|o| o.total == amount && Some(o.tax) == tax);
     fx.push(Effect::Persist(LedgerOp::Create {
         device: state.device.as_ref().and_then(|d| d.identity()),
         external_id,
         amount,
         tip,
         tax,
+        order,
     }));
     fx.push(Effect::Send(DeviceCommand::Sale(request)));
     transition(
@@ -123,6 +127,9 @@ pub(super) fn on_tx_start_response(
     let message = message.unwrap_or_default();
     match result {
         TxStartResponseResult::Success => {
+            if let Some(txn) = state.txn.as_mut() {
+                txn.accepted = true;
+            }
             transition(
                 state,
                 PaymentState::InProgress,

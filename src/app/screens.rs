@@ -79,6 +79,8 @@ pub struct HistoryRow {
     pub state: crate::ledger::PaymentState,
     /// Brand and last4, e.g. "VISA 4242".
     pub card: String,
+    /// How many items its order held (Σ quantities); `None` when rung without an order.
+    pub items: Option<u64>,
 }
 
 /// TUI state.
@@ -108,6 +110,8 @@ pub struct Ui {
     pub quit_confirm: bool,
     /// History rows loaded (a window of the ledger, newest first).
     pub history: Vec<HistoryRow>,
+    /// The receipt box, while open (`p` on a result or a history row).
+    pub receipt: Option<super::receipt_box::ReceiptView>,
     /// Total rows in the ledger.
     pub history_total: usize,
     /// Index of the first loaded row in the whole history.
@@ -268,6 +272,7 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
 /// Esc never leaves them. True when the key was used up here.
 fn read_only_guard(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
     if state.ui.read_only.is_none()
+        || state.ui.receipt.is_some()
         || state.ui.help
         || state.ui.history_typing.is_some()
         || state.ui.quit_confirm
@@ -329,6 +334,8 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             state.expire(NoticeKind::Validation);
         }
         Intent::OrderKey => {}
+        Intent::ReceiptOpen => super::receipt_box::open(state, fx),
+        Intent::ReceiptKey => super::receipt_box::on_key(state, key),
         Intent::NextField => {
             state.ui.field = match state.ui.field {
                 Field::Amount => Field::Tip,

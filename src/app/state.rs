@@ -111,6 +111,10 @@ pub struct TxnInfo {
     pub kind: PaymentKind,
     /// The sale a refund or void acts on.
     pub link: Option<SaleLink>,
+    /// The device accepted this transaction's TX_START (TX_START_RESPONSE success; kept in the
+    /// ledger as the move to `in_progress`). A credit's FINISH_OK `{credit}` carries nothing
+    /// that names the credit, so only after this can one be tied to it.
+    pub accepted: bool,
 }
 
 /// Facts the device gave about the current payment during its flow, used by the verdict rules.
@@ -247,6 +251,8 @@ pub struct AppSettings {
     /// Cloud mode with a REST token: when the idle device has no such payment, ask Clover's REST
     /// payments endpoint too before deciding `not_found`.
     pub rest_lookup: bool,
+    /// The name a receipt is headed with (`sale.order_title`, else `terminal.name`).
+    pub receipt_merchant: String,
 }
 
 impl Default for AppSettings {
@@ -261,6 +267,7 @@ impl Default for AppSettings {
             poll_initial_ms: 1_000,
             poll_max_ms: 10_000,
             rest_lookup: false,
+            receipt_merchant: "till".to_owned(),
         }
     }
 }

@@ -28,6 +28,10 @@ pub struct GlobalArgs {
     /// Log less (repeat for even less)
     #[arg(short, long, global = true, action = clap::ArgAction::Count, conflicts_with = "verbose")]
     pub quiet: u8,
+    /// `--sim-profile` (given before the command), for the embedded simulator of a headless
+    /// command; filled in by `main`, not a flag of its own.
+    #[arg(skip)]
+    pub sim_profile: Option<crate::sim::device::Profile>,
 }
 
 impl GlobalArgs {

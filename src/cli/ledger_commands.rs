@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use super::ledger_filters::{FilterArgs, now_ms};
 use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
-use crate::ledger::{CONFLICT_CAUSE, Lookup, PaymentEvent, PaymentRecord};
+use crate::ledger::{CONFLICT_CAUSE, Lookup, OrderRecord, PaymentEvent, PaymentRecord};
 use crate::runtime::format_time;
 
 pub(super) fn fail(json_mode: bool, command: &str, f: Failure) -> u8 {
@@ -82,6 +82,78 @@ pub(super) fn record_line(r: &PaymentRecord) -> String {
     ))
 }
 
+/// `3 items` / `1 item`.
+pub(super) fn items_text(n: u64) -> String {
+    if n == 1 {
+        "1 item".to_owned()
+    } else {
+        format!("{n} items")
+    }
+}
+
+/// The order kept with a sale, as JSON: lines, discounts and totals (amounts as decimal text).
+pub(super) fn order_json(o: &OrderRecord) -> Value {
+    json!({
+        "items": o.items(),
+        "lines": o.lines.iter().map(|l| json!({
+            "line": l.line_id,
+            "name": l.name,
+            "code": l.code,
+            "quantity": l.quantity,
+            "unit_price": l.unit_price.to_string(),
+            "amount": l.amount().to_string(),
+            "tax_rate": l.tax_rate.to_string(),
+        })).collect::<Vec<_>>(),
+        "discounts": o.discounts.iter().map(|d| json!({
+            "name": d.name,
+            "percent": d.percent.map(|p| p.to_string()),
+            "amount": d.amount.to_string(),
+        })).collect::<Vec<_>>(),
+        "tax_rate": o.tax_rate.to_string(),
+        "subtotal": o.subtotal.to_string(),
+        "discount": o.discount.to_string(),
+        "tax": o.tax.to_string(),
+        "total": o.total.to_string(),
+    })
+}
+
+/// The order kept with a sale, as indented text lines for `till payment`.
+pub(super) fn order_text(o: &OrderRecord) -> String {
+    let mut out = format!(
+        "  order: {}
+",
+        items_text(o.items())
+    );
+    for l in &o.lines {
+        let code = l
+            .code
+            .as_deref()
+            .map(|c| format!(" [{c}]"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "    {} x {}{code} @ {} = {} (tax {}%)\n",
+            l.quantity,
+            l.display_name(),
+            l.unit_price,
+            l.amount(),
+            l.tax_rate
+        ));
+    }
+    for d in &o.discounts {
+        out.push_str(&format!("    discount {}: -{}\n", d.name, d.amount));
+    }
+    out.push_str(&format!(
+        "    subtotal {}  discount {}  tax {}  total {}\n",
+        o.subtotal, o.discount, o.tax, o.total
+    ));
+    clean_lines(&out)
+}
+
+/// [`clean`] applied line by line (newlines kept).
+fn clean_lines(text: &str) -> String {
+    text.lines().map(|l| format!("{}\n", clean(l))).collect()
+}
+
 pub(super) fn event_json(e: &PaymentEvent) -> Value {
     json!({
         "seq": e.seq,
@@ -120,16 +192,17 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
             message: e.to_string(),
         };
         let found = ledger.lookup(&args.external_id).map_err(io)?;
-        let (events, children) = match &found {
+        let (events, children, order) = match &found {
             Lookup::Found(r) => (
                 ledger.events(&r.external_id).map_err(io)?,
                 ledger.children(&r.external_id).map_err(io)?,
+                ledger.order(&r.external_id).map_err(io)?,
             ),
-            _ => (Vec::new(), Vec::new()),
+            _ => (Vec::new(), Vec::new(), None),
         };
-        Ok((found, events, children))
+        Ok((found, events, children, order))
     })();
-    let (found, events, children) = match result {
+    let (found, events, children, order) = match result {
         Ok(x) => x,
         Err(f) => return fail(args.json, "payment", f),
     };
@@ -158,6 +231,8 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
     if args.json {
         let mut v = record_json(&record);
         v["command"] = json!("payment");
+        v["items"] = json!(order.as_ref().map(OrderRecord::items));
+        v["order"] = order.as_ref().map_or(Value::Null, order_json);
         v["events"] = Value::Array(events.iter().map(event_json).collect());
         v["conflicts"] = Value::Array(conflicts.iter().map(|e| event_json(e)).collect());
         v["refunds_and_voids"] = Value::Array(children.iter().map(record_json).collect());
@@ -168,6 +243,9 @@ pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
         let mut out = format!("{}\n", clean(&record_line(&record)));
         if let Some(m) = &record.message {
             out.push_str(&format!("  {}\n", clean(m)));
+        }
+        if let Some(o) = &order {
+            out.push_str(&order_text(o));
         }
         for c in &children {
             out.push_str(&format!("  {} {}\n", c.kind, clean(&record_line(c))));
@@ -262,14 +340,23 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
             .search(&filter, args.limit as usize, None)
             .map_err(io)?
             .payments;
-        Ok((rows, total))
+        let ids: Vec<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
+        let items = ledger.item_counts(&ids).map_err(io)?;
+        Ok((rows, total, items))
     })();
-    let (rows, total) = match result {
+    let (rows, total, items) = match result {
         Ok(x) => x,
         Err(f) => return fail(args.json, "history", f),
     };
     if args.json {
-        let payments: Vec<Value> = rows.iter().map(record_json).collect();
+        let payments: Vec<Value> = rows
+            .iter()
+            .map(|r| {
+                let mut v = record_json(r);
+                v["items"] = json!(items.get(&r.external_id));
+                v
+            })
+            .collect();
         let mut v = json!({"command": "history", "total": total, "payments": payments, "exit_code": exit::OK});
         crate::protocol::text::sanitise_json(&mut v);
         print_out(&format!("{v}\n"));
@@ -283,6 +370,9 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
         let mut out = String::new();
         for r in &rows {
             out.push_str(&clean(&record_line(r)));
+            if let Some(n) = items.get(&r.external_id) {
+                out.push_str(&format!("  {}", items_text(*n)));
+            }
             out.push('\n');
         }
         print_out(&out);

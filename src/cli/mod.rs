@@ -16,6 +16,7 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod receipt;
 mod refund_commands;
 mod refund_flows;
 mod report;
@@ -70,8 +71,9 @@ pub struct Cli {
     /// [default: simulator.seed from the config, else a fresh one from the clock].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// The device the embedded simulator imitates (TUI): `default` (the project's shapes) or
-    /// `real` (the frame shapes recorded on real Clover devices) [config: simulator.profile].
+    /// The device the embedded simulator imitates (TUI, and headless commands when given before
+    /// the command): `default` (the project's shapes) or `real` (the frame shapes recorded on
+    /// real Clover devices) [config: simulator.profile].
     #[arg(long, value_name = "default|real", value_parser = parse_profile)]
     pub sim_profile: Option<crate::sim::device::Profile>,
     /// The TUI reads only: history and today's totals, no sales, nothing written or sent (also
@@ -108,6 +110,7 @@ enum Command {
     Reset(device_commands::ResetArgs),
     Payment(ledger_commands::PaymentArgs),
     History(ledger_commands::HistoryArgs),
+    Receipt(receipt::ReceiptArgs),
     Report(support_commands::ReportArgs),
     Export(support_commands::ExportArgs),
     Resolve(support_commands::ResolveArgs),
@@ -169,24 +172,29 @@ pub fn main() -> ExitCode {
             cli.read_only,
         ));
     };
+    let global = GlobalArgs {
+        sim_profile: cli.sim_profile,
+        ..cli.global
+    };
     let code = match command {
-        Command::Config(args) => config::run(&cli.global, args),
+        Command::Config(args) => config::run(&global, args),
         Command::Decode(args) => decode::run(args),
         Command::Sim(args) => sim::run(args),
-        Command::Sale(args) => device_commands::sale(&cli.global, args),
-        Command::Refund(args) => refund_commands::refund(&cli.global, args),
-        Command::Void(args) => refund_commands::void(&cli.global, args),
-        Command::Credit(args) => refund_commands::credit(&cli.global, args),
-        Command::Status(args) => device_commands::status(&cli.global, args),
-        Command::Recover(args) => device_commands::recover(&cli.global, args),
-        Command::Reset(args) => device_commands::reset(&cli.global, args),
-        Command::Message(args) => device_commands::message(&cli.global, args),
-        Command::Pair(args) => device_commands::pair(&cli.global, args),
-        Command::Payment(args) => ledger_commands::payment(&cli.global, args),
-        Command::History(args) => ledger_commands::history(&cli.global, args),
-        Command::Report(args) => support_commands::report(&cli.global, args),
-        Command::Export(args) => support_commands::export(&cli.global, args),
-        Command::Resolve(args) => support_commands::resolve(&cli.global, args),
+        Command::Sale(args) => device_commands::sale(&global, args),
+        Command::Refund(args) => refund_commands::refund(&global, args),
+        Command::Void(args) => refund_commands::void(&global, args),
+        Command::Credit(args) => refund_commands::credit(&global, args),
+        Command::Status(args) => device_commands::status(&global, args),
+        Command::Recover(args) => device_commands::recover(&global, args),
+        Command::Reset(args) => device_commands::reset(&global, args),
+        Command::Message(args) => device_commands::message(&global, args),
+        Command::Pair(args) => device_commands::pair(&global, args),
+        Command::Payment(args) => ledger_commands::payment(&global, args),
+        Command::History(args) => ledger_commands::history(&global, args),
+        Command::Receipt(args) => receipt::run(&global, args),
+        Command::Report(args) => support_commands::report(&global, args),
+        Command::Export(args) => support_commands::export(&global, args),
+        Command::Resolve(args) => support_commands::resolve(&global, args),
     };
     ExitCode::from(code)
 }

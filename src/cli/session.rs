@@ -106,6 +106,7 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
+        receipt_merchant: super::receipt::merchant_name(config),
         ..AppSettings::default()
     }
 }
@@ -291,6 +292,7 @@ pub async fn open(
                 sim_profile: Some(profile),
                 ..
             } => profile,
+            Purpose::Headless => global.sim_profile.unwrap_or(s.simulator.profile),
             _ => s.simulator.profile,
         };
         let delay = match purpose {
@@ -319,16 +321,24 @@ pub async fn open(
             ..DeviceConfig::default()
         }
         .with_profile(profile);
+        // The simulated device remembers its payments (and their refunds, voids) and credits
+        // across commands, as a real device does while the POS is away.
+        let memory_file = config
+            .paths
+            .data_dir
+            .join(crate::sim::memory_file::FILE_NAME);
         let sim = Simulator::start(SimConfig {
             device,
+            memory_file: Some(memory_file),
             ..SimConfig::default()
         })
         .await
-        .map_err(|e| {
-            Failure::new(
+        .map_err(|e| match e {
+            crate::sim::SimError::Memory(why) => Failure::new(exit::USAGE, why),
+            e => Failure::new(
                 exit::UNREACHABLE,
                 format!("the embedded simulator did not start: {e}"),
-            )
+            ),
         })?;
         Some(sim)
     } else {

@@ -268,6 +268,7 @@ impl SimArgs {
             frames: self.frames.clone(),
             cloud,
             notes_to_stderr: true,
+            memory_file: None,
         }
     }
 }

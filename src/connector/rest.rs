@@ -12,11 +12,11 @@ use super::settings::{ConnectorSettings, TransportSettings};
 use super::transport::{TlsContext, http_request};
 use crate::protocol::Payment;
 
-/// `{server}/v3/merchants/{mId}/payments?filter=externalPaymentId=<id>&expand=voids`.
+/// `{server}/v3/merchants/{mId}/payments?filter=externalPaymentId=<id>&expand=refunds,voids`.
 pub fn payments_url(server: &str, merchant_id: &str, external_id: &str) -> String {
     let base = server.trim_end_matches('/');
     format!(
-        "{base}/v3/merchants/{}/payments?filter={}&expand=voids",
+        "{base}/v3/merchants/{}/payments?filter={}&expand=refunds,voids",
         encode_component(merchant_id),
         encode_component(&format!("externalPaymentId={external_id}"))
     )
@@ -80,10 +80,10 @@ mod tests {
     use super::*;
 
     #[test]
-    fn url_has_the_filter_and_voids() {
+    fn url_has_the_filter_refunds_and_voids() {
         assert_eq!(
             payments_url("https://www.clover.com/", "M1", "EXT 1"),
-            "https://www.clover.com/v3/merchants/M1/payments?filter=externalPaymentId%3DEXT%201&expand=voids"
+            "https://www.clover.com/v3/merchants/M1/payments?filter=externalPaymentId%3DEXT%201&expand=refunds,voids"
         );
     }
 }

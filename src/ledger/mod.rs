@@ -3,6 +3,7 @@
 //! One SQLite file (`ledger.sqlite3`, mode 0600, WAL, `synchronous=FULL`) in a data directory
 //! (mode 0700) locked by one process at a time (`till.lock`). Tables: `payments` (one row per
 //! payment, keyed by external id; card data limited to brand and last four digits),
+//! `orders`, `order_lines` and `order_discounts` (the order rung with a sale, kept unchanged),
 //! `payment_events` (append-only history of every state change and its cause) and `pairings`
 //! (the latest pairing token per device endpoint, see [`LedgerTokenStore`]).
 //!
@@ -16,6 +17,7 @@ mod events;
 mod links;
 mod lock;
 mod open;
+mod orders;
 mod payments;
 mod query;
 mod read_only;
@@ -33,6 +35,7 @@ pub use error::{LedgerError, Result};
 pub use links::Refundable;
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
+pub use orders::{DiscountRecord, LineRecord, OrderRecord};
 pub use payments::CREATE_CAUSE;
 pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
 pub use records::{

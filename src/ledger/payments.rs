@@ -7,6 +7,7 @@ use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
 use super::links;
 use super::open::Ledger;
+use super::orders::{self, OrderRecord};
 use super::records::{
     HistoryCursor, HistoryPage, NewPayment, PaymentKind, PaymentRecord, PaymentUpdate,
 };
@@ -27,7 +28,29 @@ impl Ledger {
     /// Refused with [`LedgerError::PendingPayment`] while the device has an unfinished payment,
     /// and with [`LedgerError::DuplicateExternalId`] if the id was ever used.
     pub fn create_payment(&self, new: NewPayment) -> Result<PaymentRecord> {
+        self.create_payment_with_order(new, None)
+    }
+
+    /// Records a new payment like [`Ledger::create_payment`] and, for a sale rung as an order,
+    /// the order with it in the same transaction: both are recorded or neither is. The order's
+    /// total and tax must be the sale's amount and tax (the schema refuses anything else).
+    pub fn create_payment_with_order(
+        &self,
+        new: NewPayment,
+        order: Option<&OrderRecord>,
+    ) -> Result<PaymentRecord> {
         new.validate()?;
+        if let Some(o) = order
+            && (new.kind != PaymentKind::Sale || o.total != new.amount || o.tax != new.tax)
+        {
+            return Err(LedgerError::InvalidField {
+                field: "order",
+                reason: format!(
+                    "an order of {} (tax {}) cannot be recorded with a {} of {} (tax {})",
+                    o.total, o.tax, new.kind, new.amount, new.tax
+                ),
+            });
+        }
         let mut conn = self.conn();
         let err = |action| self.db_error(action);
         let tx = conn
@@ -62,6 +85,9 @@ impl Ledger {
             params![new.external_id, new.device, new.kind, new.amount, new.tip, new.tax, PaymentState::Created, now, new.parent],
         )
         .map_err(err("record a payment"))?;
+        if let Some(o) = order {
+            orders::insert(&tx, &new.external_id, o).map_err(err("record a payment's order"))?;
+        }
         let of = new
             .parent
             .as_deref()

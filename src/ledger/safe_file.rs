@@ -29,7 +29,7 @@ pub(crate) fn current_uid() -> Option<u32> {
 /// Refuses what `path` is, if it exists and is not a plain file of ours: a symlink, a
 /// directory or device, a file owned by another user, or a file with other hard links.
 /// `Ok(None)` when nothing is there.
-pub(super) fn examine(path: &Path) -> Result<Option<Metadata>> {
+pub(crate) fn examine(path: &Path) -> Result<Option<Metadata>> {
     let meta = match std::fs::symlink_metadata(path) {
         Ok(meta) => meta,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),

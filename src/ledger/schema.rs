@@ -137,8 +137,81 @@ WHEN NEW.kind IS NOT OLD.kind OR NEW.parent_external_id IS NOT OLD.parent_extern
 BEGIN SELECT RAISE(ABORT, 'a payment''s kind, sale and amount never change'); END;
 ";
 
+/// Version 5: the order rung with a sale — its lines, discounts and totals — recorded in the
+/// same transaction as the sale's `created` row and never changed afterwards. The `orders` row
+/// is written last and seals the order: its subtotal is the sum of the lines, its discount the
+/// sum of the discounts, its total `subtotal - discount + tax`, and its total and tax are the
+/// sale's amount and tax. Existing payments have no order.
+pub(super) const V5_ORDER: &str = "
+CREATE TABLE order_lines (
+    external_id TEXT    NOT NULL REFERENCES payments (external_id),
+    line_no     INTEGER NOT NULL CHECK (line_no >= 1),
+    line_id     TEXT    NOT NULL,
+    name        TEXT    CHECK (name IS NULL OR length(name) BETWEEN 1 AND 64),
+    code        TEXT    CHECK (code IS NULL OR length(code) BETWEEN 1 AND 64),
+    quantity    INTEGER NOT NULL CHECK (quantity BETWEEN 1 AND 9999),
+    unit_price  INTEGER NOT NULL CHECK (unit_price > 0),
+    tax_rate    INTEGER NOT NULL CHECK (tax_rate BETWEEN 0 AND 100000),
+    PRIMARY KEY (external_id, line_no)
+);
+
+CREATE TABLE order_discounts (
+    external_id TEXT    NOT NULL REFERENCES payments (external_id),
+    seq         INTEGER NOT NULL CHECK (seq >= 1),
+    name        TEXT    NOT NULL CHECK (length(name) BETWEEN 1 AND 64),
+    percent     INTEGER CHECK (percent IS NULL OR percent BETWEEN 1 AND 100000),
+    amount      INTEGER NOT NULL CHECK (amount >= 0),
+    PRIMARY KEY (external_id, seq)
+);
+
+CREATE TABLE orders (
+    external_id TEXT    PRIMARY KEY NOT NULL REFERENCES payments (external_id),
+    tax_rate    INTEGER NOT NULL CHECK (tax_rate BETWEEN 0 AND 100000),
+    subtotal    INTEGER NOT NULL CHECK (subtotal > 0),
+    discount    INTEGER NOT NULL CHECK (discount BETWEEN 0 AND subtotal),
+    tax         INTEGER NOT NULL CHECK (tax >= 0),
+    total       INTEGER NOT NULL CHECK (total = subtotal - discount + tax)
+);
+
+CREATE TRIGGER orders_with_their_sale BEFORE INSERT ON orders
+WHEN coalesce((SELECT kind = 'sale' AND state = 'created' AND amount = NEW.total AND tax = NEW.tax
+    FROM payments WHERE external_id = NEW.external_id), 0) = 0
+BEGIN SELECT RAISE(ABORT, 'an order is recorded with its sale as it is created, for the sale''s amount and tax'); END;
+
+CREATE TRIGGER orders_add_up BEFORE INSERT ON orders
+WHEN NEW.subtotal IS NOT (SELECT sum(quantity * unit_price) FROM order_lines
+        WHERE external_id = NEW.external_id)
+    OR NEW.discount IS NOT (SELECT coalesce(sum(amount), 0) FROM order_discounts
+        WHERE external_id = NEW.external_id)
+BEGIN SELECT RAISE(ABORT, 'an order''s subtotal and discount are the sums of its lines and discounts'); END;
+
+CREATE TRIGGER order_lines_sealed BEFORE INSERT ON order_lines
+WHEN EXISTS (SELECT 1 FROM orders WHERE external_id = NEW.external_id)
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+
+CREATE TRIGGER order_discounts_sealed BEFORE INSERT ON order_discounts
+WHEN EXISTS (SELECT 1 FROM orders WHERE external_id = NEW.external_id)
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+
+CREATE TRIGGER orders_no_update BEFORE UPDATE ON orders
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+CREATE TRIGGER orders_no_delete BEFORE DELETE ON orders
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+CREATE TRIGGER order_lines_no_update BEFORE UPDATE ON order_lines
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+CREATE TRIGGER order_lines_no_delete BEFORE DELETE ON order_lines
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+CREATE TRIGGER order_discounts_no_update BEFORE UPDATE ON order_discounts
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+CREATE TRIGGER order_discounts_no_delete BEFORE DELETE ON order_discounts
+BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
+";
+
+/// The first schema version that holds orders ([`V5_ORDER`]).
+pub(super) const ORDER_VERSION: i64 = 5;
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL, V4_REFUNDS];
+const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL, V4_REFUNDS, V5_ORDER];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

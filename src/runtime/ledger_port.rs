@@ -202,12 +202,15 @@ impl LedgerPort for LedgerStore {
                 amount,
                 tip,
                 tax,
+                order,
             } => {
                 let device = device.clone().unwrap_or_else(|| self.device.clone());
                 let mut new = NewPayment::sale(external_id.clone(), device, *amount);
                 new.tip = tip.unwrap_or(Cents::ZERO);
                 new.tax = tax.unwrap_or(Cents::ZERO);
-                self.ledger.create_payment(new).map(|_| ())
+                self.ledger
+                    .create_payment_with_order(new, order.as_ref())
+                    .map(|_| ())
             }
             LedgerOp::CreateLinked {
                 device,
@@ -313,6 +316,14 @@ impl LedgerPort for LedgerStore {
             Some(parent) => Some(sale_link(&self.ledger, parent, &r.external_id)?),
             None => None,
         };
+        let accepted = self
+            .ledger
+            .events(&r.external_id)
+            .map_err(|e| e.to_string())?
+            .iter()
+            .any(|e| {
+                e.cause == "TX_START_RESPONSE" && e.to == crate::ledger::PaymentState::InProgress
+            });
         let pending = PendingPayment {
             this_endpoint: r.device == self.device,
             external_id: r.external_id,
@@ -322,7 +333,12 @@ impl LedgerPort for LedgerStore {
             state: r.state,
             device: r.device,
         };
-        Ok(Some((pending, TxnInfo { kind: r.kind, link })))
+        let txn = TxnInfo {
+            kind: r.kind,
+            link,
+            accepted,
+        };
+        Ok(Some((pending, txn)))
     }
 
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
@@ -341,9 +357,12 @@ impl LedgerPort for LedgerStore {
             .load_window(selected, query)
             .map_err(|e| e.to_string())?;
         let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
+        let ids: Vec<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
+        let items = self.ledger.item_counts(&ids).map_err(|e| e.to_string())?;
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
+                items: items.get(&r.external_id).copied(),
                 card: match (&r.card_brand, &r.last4) {
                     (Some(b), Some(l)) => format!("{b} {l}"),
                     _ => String::new(),
@@ -355,6 +374,16 @@ impl LedgerPort for LedgerStore {
             })
             .collect();
         Ok((rows, offset, total))
+    }
+
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+        use crate::receipt::{Receipt, ReceiptLookup};
+        match Receipt::load(&self.ledger, external_id).map_err(|e| e.to_string())? {
+            ReceiptLookup::Found(r) => Ok(*r),
+            ReceiptLookup::None | ReceiptLookup::Ambiguous(_) => {
+                Err(format!("payment {external_id} is not in the ledger"))
+            }
+        }
     }
 
     fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
@@ -391,6 +420,7 @@ impl LedgerPort for LedgerStore {
             .ledger
             .events(&external_id)
             .map_err(|e| e.to_string())?;
+        let order = self.ledger.order(&external_id).map_err(|e| e.to_string())?;
         Ok(events
             .into_iter()
             .map(|e| {
@@ -404,8 +434,38 @@ impl LedgerPort for LedgerStore {
                     e.detail
                 )
             })
+            .chain(order_lines(order.as_ref()))
             .collect())
     }
+}
+
+/// The order kept with a payment, as lines under its events in the TUI's payment view.
+fn order_lines(order: Option<&crate::ledger::OrderRecord>) -> Vec<String> {
+    let Some(o) = order else {
+        return Vec::new();
+    };
+    let mut lines = vec![format!(
+        "Order: {} item{}",
+        o.items(),
+        if o.items() == 1 { "" } else { "s" }
+    )];
+    for l in &o.lines {
+        lines.push(format!(
+            "  {} x {} @ {} = {}",
+            l.quantity,
+            l.display_name(),
+            l.unit_price,
+            l.amount()
+        ));
+    }
+    for d in &o.discounts {
+        lines.push(format!("  {}: -{}", d.name, d.amount));
+    }
+    lines.push(format!(
+        "  subtotal {}  discount {}  tax {}  total {}",
+        o.subtotal, o.discount, o.tax, o.total
+    ));
+    lines
 }
 
 #[cfg(test)]
@@ -525,6 +585,7 @@ mod tests {
             amount: Cents(500),
             tip: None,
             tax: None,
+            order: None,
         };
         store.apply(&create("first")).unwrap();
         let err = store.apply(&create("second")).unwrap_err();
@@ -555,6 +616,7 @@ mod tests {
                     tip: None,
                     tax: None,
                     device: None,
+                    order: None,
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
             let to = crate::ledger::PaymentState::NotFound;

@@ -191,6 +191,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     let report = self.ledger.report(since_ms, until_ms).map(Box::new);
                     self.queue.push_back(Event::Report(report));
                 }
+                Effect::LoadReceipt(external_id) => {
+                    let receipt = self.ledger.receipt(&external_id).map(Box::new);
+                    self.queue.push_back(Event::Receipt(receipt));
+                }
                 Effect::RestLookup(external_id) => {
                     let result = self.device.rest_payments(&external_id).await;
                     self.queue.push_back(Event::RestPayments {

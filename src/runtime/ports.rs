@@ -58,6 +58,12 @@ pub trait LedgerPort {
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
     /// Event lines of the payment at absolute history index `index`.
     fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+    /// The receipt of the payment with this external id: it, its order, its refunds and voids.
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+        Err(format!(
+            "no receipt of {external_id}: this ledger keeps none"
+        ))
+    }
     /// The totals of the payments created in `[since_ms, until_ms)`.
     fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String>;
 }

@@ -43,6 +43,10 @@ impl LedgerPort for ReadOnlyLedger {
     fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
         self.0.report(since_ms, until_ms)
     }
+
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+        self.0.receipt(external_id)
+    }
 }
 
 /// No device: nothing is ever sent.

@@ -5,12 +5,14 @@
 //! for that connection, also when the device itself asked for the close.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use tokio::sync::{mpsc, oneshot, watch};
 
 use super::clock::now_ms;
 use super::device::{
-    ConnId, CustomerAction, Device, DeviceConfig, Input, Output, Screen, Transport,
+    ConnId, CreditRecord, CustomerAction, Device, DeviceConfig, DeviceMemory, Input, Output,
+    Screen, Transport,
 };
 use super::notes::Notes;
 use crate::protocol::{CLOUD_PACKAGE, Encoder, ForceConnect, Message, MessageType, Payment};
@@ -65,6 +67,10 @@ pub(crate) enum ActorMsg {
         external_id: String,
         reply: oneshot::Sender<Vec<Payment>>,
     },
+    /// Credits the device made (oldest first).
+    Credits {
+        reply: oneshot::Sender<Vec<CreditRecord>>,
+    },
     /// The friendlyId of the attached cloud POS, if any.
     CloudAttached {
         reply: oneshot::Sender<Option<String>>,
@@ -82,9 +88,30 @@ pub(crate) struct DeviceHandle {
     pub screen: watch::Receiver<Screen>,
 }
 
-/// Starts the actor for device `id` on the current tokio runtime.
-pub(crate) fn spawn(id: String, config: DeviceConfig, notes: Notes) -> DeviceHandle {
-    let device = Device::new(config);
+/// Where a device's memory is kept between runs, and the version last saved there.
+struct Keeper {
+    path: PathBuf,
+    saved: u64,
+}
+
+/// Starts the actor for device `id` on the current tokio runtime. With `memory` (a file and
+/// what it held) the device starts from what it remembered and saves every change there.
+pub(crate) fn spawn(
+    id: String,
+    config: DeviceConfig,
+    notes: Notes,
+    memory: Option<(PathBuf, Option<DeviceMemory>)>,
+) -> DeviceHandle {
+    let mut device = Device::new(config);
+    let keeper = memory.map(|(path, saved)| {
+        if let Some(saved) = saved {
+            device.restore(saved);
+        }
+        Keeper {
+            path,
+            saved: device.memory_version(),
+        }
+    });
     let (screen_tx, screen_rx) = watch::channel(device.screen());
     let (tx, rx) = mpsc::unbounded_channel();
     let actor = Actor {
@@ -95,6 +122,7 @@ pub(crate) fn spawn(id: String, config: DeviceConfig, notes: Notes) -> DeviceHan
         self_tx: tx.downgrade(),
         screen: screen_tx,
         notes,
+        keeper,
     };
     tokio::spawn(actor.run(rx));
     DeviceHandle {
@@ -112,6 +140,7 @@ struct Actor {
     self_tx: mpsc::WeakUnboundedSender<ActorMsg>,
     screen: watch::Sender<Screen>,
     notes: Notes,
+    keeper: Option<Keeper>,
 }
 
 impl Actor {
@@ -157,10 +186,10 @@ impl Actor {
             }
             ActorMsg::Timer(id) => self.feed(Input::Timer(id)),
             ActorMsg::Act { action, reply } => {
-                let result = self
-                    .device
-                    .act(now_ms(), action)
-                    .map(|outputs| self.execute(outputs));
+                let result = self.device.act(now_ms(), action).map(|outputs| {
+                    self.keep();
+                    self.execute(outputs)
+                });
                 let _ = reply.send(result);
             }
             ActorMsg::Payments { external_id, reply } => {
@@ -171,6 +200,9 @@ impl Actor {
                     .cloned()
                     .collect();
                 let _ = reply.send(found);
+            }
+            ActorMsg::Credits { reply } => {
+                let _ = reply.send(self.device.credits().to_vec());
             }
             ActorMsg::CloudAttached { reply } => {
                 let _ = reply.send(self.cloud_attached.as_ref().map(|(_, f)| f.clone()));
@@ -250,7 +282,27 @@ impl Actor {
 
     fn feed(&mut self, input: Input) {
         let outputs = self.device.handle(now_ms(), input);
+        self.keep();
         self.execute(outputs);
+    }
+
+    /// Saves the device's memory when it changed, before its frames go out: what the POS is
+    /// told, the next run of the simulator still knows.
+    fn keep(&mut self) {
+        let Some(keeper) = self.keeper.as_mut() else {
+            return;
+        };
+        let version = self.device.memory_version();
+        if version == keeper.saved {
+            return;
+        }
+        match super::memory_file::save(&keeper.path, &self.device.memory()) {
+            Ok(()) => keeper.saved = version,
+            Err(e) => {
+                tracing::warn!("{e}");
+                self.notes.note(&self.id, e);
+            }
+        }
     }
 
     fn send(&self, conn: ConnId, text: String) {

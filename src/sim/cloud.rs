@@ -289,7 +289,10 @@ async fn proxy_upgrade(
     )
 }
 
-/// `GET /v3/merchants/{mId}/payments?filter=externalPaymentId=<id>&expand=voids` → `{"elements":[…]}`.
+/// `GET /v3/merchants/{mId}/payments?filter=externalPaymentId=<id>&expand=refunds,voids` →
+/// `{"elements":[…]}`: the payments of every device of the merchant (Clover's records are
+/// merchant-wide), with their void state (`result`, `voidReason`) and, when `expand` names
+/// `refunds`, their refunds.
 async fn payments(
     req: &Request<Incoming>,
     shared: &Arc<Shared>,
@@ -322,15 +325,23 @@ async fn payments(
             found.extend(payments);
         }
     }
-    let elements: Vec<Value> = found.iter().map(rest_payment).collect();
+    let refunds = params
+        .iter()
+        .filter(|(k, _)| k == "expand")
+        .any(|(_, v)| v.split(',').any(|e| e.trim() == "refunds"));
+    let elements: Vec<Value> = found.iter().map(|p| rest_payment(p, refunds)).collect();
     json_response(StatusCode::OK, &json!({"elements": elements}))
 }
 
-/// A payment as Clover's REST API shows it: nested objects as objects, voids expanded.
-fn rest_payment(payment: &Payment) -> Value {
+/// A payment as Clover's REST API shows it: nested objects as objects, voids expanded, refunds
+/// only when asked for.
+fn rest_payment(payment: &Payment, refunds: bool) -> Value {
     let mut value = serde_json::to_value(payment).unwrap_or(Value::Null);
     if let Value::Object(map) = &mut value {
         map.retain(|_, v| !v.is_null());
+        if !refunds {
+            map.remove("refunds");
+        }
         map.entry("voids")
             .or_insert_with(|| json!({"elements": []}));
     }

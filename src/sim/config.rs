@@ -31,6 +31,10 @@ pub struct SimConfig {
     /// Print device notes and connection events to stderr (`till sim`); embedders usually
     /// leave this off and read [`super::Simulator::notes`] instead.
     pub notes_to_stderr: bool,
+    /// Keep the default device's memory (payments, refunds, voids, credits, last message) in
+    /// this file, read at start and saved whenever it changes (`till`'s embedded simulator:
+    /// `sim-device.json` in the data directory).
+    pub memory_file: Option<PathBuf>,
 }
 
 impl Default for SimConfig {
@@ -43,6 +47,7 @@ impl Default for SimConfig {
             frames: None,
             cloud: None,
             notes_to_stderr: false,
+            memory_file: None,
         }
     }
 }

@@ -30,6 +30,10 @@ pub enum SimError {
     /// `ca_out` was given without `tls`.
     #[error("--ca-out needs --tls (there is no certificate without TLS)")]
     CaOutWithoutTls,
+    /// The saved device memory ([`SimConfig::memory_file`]) cannot be used; the message says
+    /// what to do.
+    #[error("{0}")]
+    Memory(String),
     /// The frame log could not be opened.
     #[error("cannot open the frame log {path}: {message}")]
     FrameLog {

@@ -25,6 +25,7 @@ mod error;
 mod frame_log;
 mod http;
 mod http_parts;
+pub mod memory_file;
 mod notes;
 mod server;
 mod shared;

@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use tokio::sync::watch;
 
 use super::actor::{self, ActorMsg, DeviceHandle};
-use super::config::{SimConfig, device_config};
+use super::config::{DEFAULT_DEVICE_ID, SimConfig, device_config};
 use super::frame_log::FrameLog;
 use super::notes::Notes;
 
@@ -58,10 +58,22 @@ impl Shared {
         {
             return handle.clone();
         }
+        let memory = match (&self.config.memory_file, id == DEFAULT_DEVICE_ID) {
+            (Some(path), true) => match super::memory_file::load(path) {
+                Ok(saved) => Some((path.clone(), saved)),
+                Err(e) => {
+                    self.notes
+                        .note(id, format!("{e}; this run's payments are not kept"));
+                    None
+                }
+            },
+            _ => None,
+        };
         let handle = actor::spawn(
             id.to_owned(),
             device_config(&self.config.device, id),
             self.notes.clone(),
+            memory,
         );
         devices.insert(id.to_owned(), handle.clone());
         handle

@@ -12,7 +12,7 @@ use tokio_rustls::TlsAcceptor;
 
 use super::actor::{ActorMsg, DeviceHandle};
 use super::config::{DEFAULT_DEVICE_ID, SimConfig, valid_device_id};
-use super::device::{CustomerAction, Screen};
+use super::device::{CreditRecord, CustomerAction, Screen};
 use super::error::SimError;
 use super::frame_log::FrameLog;
 use super::notes::{Notes, SimNote};
@@ -59,6 +59,9 @@ impl Simulator {
     /// `ca_out`), opens the frame log and starts serving. Must be called inside a tokio
     /// runtime. Devices are created on first use; the default device exists from the start.
     pub async fn start(config: SimConfig) -> Result<Simulator, SimError> {
+        if let Some(path) = &config.memory_file {
+            super::memory_file::load(path).map_err(SimError::Memory)?;
+        }
         let log = match &config.frames {
             Some(path) => FrameLog::open(path)?,
             None => FrameLog::default(),
@@ -177,6 +180,11 @@ impl Simulator {
         self.controller().payments(device_id, external_id).await
     }
 
+    /// Credits device `device_id` made; see [`Controller::credits`].
+    pub async fn credits(&self, device_id: &str) -> Result<Vec<CreditRecord>, String> {
+        self.controller().credits(device_id).await
+    }
+
     /// Device notes and connection events from now on; see [`Controller::notes`].
     pub fn notes(&self) -> broadcast::Receiver<SimNote> {
         self.controller().notes()
@@ -240,6 +248,18 @@ impl Controller {
     /// Device notes and connection events from now on (pairing codes, outcomes, …).
     pub fn notes(&self) -> broadcast::Receiver<SimNote> {
         self.shared.notes.subscribe()
+    }
+
+    /// Credits (manual refunds) device `device_id` made, oldest first, each with the external
+    /// id of the TX_START that asked for it.
+    pub async fn credits(&self, device_id: &str) -> Result<Vec<CreditRecord>, String> {
+        let handle = handle(&self.shared, device_id)?;
+        let (reply, answer) = oneshot::channel();
+        handle
+            .tx
+            .send(ActorMsg::Credits { reply })
+            .map_err(|_| stopped())?;
+        answer.await.map_err(|_| stopped())
     }
 }
 

@@ -40,7 +40,7 @@ fn header(card: bool) -> String {
         "When (UTC)", "Amount", "State", "External id"
     );
     if card {
-        h.push_str("  Card");
+        h.push_str("  Card, items");
     }
     h
 }
@@ -58,6 +58,10 @@ fn row_line(row: &HistoryRow, selected: bool, card: bool, theme: &Theme) -> Line
     ];
     if card {
         spans.push(Span::raw(format!("  {}", row.card)));
+        if let Some(n) = row.items {
+            let s = if n == 1 { "" } else { "s" };
+            spans.push(Span::styled(format!("  {n} item{s}"), theme.dim()));
+        }
     }
     let line = Line::from(spans);
     if selected {

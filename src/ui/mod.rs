@@ -18,6 +18,7 @@ mod in_progress;
 mod notice;
 mod prompt;
 mod quit;
+mod receipt_box;
 mod refund_box;
 mod report;
 mod resolve_box;
@@ -207,6 +208,10 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         let h = RefundBox::HEIGHT.min(body.height);
         let r = Rect::new(body.x, body.bottom() - h, body.width, h);
         (&RefundBox { input, theme }).render(r, buf);
+    }
+
+    if let Some(view) = &state.ui.receipt {
+        (&receipt_box::ReceiptBox { view, theme }).render(body, buf);
     }
 
     if state.ui.help {

@@ -128,6 +128,7 @@ pub fn history_rows(offset: usize, count: usize, total: usize) -> Vec<HistoryRow
                 } else {
                     String::new()
                 },
+                items: None,
             }
         })
         .collect()
@@ -464,6 +465,13 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     let mut s = ready();
     s.ui.screen = Screen::History;
     push("history_empty", s, None);
+    // The receipt box (p) over the history, for the order of the sale screen's scenario.
+    let mut s = history(100_000, 0);
+    s.ui.receipt = Some(order_receipt(0));
+    push("history_receipt", s, None);
+    let mut s = history(100_000, 0);
+    s.ui.receipt = Some(order_receipt(12));
+    push("history_receipt_scrolled", s, None);
 
     // Check Payment Status: resolving the pending payment by hand, at the confirmation.
     let mut s = recovering();
@@ -595,6 +603,49 @@ pub fn order_state() -> State {
     s.ui.field = Field::Item;
     s.ui.item = "100".into();
     s
+}
+
+/// The receipt box showing the receipt of [`order_state`]'s order, approved, scrolled `scroll`
+/// lines down.
+pub fn order_receipt(scroll: u16) -> till::app::receipt_box::ReceiptView {
+    let order = till::ledger::OrderRecord::of(&order_state().desk.order).expect("an order");
+    let ext = format!("{:032x}", 0xabc0_0000_u64);
+    let payment = till::ledger::PaymentRecord {
+        cursor: Default::default(),
+        external_id: ext.clone(),
+        device: "dev".into(),
+        kind: till::ledger::PaymentKind::Sale,
+        parent: None,
+        amount: order.total,
+        tip: Cents::ZERO,
+        tax: order.tax,
+        state: PaymentState::Approved,
+        device_payment_id: Some("DMKJWJTVR3GSR".into()),
+        order_id: None,
+        card_brand: Some("VISA".into()),
+        last4: Some("4242".into()),
+        auth_code: Some("A1B2C3".into()),
+        charged_amount: Some(order.total),
+        charged_tip: Some(Cents::ZERO),
+        result: None,
+        reason: None,
+        message: None,
+        partial: false,
+        created_ms: NOW,
+        updated_ms: NOW,
+    };
+    let text = till::receipt::receipt_text(
+        "Corner Bakery",
+        &payment,
+        Some(&order),
+        &[],
+        till::receipt::WIDTH,
+    );
+    till::app::receipt_box::ReceiptView {
+        external_id: ext,
+        text: Some(Ok(text)),
+        scroll,
+    }
 }
 
 /// The simulated device showing that order on its customer display.

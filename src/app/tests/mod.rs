@@ -97,6 +97,7 @@ fn retrieve(query: QueryStatus, ext: &str, payment: Option<Payment>) -> DeviceIn
 mod defects;
 mod money;
 mod order;
+mod receipt;
 mod recovery;
 mod refunds;
 mod reset;

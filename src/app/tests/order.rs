@@ -198,6 +198,19 @@ fn charging_an_order_uses_its_total_and_paying_clears_the_display() {
     // 3.50 at 10 % + 1.50 at 0 % = 5.00 + 0.35 tax.
     assert_eq!(sale.amount(), Cents(535));
     assert_eq!(sale.tax(), Some(Cents(35)));
+    // The ledger records the order with the sale, before the sale is sent.
+    let Some(Effect::Persist(LedgerOp::Create {
+        order: Some(kept), ..
+    })) = fx.first()
+    else {
+        panic!("the sale is created with its order first: {fx:?}");
+    };
+    let names: Vec<&str> = kept.lines.iter().map(|l| l.display_name()).collect();
+    assert_eq!(names, ["Coffee", "Paper"]);
+    assert_eq!(
+        (kept.total, kept.tax, kept.items()),
+        (Cents(535), Cents(35), 2)
+    );
     assert_eq!(s.desk.order.lines().len(), 2, "kept until paid");
     dev(
         &mut s,
@@ -246,6 +259,11 @@ fn abandoning_clears_the_display_and_the_quick_path_is_unchanged() {
     let mut fx = keys(&mut s, "1001");
     fx.extend(key(&mut s, Key::Enter));
     assert!(updates(&fx).is_empty());
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Persist(LedgerOp::Create { order: None, .. }))),
+        "a typed amount keeps no order"
+    );
     let sale = fx
         .iter()
         .find_map(|e| match e {

@@ -593,6 +593,7 @@ fn an_open_refund_found_at_start_is_recovered() {
             txn: TxnInfo {
                 kind: PaymentKind::Refund,
                 link: Some(link(&[])),
+                accepted: false,
             },
         },
     );
@@ -624,6 +625,7 @@ fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
         amount: Cents(1234),
         state: PaymentState::Approved,
         card: "VISA 4242".into(),
+        items: None,
     }];
     s.ui.history_total = 1;
     let fx = key(&mut s, Key::Char('r'));
@@ -669,6 +671,7 @@ fn the_tui_says_why_a_payment_cannot_be_refunded_and_sends_nothing() {
         amount: Cents(1234),
         state: PaymentState::Voided,
         card: String::new(),
+        items: None,
     }];
     s.ui.history_total = 1;
     key(&mut s, Key::Char('v'));
@@ -702,4 +705,505 @@ fn the_sale_screen_gives_a_typed_amount_back_as_a_credit() {
         &fx[0],
         Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Credit, amount, .. }) if *amount == Cents(750)
     ));
+}
+
+/// Cloud mode: what the idle device could not decide (it no longer knows the sale, or a void's
+/// sale still reads SUCCESS) goes to Clover's REST payments with the sale's external id.
+#[test]
+fn cloud_rest_decides_what_the_idle_device_could_not() {
+    let voided = || {
+        let mut p = sale_with_refunds(PaymentResult::Voided, &[]);
+        p.void_reason = Some(VoidReason::UserCancel);
+        p
+    };
+    let other = || Payment {
+        id: Some("OTHERPAY".into()),
+        ..sale_with_refunds(PaymentResult::Success, &[refund_obj("NEWREF", 500)])
+    };
+    // (what, a void?, the device's answer, Clover's answer, expected state or None = unknown)
+    type Case = (
+        &'static str,
+        bool,
+        Option<Payment>,
+        Result<Vec<Payment>, String>,
+        Option<PaymentState>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "refund: the device forgot the sale, Clover shows a new refund of our amount",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("OLDREF", 500), refund_obj("NEWREF", 500)],
+            )]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "refund: Clover shows the sale without a new refund",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("OLDREF", 500)],
+            )]),
+            Some(PaymentState::NotFound),
+        ),
+        (
+            "refund: Clover shows a bigger refund than asked",
+            false,
+            None,
+            Ok(vec![sale_with_refunds(
+                PaymentResult::Success,
+                &[refund_obj("NEWREF", 900)],
+            )]),
+            None,
+        ),
+        (
+            "refund: Clover has only another payment",
+            false,
+            None,
+            Ok(vec![other()]),
+            None,
+        ),
+        (
+            "refund: neither has the sale",
+            false,
+            None,
+            Ok(vec![]),
+            None,
+        ),
+        (
+            "void: the sale reads SUCCESS on the device, VOIDED at Clover",
+            true,
+            Some(sale_with_refunds(PaymentResult::Success, &[])),
+            Ok(vec![voided()]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "void: the device forgot the sale, Clover has it voided",
+            true,
+            None,
+            Ok(vec![voided()]),
+            Some(PaymentState::Approved),
+        ),
+        (
+            "void: SUCCESS at Clover too proves nothing",
+            true,
+            Some(sale_with_refunds(PaymentResult::Success, &[])),
+            Ok(vec![sale_with_refunds(PaymentResult::Success, &[])]),
+            None,
+        ),
+    ];
+    for (what, void, device, clover, want) in cases {
+        let mut s = ready(true);
+        s.settings.rest_lookup = true;
+        if void {
+            update(&mut s, void_action());
+        } else {
+            update(&mut s, refund_action(500, 1234));
+        }
+        dev(
+            &mut s,
+            DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+        );
+        dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+        dev(&mut s, status(ExternalDeviceState::Idle));
+        let fx = dev(&mut s, retrieve(device));
+        assert!(
+            fx.contains(&Effect::RestLookup(SALE.into())),
+            "{what}: Clover is asked about the sale: {fx:?}"
+        );
+        assert!(transitions(&fx).is_empty(), "{what}: {fx:?}");
+        // An answer about another external id is not this lookup's.
+        let stray = update(
+            &mut s,
+            Event::RestPayments {
+                external_id: "OTHER".into(),
+                result: Ok(vec![]),
+            },
+        );
+        assert!(stray.is_empty(), "{what}: {stray:?}");
+        let fx = update(
+            &mut s,
+            Event::RestPayments {
+                external_id: SALE.into(),
+                result: clover,
+            },
+        );
+        match want {
+            Some(state) => {
+                assert_eq!(
+                    transitions(&fx).last().copied(),
+                    Some(state),
+                    "{what}: {fx:?}"
+                );
+                assert!(s.pending().is_none(), "{what}");
+            }
+            None => {
+                let p = s.pending().expect("still open");
+                assert_eq!(p.state, PaymentState::Unknown, "{what}");
+                assert!(
+                    p.evidence.conflict.is_some(),
+                    "{what}: the next step is named"
+                );
+            }
+        }
+        assert!(s.recovery.is_none(), "{what}: recovery ended");
+        assert!(
+            !fx.iter().any(|e| matches!(
+                e,
+                Effect::Send(DeviceCommand::Refund { .. } | DeviceCommand::Void { .. })
+            )),
+            "{what}: never re-sent"
+        );
+    }
+
+    // A failed lookup leaves the refund open and asks again later.
+    let mut s = ready(true);
+    s.settings.rest_lookup = true;
+    update(&mut s, refund_action(500, 1234));
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    dev(&mut s, retrieve(None));
+    let fx = update(
+        &mut s,
+        Event::RestPayments {
+            external_id: SALE.into(),
+            result: Err("503".into()),
+        },
+    );
+    assert!(transitions(&fx).is_empty(), "{fx:?}");
+    assert!(
+        matches!(fx.last(), Some(Effect::StartTimer { .. })),
+        "{fx:?}"
+    );
+    assert!(s.pending().is_some());
+
+    // A credit is not a payment: Clover's payments are not asked; it stays unknown, named.
+    let mut s = ready(true);
+    s.settings.rest_lookup = true;
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    dev(&mut s, status(ExternalDeviceState::Idle));
+    let fx = dev(
+        &mut s,
+        DeviceInput::RetrievePayment {
+            query: QueryStatus::NotFound,
+            external_id: Some("CRED1".into()),
+            payment: None,
+        },
+    );
+    assert!(
+        !fx.iter().any(|e| matches!(e, Effect::RestLookup(_))),
+        "{fx:?}"
+    );
+    let p = s.pending().expect("still open");
+    assert_eq!(p.state, PaymentState::Unknown);
+    assert!(p.evidence.conflict.is_some());
+}
+
+/// A credit names nothing of ours, so a FINISH_OK `{credit}` re-sent during recovery
+/// (`sendLastMessage`) decides a credit only when the device accepted that credit's TX_START;
+/// otherwise it stays `unknown`, named.
+#[test]
+fn a_re_sent_credit_decides_only_a_credit_the_device_accepted() {
+    let credit = |id: &str| {
+        DeviceInput::CreditFinished(Credit {
+            id: Some(id.into()),
+            amount: Some(700),
+            ..Credit::default()
+        })
+    };
+    let start = |s: &mut State, ext: &str, accepted: bool| {
+        update(
+            s,
+            Event::Action(Action::Credit {
+                amount: Cents(700),
+                external_id: Some(ext.into()),
+            }),
+        );
+        if accepted {
+            dev(
+                s,
+                DeviceInput::TxStartResponse {
+                    result: TxStartResponseResult::Success,
+                    external_id: Some(ext.into()),
+                    message: None,
+                },
+            );
+        }
+        let fx = dev(
+            s,
+            DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+        );
+        assert_eq!(transitions(&fx), vec![PaymentState::Unknown]);
+        dev(s, DeviceInput::Ready(DeviceInfo::default()));
+        dev(s, status(ExternalDeviceState::Idle));
+    };
+
+    // Accepted, then the answer was lost: the re-sent credit is ours.
+    let mut s = ready(true);
+    start(&mut s, "CRED1", true);
+    let fx = dev(&mut s, credit("CR1"));
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved], "{fx:?}");
+    assert!(s.recovery.is_none());
+
+    // The next credit's TX_START never reached the device: its last message is CR1 again,
+    // which cannot be tied to this credit: unknown, named, never approved.
+    start(&mut s, "CRED2", false);
+    let fx = dev(&mut s, credit("CR1"));
+    assert!(transitions(&fx).is_empty(), "already unknown: {fx:?}");
+    let p = s.pending().expect("still open");
+    assert!(p.evidence.conflict.is_some(), "the next step is named");
+
+    // Never accepted: a re-sent credit may be an earlier one (another POS's, or from before a
+    // restart): unknown with the conflict named, never approved.
+    let mut s = ready(true);
+    start(&mut s, "CRED3", false);
+    let fx = dev(&mut s, credit("CRX"));
+    assert!(
+        !transitions(&fx).contains(&PaymentState::Approved),
+        "{fx:?}"
+    );
+    let p = s.pending().expect("still open");
+    assert_eq!(p.state, PaymentState::Unknown);
+    assert!(
+        p.evidence
+            .conflict
+            .as_deref()
+            .is_some_and(|c| c.contains("never confirmed")),
+        "{:?}",
+        p.evidence.conflict
+    );
+    assert!(s.recovery.is_none(), "a conflict waits for a person");
+
+    // Found open in the ledger at start: whether the device had accepted it comes with it.
+    for (accepted, want) in [
+        (true, PaymentState::Approved),
+        (false, PaymentState::Unknown),
+    ] {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            Event::PendingTxn {
+                payment: PendingPayment {
+                    this_endpoint: true,
+                    external_id: "CRED4".into(),
+                    amount: Cents(700),
+                    tip: None,
+                    tax: None,
+                    state: PaymentState::Unknown,
+                    device: "sim".into(),
+                },
+                txn: TxnInfo {
+                    kind: PaymentKind::Credit,
+                    link: None,
+                    accepted,
+                },
+            },
+        );
+        dev(&mut s, status(ExternalDeviceState::Idle));
+        dev(&mut s, credit("CR4"));
+        assert_eq!(
+            s.last_outcome
+                .as_ref()
+                .map(|o| o.state)
+                .or(s.pending().map(|p| p.state)),
+            Some(want),
+            "accepted {accepted}"
+        );
+    }
+}
+
+fn notes_with(fx: &[Effect], text: &str) -> bool {
+    fx.iter().any(
+        |e| matches!(e, Effect::Persist(LedgerOp::Note { detail, .. }) if detail.contains(text)),
+    )
+}
+
+fn reopened(fx: &[Effect]) -> bool {
+    fx.iter()
+        .any(|e| matches!(e, Effect::Persist(LedgerOp::Reopen { .. })))
+}
+
+/// Late and re-delivered frames after a refund, void or credit ended: the same answer is only
+/// noted; an answer that says the device did what was recorded as not done reopens it as
+/// `unknown`; nothing is ever sent again.
+#[test]
+fn late_and_re_delivered_frames_table() {
+    let refused_refund = DeviceInput::RefundResponse {
+        success: false,
+        payment_id: Some(DEVPAY.into()),
+        refund: None,
+        message: Some("FAIL".into()),
+    };
+    let void_ok = || DeviceInput::VoidResponse {
+        success: true,
+        payment: Some(sale_with_refunds(PaymentResult::Voided, &[])),
+        message: None,
+    };
+    let void_refused = || DeviceInput::VoidResponse {
+        success: false,
+        payment: Some(sale_with_refunds(PaymentResult::Success, &[])),
+        message: Some("payment has refunds".into()),
+    };
+    // (what, refund? else void, the deciding frame, its state, the late frame, reopened?)
+    type Case = (
+        &'static str,
+        bool,
+        DeviceInput,
+        PaymentState,
+        DeviceInput,
+        bool,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "refund refused, then a FINISH_OK with a new refund: reopened",
+            true,
+            refused_refund.clone(),
+            PaymentState::Declined,
+            DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+            true,
+        ),
+        (
+            "refund refused, then the same refusal again: noted",
+            true,
+            refused_refund.clone(),
+            PaymentState::Declined,
+            refused_refund.clone(),
+            false,
+        ),
+        (
+            "refund done, then another refund id in a late FINISH_OK: reopened",
+            true,
+            DeviceInput::RefundFinished(refund_obj("NEWREF", 500)),
+            PaymentState::Approved,
+            DeviceInput::RefundFinished(refund_obj("ANOTHER", 500)),
+            true,
+        ),
+        (
+            "void done, then its response again: noted",
+            false,
+            void_ok(),
+            PaymentState::Approved,
+            void_ok(),
+            false,
+        ),
+        (
+            "void refused, then its refusal again: noted",
+            false,
+            void_refused(),
+            PaymentState::Declined,
+            void_refused(),
+            false,
+        ),
+        (
+            "void refused, then a late success: reopened",
+            false,
+            void_refused(),
+            PaymentState::Declined,
+            void_ok(),
+            true,
+        ),
+        (
+            "void done, then a late failure: noted with what to check",
+            false,
+            void_ok(),
+            PaymentState::Approved,
+            void_refused(),
+            false,
+        ),
+    ];
+    for (what, refund, decide, decided, late, reopens) in cases {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            if refund {
+                refund_action(500, 1234)
+            } else {
+                void_action()
+            },
+        );
+        let fx = dev(&mut s, decide);
+        assert_eq!(transitions(&fx), vec![decided], "{what}: {fx:?}");
+        let fx = dev(&mut s, late);
+        assert_eq!(reopened(&fx), reopens, "{what}: {fx:?}");
+        assert!(transitions(&fx).is_empty(), "{what}: {fx:?}");
+        assert!(sends(&fx).is_empty(), "{what}: never re-sent: {fx:?}");
+        if reopens {
+            let p = s.pending().expect("reopened");
+            assert_eq!(p.state, PaymentState::Unknown, "{what}");
+            assert!(p.evidence.conflict.is_some(), "{what}: named");
+        } else {
+            assert!(s.pending().is_none(), "{what}");
+            assert!(
+                notes_with(&fx, "re-delivered") || notes_with(&fx, "Clover dashboard"),
+                "{what}: {fx:?}"
+            );
+        }
+    }
+
+    // A credit: a stale FINISH_CANCEL before the device accepted it is ignored; after it ended,
+    // its FINISH_OK again is noted and a late FINISH_CANCEL changes nothing.
+    let mut s = ready(true);
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Credit),
+        },
+    );
+    assert!(transitions(&fx).is_empty(), "{fx:?}");
+    assert!(notes_with(&fx, "stale"), "{fx:?}");
+    dev(
+        &mut s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some("CRED1".into()),
+            message: None,
+        },
+    );
+    let credit = DeviceInput::CreditFinished(Credit {
+        id: Some("CR1".into()),
+        amount: Some(700),
+        ..Credit::default()
+    });
+    assert_eq!(
+        transitions(&dev(&mut s, credit.clone())),
+        vec![PaymentState::Approved]
+    );
+    let fx = dev(&mut s, credit);
+    assert!(
+        transitions(&fx).is_empty() && notes_with(&fx, "again"),
+        "{fx:?}"
+    );
+    let fx = dev(
+        &mut s,
+        DeviceInput::FinishCancel {
+            request_info: Some(RequestInfo::Credit),
+        },
+    );
+    assert!(transitions(&fx).is_empty() && !reopened(&fx), "{fx:?}");
+    assert!(s.pending().is_none());
 }

@@ -296,6 +296,7 @@ impl Device {
         late_copy: bool,
     ) {
         self.last_outcome = Some(message.clone());
+        self.memory_changed();
         match (drop_connection, self.pos) {
             (true, Some(conn)) => {
                 fx.note(format!(

@@ -28,6 +28,7 @@ mod connections;
 mod cut;
 mod flow;
 mod io;
+mod memory;
 mod order_screen;
 mod outbox;
 mod pairing;
@@ -56,6 +57,7 @@ use rand_chacha::ChaCha8Rng;
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
 pub use cut::{Cut, CutDirection, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
+pub use memory::{CreditRecord, DeviceMemory, LastMessage, MEMORY_MAX_RECORDS};
 pub use printer::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 pub use receipt_options::RECEIPT_QUESTION;
@@ -134,6 +136,12 @@ pub struct Device {
     orders: order_screen::OrderDisplay,
     /// Tip adjusts and closed batches (`auths.rs`, `closeout.rs`).
     tabs: auths::Tabs,
+    /// Credits (manual refunds) made, oldest first (`memory.rs`).
+    credits: Vec<memory::CreditRecord>,
+    /// Bumped whenever the remembered payments, credits or last message change (`memory.rs`).
+    memory_version: u64,
+    /// How many times this device started from a saved memory.
+    memory_starts: u64,
 }
 
 impl Device {
@@ -170,6 +178,9 @@ impl Device {
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
             tabs: auths::Tabs::default(),
+            credits: Vec::new(),
+            memory_version: 0,
+            memory_starts: 0,
         }
     }
 

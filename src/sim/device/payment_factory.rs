@@ -73,7 +73,7 @@ pub(super) struct Authorisation<'a> {
 
 /// Makes the payments of one device: fixed device, tender and employee ids, a running
 /// transaction number.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct PaymentFactory {
     device_id: String,
     tender_id: String,

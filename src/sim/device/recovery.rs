@@ -17,8 +17,14 @@ impl Device {
     /// Forgets payments older than 24 h.
     pub(super) fn forget_old_payments(&mut self, now_ms: i64) {
         let horizon = now_ms.saturating_sub(PAYMENT_MEMORY_MS);
+        let before = (self.payments.len(), self.credits.len());
         self.payments
             .retain(|p| p.created_time.unwrap_or(now_ms) >= horizon);
+        self.credits
+            .retain(|c| c.credit.created_time.unwrap_or(now_ms) >= horizon);
+        if before != (self.payments.len(), self.credits.len()) {
+            self.memory_changed();
+        }
     }
 
     /// Remembers a finished payment (replacing an earlier state of the same payment).
@@ -26,6 +32,7 @@ impl Device {
         self.payments
             .retain(|p| p.id.is_none() || p.id != payment.id);
         self.payments.push(payment);
+        self.memory_changed();
     }
 
     /// The completed payment (SUCCESS, or a pre-auth's AUTH hold) of an externalPaymentId, if
@@ -205,6 +212,7 @@ impl Device {
         fx.note("device reboots");
         self.tx = None;
         self.last_outcome = None;
+        self.memory_changed();
         self.timers.clear();
         self.slow_queue.clear();
         let conns: Vec<ConnId> = self.conns.keys().copied().collect();

@@ -57,6 +57,7 @@ impl Device {
         let refund = self.factory.refund(&mut self.rng, &payment, amount, fx.now);
         payment_factory::add_refund(&mut payment, &refund, fx.now);
         self.payments[index] = payment.clone();
+        self.memory_changed();
         fx.note(format!(
             "refunded ${} of payment {payment_id} (refund {})",
             Cents(amount),
@@ -94,6 +95,7 @@ impl Device {
             // made and sendLastMessage re-sends its FINISH_OK.
             fx.note(format!("dropping POS {conn} just before REFUND_RESPONSE"));
             self.last_outcome = Some(finish);
+            self.memory_changed();
             return self.close(fx, conn, None, "connection dropped before REFUND_RESPONSE");
         }
         self.send(fx, conn, &Message::RefundResponse(response));
@@ -169,6 +171,14 @@ impl Device {
         self.send_pos(fx, &tx_state(TxState::Success));
         let Some(tx) = self.tx.take() else { return };
         let credit = self.factory.credit(&mut self.rng, &card, tx.amount, fx.now);
+        self.credits.push(super::memory::CreditRecord {
+            external_id: tx.external_id.clone(),
+            credit: credit.clone(),
+        });
+        if self.credits.len() > super::memory::MEMORY_MAX_RECORDS {
+            self.credits.remove(0);
+        }
+        self.memory_changed();
         fx.note(format!(
             "credited ${} to {} {} ({})",
             Cents(tx.amount),

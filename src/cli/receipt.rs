@@ -1,0 +1,97 @@
+//! `till receipt`: a payment's receipt as plain text on stdout (ready for `lp`), read from the
+//! ledger read-only, so it works while another till holds the data directory.
+
+use clap::Args;
+
+use super::ledger_commands::{clean, print_out, record_line};
+use super::session::{self, Failure};
+use super::{GlobalArgs, exit};
+use crate::config::LoadedConfig;
+use crate::receipt::{MAX_WIDTH, MIN_WIDTH, Receipt, ReceiptLookup, WIDTH};
+
+/// Print a payment's receipt: merchant, date, the order's lines, discounts, subtotal, tax, tip,
+/// total, card brand and last four digits, auth code, refunds and voids, the external id.
+///
+/// Reads the ledger read-only. A payment that took no money, or whose outcome is not known,
+/// is marked so at the top and the bottom. Exit 0 when printed; 2 when no payment or several
+/// match the id given (nothing printed on stdout).
+#[derive(Debug, Args)]
+#[command(
+    after_help = "The merchant name is sale.order_title, or terminal.name when that is empty.\n\nExamples:\n  till receipt 3f2a9c0d1b7e4f6a8c5d2e1f0a9b8c7d\n  till receipt 3f2a | lp   (any unambiguous prefix, or the device's payment id)"
+)]
+pub struct ReceiptArgs {
+    /// The payment's external id, an unambiguous prefix of it, or the device's payment id.
+    pub external_id: String,
+    /// Line width in columns.
+    #[arg(long, default_value_t = WIDTH as u16, value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..=MAX_WIDTH as i64))]
+    pub width: u16,
+}
+
+/// The name a receipt is headed with: `sale.order_title`, else `terminal.name`.
+pub fn merchant_name(config: &LoadedConfig) -> String {
+    let s = &config.settings;
+    if s.sale.order_title.trim().is_empty() {
+        s.terminal.name.clone()
+    } else {
+        s.sale.order_title.clone()
+    }
+}
+
+/// Loads the receipt of the payment `text` names, or the failure to report (exit 2, saying
+/// what to do).
+pub fn load(config: &LoadedConfig, text: &str) -> Result<Receipt, Failure> {
+    let ledger = session::open_ledger_read_only(config)?;
+    let found =
+        Receipt::load(&ledger, text).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
+    match found {
+        ReceiptLookup::Found(r) => Ok(*r),
+        ReceiptLookup::None => Err(Failure::new(
+            exit::USAGE,
+            format!(
+                "no payment with external id (or prefix, or device payment id) {} in the ledger \
+                 of {}: check the id with `till history`, or give --data-dir of the till that \
+                 took it",
+                clean(text),
+                config.paths.data_dir.display()
+            ),
+        )),
+        ReceiptLookup::Ambiguous(list) => {
+            let mut message = format!(
+                "{} is the start of {} external ids; give more of the id:",
+                clean(text),
+                list.len()
+            );
+            for r in &list {
+                message.push_str(&format!("\n  {}", record_line(r)));
+            }
+            Err(Failure::new(exit::USAGE, message))
+        }
+    }
+}
+
+/// `till receipt`.
+pub fn run(global: &GlobalArgs, args: ReceiptArgs) -> u8 {
+    let result = session::load_config(global).and_then(|config| {
+        let receipt = load(&config, &args.external_id)?;
+        Ok(crate::receipt::receipt_text(
+            &merchant_name(&config),
+            &receipt.payment,
+            receipt.order.as_ref(),
+            &receipt.children,
+            usize::from(args.width),
+        ))
+    });
+    match result {
+        Ok(text) => {
+            print_out(&text);
+            exit::OK
+        }
+        Err(f) => {
+            eprintln!(
+                "till receipt: {}",
+                crate::protocol::text::terminal_safe(&f.message)
+            );
+            f.code
+        }
+    }
+}
