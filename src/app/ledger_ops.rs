@@ -211,3 +211,13 @@ impl From<String> for PersistError {
         PersistError::Failed(text)
     }
 }
+
+/// One payment's stored history, for the payment view: its events, oldest first, and the order
+/// kept with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentHistory {
+    /// The events.
+    pub events: Vec<crate::ledger::PaymentEvent>,
+    /// The order, when the sale kept one.
+    pub order: Option<crate::ledger::OrderRecord>,
+}

@@ -9,6 +9,7 @@ pub mod amounts;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
+pub mod payment_lines;
 pub mod receipt_box;
 mod recovery;
 pub mod refund;
@@ -20,7 +21,7 @@ mod state;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
-pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -78,8 +79,8 @@ pub enum Event {
     },
     /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
     RefundOffer(Result<refund_keys::RefundOffer, String>),
-    /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
-    PaymentEvents(Vec<String>),
+    /// The history of one payment (answer to `Effect::LoadPaymentEvents`).
+    PaymentEvents(PaymentHistory),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
     Report(Result<Box<crate::ledger::Report>, String>),
     /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
@@ -234,7 +235,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
-        Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
+        Event::PaymentEvents(h) => {
+            state.ui.history_detail =
+                Some(payment_lines::payment_lines(&h.events, h.order.as_ref()))
+        }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }

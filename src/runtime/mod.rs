@@ -182,7 +182,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     self.queue.push_back(Event::RefundOffer(offer));
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
-                    Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),
+                    Ok(history) => self.queue.push_back(Event::PaymentEvents(history)),
                     Err(e) => self
                         .queue
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),

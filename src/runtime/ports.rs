@@ -56,8 +56,8 @@ pub trait LedgerPort {
         selected: usize,
         query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
-    /// Event lines of the payment at absolute history index `index`.
-    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+    /// The history of the payment at absolute history index `index`.
+    fn events_at(&mut self, index: usize) -> Result<crate::app::PaymentHistory, String>;
     /// The receipt of the payment with this external id: it, its order, its refunds and voids.
     fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
         Err(format!(

@@ -36,7 +36,7 @@ impl LedgerPort for ReadOnlyLedger {
         self.0.history_window(selected, query)
     }
 
-    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
+    fn events_at(&mut self, index: usize) -> Result<crate::app::PaymentHistory, String> {
         self.0.events_at(index)
     }
 
