@@ -105,6 +105,41 @@ fn an_order_sold_headlessly_is_on_its_receipt_in_history_and_in_the_payment_view
     assert_eq!(order["lines"][1]["quantity"], 3, "{j}");
     assert_eq!(order["lines"][2]["tax_rate"], "0", "{j}");
     assert_eq!(j["items"], 5);
+
+    // The day's report says what was sold (approved sales), most first.
+    let (code, j) = env.json(&["report"]);
+    assert_eq!(code, 0, "{j}");
+    let sold = j["items_sold"].as_array().unwrap();
+    let rows: Vec<(Option<&str>, &str, u64, &str)> = sold
+        .iter()
+        .map(|i| {
+            (
+                i["code"].as_str(),
+                i["name"].as_str().unwrap(),
+                i["quantity"].as_u64().unwrap(),
+                i["amount"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            (None, "Tea", 3, "6.00"),
+            (Some("1001"), "Coffee", 1, "3.50"),
+            (Some("1005"), "Newspaper", 1, "1.50")
+        ],
+        "{j}"
+    );
+    let (code, out, _) = env.run(&["report"]);
+    assert_eq!(code, 0);
+    assert!(
+        out.contains("Items sold (approved sales, before discounts and tax): 5"),
+        "{out}"
+    );
+    assert!(out.contains("Coffee [1001]"), "{out}");
+    let (code, out, _) = env.run(&["report", "--csv"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("item,Tea,3,6.00"), "{out}");
 }
 
 #[test]

@@ -208,6 +208,16 @@ fn embedded_simulator_refunds_across_commands(profile: &[&str]) {
 
     let (code, j) = till(&["void", "S-EMB-V"]);
     assert_eq!(code, 0, "{j}");
+    // The profile is the one asked for: the real one answers VOID_PAYMENT with the ACK only.
+    let void_id = j["external_id"].as_str().unwrap_or_default().to_owned();
+    let (code, events, err) = env.run(&["payment", &void_id]);
+    assert_eq!(code, 0, "{err}");
+    let real = profile.contains(&"real");
+    assert_eq!(
+        events.contains("sends no VOID_PAYMENT_RESPONSE"),
+        real,
+        "{events}"
+    );
     assert_eq!(
         (j["kind"].as_str(), j["state"].as_str()),
         (Some("void"), Some("approved")),

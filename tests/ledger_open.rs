@@ -44,6 +44,7 @@ fn creates_schema_from_empty_and_reopens_with_data() {
     assert_eq!(
         tables,
         [
+            "closeouts",
             "order_discounts",
             "order_lines",
             "orders",

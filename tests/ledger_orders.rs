@@ -200,3 +200,63 @@ fn a_version_4_ledger_opens_migrates_and_keeps_its_payments() {
         .unwrap();
     assert_eq!(v, SCHEMA_VERSION);
 }
+
+/// What the TUI reads through its ledger port: the history row's item count, the order under
+/// the payment's events, and the receipt (also through the read-only port).
+#[test]
+fn the_tui_ledger_port_reads_items_order_lines_and_receipts() {
+    use till::app::LedgerOp;
+    use till::runtime::{LedgerPort, LedgerStore, ReadOnlyLedger};
+    let dir = tempfile::tempdir().unwrap();
+    let ledger = Ledger::open(dir.path()).unwrap();
+    let mut store = LedgerStore::new(ledger.clone(), "dev");
+    let record = OrderRecord::of(&order()).unwrap();
+    store
+        .apply(&LedgerOp::Create {
+            external_id: "ORD1".into(),
+            device: None,
+            amount: record.total,
+            tip: None,
+            tax: Some(record.tax),
+            order: Some(record.clone()),
+        })
+        .unwrap();
+    // An order that is not the sale's is refused, and so is the sale with it.
+    let refused = store.apply(&LedgerOp::Create {
+        external_id: "ORD2".into(),
+        device: Some("dev2".into()),
+        amount: Cents(100),
+        tip: None,
+        tax: None,
+        order: Some(record.clone()),
+    });
+    assert!(refused.is_err());
+    assert!(ledger.get("ORD2").unwrap().is_none());
+
+    let (rows, _, total) = store.history_window(0, "").unwrap();
+    assert_eq!((total, rows[0].items), (1, Some(3)));
+    let history = store.events_at(0).unwrap();
+    let lines = till::app::payment_lines::payment_lines(&history.events, history.order.as_ref());
+    let text = lines.join("\n");
+    for needle in [
+        "Order: 3 items",
+        "2 x Coffee @ 3.50 = 7.00",
+        "10% off: -0.85",
+        "total 8.28",
+    ] {
+        assert!(text.contains(needle), "{needle} missing: {text}");
+    }
+    let receipt = store.receipt("ORD1").unwrap();
+    assert_eq!(receipt.order, Some(record));
+    assert!(
+        store
+            .receipt("NOPE")
+            .unwrap_err()
+            .contains("not in the ledger")
+    );
+    let mut reader = ReadOnlyLedger(LedgerStore::new(
+        Ledger::open_read_only(dir.path()).unwrap(),
+        "dev",
+    ));
+    assert_eq!(reader.receipt("ORD1").unwrap().payment.amount, Cents(828));
+}

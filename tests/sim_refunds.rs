@@ -13,8 +13,13 @@ const MERCHANT: &str = "MRCHNT0000001";
 
 /// The REST payments of an external id (`expand=refunds,voids`).
 async fn rest(sim: &Simulator, external_id: &str) -> Value {
+    rest_expanding(sim, external_id, "refunds,voids").await
+}
+
+/// The REST payments of an external id with this `expand`.
+async fn rest_expanding(sim: &Simulator, external_id: &str, expand: &str) -> Value {
     let path = format!(
-        "/v3/merchants/{MERCHANT}/payments?filter=externalPaymentId%3D{external_id}&expand=refunds,voids"
+        "/v3/merchants/{MERCHANT}/payments?filter=externalPaymentId%3D{external_id}&expand={expand}"
     );
     let auth = format!("Bearer {DEV_ACCESS_TOKEN}");
     let (status, _, body) = sim_support::http(
@@ -94,6 +99,10 @@ async fn refunds_and_voids_are_visible_to_retrieve_payment_and_rest() {
             "{shown}"
         );
         assert_eq!(shown["refunds"]["elements"][0]["amount"], 1200);
+        // Refunds are an expansion: not asked for, not shown.
+        let bare = rest_expanding(&sim, "EXTREFUND001", "voids").await;
+        assert!(bare.get("refunds").is_none(), "{bare}");
+        assert!(bare.get("voids").is_some(), "{bare}");
 
         // A void of another payment: VOIDED on the device and in REST (the real profile
         // answers with the ACK only).

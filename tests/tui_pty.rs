@@ -295,3 +295,55 @@ fn refund_half_of_a_sale_and_void_another_from_the_history() {
         assert!(kinds.contains(&want), "{want:?} missing from {kinds:?}");
     }
 }
+
+/// The embedded simulator keeps its payments between runs: a sale rung by a headless command
+/// is refunded from the TUI's history, and the rest by another headless command afterwards.
+#[test]
+fn a_headless_sale_is_refunded_from_the_tui_and_the_rest_headless() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::write(home.path().join("till.toml"), "[simulator]\ndelay_ms = 0\n").unwrap();
+    let headless = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_till"))
+            .arg("--data-dir")
+            .arg(home.path().join("data"))
+            .arg("--config")
+            .arg(home.path().join("till.toml"))
+            .args(["--device", "sim"])
+            .args(args)
+            .env("HOME", home.path())
+            .env_remove("TILL_CONFIG")
+            .env_remove("TILL_DATA_DIR")
+            .output()
+            .unwrap();
+        let text = format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        (out.status.code(), text)
+    };
+    let (code, text) = headless(&["sale", "15.00", "--external-id", "S-HEADLESS"]);
+    assert_eq!(code, Some(0), "{text}");
+
+    let mut tui = Tui::start(home.path());
+    tui.wait_for(&["New sale", "Ready", "SIMULATOR"]);
+    tui.type_keys("h");
+    tui.wait_for(&["History", "15.00", "r refund"]);
+    tui.type_keys("r");
+    tui.wait_for(&["S-HEADLESS", "15.00 left to", "Amount to refund: 15.00"]);
+    tui.type_keys("\x7f\x7f\x7f\x7f\x7f7.50\r");
+    tui.wait_for(&["Refund 7.50 to VISA", "y yes"]);
+    tui.type_keys("y");
+    tui.wait_for(&["Enter new sale"]);
+    tui.type_keys("\r");
+    tui.wait_for(&["New sale"]);
+    tui.type_keys("q");
+    assert_eq!(tui.exit_code(), 0);
+
+    let (code, text) = headless(&["refund", "S-HEADLESS", "--json"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.contains("\"charged\":\"7.50\""), "{text}");
+    let (code, text) = headless(&["payment", "S-HEADLESS"]);
+    assert_eq!(code, Some(0), "{text}");
+    assert!(text.matches("7.50").count() >= 2, "{text}");
+}

@@ -116,6 +116,42 @@ pub enum LedgerOp {
         /// Amount.
         amount: Cents,
     },
+    /// Record a new capture, increment or tip adjust in state `created`, before its frame
+    /// exists (the ledger refuses it when the money rules forbid it).
+    CreateAdjustment {
+        /// The device's identity, when it gave one; else the configured address is used.
+        device: Option<String>,
+        /// External id.
+        external_id: String,
+        /// Capture, increment or tip adjust.
+        kind: PaymentKind,
+        /// The auth or pre-auth it acts on.
+        parent: String,
+        /// Capture: the final amount; increment: the increment; tip adjust: the auth's amount.
+        amount: Cents,
+        /// Capture and tip adjust: the tip.
+        tip: Cents,
+    },
+    /// Record a closeout in state `created`, before its CLOSEOUT_REQUEST exists.
+    CreateCloseout {
+        /// The device's identity, when it gave one; else the configured address is used.
+        device: Option<String>,
+        /// Our id for the request.
+        request_id: String,
+        /// Asked with `allowOpenTabs`.
+        allow_open_tabs: bool,
+    },
+    /// Record where a closeout stands (sent, closed, refused, unknown) and the batch.
+    UpdateCloseout {
+        /// Our id for the request.
+        request_id: String,
+        /// Its new state.
+        state: crate::ledger::CloseoutState,
+        /// The batch the device reported.
+        batch: crate::ledger::Batch,
+        /// The device's message, or why the outcome is not known.
+        message: Option<String>,
+    },
     /// Move a payment to a new state and record why.
     Transition {
         /// External id.

@@ -6,6 +6,7 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 pub mod amounts;
+pub mod auth;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
@@ -140,6 +141,35 @@ pub enum Action {
         /// External id; a fresh one when absent.
         external_id: Option<String>,
     },
+    /// Start an auth (tip-adjustable payment) or a pre-auth (hold) of `amount`.
+    StartAuth {
+        /// `PaymentKind::Auth` or `PaymentKind::PreAuth`.
+        kind: crate::ledger::PaymentKind,
+        /// Amount.
+        amount: Cents,
+        /// External id; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Capture, increment or tip-adjust an approved auth or pre-auth (the caller read it from
+    /// the ledger).
+    Adjust {
+        /// The auth or pre-auth.
+        tab: SaleLink,
+        /// What to do.
+        adjust: auth::Adjust,
+        /// External id of the adjustment; a fresh one when absent.
+        external_id: Option<String>,
+    },
+    /// Close the batch on the device.
+    Closeout {
+        /// Close even while auths wait for their tips.
+        allow_open_tabs: bool,
+        /// Open tabs in the ledger: auths awaiting their tip, pre-auths awaiting capture (the
+        /// caller counted them).
+        open_tabs: usize,
+        /// Our id for the request; a fresh one when absent.
+        request_id: Option<String>,
+    },
     /// Answer the pending challenge.
     AnswerChallenge {
         /// Accept (true) or reject.
@@ -268,6 +298,21 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
             amount,
             external_id,
         } => refund::start_credit(state, amount, external_id, fx),
+        Action::StartAuth {
+            kind,
+            amount,
+            external_id,
+        } => auth::start_payment(state, kind, amount, external_id, fx),
+        Action::Adjust {
+            tab,
+            adjust,
+            external_id,
+        } => auth::start_adjust(state, tab, adjust, external_id, fx),
+        Action::Closeout {
+            allow_open_tabs,
+            open_tabs,
+            request_id,
+        } => auth::start_closeout(state, allow_open_tabs, open_tabs, request_id, fx),
         Action::AnswerChallenge { accept } => sale::answer(state, true, accept, fx),
         Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
         Action::CancelSale => sale::cancel(state, fx),
@@ -356,6 +401,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             state.expire(NoticeKind::Progress);
             reset::on_disconnected(state, fx);
             sale::on_disconnected(state, &why, fx);
+            auth::on_closeout_lost(state, &format!("connection lost: {why}"), fx);
         }
         DeviceInput::Error(text) => state.error(NoticeKind::General, text),
         DeviceInput::DeviceError { code, message } => {
@@ -412,7 +458,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         DeviceInput::TipAdded(tip) => sale::on_tip_added(state, tip, fx),
         DeviceInput::Busy(text) => sale::on_busy(state, &text, fx),
         DeviceInput::FinishCancel { request_info } => {
-            if state.kind() == crate::ledger::PaymentKind::Sale {
+            if state.kind().is_payment() {
                 sale::on_finish_cancel(state, request_info, fx)
             } else {
                 refund::on_finish_cancel(state, request_info, fx)
@@ -431,6 +477,60 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             payment,
             message,
         } => refund::on_void_response(state, success, payment, message, fx),
+        DeviceInput::CaptureResponse {
+            success,
+            payment_id,
+            amount,
+            tip,
+            message,
+        } => auth::on_response(
+            state,
+            crate::ledger::PaymentKind::Capture,
+            "CAPTURE_PREAUTH_RESPONSE",
+            success,
+            payment_id,
+            amount,
+            tip,
+            message,
+            fx,
+        ),
+        DeviceInput::IncrementResponse {
+            success,
+            payment_id,
+            amount,
+            message,
+        } => auth::on_response(
+            state,
+            crate::ledger::PaymentKind::Increment,
+            "INCREMENT_PREAUTH_RESPONSE",
+            success,
+            payment_id,
+            amount,
+            None,
+            message,
+            fx,
+        ),
+        DeviceInput::TipAdjustResponse {
+            success,
+            payment_id,
+            tip,
+            message,
+        } => auth::on_response(
+            state,
+            crate::ledger::PaymentKind::TipAdjust,
+            "TIP_ADJUST_RESPONSE",
+            success,
+            payment_id,
+            None,
+            tip,
+            message,
+            fx,
+        ),
+        DeviceInput::CloseoutResponse {
+            success,
+            batch,
+            message,
+        } => auth::on_closeout_response(state, success, batch, message, fx),
         DeviceInput::RetrievePayment {
             query,
             external_id,
@@ -474,6 +574,9 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
         TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
+        TimerPurpose::CloseoutResponse => {
+            auth::on_closeout_lost(state, "no CLOSEOUT_RESPONSE in time", fx)
+        }
         TimerPurpose::Clock => {
             if state.pending().is_some() {
                 start_timer(state, TimerPurpose::Clock, 1_000, fx);

@@ -91,7 +91,7 @@ pub(crate) fn on_key(state: &mut State, key: Key) {
     let last = u16::try_from(view.lines().len().saturating_sub(1)).unwrap_or(u16::MAX);
     match key {
         Key::Up => view.scroll = view.scroll.saturating_sub(1),
-        Key::Down => view.scroll = (view.scroll + 1).min(last),
+        Key::Down => view.scroll = view.scroll.saturating_add(1).min(last),
         Key::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
         Key::PageDown => view.scroll = view.scroll.saturating_add(PAGE).min(last),
         Key::Esc | Key::Enter => state.ui.receipt = None,

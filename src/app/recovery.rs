@@ -235,7 +235,17 @@ pub(super) fn on_retrieve(
     note(state, "RETRIEVE_PAYMENT_RESPONSE", answer, fx);
     let kind = state.kind();
     let resolved = match (query, payment) {
-        (QueryStatus::Found, Some(p)) if kind != PaymentKind::Sale => {
+        (QueryStatus::Found, Some(p)) if kind.is_adjustment() => {
+            if super::auth::on_payment_found(state, &p, fx) {
+                true
+            } else if device_idle {
+                super::auth::on_unchanged_idle(state, fx);
+                true
+            } else {
+                false
+            }
+        }
+        (QueryStatus::Found, Some(p)) if !kind.is_payment() => {
             if super::refund::on_sale_found(state, &p, fx) {
                 true
             } else if device_idle && kind == PaymentKind::Refund {
@@ -266,9 +276,7 @@ pub(super) fn on_retrieve(
             ask_rest(state, fx);
             return;
         }
-        (QueryStatus::NotFound | QueryStatus::Found, _)
-            if device_idle && kind != PaymentKind::Sale =>
-        {
+        (QueryStatus::NotFound | QueryStatus::Found, _) if device_idle && !kind.is_payment() => {
             super::refund::on_not_found_idle(state, fx);
             true
         }

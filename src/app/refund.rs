@@ -55,6 +55,9 @@ fn link(state: &State) -> Option<&SaleLink> {
 
 /// Refuses a new transaction while one is open (and starts its recovery); true when free.
 fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
+    if super::auth::closeout_running(state, what) {
+        return false;
+    }
     let Some(p) = state.pending() else {
         return true;
     };
@@ -979,7 +982,7 @@ fn adopt(state: &mut State, p: PendingPayment, txn: TxnInfo, fx: &mut Vec<Effect
     state.payment = Some(CurrentPayment::new(
         p.external_id,
         p.amount,
-        None,
+        p.tip,
         None,
         p.state,
         state.now_ms,

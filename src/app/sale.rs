@@ -54,6 +54,9 @@ pub(super) fn start(
     external_id: Option<String>,
     fx: &mut Vec<Effect>,
 ) {
+    if super::auth::closeout_running(state, "sale") {
+        return;
+    }
     if let Some(p) = state.pending() {
         let text = format!(
             "Refused: payment {} of {} is still {}. Resolve it first: run `till recover`, or press s \
@@ -411,17 +414,29 @@ pub(super) fn on_finish_ok(
     request_info: Option<RequestInfo>,
     fx: &mut Vec<Effect>,
 ) {
-    if !matches!(request_info, None | Some(RequestInfo::Sale)) {
+    if !matches!(
+        request_info,
+        None | Some(RequestInfo::Sale | RequestInfo::Auth | RequestInfo::Preauth)
+    ) {
         return;
     }
     let Some(payment) = payment else { return };
-    if state.kind() != crate::ledger::PaymentKind::Sale {
+    if !state.kind().is_payment() {
         // A sale's FINISH_OK (re-sent or old) while a refund, void or credit runs: says
         // nothing about it.
         note(
             state,
             "FINISH_OK",
             "a sale's FINISH_OK while another kind of transaction runs; ignored",
+            fx,
+        );
+        return;
+    }
+    if !request_info_fits(state, request_info.as_ref()) {
+        note(
+            state,
+            "FINISH_OK",
+            "a FINISH_OK of another kind of payment (its requestInfo); ignored",
             fx,
         );
         return;
@@ -635,12 +650,33 @@ pub(super) fn on_busy(state: &mut State, text: &str, fx: &mut Vec<Effect>) {
     );
 }
 
+/// True when a FINISH_* `requestInfo` (when given) is the one of the open payment's kind (or,
+/// with none open, of the last one's): SALE for a sale, AUTH for an auth, PREAUTH for a
+/// pre-auth.
+fn request_info_fits(state: &State, request_info: Option<&RequestInfo>) -> bool {
+    use crate::ledger::PaymentKind;
+    let kind = if state.pending().is_some() {
+        state.kind()
+    } else {
+        state
+            .last_txn
+            .as_ref()
+            .map_or(PaymentKind::Sale, |t| t.kind)
+    };
+    let expected = match kind {
+        PaymentKind::Auth => RequestInfo::Auth,
+        PaymentKind::PreAuth => RequestInfo::Preauth,
+        _ => RequestInfo::Sale,
+    };
+    request_info.is_none_or(|r| *r == expected)
+}
+
 pub(super) fn on_finish_cancel(
     state: &mut State,
     request_info: Option<RequestInfo>,
     fx: &mut Vec<Effect>,
 ) {
-    if !matches!(request_info, None | Some(RequestInfo::Sale)) {
+    if !request_info_fits(state, request_info.as_ref()) {
         return;
     }
     // FINISH_CANCEL names no payment: it only counts for a live flow. During recovery or a

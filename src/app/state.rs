@@ -102,9 +102,15 @@ pub struct SaleLink {
     pub known_refunds: Vec<String>,
     /// Card brand and last four digits, for people (`VISA …4242`).
     pub card: Option<String>,
+    /// For an auth: its amount before tip; for a pre-auth: its hold now (amount + approved
+    /// increments). What a capture, increment or tip adjust is judged against.
+    pub amount: Cents,
+    /// For an auth: its tip now (0 before any tip adjust).
+    pub tip: Cents,
 }
 
-/// What the current (or last) transaction is when it is not a sale: a refund, void or credit.
+/// What the current (or last) transaction is when it is not a sale: a refund, void, credit,
+/// auth, pre-auth, capture, increment or tip adjust.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TxnInfo {
     /// Refund, void or credit.
@@ -286,6 +292,30 @@ pub enum TimerPurpose {
     RecoveryPoll,
     /// Redraw the elapsed time while a sale runs.
     Clock,
+    /// No CLOSEOUT_RESPONSE yet.
+    CloseoutResponse,
+}
+
+/// The closeout `till` is waiting on (its payments are all final: it runs alone).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseoutFlow {
+    /// Our id for the request.
+    pub request_id: String,
+    /// Asked with `allowOpenTabs`.
+    pub allow_open_tabs: bool,
+}
+
+/// How the last closeout ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CloseoutOutcome {
+    /// Our id for the request.
+    pub request_id: String,
+    /// Closed, refused or unknown.
+    pub state: crate::ledger::CloseoutState,
+    /// The batch the device reported.
+    pub batch: crate::ledger::Batch,
+    /// What the device said, or why the outcome is not known.
+    pub message: String,
 }
 
 /// Everything the POS state machine knows.
@@ -355,6 +385,10 @@ pub struct State {
     /// An open refund, void or credit found at start-up under a device identity not known yet:
     /// adopted when the device that has it becomes ready.
     pub txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
+    /// The closeout waiting for its answer.
+    pub closeout: Option<CloseoutFlow>,
+    /// How the last closeout ended.
+    pub last_closeout: Option<CloseoutOutcome>,
 }
 
 /// Frames kept for the inspector.
@@ -408,6 +442,8 @@ impl State {
             txn: None,
             last_txn: None,
             txn_elsewhere: None,
+            closeout: None,
+            last_closeout: None,
         }
     }
 

@@ -426,6 +426,13 @@ fn progress_line(op: &crate::app::LedgerOp) -> String {
         LedgerOp::CreateLinked {
             external_id, kind, ..
         } => format!("{external_id}: {kind} created"),
+        LedgerOp::CreateAdjustment {
+            external_id, kind, ..
+        } => format!("{external_id}: {} created", kind.label()),
+        LedgerOp::CreateCloseout { request_id, .. } => format!("{request_id}: closeout created"),
+        LedgerOp::UpdateCloseout {
+            request_id, state, ..
+        } => format!("{request_id}: closeout {state}"),
         LedgerOp::Transition {
             external_id,
             to,

@@ -70,7 +70,13 @@ pub(super) fn record_line(r: &PaymentRecord) -> String {
     };
     let kind = match (r.kind, &r.parent) {
         (crate::ledger::PaymentKind::Sale, _) => String::new(),
+        (k, Some(p)) if k.is_adjustment() && k != crate::ledger::PaymentKind::Increment => {
+            format!("  [{k} of {p}, tip {}]", r.charged_tip.unwrap_or(r.tip))
+        }
         (k, Some(p)) => format!("  [{k} of {p}]"),
+        (crate::ledger::PaymentKind::Auth, None) => {
+            format!("  [auth, tip {}]", r.charged_tip.unwrap_or(r.tip))
+        }
         (k, None) => format!("  [{k}]"),
     };
     clean(&format!(

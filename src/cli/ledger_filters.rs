@@ -117,9 +117,12 @@ fn parse_amount(text: &str) -> Result<Cents, String> {
 }
 
 fn parse_kind(text: &str) -> Result<PaymentKind, String> {
-    text.trim()
-        .parse()
-        .map_err(|_| format!("'{text}' is not a payment kind; use sale, refund, void or credit"))
+    text.trim().parse().map_err(|_| {
+        format!(
+            "'{text}' is not a payment kind; use sale, refund, void, credit, auth, preauth, \
+                 capture, increment or tip_adjust"
+        )
+    })
 }
 
 /// A time range: `--date`, or `--since`/`--until`.
@@ -174,7 +177,8 @@ pub struct FilterArgs {
     /// Only payments by the card ending in these four digits
     #[arg(long, value_name = "DIGITS", value_parser = parse_last4)]
     pub last4: Option<String>,
-    /// Only transactions of this kind (sale, refund, void or credit)
+    /// Only transactions of this kind (sale, refund, void, credit, auth, preauth, capture,
+    /// increment or tip_adjust)
     #[arg(long, value_name = "KIND", value_parser = parse_kind)]
     pub kind: Option<PaymentKind>,
 }

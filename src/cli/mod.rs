@@ -7,6 +7,8 @@ use clap::{Parser, Subcommand};
 
 pub use config::GlobalArgs;
 
+mod auth_commands;
+mod auth_flows;
 mod config;
 mod decode;
 mod device_commands;
@@ -46,13 +48,17 @@ pub mod exit {
 
 const EXIT_CODES_HELP: &str = "\
 Exit codes:
-  0  success (a sale: approved; a refund, void or credit: done; recover: every outcome resolved)
+  0  success (a sale, auth or pre-auth: approved; a refund, void, credit, capture, increment or
+     tip adjust: done; a closeout: the batch closed; recover: every outcome resolved)
   1  definitive negative outcome (declined, canceled, voided, not_found, refused by the device;
      undecodable input)
   2  usage, configuration or validation error, a reused external id, a ledger that cannot
-     be written, or a refund/void the ledger's money rules forbid (nothing sent)
+     be written, a refund/void/capture/increment/tip adjust the ledger's money rules forbid,
+     a flow the device does not support, or a closeout with open tabs (nothing sent); a
+     payment id that matches no payment (receipt)
   3  device unreachable, not ready, or pairing required
-  4  outcome unknown: the payment (refund, void, credit) is pending recovery in the ledger
+  4  outcome unknown: the payment (refund, void, credit, capture, tip adjust…) is pending
+     recovery in the ledger; a closeout without an answer
   5  refused: another transaction is pending, or another till holds the data directory
   6  partially approved: less was taken than asked for (the rest is still due)";
 
@@ -105,6 +111,12 @@ enum Command {
     Refund(refund_commands::RefundArgs),
     Void(refund_commands::VoidArgs),
     Credit(refund_commands::CreditArgs),
+    Auth(auth_commands::AuthArgs),
+    Preauth(auth_commands::PreAuthArgs),
+    Capture(auth_commands::CaptureArgs),
+    Increment(auth_commands::IncrementArgs),
+    Tip(auth_commands::TipArgs),
+    Closeout(auth_commands::CloseoutArgs),
     Status(device_commands::StatusArgs),
     Recover(device_commands::RecoverArgs),
     Reset(device_commands::ResetArgs),
@@ -184,6 +196,12 @@ pub fn main() -> ExitCode {
         Command::Refund(args) => refund_commands::refund(&global, args),
         Command::Void(args) => refund_commands::void(&global, args),
         Command::Credit(args) => refund_commands::credit(&global, args),
+        Command::Auth(args) => auth_commands::auth(&global, args),
+        Command::Preauth(args) => auth_commands::preauth(&global, args),
+        Command::Capture(args) => auth_commands::capture(&global, args),
+        Command::Increment(args) => auth_commands::increment(&global, args),
+        Command::Tip(args) => auth_commands::tip(&global, args),
+        Command::Closeout(args) => auth_commands::closeout(&global, args),
         Command::Status(args) => device_commands::status(&global, args),
         Command::Recover(args) => device_commands::recover(&global, args),
         Command::Reset(args) => device_commands::reset(&global, args),

@@ -22,7 +22,7 @@ use crate::receipt::{MAX_WIDTH, MIN_WIDTH, Receipt, ReceiptLookup, WIDTH};
 pub struct ReceiptArgs {
     /// The payment's external id, an unambiguous prefix of it, or the device's payment id.
     pub external_id: String,
-    /// Line width in columns.
+    /// Line width in columns, 36 to 80.
     #[arg(long, default_value_t = WIDTH as u16, value_parser = clap::value_parser!(u16).range(MIN_WIDTH as i64..=MAX_WIDTH as i64))]
     pub width: u16,
 }

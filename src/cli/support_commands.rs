@@ -12,7 +12,7 @@ use super::ledger_filters::{RangeArgs, day_start, now_ms};
 use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::ledger::{
-    LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
+    ItemSold, LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
 };
 use crate::runtime::format_time;
 
@@ -60,21 +60,24 @@ pub fn report(global: &GlobalArgs, args: ReportArgs) -> u8 {
     let result = (|| {
         let config = session::load_config(global)?;
         let ledger = session::open_ledger_read_only(&config)?;
-        ledger.report(since, until).map_err(usage)
+        let report = ledger.report(since, until).map_err(usage)?;
+        let items = ledger.items_sold(since, until).map_err(usage)?;
+        Ok((report, items))
     })();
-    let report = match result {
+    let (report, items) = match result {
         Ok(r) => r,
         Err(f) => return fail(args.json, "report", f),
     };
     if args.json {
         let mut v = report_json(&report);
+        v["items_sold"] = items_json(&items);
         v["command"] = json!("report");
         v["since"] = json!(since.map(format_time));
         v["until"] = json!(until.map(format_time));
         v["exit_code"] = json!(exit::OK);
         print_out(&format!("{v}\n"));
     } else if args.csv {
-        match report_csv(&report) {
+        match report_csv(&report).and_then(|t| Ok(t + &items_csv(&items)?)) {
             Ok(text) => print_out(&text),
             Err(e) => {
                 eprintln!("till report: cannot write CSV: {e}");
@@ -82,9 +85,65 @@ pub fn report(global: &GlobalArgs, args: ReportArgs) -> u8 {
             }
         }
     } else {
-        print_out(&report_text(&report, &range_text(since, until)));
+        let mut text = report_text(&report, &range_text(since, until));
+        text.push_str(&items_text(&items));
+        print_out(&text);
     }
     exit::OK
+}
+
+/// The items sold as JSON: `[{code, name, quantity, amount}]`, most sold first.
+fn items_json(items: &[ItemSold]) -> Value {
+    Value::Array(
+        items
+            .iter()
+            .map(|i| {
+                json!({"code": i.code, "name": i.name, "quantity": i.quantity, "amount": i.amount.to_string()})
+            })
+            .collect(),
+    )
+}
+
+/// The items sold as CSV rows `item,NAME [CODE],quantity,amount` (no header: they follow the
+/// report's rows).
+fn items_csv(items: &[ItemSold]) -> Result<String, csv::Error> {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    for i in items {
+        w.write_record([
+            "item",
+            &clean(&item_label(i)),
+            &i.quantity.to_string(),
+            &i.amount.to_string(),
+        ])?;
+    }
+    let bytes = w.into_inner().map_err(|e| e.into_error())?;
+    Ok(String::from_utf8_lossy(&bytes).into_owned())
+}
+
+fn item_label(i: &ItemSold) -> String {
+    match &i.code {
+        Some(code) => format!("{} [{code}]", i.name),
+        None => i.name.clone(),
+    }
+}
+
+/// The items sold for people (nothing when no sale of the range was rung as an order).
+fn items_text(items: &[ItemSold]) -> String {
+    if items.is_empty() {
+        return String::new();
+    }
+    let total: u64 = items.iter().map(|i| i.quantity).sum();
+    let mut out = format!("\nItems sold (approved sales, before discounts and tax): {total}\n");
+    for i in items {
+        out.push_str(&clean(&format!(
+            "  {:<32} {:>7}  {:>12}",
+            item_label(i),
+            i.quantity,
+            i.amount.to_string()
+        )));
+        out.push('\n');
+    }
+    out
 }
 
 fn tally_json(t: &Tally) -> Value {
@@ -113,8 +172,37 @@ pub fn report_json(r: &Report) -> Value {
         "refunds": tally_json(&r.refunds),
         "voids": tally_json(&r.voids),
         "credits": tally_json(&r.credits),
+        "holds": tally_json(&r.holds),
         "net": r.net.to_string(),
+        "closeouts": r.closeouts.iter().map(closeout_json).collect::<Vec<_>>(),
     })
+}
+
+/// A closeout as JSON: its request, state and the batch the device closed.
+pub fn closeout_json(k: &crate::ledger::CloseoutRecord) -> Value {
+    json!({
+        "request_id": k.request_id,
+        "state": k.state.as_str(),
+        "batch_id": k.batch.id,
+        "count": k.batch.count,
+        "total": k.batch.total.map(|t| t.to_string()),
+        "batch_state": k.batch.state,
+        "allow_open_tabs": k.allow_open_tabs,
+        "message": k.message,
+        "created": format_time(k.created_ms),
+    })
+}
+
+/// One closeout for people.
+fn closeout_line(k: &crate::ledger::CloseoutRecord) -> String {
+    clean(&format!(
+        "{}  {:<8}  batch {}  {} transaction(s)  total {}",
+        format_time(k.created_ms),
+        k.state.as_str(),
+        k.batch.id.as_deref().unwrap_or("?"),
+        k.batch.count.map_or("?".to_owned(), |c| c.to_string()),
+        k.batch.total.map_or("?".to_owned(), |t| t.to_string())
+    ))
 }
 
 /// The report as CSV rows `section,name,count,amount`, action items first.
@@ -144,7 +232,20 @@ pub fn report_csv(r: &Report) -> Result<String, csv::Error> {
     row(&mut w, "total", "refunds", &r.refunds)?;
     row(&mut w, "total", "voids", &r.voids)?;
     row(&mut w, "total", "credits", &r.credits)?;
+    if r.holds.count > 0 {
+        row(&mut w, "total", "holds", &r.holds)?;
+    }
     w.write_record(["total", "net", "", &r.net.to_string()])?;
+    for k in &r.closeouts {
+        let total = k.batch.total.map(|t| t.to_string()).unwrap_or_default();
+        let count = k.batch.count.map(|c| c.to_string()).unwrap_or_default();
+        let name = format!(
+            "{} {}",
+            k.batch.id.as_deref().unwrap_or("?"),
+            k.state.as_str()
+        );
+        w.write_record(["closeout", &clean(&name), &count, &total])?;
+    }
     let bytes = w.into_inner().map_err(|e| e.into_error())?;
     Ok(String::from_utf8_lossy(&bytes).into_owned())
 }
@@ -196,7 +297,24 @@ pub fn report_text(r: &Report, range: &str) -> String {
     out.push_str(&line("refunds", &r.refunds));
     out.push_str(&line("voids", &r.voids));
     out.push_str(&line("credits", &r.credits));
+    if r.holds.count > 0 {
+        out.push_str(&line("pre-auths", &r.holds));
+    }
     out.push_str(&money("NET TAKEN", r.net));
+    if !r.closeouts.is_empty() {
+        out.push_str(
+            "
+Closeouts
+",
+        );
+        for k in &r.closeouts {
+            out.push_str(&format!(
+                "  {}
+",
+                closeout_line(k)
+            ));
+        }
+    }
     out
 }
 

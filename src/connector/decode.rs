@@ -61,6 +61,14 @@ pub fn device_info(d: &DiscoveryResponse) -> DeviceInfo {
     }
 }
 
+/// A refusal's reason code and the device's message, as one text.
+fn reason_and_message(reason: Option<String>, message: Option<String>) -> Option<String> {
+    match (reason, message) {
+        (Some(r), Some(m)) => Some(format!("{r}: {m}")),
+        (r, m) => m.or(r),
+    }
+}
+
 /// The one-line summary of a message the POS sends, for the frames inspector.
 pub fn sent_summary(message: &Message) -> String {
     join(message.method(), &message_fields(message))
@@ -158,6 +166,40 @@ pub fn inputs(message: Message) -> Vec<DeviceInput> {
                 .unwrap_or_else(|| r.status.as_ref() == Some(&ResultStatus::Success)),
             payment: r.payment.map(sanitize_payment),
             message: r.message.or(r.reason),
+        },
+        Message::CapturePreAuthResponse(r) => DeviceInput::CaptureResponse {
+            success: r.status.as_ref() == Some(&ResultStatus::Success),
+            payment_id: r.payment_id,
+            amount: r.amount.map(Cents),
+            tip: r.tip_amount.map(Cents),
+            message: reason_and_message(r.reason, r.message),
+        },
+        Message::IncrementPreAuthResponse(r) => {
+            let auth = r.authorization.as_ref();
+            DeviceInput::IncrementResponse {
+                success: r.status.as_ref() == Some(&ResultStatus::Success),
+                payment_id: auth
+                    .and_then(|a| a.payment.as_ref())
+                    .and_then(|p| p.id.clone()),
+                amount: auth.and_then(|a| a.amount).map(Cents),
+                message: r.reason,
+            }
+        }
+        Message::TipAdjustResponse(r) => DeviceInput::TipAdjustResponse {
+            success: r.success == Some(true),
+            payment_id: r.payment_id,
+            tip: r.amount.map(Cents),
+            message: reason_and_message(r.reason, r.message),
+        },
+        Message::CloseoutResponse(r) => DeviceInput::CloseoutResponse {
+            success: r.status.as_ref() == Some(&ResultStatus::Success),
+            batch: r.batch.map(|b| crate::ledger::Batch {
+                id: b.id,
+                count: b.tx_count.map(|c| c.max(0) as u64),
+                total: b.total_batch_amount.map(Cents),
+                state: b.state.map(|s| s.to_string()),
+            }),
+            message: r.reason,
         },
         Message::FinishOk(ok) => {
             let mut out = Vec::new();

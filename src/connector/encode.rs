@@ -22,6 +22,22 @@ pub fn message_for(command: &DeviceCommand) -> Result<Option<Message>, CommandEr
             payment_id,
             order_id,
         } => requests::void_payment(payment_id, order_id.as_deref())?,
+        DeviceCommand::Auth(r) => r.to_auth_message(),
+        DeviceCommand::PreAuth(r) => r.to_preauth_message(),
+        DeviceCommand::Capture {
+            payment_id,
+            amount,
+            tip,
+        } => requests::capture_preauth(payment_id, amount.get(), tip.get())?,
+        DeviceCommand::Increment { payment_id, amount } => {
+            requests::increment_preauth(payment_id, amount.get())?
+        }
+        DeviceCommand::TipAdjust {
+            payment_id,
+            order_id,
+            tip,
+        } => requests::tip_adjust(payment_id, order_id.as_deref(), tip.get())?,
+        DeviceCommand::Closeout { allow_open_tabs } => requests::closeout(*allow_open_tabs),
         DeviceCommand::AcceptPayment(p) => requests::accept_payment(p)?,
         DeviceCommand::RejectPayment(p, c) => requests::reject_payment(p, c)?,
         DeviceCommand::AcceptSignature(p) => requests::verify_signature(p, true)?,

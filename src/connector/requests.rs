@@ -124,6 +124,71 @@ pub fn void_payment(payment_id: &str, order_id: Option<&str>) -> Result<Message,
     }))
 }
 
+fn device_payment(payment_id: &str, what: &str) -> Result<(), CommandError> {
+    if payment_id.trim().is_empty() {
+        return Err(invalid(
+            "payment_id",
+            format!("required: the device's id of the payment to {what}"),
+        ));
+    }
+    Ok(())
+}
+
+/// CAPTURE_PREAUTH of the pre-auth `payment_id` for `amount` cents plus `tip` cents.
+pub fn capture_preauth(payment_id: &str, amount: i64, tip: i64) -> Result<Message, CommandError> {
+    device_payment(payment_id, "capture")?;
+    if amount <= 0 {
+        return Err(invalid("amount", format!("{amount} is not more than zero")));
+    }
+    if tip < 0 {
+        return Err(invalid("tipAmount", format!("{tip} is negative")));
+    }
+    Ok(Message::CapturePreAuth(crate::protocol::CapturePreAuth {
+        amount: Some(amount),
+        tip_amount: Some(tip),
+        payment_id: Some(payment_id.to_owned()),
+    }))
+}
+
+/// INCREMENT_PREAUTH_REQUEST of the pre-auth `payment_id` by `amount` cents.
+pub fn increment_preauth(payment_id: &str, amount: i64) -> Result<Message, CommandError> {
+    device_payment(payment_id, "increment")?;
+    if amount <= 0 {
+        return Err(invalid("amount", format!("{amount} is not more than zero")));
+    }
+    Ok(Message::IncrementPreAuth(
+        crate::protocol::IncrementPreAuth {
+            amount: Some(amount),
+            payment_id: Some(payment_id.to_owned()),
+        },
+    ))
+}
+
+/// TIP_ADJUST of the auth `payment_id` (of order `order_id`) to `tip` cents.
+pub fn tip_adjust(
+    payment_id: &str,
+    order_id: Option<&str>,
+    tip: i64,
+) -> Result<Message, CommandError> {
+    device_payment(payment_id, "adjust")?;
+    if tip < 0 {
+        return Err(invalid("tipAmount", format!("{tip} is negative")));
+    }
+    Ok(Message::TipAdjust(crate::protocol::TipAdjust {
+        tip_amount: Some(tip),
+        order_id: order_id.map(str::to_owned),
+        payment_id: Some(payment_id.to_owned()),
+    }))
+}
+
+/// CLOSEOUT_REQUEST of the open batch.
+pub fn closeout(allow_open_tabs: bool) -> Message {
+    Message::CloseoutRequest(crate::protocol::CloseoutRequest {
+        allow_open_tabs: Some(allow_open_tabs),
+        ..Default::default()
+    })
+}
+
 /// PAYMENT_CONFIRMED: accept every challenge on `payment`.
 pub fn accept_payment(payment: &Payment) -> Result<Message, CommandError> {
     payment_id(payment)?;

@@ -25,6 +25,40 @@ pub enum DeviceCommand {
         /// Its order id.
         order_id: Option<String>,
     },
+    /// Start an auth (TX_START `AUTH`, tip on paper).
+    Auth(SaleRequest),
+    /// Start a pre-auth (TX_START `PREAUTH`).
+    PreAuth(SaleRequest),
+    /// CAPTURE_PREAUTH of a device payment for `amount` plus `tip`.
+    Capture {
+        /// The device's payment id of the pre-auth.
+        payment_id: String,
+        /// The final amount.
+        amount: Cents,
+        /// The tip.
+        tip: Cents,
+    },
+    /// INCREMENT_PREAUTH_REQUEST of a device payment by `amount`.
+    Increment {
+        /// The device's payment id of the pre-auth.
+        payment_id: String,
+        /// How much more to hold.
+        amount: Cents,
+    },
+    /// TIP_ADJUST of a device payment to `tip`.
+    TipAdjust {
+        /// The device's payment id of the auth.
+        payment_id: String,
+        /// Its order id.
+        order_id: Option<String>,
+        /// The new tip.
+        tip: Cents,
+    },
+    /// CLOSEOUT_REQUEST.
+    Closeout {
+        /// Close the batch even while auths wait for their tips.
+        allow_open_tabs: bool,
+    },
     /// Accept every challenge.
     AcceptPayment(Payment),
     /// Reject with the challenge's reason.
@@ -67,6 +101,18 @@ pub enum CommandKind {
     Refund,
     /// [`DeviceCommand::Void`].
     Void,
+    /// [`DeviceCommand::Auth`].
+    Auth,
+    /// [`DeviceCommand::PreAuth`].
+    PreAuth,
+    /// [`DeviceCommand::Capture`].
+    Capture,
+    /// [`DeviceCommand::Increment`].
+    Increment,
+    /// [`DeviceCommand::TipAdjust`].
+    TipAdjust,
+    /// [`DeviceCommand::Closeout`].
+    Closeout,
     /// [`DeviceCommand::AcceptPayment`].
     AcceptPayment,
     /// [`DeviceCommand::RejectPayment`].
@@ -103,6 +149,12 @@ impl CommandKind {
             CommandKind::Credit => "credit",
             CommandKind::Refund => "refund",
             CommandKind::Void => "void",
+            CommandKind::Auth => "auth",
+            CommandKind::PreAuth => "preauth",
+            CommandKind::Capture => "capture",
+            CommandKind::Increment => "increment",
+            CommandKind::TipAdjust => "tip adjust",
+            CommandKind::Closeout => "closeout",
             CommandKind::AcceptPayment => "accept payment",
             CommandKind::RejectPayment => "reject payment",
             CommandKind::AcceptSignature => "accept signature",
@@ -123,7 +175,15 @@ impl CommandKind {
     pub fn starts_transaction(self) -> bool {
         matches!(
             self,
-            CommandKind::Sale | CommandKind::Refund | CommandKind::Void | CommandKind::Credit
+            CommandKind::Sale
+                | CommandKind::Refund
+                | CommandKind::Void
+                | CommandKind::Credit
+                | CommandKind::Auth
+                | CommandKind::PreAuth
+                | CommandKind::Capture
+                | CommandKind::Increment
+                | CommandKind::TipAdjust
         )
     }
 }
@@ -155,6 +215,12 @@ impl DeviceCommand {
             DeviceCommand::Credit(_) => CommandKind::Credit,
             DeviceCommand::Refund { .. } => CommandKind::Refund,
             DeviceCommand::Void { .. } => CommandKind::Void,
+            DeviceCommand::Auth(_) => CommandKind::Auth,
+            DeviceCommand::PreAuth(_) => CommandKind::PreAuth,
+            DeviceCommand::Capture { .. } => CommandKind::Capture,
+            DeviceCommand::Increment { .. } => CommandKind::Increment,
+            DeviceCommand::TipAdjust { .. } => CommandKind::TipAdjust,
+            DeviceCommand::Closeout { .. } => CommandKind::Closeout,
             DeviceCommand::AcceptPayment(_) => CommandKind::AcceptPayment,
             DeviceCommand::RejectPayment(..) => CommandKind::RejectPayment,
             DeviceCommand::AcceptSignature(_) => CommandKind::AcceptSignature,

@@ -130,6 +130,50 @@ pub enum DeviceInput {
         /// The device's reason for a refusal.
         message: Option<String>,
     },
+    /// CAPTURE_PREAUTH_RESPONSE.
+    CaptureResponse {
+        /// The device says the pre-auth was captured.
+        success: bool,
+        /// The device payment captured.
+        payment_id: Option<String>,
+        /// The amount captured (before tip).
+        amount: Option<Cents>,
+        /// The tip captured.
+        tip: Option<Cents>,
+        /// The reason code of a refusal, and the device's message.
+        message: Option<String>,
+    },
+    /// INCREMENT_PREAUTH_RESPONSE.
+    IncrementResponse {
+        /// The device says the hold was incremented.
+        success: bool,
+        /// The device payment incremented (from the authorization), when given.
+        payment_id: Option<String>,
+        /// The authorization's amount, when given.
+        amount: Option<Cents>,
+        /// The reason code of a refusal, and the device's message.
+        message: Option<String>,
+    },
+    /// TIP_ADJUST_RESPONSE.
+    TipAdjustResponse {
+        /// The device says the tip was set.
+        success: bool,
+        /// The device payment adjusted.
+        payment_id: Option<String>,
+        /// The tip the device set (TIP_ADJUST_RESPONSE `amount`).
+        tip: Option<Cents>,
+        /// The reason code of a refusal, and the device's message.
+        message: Option<String>,
+    },
+    /// CLOSEOUT_RESPONSE.
+    CloseoutResponse {
+        /// The device says the batch was closed.
+        success: bool,
+        /// The batch it closed.
+        batch: Option<crate::ledger::Batch>,
+        /// The reason code of a refusal, and the device's message.
+        message: Option<String>,
+    },
     /// FINISH_CANCEL.
     FinishCancel {
         /// Echoed request type.
@@ -280,6 +324,26 @@ impl fmt::Display for DeviceInput {
             DeviceInput::CreditFinished(c) => write!(f, "credit finished {}", amount(c.amount)),
             DeviceInput::VoidResponse { success, .. } => {
                 write!(f, "void {}", if *success { "done" } else { "refused" })
+            }
+            DeviceInput::CaptureResponse {
+                success, amount: a, ..
+            } => write!(
+                f,
+                "capture {} {}",
+                if *success { "done" } else { "refused" },
+                amount(a.map(|c| c.get()))
+            ),
+            DeviceInput::IncrementResponse { success, .. } => {
+                write!(f, "increment {}", if *success { "done" } else { "refused" })
+            }
+            DeviceInput::TipAdjustResponse { success, tip, .. } => write!(
+                f,
+                "tip adjust {} {}",
+                if *success { "done" } else { "refused" },
+                amount(tip.map(|c| c.get()))
+            ),
+            DeviceInput::CloseoutResponse { success, .. } => {
+                write!(f, "closeout {}", if *success { "done" } else { "refused" })
             }
             DeviceInput::RetrievePayment {
                 query, external_id, ..

@@ -145,6 +145,17 @@ pub enum LedgerError {
         /// Which rule, with the figures, and what to do.
         why: String,
     },
+    /// A closeout of the device is not finished: nothing else starts on it meanwhile.
+    #[error(
+        "device {device} has an unfinished closeout ({request_id}); wait for its answer, or \
+         restart till so that it is marked unknown, before starting anything else"
+    )]
+    CloseoutOpen {
+        /// The device endpoint or id.
+        device: String,
+        /// The closeout's request id.
+        request_id: String,
+    },
     /// A value given to the ledger is not acceptable.
     #[error("invalid {field}: {reason}")]
     InvalidField {

@@ -12,6 +12,7 @@
 //! [`Ledger::non_final_all`], [`Ledger::history`], [`Ledger::count`], [`Ledger::events`].
 
 mod check;
+mod closeouts;
 mod error;
 mod events;
 mod links;
@@ -28,14 +29,16 @@ pub(crate) mod safe_file;
 mod schema;
 mod sql;
 mod state;
+mod tabs;
 mod tokens;
 mod transitions;
 
+pub use closeouts::{Batch, CloseoutRecord, CloseoutState};
 pub use error::{LedgerError, Result};
 pub use links::Refundable;
 pub use lock::LOCK_FILE;
 pub use open::{DB_FILE, Ledger};
-pub use orders::{DiscountRecord, LineRecord, OrderRecord};
+pub use orders::{DiscountRecord, ItemSold, LineRecord, OrderRecord};
 pub use payments::CREATE_CAUSE;
 pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
 pub use records::{
@@ -47,4 +50,5 @@ pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
 pub use sql::now_ms;
 pub use state::{PaymentState, UnknownState};
+pub use tabs::Tab;
 pub use tokens::LedgerTokenStore;

@@ -251,6 +251,20 @@ fn read(conn: &Connection, external_id: &str) -> rusqlite::Result<Option<OrderRe
     }))
 }
 
+/// One item of the day's sales: how many were sold and for how much (before order discounts
+/// and tax), over the approved sales of a range.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ItemSold {
+    /// The catalog code, when the lines came from the catalog.
+    pub code: Option<String>,
+    /// The name the lines had ("Item" when none).
+    pub name: String,
+    /// Σ quantities.
+    pub quantity: u64,
+    /// Σ quantity × unit price.
+    pub amount: Cents,
+}
+
 /// Most ids one item-count query names (SQLite's parameter limit is far above it).
 const COUNT_CHUNK: usize = 500;
 
@@ -259,6 +273,46 @@ impl Ledger {
     /// typed amount, a refund, or a payment from before orders were kept).
     pub fn order(&self, external_id: &str) -> Result<Option<OrderRecord>> {
         read(&self.conn(), external_id).map_err(self.db_error("read a payment's order"))
+    }
+
+    /// What the approved sales created in `[since_ms, until_ms)` sold, line by line grouped by
+    /// catalog code (or by name for lines without one), most sold first. A voided sale is not
+    /// approved and counts nothing; refunds do not name lines, so they are not taken off.
+    pub fn items_sold(
+        &self,
+        since_ms: Option<i64>,
+        until_ms: Option<i64>,
+    ) -> Result<Vec<ItemSold>> {
+        let conn = self.conn();
+        let err = self.db_error("sum the items sold");
+        if !has_orders(&conn).map_err(&err)? {
+            return Ok(Vec::new());
+        }
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT l.code, coalesce(l.name, 'Item') AS shown, sum(l.quantity), \
+                 sum(l.quantity * l.unit_price) FROM order_lines l \
+                 JOIN payments p ON p.external_id = l.external_id \
+                 WHERE p.kind = 'sale' AND p.state = 'approved' \
+                 AND p.created_ms >= ?1 AND p.created_ms < ?2 \
+                 GROUP BY coalesce(l.code, ''), CASE WHEN l.code IS NULL THEN shown ELSE '' END \
+                 ORDER BY sum(l.quantity) DESC, shown",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(
+                params![since_ms.unwrap_or(i64::MIN), until_ms.unwrap_or(i64::MAX)],
+                |r| {
+                    Ok(ItemSold {
+                        code: r.get(0)?,
+                        name: r.get(1)?,
+                        quantity: u64::try_from(r.get::<_, i64>(2)?).unwrap_or(0),
+                        amount: r.get(3)?,
+                    })
+                },
+            )
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<_>>().map_err(err)
     }
 
     /// How many items (Σ quantities) each of these payments' orders holds; payments without an

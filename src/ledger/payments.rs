@@ -74,7 +74,20 @@ impl Ledger {
                 state: open.state,
             });
         }
-        links::check_new(&tx, &new).map_err(|e| match e {
+        if let Some(open) =
+            super::closeouts::open_in(&tx, &new.device).map_err(err("look up open closeouts"))?
+        {
+            return Err(LedgerError::CloseoutOpen {
+                device: new.device,
+                request_id: open.request_id,
+            });
+        }
+        let checked = if new.kind.is_adjustment() {
+            super::tabs::check_new(&tx, &new)
+        } else {
+            links::check_new(&tx, &new)
+        };
+        checked.map_err(|e| match e {
             links::CheckError::Db(e) => self.db_error("look up a payment's refunds")(e),
             links::CheckError::Refused(e) => e,
         })?;
@@ -88,6 +101,7 @@ impl Ledger {
         if let Some(o) = order {
             orders::insert(&tx, &new.external_id, o).map_err(err("record a payment's order"))?;
         }
+        super::tabs::copy_card(&tx, &new).map_err(err("record a payment's card"))?;
         let of = new
             .parent
             .as_deref()
@@ -296,6 +310,10 @@ impl Ledger {
             mark_sale_voided(&tx, parent, &record, now, from)
                 .map_err(err("record a sale as voided"))?;
         }
+        if record.kind == PaymentKind::TipAdjust && to == PaymentState::Approved {
+            super::tabs::apply_tip_adjust(&tx, &record, now)
+                .map_err(err("record an auth's new tip"))?;
+        }
         tx.commit().map_err(err("commit a state change"))?;
         if to.is_final() {
             super::open::checkpoint(&conn, self.db_path());
@@ -438,7 +456,10 @@ pub(super) fn find(
     .optional()
 }
 
-fn find_non_final(conn: &Connection, device: &str) -> rusqlite::Result<Option<PaymentRecord>> {
+pub(super) fn find_non_final(
+    conn: &Connection,
+    device: &str,
+) -> rusqlite::Result<Option<PaymentRecord>> {
     conn.prepare_cached(&format!(
         "SELECT {PAYMENT_COLUMNS} FROM payments WHERE device = ?1 AND state IN {NON_FINAL_SQL}"
     ))?

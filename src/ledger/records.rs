@@ -23,15 +23,34 @@ pub enum PaymentKind {
     Void,
     /// A manual refund, money given back without a sale (TX_START with `requestInfo: "CREDIT"`).
     Credit,
+    /// A tip-adjustable payment (TX_START with `requestInfo: "AUTH"`): money taken, the tip
+    /// added later by a tip adjust.
+    Auth,
+    /// A hold on the card (TX_START with `requestInfo: "PREAUTH"`): no money taken until it is
+    /// captured.
+    PreAuth,
+    /// The capture of an approved pre-auth with the final amount and tip (CAPTURE_PREAUTH);
+    /// names its pre-auth.
+    Capture,
+    /// An increment of an approved pre-auth's hold (INCREMENT_PREAUTH_REQUEST); names its
+    /// pre-auth.
+    Increment,
+    /// A tip set on an approved auth (TIP_ADJUST); names its auth.
+    TipAdjust,
 }
 
 impl PaymentKind {
     /// Every kind.
-    pub const ALL: [PaymentKind; 4] = [
+    pub const ALL: [PaymentKind; 9] = [
         PaymentKind::Sale,
         PaymentKind::Refund,
         PaymentKind::Void,
         PaymentKind::Credit,
+        PaymentKind::Auth,
+        PaymentKind::PreAuth,
+        PaymentKind::Capture,
+        PaymentKind::Increment,
+        PaymentKind::TipAdjust,
     ];
 
     /// The stored name, e.g. `sale`.
@@ -41,12 +60,59 @@ impl PaymentKind {
             PaymentKind::Refund => "refund",
             PaymentKind::Void => "void",
             PaymentKind::Credit => "credit",
+            PaymentKind::Auth => "auth",
+            PaymentKind::PreAuth => "preauth",
+            PaymentKind::Capture => "capture",
+            PaymentKind::Increment => "increment",
+            PaymentKind::TipAdjust => "tip_adjust",
         }
     }
 
-    /// True for the kinds that act on an earlier sale (refund, void): they name it.
+    /// The name for people, e.g. `pre-auth`, `tip adjust`.
+    pub fn label(self) -> &'static str {
+        match self {
+            PaymentKind::PreAuth => "pre-auth",
+            PaymentKind::TipAdjust => "tip adjust",
+            other => other.as_str(),
+        }
+    }
+
+    /// True for the kinds that act on an earlier payment (refund, void, capture, increment, tip
+    /// adjust): they name it.
     pub fn has_parent(self) -> bool {
-        matches!(self, PaymentKind::Refund | PaymentKind::Void)
+        matches!(
+            self,
+            PaymentKind::Refund
+                | PaymentKind::Void
+                | PaymentKind::Capture
+                | PaymentKind::Increment
+                | PaymentKind::TipAdjust
+        )
+    }
+
+    /// True for the payments started with TX_START that the device looks up by their own
+    /// external id (sale, auth, pre-auth).
+    pub fn is_payment(self) -> bool {
+        matches!(
+            self,
+            PaymentKind::Sale | PaymentKind::Auth | PaymentKind::PreAuth
+        )
+    }
+
+    /// True for the kinds that change an auth or pre-auth (capture, increment, tip adjust).
+    pub fn is_adjustment(self) -> bool {
+        matches!(
+            self,
+            PaymentKind::Capture | PaymentKind::Increment | PaymentKind::TipAdjust
+        )
+    }
+
+    /// True for the kinds that carry a tip of their own (sale, capture, tip adjust).
+    pub fn carries_tip(self) -> bool {
+        matches!(
+            self,
+            PaymentKind::Sale | PaymentKind::Capture | PaymentKind::TipAdjust
+        )
     }
 
     /// True for the kinds that give money back (refund, credit).
@@ -91,7 +157,8 @@ pub struct NewPayment {
     pub tip: Cents,
     /// The tax included (≥ 0), for the record.
     pub tax: Cents,
-    /// For a refund or a void: the external id of the sale it acts on; `None` otherwise.
+    /// For a refund, void, capture, increment or tip adjust: the external id of the payment it
+    /// acts on; `None` otherwise.
     pub parent: Option<String>,
 }
 
@@ -133,6 +200,72 @@ impl NewPayment {
         NewPayment {
             kind: PaymentKind::Void,
             parent: Some(parent.into()),
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// An auth (tip-adjustable payment) of `amount`.
+    pub fn auth(external_id: impl Into<String>, device: impl Into<String>, amount: Cents) -> Self {
+        NewPayment {
+            kind: PaymentKind::Auth,
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// A pre-auth (hold) of `amount`.
+    pub fn preauth(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        amount: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::PreAuth,
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// The capture of the pre-auth `parent` for `amount` plus `tip`.
+    pub fn capture(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        parent: impl Into<String>,
+        amount: Cents,
+        tip: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::Capture,
+            parent: Some(parent.into()),
+            tip,
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// An increment of the pre-auth `parent`'s hold by `amount`.
+    pub fn increment(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        parent: impl Into<String>,
+        amount: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::Increment,
+            parent: Some(parent.into()),
+            ..NewPayment::sale(external_id, device, amount)
+        }
+    }
+
+    /// A tip adjust of the auth `parent` (of `amount`) to `tip`.
+    pub fn tip_adjust(
+        external_id: impl Into<String>,
+        device: impl Into<String>,
+        parent: impl Into<String>,
+        amount: Cents,
+        tip: Cents,
+    ) -> Self {
+        NewPayment {
+            kind: PaymentKind::TipAdjust,
+            parent: Some(parent.into()),
+            tip,
             ..NewPayment::sale(external_id, device, amount)
         }
     }
@@ -185,7 +318,7 @@ impl NewPayment {
             }
             (None, false) => {}
         }
-        if self.kind != PaymentKind::Sale && self.tip != Cents::ZERO {
+        if !self.kind.carries_tip() && self.tip != Cents::ZERO {
             return Err(invalid(
                 "tip",
                 format!("a {} carries no tip of its own", self.kind),
@@ -197,7 +330,7 @@ impl NewPayment {
 
 /// Checks an external id with the one rule ([`crate::protocol::validate_external_id`]: 1–32
 /// printable ASCII characters), in the ledger's words.
-pub(super) fn validate_external_id(id: &str) -> Result<()> {
+pub(crate) fn validate_external_id(id: &str) -> Result<()> {
     match crate::protocol::validate_external_id(id) {
         Ok(()) => Ok(()),
         Err(SaleError::ExternalIdNotPrintable) if id.len() <= MAX_EXTERNAL_ID_LEN => Err(invalid(

@@ -133,10 +133,38 @@ pub struct Report {
     pub voids: Tally,
     /// Approved credits (manual refunds: money given back without a sale).
     pub credits: Tally,
+    /// Approved pre-auths, captured or not (holds on cards: no money taken by the hold itself;
+    /// its capture counts as a payment).
+    pub holds: Tally,
     /// Money taken, tips included, less refunds and credits.
     pub net: Cents,
     /// Payments whose outcome is not known, oldest first: someone must look at them.
     pub action_items: Vec<PaymentRecord>,
+    /// The closeouts recorded in the range, oldest first: the batches closed.
+    pub closeouts: Vec<super::CloseoutRecord>,
+}
+
+/// How a kind of payment counts in a report.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Counts {
+    /// Money taken (sale, auth, capture): by outcome and brand.
+    Taken,
+    /// Money given back (refund, credit).
+    GivenBack,
+    /// A hold (pre-auth).
+    Hold,
+    /// Nothing of its own (a void counts through its sale; an increment through its capture;
+    /// a tip adjust through its auth's tip).
+    Nothing,
+}
+
+fn counts(kind: PaymentKind) -> Counts {
+    match kind {
+        PaymentKind::Sale | PaymentKind::Auth | PaymentKind::Capture => Counts::Taken,
+        PaymentKind::Refund | PaymentKind::Credit => Counts::GivenBack,
+        PaymentKind::PreAuth => Counts::Hold,
+        PaymentKind::Void | PaymentKind::Increment | PaymentKind::TipAdjust => Counts::Nothing,
+    }
 }
 
 impl Report {
@@ -180,7 +208,7 @@ impl Report {
         let tally = match kind {
             PaymentKind::Refund => &mut self.refunds,
             PaymentKind::Credit => &mut self.credits,
-            PaymentKind::Void | PaymentKind::Sale => return,
+            _ => return,
         };
         tally.add(count, amount);
         self.net = Cents(self.net.get().saturating_sub(amount));
@@ -188,10 +216,13 @@ impl Report {
 
     /// Adds one payment, as the SQL sums do: the definition of what each row contributes.
     pub fn add(&mut self, p: &PaymentRecord) {
-        if p.kind != PaymentKind::Sale {
+        if counts(p.kind) != Counts::Taken {
             if p.state == PaymentState::Approved {
                 let amount = p.charged_amount.unwrap_or(p.amount).get();
-                self.add_given_back(p.kind, 1, amount);
+                match counts(p.kind) {
+                    Counts::Hold => self.holds.add(1, amount),
+                    _ => self.add_given_back(p.kind, 1, amount),
+                }
             }
             if !p.state.is_final() {
                 self.action_items.push(p.clone());
@@ -272,9 +303,12 @@ impl Ledger {
                     tax: sum(7)?,
                 };
                 let kind: PaymentKind = row.get(8).map_err(&read)?;
-                if kind != PaymentKind::Sale {
+                if counts(kind) != Counts::Taken {
                     if state == PaymentState::Approved {
-                        report.add_given_back(kind, count.max(0) as u64, sums.charged);
+                        match counts(kind) {
+                            Counts::Hold => report.holds.add(count.max(0) as u64, sums.charged),
+                            _ => report.add_given_back(kind, count.max(0) as u64, sums.charged),
+                        }
                     }
                     continue;
                 }
@@ -292,6 +326,7 @@ impl Ledger {
             .filter(|p| p.created_ms >= since && p.created_ms < until)
             .collect();
         report.action_items = items;
+        report.closeouts = self.closeouts(since_ms, until_ms)?;
         Ok(report)
     }
 }

@@ -174,9 +174,9 @@ CREATE TABLE orders (
 );
 
 CREATE TRIGGER orders_with_their_sale BEFORE INSERT ON orders
-WHEN coalesce((SELECT kind = 'sale' AND state = 'created' AND amount = NEW.total AND tax = NEW.tax
+WHEN coalesce((SELECT kind IN ('sale', 'auth', 'preauth') AND state = 'created' AND amount = NEW.total AND tax = NEW.tax
     FROM payments WHERE external_id = NEW.external_id), 0) = 0
-BEGIN SELECT RAISE(ABORT, 'an order is recorded with its sale as it is created, for the sale''s amount and tax'); END;
+BEGIN SELECT RAISE(ABORT, 'an order is recorded with its sale (or auth, pre-auth) as it is created, for its amount and tax'); END;
 
 CREATE TRIGGER orders_add_up BEFORE INSERT ON orders
 WHEN NEW.subtotal IS NOT (SELECT sum(quantity * unit_price) FROM order_lines
@@ -210,8 +210,98 @@ BEGIN SELECT RAISE(ABORT, 'a recorded order never changes'); END;
 /// The first schema version that holds orders ([`V5_ORDER`]).
 pub(super) const ORDER_VERSION: i64 = 5;
 
+/// Version 6 (#17): auths (tip-adjustable payments), pre-auths (holds), and what acts on them:
+/// `capture` and `increment` of a pre-auth, `tip_adjust` of an auth, each naming its payment
+/// (`parent_external_id`) like a refund; and the closeout batches. The money rules, for any
+/// writer: only an approved pre-auth is captured, and only once (a capture approved or still
+/// open blocks another); only an approved pre-auth not captured (nor being captured) is
+/// incremented; only an approved auth — not a sale, not a voided payment — has its tip
+/// adjusted; refunds and voids still act on sales only. A capture or tip adjust carries its
+/// tip in `tip`; a tip adjust's `amount` is its auth's amount (the base the tip goes on).
+/// At most one open transaction per device of any kind: a closeout is open (`created` or
+/// `sent`) only while no payment of its device is, and the other way round.
+pub(super) const V6_AUTHS: &str = "
+DROP TRIGGER payments_kind_known;
+CREATE TRIGGER payments_kind_known BEFORE INSERT ON payments
+WHEN NEW.kind NOT IN ('sale', 'refund', 'void', 'credit', 'auth', 'preauth', 'capture',
+    'increment', 'tip_adjust')
+BEGIN SELECT RAISE(ABORT, 'a payment kind is sale, refund, void, credit, auth, preauth, capture, increment or tip_adjust'); END;
+
+DROP TRIGGER payments_link_by_kind;
+CREATE TRIGGER payments_link_by_kind BEFORE INSERT ON payments
+WHEN (NEW.kind IN ('refund', 'void', 'capture', 'increment', 'tip_adjust'))
+    <> (NEW.parent_external_id IS NOT NULL)
+BEGIN SELECT RAISE(ABORT, 'a refund, void, capture, increment or tip adjust names the payment it acts on; a sale, auth, pre-auth or credit names none'); END;
+
+DROP TRIGGER payments_parent_approved;
+CREATE TRIGGER payments_parent_approved BEFORE INSERT ON payments
+WHEN NEW.kind IN ('refund', 'void') AND coalesce((SELECT kind = 'sale' AND state = 'approved'
+    FROM payments WHERE external_id = NEW.parent_external_id), 0) = 0
+BEGIN SELECT RAISE(ABORT, 'only an approved sale can be refunded or voided'); END;
+
+CREATE TRIGGER payments_capture_of_preauth BEFORE INSERT ON payments
+WHEN NEW.kind IN ('capture', 'increment') AND coalesce((SELECT kind = 'preauth' AND state = 'approved'
+    FROM payments WHERE external_id = NEW.parent_external_id), 0) = 0
+BEGIN SELECT RAISE(ABORT, 'only an approved pre-auth can be captured or incremented'); END;
+
+CREATE TRIGGER payments_capture_once BEFORE INSERT ON payments
+WHEN NEW.kind IN ('capture', 'increment') AND EXISTS (SELECT 1 FROM payments
+    WHERE parent_external_id = NEW.parent_external_id AND kind = 'capture'
+    AND state IN ('approved', 'created', 'sent', 'in_progress', 'unknown'))
+BEGIN SELECT RAISE(ABORT, 'the pre-auth was captured already (or its capture is not settled)'); END;
+
+CREATE TRIGGER payments_tip_adjust_of_auth BEFORE INSERT ON payments
+WHEN NEW.kind = 'tip_adjust' AND coalesce((SELECT kind = 'auth' AND state = 'approved'
+    FROM payments WHERE external_id = NEW.parent_external_id), 0) = 0
+BEGIN SELECT RAISE(ABORT, 'only an approved auth (not a sale, not voided) can have its tip adjusted'); END;
+
+CREATE TRIGGER payments_no_open_closeout BEFORE INSERT ON payments
+WHEN EXISTS (SELECT 1 FROM closeouts WHERE device = NEW.device AND state IN ('created', 'sent'))
+BEGIN SELECT RAISE(ABORT, 'a closeout of this device is not finished'); END;
+
+CREATE TABLE closeouts (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    request_id    TEXT    NOT NULL UNIQUE,
+    device        TEXT    NOT NULL,
+    allow_open_tabs INTEGER NOT NULL CHECK (allow_open_tabs IN (0, 1)),
+    state         TEXT    NOT NULL CHECK (state IN ('created', 'sent', 'closed', 'refused', 'unknown')),
+    batch_id      TEXT,
+    tx_count      INTEGER CHECK (tx_count IS NULL OR tx_count >= 0),
+    total         INTEGER,
+    batch_state   TEXT,
+    message       TEXT,
+    created_ms    INTEGER NOT NULL,
+    updated_ms    INTEGER NOT NULL
+);
+
+CREATE UNIQUE INDEX closeouts_one_open_per_device ON closeouts (device)
+    WHERE state IN ('created', 'sent');
+
+CREATE INDEX closeouts_by_created ON closeouts (created_ms);
+
+CREATE TRIGGER closeouts_no_open_payment BEFORE INSERT ON closeouts
+WHEN EXISTS (SELECT 1 FROM payments WHERE device = NEW.device
+    AND state IN ('created', 'sent', 'in_progress', 'unknown'))
+BEGIN SELECT RAISE(ABORT, 'the device has an unfinished payment'); END;
+
+CREATE TRIGGER closeouts_no_delete BEFORE DELETE ON closeouts
+BEGIN SELECT RAISE(ABORT, 'closeouts are never deleted'); END;
+
+CREATE TRIGGER closeouts_final BEFORE UPDATE ON closeouts
+WHEN OLD.state IN ('closed', 'refused') OR NEW.request_id IS NOT OLD.request_id
+    OR NEW.device IS NOT OLD.device
+BEGIN SELECT RAISE(ABORT, 'a finished closeout never changes'); END;
+";
+
 /// Every migration, in order: entry `i` upgrades version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1, V2_SEARCH_INDEXES, V3_PARTIAL, V4_REFUNDS, V5_ORDER];
+const MIGRATIONS: &[&str] = &[
+    V1,
+    V2_SEARCH_INDEXES,
+    V3_PARTIAL,
+    V4_REFUNDS,
+    V5_ORDER,
+    V6_AUTHS,
+];
 
 /// The schema version this build writes.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

@@ -134,14 +134,9 @@ fn framed_mark(sheet: &mut Sheet, mark: &(String, String)) {
     sheet.center(&mark.1);
 }
 
-/// A kind as the receipt titles it.
-fn title(kind: PaymentKind) -> &'static str {
-    match kind {
-        PaymentKind::Sale => "SALE",
-        PaymentKind::Refund => "REFUND",
-        PaymentKind::Void => "VOID",
-        PaymentKind::Credit => "CREDIT",
-    }
+/// A kind as the receipt titles it: `SALE`, `REFUND`, …
+fn title(kind: PaymentKind) -> String {
+    kind.as_str().to_uppercase()
 }
 
 fn order_lines(sheet: &mut Sheet, o: &OrderRecord) {
@@ -189,7 +184,7 @@ pub fn receipt_text(
         sheet.center(merchant.trim());
     }
     sheet.center(&format!("{} UTC", crate::timefmt::minute(p.created_ms)));
-    sheet.center(title(p.kind));
+    sheet.center(&title(p.kind));
     sheet.rule('=');
     if let Some(m) = &mark {
         framed_mark(&mut sheet, m);

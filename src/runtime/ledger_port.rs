@@ -69,12 +69,25 @@ pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink
         r.sale.card_brand.as_deref(),
         r.sale.last4.as_deref(),
     );
+    // An auth's tip and a pre-auth's hold as its approved tip adjusts and increments left them.
+    let (amount, tip) = match r.sale.kind {
+        PaymentKind::Auth | PaymentKind::PreAuth => {
+            let t = ledger.tab(parent).map_err(|e| e.to_string())?;
+            (t.amount, t.tip)
+        }
+        _ => (
+            r.sale.charged_amount.unwrap_or(r.sale.amount),
+            r.sale.charged_tip.unwrap_or(r.sale.tip),
+        ),
+    };
     Ok(SaleLink {
         external_id: r.sale.external_id.clone(),
         device_payment_id: r.sale.device_payment_id.clone().unwrap_or_default(),
         order_id: r.sale.order_id.clone(),
         known_refunds,
         card,
+        amount,
+        tip,
     })
 }
 
@@ -223,6 +236,40 @@ impl LedgerPort for LedgerStore {
                 new.parent = parent.clone();
                 self.ledger.create_payment(new).map(|_| ())
             }
+            LedgerOp::CreateAdjustment {
+                device,
+                external_id,
+                kind,
+                parent,
+                amount,
+                tip,
+            } => {
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                let mut new = NewPayment::sale(external_id.clone(), device, *amount);
+                new.kind = *kind;
+                new.parent = Some(parent.clone());
+                new.tip = *tip;
+                self.ledger.create_payment(new).map(|_| ())
+            }
+            LedgerOp::CreateCloseout {
+                device,
+                request_id,
+                allow_open_tabs,
+            } => {
+                let device = device.clone().unwrap_or_else(|| self.device.clone());
+                self.ledger
+                    .create_closeout(request_id, &device, *allow_open_tabs)
+                    .map(|_| ())
+            }
+            LedgerOp::UpdateCloseout {
+                request_id,
+                state,
+                batch,
+                message,
+            } => self
+                .ledger
+                .update_closeout(request_id, *state, batch, message.as_deref())
+                .map(|_| ()),
             LedgerOp::Transition {
                 external_id,
                 to,
@@ -299,6 +346,20 @@ impl LedgerPort for LedgerStore {
     }
 
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
+        // A closeout left open by a till that stopped before its answer: the batch may or may
+        // not be closed. It moves no money; it is marked unknown so that the device is free.
+        for k in self.ledger.open_closeouts().map_err(|e| e.to_string())? {
+            let why = "till stopped before the device answered: the batch may or may not be \
+                       closed; check it on the Clover dashboard";
+            self.ledger
+                .update_closeout(
+                    &k.request_id,
+                    crate::ledger::CloseoutState::Unknown,
+                    &crate::ledger::Batch::default(),
+                    Some(why),
+                )
+                .map_err(|e| e.to_string())?;
+        }
         // This device's (by address, or under an identity the app checks on discovery).
         let Some(r) = self
             .ledger
@@ -326,7 +387,8 @@ impl LedgerPort for LedgerStore {
             this_endpoint: r.device == self.device,
             external_id: r.external_id,
             amount: r.amount,
-            tip: None,
+            // A capture's or tip adjust's asked tip: what its answer is judged against.
+            tip: r.kind.is_adjustment().then_some(r.tip),
             tax: None,
             state: r.state,
             device: r.device,

@@ -2,8 +2,9 @@
 //! in `till`'s data directory): the payments it made with their refunds and voids, its credits
 //! and its last FINISH frame, so `till sale` then `till refund` work across headless commands.
 //!
-//! Written atomically (0600 temporary file, fsync, rename); never read through a link or past
-//! [`MAX_FILE_BYTES`]; a damaged file is an error that says what to do, never a panic.
+//! Written atomically (0600 temporary file, fsync, rename), with no card data beyond brand, last
+//! four digits and auth code; never read through a link or past [`MAX_FILE_BYTES`]; a damaged
+//! file is an error that says what to do, never a panic.
 
 use std::io::Read;
 use std::path::Path;
@@ -68,7 +69,9 @@ pub fn save(path: &Path, memory: &DeviceMemory) -> Result<(), String> {
         .map_err(|e| format!("the embedded simulator's memory: {e}"))?;
     let mut memory = memory.clone();
     loop {
-        let bytes = serde_json::to_vec(&memory).map_err(|e| e.to_string())?;
+        let mut value = serde_json::to_value(&memory).map_err(|e| e.to_string())?;
+        scrub_card_data(&mut value);
+        let bytes = serde_json::to_vec(&value).map_err(|e| e.to_string())?;
         if bytes.len() as u64 <= MAX_FILE_BYTES
             || (memory.payments.is_empty() && memory.credits.is_empty())
         {
@@ -85,6 +88,23 @@ pub fn save(path: &Path, memory: &DeviceMemory) -> Result<(), String> {
         memory.payments.drain(..payments);
         let credits = memory.credits.len().div_ceil(2);
         memory.credits.drain(..credits);
+    }
+}
+
+/// Card data beyond brand, last four digits and auth code never goes into `till`'s data
+/// directory: the first six digits, the cardholder's name and any track data are left out
+/// (nothing the simulator's answers after a restart depend on).
+fn scrub_card_data(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Object(map) => {
+            map.retain(|k, _| {
+                let k = k.to_ascii_lowercase();
+                k != "first6" && k != "cardholdername" && !k.contains("track")
+            });
+            map.values_mut().for_each(scrub_card_data);
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(scrub_card_data),
+        _ => {}
     }
 }
 
@@ -114,6 +134,49 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn no_card_data_beyond_brand_last4_and_auth_code_is_saved() {
+        use crate::protocol::{CardTransaction, Credit};
+        let card = CardTransaction {
+            first6: Some("476173".into()),
+            last4: Some("0119".into()),
+            cardholder_name: Some("TEST/CARDHOLDER".into()),
+            auth_code: Some("OK1234".into()),
+            ..CardTransaction::default()
+        };
+        let mut payment = Payment {
+            id: Some("P1".into()),
+            card_transaction: Some(card.clone()),
+            ..Payment::default()
+        };
+        payment.extra.insert(
+            "refunds".into(),
+            serde_json::json!({"elements": [{"id": "R1", "cardTransaction": {"first6": "476173", "last4": "0119"}}]}),
+        );
+        let memory = DeviceMemory {
+            payments: vec![payment],
+            credits: vec![crate::sim::device::CreditRecord {
+                external_id: "C".into(),
+                credit: Credit {
+                    card_transaction: Some(card),
+                    ..Credit::default()
+                },
+            }],
+            ..DeviceMemory::default()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(FILE_NAME);
+        save(&path, &memory).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(
+            !text.contains("476173") && !text.contains("TEST/CARDHOLDER"),
+            "{text}"
+        );
+        assert!(text.contains("0119") && text.contains("OK1234"), "{text}");
+        let back = load(&path).unwrap().unwrap();
+        assert_eq!(back.payments[0].id.as_deref(), Some("P1"));
     }
 
     #[test]

@@ -94,6 +94,7 @@ fn retrieve(query: QueryStatus, ext: &str, payment: Option<Payment>) -> DeviceIn
     }
 }
 
+mod auths;
 mod defects;
 mod money;
 mod order;

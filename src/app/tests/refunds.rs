@@ -26,6 +26,7 @@ fn link(known: &[&str]) -> SaleLink {
         order_id: Some("ORD1".into()),
         known_refunds: known.iter().map(|k| k.to_string()).collect(),
         card: Some("VISA …4242".into()),
+        ..SaleLink::default()
     }
 }
 
@@ -1206,4 +1207,99 @@ fn late_and_re_delivered_frames_table() {
     );
     assert!(transitions(&fx).is_empty() && !reopened(&fx), "{fx:?}");
     assert!(s.pending().is_none());
+}
+
+/// How a credit ends without money given back: the card declined (the DECLINED screen, then
+/// FINISH_CANCEL) is `declined`; the customer canceling is `canceled`; a FINISH_CANCEL during
+/// recovery only notes (the lookup decides); a sale's FINISH_CANCEL says nothing about it.
+#[test]
+fn credit_endings_table() {
+    let declined_screen = DeviceInput::UiState {
+        text: "Declined".into(),
+        direction: Some(UiDirection::Enter),
+        declined: true,
+        signing: false,
+        timed_out: false,
+    };
+    let cancel = |info: RequestInfo| DeviceInput::FinishCancel {
+        request_info: Some(info),
+    };
+    type Case = (&'static str, Vec<DeviceInput>, Option<PaymentState>);
+    let cases: Vec<Case> = vec![
+        (
+            "card declined",
+            vec![declined_screen.clone(), cancel(RequestInfo::Credit)],
+            Some(PaymentState::Declined),
+        ),
+        (
+            "customer canceled",
+            vec![cancel(RequestInfo::Credit)],
+            Some(PaymentState::Canceled),
+        ),
+        (
+            "a sale's FINISH_CANCEL",
+            vec![cancel(RequestInfo::Sale)],
+            None,
+        ),
+    ];
+    for (what, inputs, want) in cases {
+        let mut s = ready(true);
+        update(
+            &mut s,
+            Event::Action(Action::Credit {
+                amount: Cents(700),
+                external_id: Some("CRED1".into()),
+            }),
+        );
+        dev(
+            &mut s,
+            DeviceInput::TxStartResponse {
+                result: TxStartResponseResult::Success,
+                external_id: Some("CRED1".into()),
+                message: None,
+            },
+        );
+        let mut all = Vec::new();
+        for input in inputs {
+            all.extend(dev(&mut s, input));
+        }
+        assert_eq!(
+            transitions(&all).last().copied().filter(|t| t.is_final()),
+            want,
+            "{what}: {all:?}"
+        );
+        if want.is_none() {
+            assert!(s.pending().is_some(), "{what}: still open");
+        }
+    }
+
+    // During recovery a FINISH_CANCEL is noted; the device lookup decides.
+    let mut s = ready(true);
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED2".into()),
+        }),
+    );
+    dev(
+        &mut s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some("CRED2".into()),
+            message: None,
+        },
+    );
+    dev(
+        &mut s,
+        DeviceInput::Disconnected(crate::device::Disconnect::stopped("cut")),
+    );
+    dev(&mut s, DeviceInput::Ready(DeviceInfo::default()));
+    let fx = dev(&mut s, cancel(RequestInfo::Credit));
+    assert!(transitions(&fx).is_empty(), "{fx:?}");
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Persist(LedgerOp::Note { detail, .. }) if detail.contains("recovery"))),
+        "{fx:?}"
+    );
+    assert!(s.pending().is_some());
 }

@@ -29,7 +29,7 @@ use crate::sim::customer::Scenario;
 use super::flow::invalid_transition;
 use super::io::ConnId;
 use super::payment_factory::clover_id;
-use super::{Device, Fx};
+use super::{Device, Display, Fx};
 
 /// What the device keeps about auths and batches besides the payments themselves.
 #[derive(Debug, Clone, Default)]
@@ -78,6 +78,8 @@ impl Device {
     /// the connection instead (`drop`, or the `drop_before_response` fault).
     pub(super) fn answer(&mut self, fx: &mut Fx, conn: ConnId, message: Message, drop: bool) {
         self.last_outcome = Some(message.clone());
+        // The payments, the tabs or at least the last answer changed: worth keeping.
+        self.memory_changed();
         if drop || self.config.faults.drop_before_response {
             fx.note(format!(
                 "dropping POS {conn} just before {}",
@@ -171,6 +173,10 @@ impl Device {
                     Cents(tip)
                 ));
                 response.status = Some(ResultStatus::Success);
+                self.display = Display {
+                    title: "Pre-auth captured".into(),
+                    detail: format!("${} + ${} tip", Cents(amount), Cents(tip)),
+                };
             }
         }
         let drop = Scenario::for_amount(amount).goes_half_open();
@@ -277,9 +283,22 @@ impl Device {
                 let id = payment.id.clone().unwrap_or_default();
                 fx.note(format!("auth {id} tip adjusted to ${}", Cents(tip)));
                 response.order_id = payment.order.as_ref().and_then(|o| o.id.clone());
+                // Only payments the device still remembers (24 h) are kept: the set stays bounded.
+                let known: BTreeSet<&str> = self
+                    .payments
+                    .iter()
+                    .filter_map(|p| p.id.as_deref())
+                    .collect();
+                self.tabs
+                    .tip_adjusted
+                    .retain(|adjusted| known.contains(adjusted.as_str()));
                 self.tabs.tip_adjusted.insert(id);
                 response.success = Some(true);
                 response.amount = Some(tip);
+                self.display = Display {
+                    title: "Tip adjusted".into(),
+                    detail: format!("${} tip", Cents(tip)),
+                };
             }
         }
         let drop = Scenario::for_amount(tip).goes_half_open();

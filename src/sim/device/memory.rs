@@ -57,6 +57,10 @@ pub struct DeviceMemory {
     pub last_message: Option<LastMessage>,
     /// Device, tender and employee ids and the next transaction number.
     pub identity: Option<Value>,
+    /// Auths whose tip was adjusted (payment ids): they are no open tips at closeout.
+    pub tip_adjusted: Vec<String>,
+    /// Batches closed on the device, oldest first.
+    pub batches: Vec<crate::protocol::Batch>,
 }
 
 impl Device {
@@ -74,6 +78,8 @@ impl Device {
                 })
             }),
             identity: serde_json::to_value(&self.factory).ok(),
+            tip_adjusted: self.tabs.tip_adjusted.iter().cloned().collect(),
+            batches: self.tabs.closed.clone(),
         }
     }
 
@@ -94,7 +100,29 @@ impl Device {
         self.last_outcome = memory
             .last_message
             .and_then(|m| Message::from_payload(&m.method, Value::Object(m.fields)).ok())
-            .filter(|m| matches!(m, Message::FinishOk(_) | Message::FinishCancel(_)));
+            .filter(|m| {
+                matches!(
+                    m,
+                    Message::FinishOk(_)
+                        | Message::FinishCancel(_)
+                        | Message::CapturePreAuthResponse(_)
+                        | Message::IncrementPreAuthResponse(_)
+                        | Message::TipAdjustResponse(_)
+                        | Message::CloseoutResponse(_)
+                )
+            });
+        self.tabs.tip_adjusted = memory
+            .tip_adjusted
+            .into_iter()
+            .take(MEMORY_MAX_RECORDS)
+            .collect();
+        let mut batches = memory.batches;
+        batches.drain(
+            ..batches
+                .len()
+                .saturating_sub(super::auths::MAX_CLOSED_BATCHES),
+        );
+        self.tabs.closed = batches;
         if let Some(factory) = memory
             .identity
             .and_then(|v| serde_json::from_value::<PaymentFactory>(v).ok())
@@ -104,9 +132,30 @@ impl Device {
         self.memory_version = self.memory_version.wrapping_add(1);
     }
 
-    /// Changes whenever what [`Device::memory`] returns may have changed.
+    /// Changes whenever what [`Device::memory`] returns may have changed: a counter bumped where
+    /// payments, credits and the last message change, mixed with a cheap fingerprint of them
+    /// (ids, results, amounts, modification times, refund counts) so a change made without the
+    /// bump is seen too.
     pub fn memory_version(&self) -> u64 {
-        self.memory_version
+        use std::hash::{Hash, Hasher};
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.memory_version.hash(&mut h);
+        self.memory_starts.hash(&mut h);
+        self.payments.len().hash(&mut h);
+        for p in &self.payments {
+            p.id.hash(&mut h);
+            p.result.as_ref().map(|r| r.to_string()).hash(&mut h);
+            (p.amount, p.tip_amount, p.modified_time).hash(&mut h);
+            p.extra
+                .get("refunds")
+                .and_then(|r| r.get("elements"))
+                .and_then(Value::as_array)
+                .map(Vec::len)
+                .hash(&mut h);
+        }
+        self.credits.len().hash(&mut h);
+        self.last_outcome.as_ref().map(Message::method).hash(&mut h);
+        h.finish()
     }
 
     /// Marks the memory changed.
@@ -167,6 +216,30 @@ mod tests {
             super::super::payment_factory::clover_id(&mut again.rng.clone()),
             super::super::payment_factory::clover_id(&mut fresh.rng.clone())
         );
+    }
+
+    #[test]
+    fn a_snapshot_keeps_tip_adjusts_closed_batches_and_the_last_answer() {
+        let mut device = Device::new(DeviceConfig::default());
+        device.tabs.tip_adjusted.insert("PAY9".into());
+        device.tabs.closed.push(crate::protocol::Batch {
+            id: Some("B1".into()),
+            tx_count: Some(1),
+            ..crate::protocol::Batch::default()
+        });
+        device.last_outcome = Some(Message::TipAdjustResponse(
+            crate::protocol::TipAdjustResponse {
+                success: Some(true),
+                amount: Some(300),
+                ..Default::default()
+            },
+        ));
+        let text = serde_json::to_string(&device.memory()).unwrap();
+        let mut again = Device::new(DeviceConfig::default());
+        again.restore(serde_json::from_str(&text).unwrap());
+        assert!(again.tabs.tip_adjusted.contains("PAY9"));
+        assert_eq!(again.tabs.closed, device.tabs.closed);
+        assert_eq!(again.last_outcome, device.last_outcome);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! What the device screen shows, and which customer actions apply right now (their names are the
 //! `till sim` stdin commands).
 
-use crate::protocol::Cents;
+use crate::protocol::{Cents, RequestInfo};
 
 use super::Device;
 use super::connections::Link;
@@ -24,7 +24,13 @@ impl Device {
                 });
         let (title, detail, actions): (String, String, &[&str]) = match (&self.tx, &pairing) {
             (Some(tx), _) => {
-                let detail = format!("${} — {}", Cents(tx.amount), tx.external_id);
+                // An auth or a pre-auth says so (a sale keeps the plain amount).
+                let kind = match tx.request_info {
+                    Some(RequestInfo::Auth) => " auth",
+                    Some(RequestInfo::Preauth) => " pre-auth",
+                    _ => "",
+                };
+                let detail = format!("${}{kind} — {}", Cents(tx.amount), tx.external_id);
                 let (title, actions): (&str, &[&str]) = match tx.phase {
                     Phase::CardPrompt => (CARD_PROMPT, &["card", "decline", "cancel", "walk-away"]),
                     Phase::Signing => ("Please sign", &["sign", "walk-away"]),

@@ -466,3 +466,61 @@ fn the_customer_tips_on_screen_by_the_amounts_cents() {
         }
     }
 }
+
+#[test]
+fn the_screen_names_auths_and_shows_captures_tips_and_the_batch() {
+    let mut sim = Sim::new(DeviceConfig::default());
+    sim.ready(1);
+    preauth(&mut sim, 5000, "EXT-SCREEN");
+    let screen = sim.dev.screen();
+    assert_eq!(screen.detail, "$50.00 pre-auth — EXT-SCREEN");
+    assert!(screen.actions.contains(&"card".to_owned()));
+    let hold = paid(
+        &sim.act(CustomerAction::TapCard("4242424242424242".into()))
+            .unwrap(),
+    );
+    capture(&mut sim, &hold, 4500, 500);
+    let screen = sim.dev.screen();
+    assert_eq!(
+        (screen.title.as_str(), screen.detail.as_str()),
+        ("Pre-auth captured", "$45.00 + $5.00 tip")
+    );
+    auth(&mut sim, 2000, "EXT-SCREEN2");
+    assert_eq!(sim.dev.screen().detail, "$20.00 auth — EXT-SCREEN2");
+    let open = paid(
+        &sim.act(CustomerAction::TapCard("4242424242424242".into()))
+            .unwrap(),
+    );
+    tip(&mut sim, &open, 300);
+    assert_eq!(sim.dev.screen().title, "Tip adjusted");
+    closeout(&mut sim, false);
+    let screen = sim.dev.screen();
+    assert_eq!(
+        (screen.title.as_str(), screen.detail.as_str()),
+        ("Batch closed", "2 payments, $73.00")
+    );
+}
+
+#[test]
+fn every_answer_marks_the_memory_changed_so_the_embedded_simulator_keeps_it() {
+    let mut sim = sim(Profile::Default);
+    let hold = paid(&preauth(&mut sim, 5000, "EXT-MEM"));
+    let open = paid(&auth(&mut sim, 2000, "EXT-MEM2"));
+    for step in 0..4 {
+        let before = sim.dev.memory_version();
+        match step {
+            0 => increment(&mut sim, &hold, 100),
+            1 => capture(&mut sim, &hold, 5000, 0),
+            2 => tip(&mut sim, &open, 200),
+            _ => closeout(&mut sim, false),
+        };
+        assert_ne!(sim.dev.memory_version(), before, "step {step}");
+    }
+    let memory = sim.dev.memory();
+    assert_eq!(memory.tip_adjusted, vec![open.id.clone().unwrap()]);
+    assert_eq!(memory.batches.len(), 1);
+    assert!(matches!(
+        memory.last_message.map(|m| m.method),
+        Some(m) if m == "CLOSEOUT_RESPONSE"
+    ));
+}

@@ -1,0 +1,796 @@
+//! Auths, pre-auths, captures, increments, tip adjusts and closeouts (#17): the same lifecycle
+//! and guarantees as a sale.
+//!
+//! An auth (TX_START `AUTH`, tip on paper) and a pre-auth (TX_START `PREAUTH`, a hold) are
+//! payments in their own right: after the start below they run through the sale code (prompts,
+//! FINISH_OK by the verdict rules, recovery by RETRIEVE_PAYMENT of their own external id).
+//!
+//! A capture, increment or tip adjust acts on its auth or pre-auth like a refund on its sale:
+//! recorded `created` before its frame exists (`LedgerOp::CreateAdjustment`, refused by the
+//! ledger when the money rules forbid it), sent once and never re-sent. The device's answer is
+//! ours only when it is about our payment and within what we asked: a tip other than asked, a
+//! capture above the asked amount make it `unknown`, named. Recovery asks the device status
+//! (`sendLastMessage`: a re-sent response decides), then RETRIEVE_PAYMENT of the payment: its
+//! new amounts decide (the asked tip set, the pre-auth captured for the asked amount and tip,
+//! the hold grown by the increment); unchanged on an idle device means it was not done.
+//!
+//! A flow the device does not support (discovery `supportsAuth`, `supportsPreAuth`,
+//! `supportsTipAdjust`) is refused before anything is recorded, naming the flag.
+//!
+//! A closeout runs alone (no payment open), is recorded before its CLOSEOUT_REQUEST and ends
+//! `closed` with the batch, `refused`, or `unknown` when its answer is lost (it moves no money:
+//! the dashboard shows whether the batch closed).
+
+use super::recovery::{self, RecoveryReason};
+use super::refund::Judgement;
+use super::state::*;
+use super::{DeviceCommand, LedgerOp, PaymentFacts};
+use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
+use crate::protocol::{Cents, Payment, PaymentResult};
+
+/// The discovery flag a kind needs, and whether the device set it; `None` for kinds every
+/// device takes.
+pub fn support_flag(
+    device: Option<&super::DeviceInfo>,
+    kind: PaymentKind,
+) -> Option<(&'static str, bool)> {
+    let d = device.cloned().unwrap_or_default();
+    match kind {
+        PaymentKind::Auth => Some(("supportsAuth", d.supports_auths)),
+        PaymentKind::PreAuth | PaymentKind::Capture | PaymentKind::Increment => {
+            Some(("supportsPreAuth", d.supports_pre_auths))
+        }
+        PaymentKind::TipAdjust => Some(("supportsTipAdjust", d.supports_tip_adjust)),
+        _ => None,
+    }
+}
+
+/// Refuses `kind` when the connected device said it does not take it; true when it may go on.
+fn supported(state: &mut State, kind: PaymentKind) -> bool {
+    if state.device.is_none() {
+        return true; // not connected: `require_ready` says so
+    }
+    match support_flag(state.device.as_ref(), kind) {
+        Some((flag, false)) => {
+            state.error(
+                NoticeKind::Validation,
+                format!(
+                    "Nothing was sent: the device does not support {}s ({flag} is false in its \
+                     discovery answer). Enable them for the merchant, or use a device that has them.",
+                    kind.label()
+                ),
+            );
+            false
+        }
+        _ => true,
+    }
+}
+
+/// True (with the refusal on screen) while a closeout waits for its answer: nothing else
+/// starts on the device meanwhile.
+pub(super) fn closeout_running(state: &mut State, what: &str) -> bool {
+    let Some(c) = &state.closeout else {
+        return false;
+    };
+    let text = format!(
+        "Refused: closeout {} is waiting for the device's answer; nothing was sent for the {what}.",
+        c.request_id
+    );
+    state.error(NoticeKind::PendingPayment, text);
+    true
+}
+
+/// Refuses a new transaction while a payment or a closeout is open; true when free.
+fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
+    if closeout_running(state, what) {
+        return false;
+    }
+    let Some(p) = state.pending() else {
+        return true;
+    };
+    let text = format!(
+        "Refused: {} {} of {} is still {}; nothing was sent for the {what}. Resolve it first: run \
+         `till recover`, or press s (Check Payment Status).",
+        state.kind().label(),
+        p.external_id,
+        p.amount,
+        p.state
+    );
+    state.error(NoticeKind::PendingPayment, text);
+    if state.recovery.is_none() && state.is_ready() {
+        recovery::start(state, RecoveryReason::BeforeSale, fx);
+    }
+    false
+}
+
+fn fresh_or(given: Option<String>) -> Result<String, String> {
+    match given {
+        Some(id) => crate::protocol::validate_external_id(&id)
+            .map(|()| id)
+            .map_err(|e| e.to_string()),
+        None => Ok(crate::protocol::new_external_id()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn begin(
+    state: &mut State,
+    txn: TxnInfo,
+    external_id: String,
+    amount: Cents,
+    tip: Option<Cents>,
+    create: LedgerOp,
+    command: DeviceCommand,
+    cause: &str,
+    fx: &mut Vec<Effect>,
+) {
+    let kind = txn.kind;
+    state.payment = Some(CurrentPayment::new(
+        external_id,
+        amount,
+        tip,
+        None,
+        PaymentState::Created,
+        state.now_ms,
+    ));
+    state.txn = Some(txn);
+    state.clear_for_new_transaction();
+    fx.push(Effect::Persist(create));
+    fx.push(Effect::Send(command));
+    transition(
+        state,
+        PaymentState::Sent,
+        cause,
+        format!("{} sent to the device", kind.label()),
+        PaymentFacts::default(),
+        fx,
+    );
+    let timeout = state.settings.response_timeout_ms;
+    start_timer(state, TimerPurpose::SaleResponse, timeout, fx);
+    start_timer(state, TimerPurpose::Clock, 1_000, fx);
+}
+
+/// Starts an auth or a pre-auth of `amount`.
+pub(super) fn start_payment(
+    state: &mut State,
+    kind: PaymentKind,
+    amount: Cents,
+    external_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if !free(state, kind.label(), fx) || !supported(state, kind) {
+        return;
+    }
+    let Some(request) = super::sale::validated_request(state, amount, None, None, external_id)
+    else {
+        return;
+    };
+    let id = request.external_id().to_owned();
+    let create = LedgerOp::CreateLinked {
+        device: state.device.as_ref().and_then(|d| d.identity()),
+        external_id: id.clone(),
+        kind,
+        parent: None,
+        amount,
+    };
+    let command = match kind {
+        PaymentKind::PreAuth => DeviceCommand::PreAuth(request),
+        _ => DeviceCommand::Auth(request),
+    };
+    let txn = TxnInfo {
+        kind,
+        link: None,
+        accepted: false,
+    };
+    begin(
+        state, txn, id, amount, None, create, command, "TX_START", fx,
+    );
+}
+
+/// What the cashier asked of an auth or pre-auth.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Adjust {
+    /// Capture the pre-auth for `amount` plus `tip`.
+    Capture {
+        /// The final amount.
+        amount: Cents,
+        /// The tip.
+        tip: Cents,
+    },
+    /// Hold `amount` more on the pre-auth.
+    Increment {
+        /// How much more.
+        amount: Cents,
+    },
+    /// Set the auth's tip.
+    TipAdjust {
+        /// The new tip.
+        tip: Cents,
+    },
+}
+
+impl Adjust {
+    /// The ledger kind.
+    pub fn kind(self) -> PaymentKind {
+        match self {
+            Adjust::Capture { .. } => PaymentKind::Capture,
+            Adjust::Increment { .. } => PaymentKind::Increment,
+            Adjust::TipAdjust { .. } => PaymentKind::TipAdjust,
+        }
+    }
+}
+
+/// Starts a capture, increment or tip adjust of `tab` (read from the ledger by the caller).
+pub(super) fn start_adjust(
+    state: &mut State,
+    tab: SaleLink,
+    adjust: Adjust,
+    external_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let kind = adjust.kind();
+    if !free(state, kind.label(), fx) || !supported(state, kind) {
+        return;
+    }
+    let (amount, tip, cause) = match adjust {
+        Adjust::Capture { amount, tip } => (amount, Some(tip), "CAPTURE_PREAUTH"),
+        Adjust::Increment { amount } => (amount, None, "INCREMENT_PREAUTH_REQUEST"),
+        Adjust::TipAdjust { tip } => (tab.amount, Some(tip), "TIP_ADJUST"),
+    };
+    let invalid = if matches!(adjust, Adjust::Capture { .. } | Adjust::Increment { .. })
+        && amount.get() <= 0
+    {
+        Some(format!("the amount {amount} is not more than zero"))
+    } else if tip.is_some_and(|t| t.get() < 0) {
+        Some(format!("the tip {} is negative", tip.unwrap_or_default()))
+    } else if tab.device_payment_id.trim().is_empty() {
+        Some(format!(
+            "payment {} has no device payment id to {}",
+            tab.external_id,
+            kind.label()
+        ))
+    } else {
+        None
+    };
+    let id = match (invalid, fresh_or(external_id)) {
+        (Some(why), _) | (None, Err(why)) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            return;
+        }
+        (None, Ok(id)) => id,
+    };
+    if !require_ready(state) {
+        return;
+    }
+    let command = match adjust {
+        Adjust::Capture { amount, tip } => DeviceCommand::Capture {
+            payment_id: tab.device_payment_id.clone(),
+            amount,
+            tip,
+        },
+        Adjust::Increment { amount } => DeviceCommand::Increment {
+            payment_id: tab.device_payment_id.clone(),
+            amount,
+        },
+        Adjust::TipAdjust { tip } => DeviceCommand::TipAdjust {
+            payment_id: tab.device_payment_id.clone(),
+            order_id: tab.order_id.clone(),
+            tip,
+        },
+    };
+    let create = LedgerOp::CreateAdjustment {
+        device: state.device.as_ref().and_then(|d| d.identity()),
+        external_id: id.clone(),
+        kind,
+        parent: tab.external_id.clone(),
+        amount,
+        tip: tip.unwrap_or_default(),
+    };
+    let txn = TxnInfo {
+        kind,
+        link: Some(tab),
+        accepted: false,
+    };
+    begin(state, txn, id, amount, tip, create, command, cause, fx);
+}
+
+/// The open capture, increment or tip adjust of `kind`: its payment, amount and tip asked.
+fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents, Cents)> {
+    let p = state.pending()?;
+    if state.kind() != kind {
+        return None;
+    }
+    let link = state.txn.as_ref()?.link.clone()?;
+    Some((link, p.amount, p.tip.unwrap_or_default()))
+}
+
+/// Facts to record for an approved adjustment: what the payment now charges.
+fn facts(kind: PaymentKind, link: &SaleLink, amount: Cents, tip: Cents) -> PaymentFacts {
+    let (base, tip) = match kind {
+        PaymentKind::TipAdjust => (link.amount, tip),
+        PaymentKind::Capture => (amount, tip),
+        _ => (amount, Cents::ZERO),
+    };
+    PaymentFacts {
+        device_payment_id: Some(link.device_payment_id.clone()),
+        result: Some("SUCCESS".into()),
+        amount_charged: Some(Cents(base.get().saturating_add(tip.get()))),
+        tip: Some(tip),
+        ..PaymentFacts::default()
+    }
+}
+
+/// Judges a response's amounts for the open `kind` (`success` already true).
+pub fn judge_response(
+    kind: PaymentKind,
+    link: &SaleLink,
+    asked: Cents,
+    asked_tip: Cents,
+    payment_id: Option<&str>,
+    amount: Option<Cents>,
+    tip: Option<Cents>,
+) -> Judgement {
+    if let Some(pid) = payment_id.filter(|p| *p != link.device_payment_id) {
+        return Judgement::Foreign(format!("payment {pid}"));
+    }
+    match kind {
+        PaymentKind::TipAdjust => match tip {
+            Some(t) if t != asked_tip => Judgement::Conflict(format!(
+                "the device reports a tip of {t} set on payment {}, but {asked_tip} was asked",
+                link.external_id
+            )),
+            _ => Judgement::Final(
+                PaymentState::Approved,
+                facts(kind, link, asked, asked_tip),
+                format!("tip set to {asked_tip} on auth {}", link.external_id),
+            ),
+        },
+        PaymentKind::Capture => {
+            if let Some(a) = amount.filter(|a| *a > asked) {
+                return Judgement::Conflict(format!(
+                    "the device reports a capture of {a}, more than the {asked} asked"
+                ));
+            }
+            if let Some(t) = tip.filter(|t| *t != asked_tip) {
+                return Judgement::Conflict(format!(
+                    "the device reports a captured tip of {t}, but {asked_tip} was asked"
+                ));
+            }
+            let taken = amount.unwrap_or(asked);
+            let less = if taken < asked {
+                format!(" (less than the {asked} asked)")
+            } else {
+                String::new()
+            };
+            Judgement::Final(
+                PaymentState::Approved,
+                facts(kind, link, taken, asked_tip),
+                format!(
+                    "pre-auth {} captured for {taken} + tip {asked_tip}{less}",
+                    link.external_id
+                ),
+            )
+        }
+        _ => {
+            // The authorization's amount is the increment or the new hold, as devices differ.
+            let new_hold = Cents(link.amount.get().saturating_add(asked.get()));
+            if let Some(a) = amount.filter(|a| *a != asked && *a != new_hold) {
+                return Judgement::Conflict(format!(
+                    "the device reports an authorization of {a}, but an increment of {asked} (a hold of {new_hold}) was asked"
+                ));
+            }
+            Judgement::Final(
+                PaymentState::Approved,
+                facts(kind, link, asked, Cents::ZERO),
+                format!(
+                    "hold of pre-auth {} raised by {asked} to {new_hold}",
+                    link.external_id
+                ),
+            )
+        }
+    }
+}
+
+/// Judges the auth or pre-auth as the device has it now (RETRIEVE_PAYMENT) for the open
+/// capture, increment or tip adjust: its new amounts decide.
+pub fn judge_payment(
+    kind: PaymentKind,
+    link: &SaleLink,
+    asked: Cents,
+    asked_tip: Cents,
+    payment: &Payment,
+) -> Judgement {
+    if payment.id.as_deref() != Some(link.device_payment_id.as_str()) {
+        return Judgement::Foreign(format!(
+            "payment {}",
+            payment.id.as_deref().unwrap_or("without an id")
+        ));
+    }
+    let amount = Cents(payment.amount.unwrap_or(0));
+    let tip = Cents(payment.tip_amount.unwrap_or(0));
+    let held = payment.result == Some(PaymentResult::Auth);
+    let says = format!(
+        "the device shows payment {} at {amount} + tip {tip} ({})",
+        link.external_id,
+        payment
+            .result
+            .as_ref()
+            .map_or("no result".to_owned(), |r| r.to_string())
+    );
+    let found = |detail: String| {
+        Judgement::Final(
+            PaymentState::Approved,
+            facts(kind, link, asked, asked_tip),
+            detail,
+        )
+    };
+    match kind {
+        PaymentKind::TipAdjust if tip == asked_tip => found(format!("{says}: the tip was set")),
+        PaymentKind::TipAdjust if tip == link.tip => Judgement::NotFinal,
+        PaymentKind::Capture if !held && amount == asked && tip == asked_tip => {
+            found(format!("{says}: captured"))
+        }
+        PaymentKind::Capture if held && amount == link.amount => Judgement::NotFinal,
+        PaymentKind::Increment
+            if held && amount == Cents(link.amount.get().saturating_add(asked.get())) =>
+        {
+            found(format!("{says}: the hold was raised"))
+        }
+        PaymentKind::Increment if held && amount == link.amount => Judgement::NotFinal,
+        _ => Judgement::Conflict(format!(
+            "{says}, which is neither before nor after the {} asked",
+            kind.label()
+        )),
+    }
+}
+
+/// Applies a judgement; true when it reached a final state or a conflict was recorded.
+fn apply(state: &mut State, cause: &str, judgement: Judgement, fx: &mut Vec<Effect>) -> bool {
+    match judgement {
+        Judgement::Final(to, facts, detail) => {
+            transition(state, to, cause, detail, facts, fx);
+            true
+        }
+        Judgement::NotFinal => false,
+        Judgement::Foreign(what) => {
+            note(state, cause, format!("about {what}; ignored"), fx);
+            false
+        }
+        Judgement::Conflict(why) => {
+            super::sale::conflict(state, cause, &why, fx);
+            true
+        }
+    }
+}
+
+fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
+    if state.pending().is_none() && state.recovery.take().is_some() {
+        super::reset::after_recovery(state, fx);
+    }
+}
+
+/// A response (CAPTURE_PREAUTH_RESPONSE, INCREMENT_PREAUTH_RESPONSE, TIP_ADJUST_RESPONSE) for
+/// the open adjustment of `kind`, or a late one for the adjustment that just ended.
+#[allow(clippy::too_many_arguments)]
+pub(super) fn on_response(
+    state: &mut State,
+    kind: PaymentKind,
+    cause: &str,
+    success: bool,
+    payment_id: Option<String>,
+    amount: Option<Cents>,
+    tip: Option<Cents>,
+    message: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    let Some((link, asked, asked_tip)) = current(state, kind) else {
+        return late(state, kind, cause, success, payment_id, amount, tip, fx);
+    };
+    if payment_id
+        .as_deref()
+        .is_some_and(|p| p != link.device_payment_id)
+    {
+        note(state, cause, "about another payment; ignored", fx);
+        return;
+    }
+    cancel_timer(state, TimerPurpose::SaleResponse);
+    if success {
+        let j = judge_response(
+            kind,
+            &link,
+            asked,
+            asked_tip,
+            payment_id.as_deref(),
+            amount,
+            tip,
+        );
+        apply(state, cause, j, fx);
+    } else {
+        let why = message.unwrap_or_else(|| "no reason given".into());
+        transition(
+            state,
+            PaymentState::Declined,
+            cause,
+            format!("the device refused the {}: {why}", kind.label()),
+            PaymentFacts::default(),
+            fx,
+        );
+        state.error(
+            NoticeKind::DeviceRefused,
+            format!(
+                "Refused by the device: {why}. Payment {} is unchanged.",
+                link.external_id
+            ),
+        );
+    }
+    end_recovery(state, fx);
+}
+
+/// A response when no adjustment of its kind is open: a re-delivered frame for the one that
+/// just ended. The same outcome is only noted; another reopens it as `unknown`.
+#[allow(clippy::too_many_arguments)]
+fn late(
+    state: &mut State,
+    kind: PaymentKind,
+    cause: &str,
+    success: bool,
+    payment_id: Option<String>,
+    amount: Option<Cents>,
+    tip: Option<Cents>,
+    fx: &mut Vec<Effect>,
+) {
+    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
+        return;
+    };
+    let Some(link) = txn.link.filter(|_| txn.kind == kind) else {
+        return;
+    };
+    let asked_tip = o.tip.unwrap_or_default();
+    let now = if success {
+        judge_response(
+            kind,
+            &link,
+            o.amount,
+            asked_tip,
+            payment_id.as_deref(),
+            amount,
+            tip,
+        )
+    } else {
+        Judgement::Final(
+            PaymentState::Declined,
+            PaymentFacts::default(),
+            String::new(),
+        )
+    };
+    let same = match &now {
+        Judgement::Final(to, ..) => *to == o.state,
+        Judgement::Foreign(_) | Judgement::NotFinal => true,
+        Judgement::Conflict(_) => false,
+    };
+    if same {
+        fx.push(Effect::Persist(LedgerOp::Note {
+            external_id: o.external_id,
+            cause: cause.into(),
+            detail: format!("re-delivered; recorded as {}", o.state),
+        }));
+        return;
+    }
+    let said = match &now {
+        Judgement::Final(to, ..) => to.to_string(),
+        Judgement::Conflict(why) => why.clone(),
+        _ => String::new(),
+    };
+    let why = format!(
+        "recorded {}, but a later {cause} says {said}: {}",
+        o.state,
+        verdict::CHECK_DASHBOARD
+    );
+    fx.push(Effect::Persist(LedgerOp::Reopen {
+        external_id: o.external_id.clone(),
+        cause: cause.into(),
+        detail: format!("reopened: {why}"),
+    }));
+    let mut cur = CurrentPayment::new(
+        o.external_id.clone(),
+        o.amount,
+        o.tip,
+        None,
+        PaymentState::Unknown,
+        state.now_ms,
+    );
+    cur.evidence.conflict = Some(why.clone());
+    state.payment = Some(cur);
+    state.txn = Some(TxnInfo {
+        kind,
+        link: Some(link),
+        accepted: true,
+    });
+    state.last_outcome = Some(Outcome {
+        state: PaymentState::Unknown,
+        message: format!("reopened: {why}"),
+        ..o
+    });
+    state.error(
+        NoticeKind::General,
+        format!("{} reopened as unknown: {why}.", kind.label()),
+    );
+}
+
+/// RETRIEVE_PAYMENT found the payment of the open adjustment: true when that decided it.
+pub(super) fn on_payment_found(state: &mut State, payment: &Payment, fx: &mut Vec<Effect>) -> bool {
+    let kind = state.kind();
+    let Some((link, asked, asked_tip)) = current(state, kind) else {
+        return false;
+    };
+    let j = judge_payment(kind, &link, asked, asked_tip, payment);
+    apply(state, "RETRIEVE_PAYMENT_RESPONSE", j, fx)
+}
+
+/// The idle device shows the payment unchanged: the open adjustment was not done.
+pub(super) fn on_unchanged_idle(state: &mut State, fx: &mut Vec<Effect>) {
+    let kind = state.kind();
+    let what = state
+        .txn
+        .as_ref()
+        .and_then(|t| t.link.as_ref())
+        .map_or(String::new(), |l| format!(" {}", l.external_id));
+    transition(
+        state,
+        PaymentState::NotFound,
+        "RETRIEVE_PAYMENT_RESPONSE",
+        format!(
+            "the idle device shows payment{what} unchanged: the {} was not done",
+            kind.label()
+        ),
+        PaymentFacts::default(),
+        fx,
+    );
+}
+
+/// Starts a closeout; `open_tabs` is the number of open tabs in the ledger (auths awaiting
+/// their tip, pre-auths awaiting capture).
+pub(super) fn start_closeout(
+    state: &mut State,
+    allow_open_tabs: bool,
+    open_tabs: usize,
+    request_id: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if !free(state, "closeout", fx) {
+        return;
+    }
+    if open_tabs > 0 && !allow_open_tabs {
+        let tabs = if open_tabs == 1 {
+            "1 tab is".to_owned()
+        } else {
+            format!("{open_tabs} tabs are")
+        };
+        state.error(
+            NoticeKind::Validation,
+            format!(
+                "Nothing was sent: {tabs} still open (auths awaiting a tip, pre-auths awaiting \
+                 capture). Settle them, or close out anyway with --allow-open-tabs."
+            ),
+        );
+        return;
+    }
+    let request_id = match fresh_or(request_id) {
+        Ok(id) => id,
+        Err(why) => {
+            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            return;
+        }
+    };
+    if !require_ready(state) {
+        return;
+    }
+    state.clear_for_new_transaction();
+    state.last_closeout = None;
+    state.closeout = Some(CloseoutFlow {
+        request_id: request_id.clone(),
+        allow_open_tabs,
+    });
+    fx.push(Effect::Persist(LedgerOp::CreateCloseout {
+        device: state.device.as_ref().and_then(|d| d.identity()),
+        request_id: request_id.clone(),
+        allow_open_tabs,
+    }));
+    fx.push(Effect::Send(DeviceCommand::Closeout { allow_open_tabs }));
+    fx.push(Effect::Persist(LedgerOp::UpdateCloseout {
+        request_id,
+        state: CloseoutState::Sent,
+        batch: Batch::default(),
+        message: None,
+    }));
+    let timeout = state.settings.response_timeout_ms;
+    start_timer(state, TimerPurpose::CloseoutResponse, timeout, fx);
+}
+
+fn end_closeout(
+    state: &mut State,
+    to: CloseoutState,
+    batch: Batch,
+    message: String,
+    fx: &mut Vec<Effect>,
+) {
+    let Some(flow) = state.closeout.take() else {
+        return;
+    };
+    cancel_timer(state, TimerPurpose::CloseoutResponse);
+    fx.push(Effect::Persist(LedgerOp::UpdateCloseout {
+        request_id: flow.request_id.clone(),
+        state: to,
+        batch: batch.clone(),
+        message: Some(message.clone()),
+    }));
+    state.last_closeout = Some(CloseoutOutcome {
+        request_id: flow.request_id,
+        state: to,
+        batch,
+        message,
+    });
+    fx.push(Effect::LoadHistory);
+}
+
+/// CLOSEOUT_RESPONSE.
+pub(super) fn on_closeout_response(
+    state: &mut State,
+    success: bool,
+    batch: Option<Batch>,
+    message: Option<String>,
+    fx: &mut Vec<Effect>,
+) {
+    if state.closeout.is_none() {
+        if let Some(o) = &state.last_closeout {
+            let text = format!(
+                "a CLOSEOUT_RESPONSE after closeout {} ended ({}); not recorded",
+                o.request_id, o.state
+            );
+            state.info(text);
+        }
+        return;
+    }
+    let batch = batch.unwrap_or_default();
+    if success {
+        let text = format!(
+            "batch {} closed: {} transaction(s), total {}",
+            batch.id.as_deref().unwrap_or("(no id)"),
+            batch.count.map_or("?".to_owned(), |c| c.to_string()),
+            batch.total.map_or("?".to_owned(), |t| t.to_string())
+        );
+        end_closeout(state, CloseoutState::Closed, batch, text, fx);
+    } else {
+        let why = message.unwrap_or_else(|| "no reason given".into());
+        let text = format!("the device refused the closeout: {why}");
+        end_closeout(state, CloseoutState::Refused, batch, text.clone(), fx);
+        state.error(
+            NoticeKind::DeviceRefused,
+            format!("Refused by the device: {why}."),
+        );
+    }
+}
+
+/// No CLOSEOUT_RESPONSE in time, or the connection dropped: the batch may or may not be
+/// closed. Recorded `unknown`; it moves no money and does not block the device.
+pub(super) fn on_closeout_lost(state: &mut State, why: &str, fx: &mut Vec<Effect>) {
+    if state.closeout.is_none() {
+        return;
+    }
+    let text = format!(
+        "no answer to the closeout ({why}): the batch may or may not be closed; {}",
+        verdict::CHECK_DASHBOARD
+    );
+    end_closeout(
+        state,
+        CloseoutState::Unknown,
+        Batch::default(),
+        text.clone(),
+        fx,
+    );
+    state.error(
+        NoticeKind::General,
+        format!("Closeout outcome unknown: {text}."),
+    );
+}
