@@ -11,10 +11,13 @@ pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
 pub mod payment_lines;
+pub mod printing;
 pub mod receipt_box;
 mod recovery;
 pub mod refund;
 pub mod refund_keys;
+mod refund_late;
+mod refund_recovery;
 mod reset;
 mod sale;
 pub mod screens;
@@ -193,6 +196,15 @@ pub enum Action {
     },
     /// Show a message on the device.
     ShowMessage(String),
+    /// Print lines on the device's printer as job `job_id` (`app::printing`).
+    Print {
+        /// The lines.
+        lines: Vec<String>,
+        /// Our id for the job (the caller makes a fresh one).
+        job_id: String,
+    },
+    /// Ask the device again about the open print job.
+    CheckPrintJob,
     /// Quit (the TUI asks first when a payment is pending).
     Quit,
 }
@@ -344,6 +356,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
                 fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
             }
         }
+        Action::Print { lines, job_id } => printing::start(state, lines, job_id, fx),
+        Action::CheckPrintJob => printing::check(state, fx),
         Action::AddItem(text) => order_desk::edit(state, fx, |d| d.add(&text)),
         Action::AbandonOrder => fx.extend(state.desk.clear()),
         Action::Quit => {
@@ -403,9 +417,17 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             sale::on_disconnected(state, &why, fx);
             auth::on_closeout_lost(state, &format!("connection lost: {why}"), fx);
         }
-        DeviceInput::Error(text) => state.error(NoticeKind::General, text),
+        DeviceInput::Error(text) => {
+            printing::on_error(state, &text);
+            state.error(NoticeKind::General, text)
+        }
+        DeviceInput::PrintJobStatus { job_id, status } => {
+            printing::on_status(state, job_id, status)
+        }
         DeviceInput::DeviceError { code, message } => {
-            state.error(NoticeKind::General, format!("{message} ({code})"))
+            let text = format!("{message} ({code})");
+            printing::on_error(state, &text);
+            state.error(NoticeKind::General, text)
         }
         // Informational: the socket opening, ACKs, PARTIAL_AUTH (the FINISH_OK's payment says
         // what was taken).
@@ -553,7 +575,11 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             command,
             error,
             not_sent,
-        } => sale::on_command_failed(state, command, &error, not_sent, fx),
+        } => {
+            if !printing::on_command_failed(state, command, &error) {
+                sale::on_command_failed(state, command, &error, not_sent, fx)
+            }
+        }
         DeviceInput::Frame {
             direction, summary, ..
         } => {

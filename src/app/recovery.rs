@@ -246,7 +246,7 @@ pub(super) fn on_retrieve(
             }
         }
         (QueryStatus::Found, Some(p)) if !kind.is_payment() => {
-            if super::refund::on_sale_found(state, &p, fx) {
+            if super::refund_recovery::on_sale_found(state, &p, fx) {
                 true
             } else if device_idle && kind == PaymentKind::Refund {
                 transition(
@@ -262,7 +262,7 @@ pub(super) fn on_retrieve(
                 ask_rest(state, fx);
                 return;
             } else if device_idle && kind == PaymentKind::Void {
-                super::refund::on_void_undecided(state, fx);
+                super::refund_recovery::on_void_undecided(state, fx);
                 true
             } else {
                 false
@@ -277,7 +277,7 @@ pub(super) fn on_retrieve(
             return;
         }
         (QueryStatus::NotFound | QueryStatus::Found, _) if device_idle && !kind.is_payment() => {
-            super::refund::on_not_found_idle(state, fx);
+            super::refund_recovery::on_not_found_idle(state, fx);
             true
         }
         (QueryStatus::Found, Some(p)) => {
@@ -437,7 +437,14 @@ pub(super) fn on_rest(
     note(state, "REST payments", answer, fx);
     let kind = state.kind();
     let resolved = match result {
-        Ok(list) if kind != PaymentKind::Sale => super::refund::on_rest_payments(state, &list, fx),
+        // A capture, increment or tip adjust: the payment it acted on, as Clover has it now.
+        Ok(list) if kind.is_adjustment() => list
+            .iter()
+            .find(|p| p.external_payment_id.as_deref() == Some(external_id))
+            .is_some_and(|p| super::auth::on_payment_found(state, p, fx)),
+        Ok(list) if !kind.is_payment() => {
+            super::refund_recovery::on_rest_payments(state, &list, fx)
+        }
         Ok(list) => {
             let ours: Vec<&Payment> = list
                 .iter()

@@ -12,6 +12,9 @@
 //!
 //! For a refund or void, "approved" means the device did it (money given back, or the sale
 //! voided); "declined" that the device refused it; "not found" that it never happened.
+//!
+//! Beside it: `refund_recovery.rs` (what the device's or Clover's record of the sale decides)
+//! and `refund_late.rs` (late and re-delivered answers after one ended).
 
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 use super::recovery::{self, RecoveryReason};
@@ -49,7 +52,7 @@ pub(super) fn lookup_id(state: &State) -> Option<String> {
     )
 }
 
-fn link(state: &State) -> Option<&SaleLink> {
+pub(super) fn link(state: &State) -> Option<&SaleLink> {
     state.txn.as_ref()?.link.as_ref()
 }
 
@@ -370,7 +373,12 @@ pub fn judge_sale(kind: PaymentKind, link: &SaleLink, asked: Cents, sale: &Payme
 
 /// Applies a judgement to the current transaction; true when it reached a final state or a
 /// conflict was recorded.
-fn apply(state: &mut State, cause: &str, judgement: Judgement, fx: &mut Vec<Effect>) -> bool {
+pub(super) fn apply(
+    state: &mut State,
+    cause: &str,
+    judgement: Judgement,
+    fx: &mut Vec<Effect>,
+) -> bool {
     match judgement {
         Judgement::Final(to, facts, detail) => {
             transition(state, to, cause, detail, facts, fx);
@@ -398,7 +406,7 @@ pub(super) fn on_refund_response(
     fx: &mut Vec<Effect>,
 ) {
     let Some((link, asked)) = current(state, PaymentKind::Refund) else {
-        return late_refund(state, refund.as_ref(), "REFUND_RESPONSE", fx);
+        return super::refund_late::late_refund(state, refund.as_ref(), "REFUND_RESPONSE", fx);
     };
     if payment_id
         .as_deref()
@@ -454,7 +462,7 @@ pub(super) fn on_refund_response(
 /// FINISH_OK `{refund}`.
 pub(super) fn on_refund_finished(state: &mut State, refund: Refund, fx: &mut Vec<Effect>) {
     let Some((link, asked)) = current(state, PaymentKind::Refund) else {
-        return late_refund(state, Some(&refund), "FINISH_OK", fx);
+        return super::refund_late::late_refund(state, Some(&refund), "FINISH_OK", fx);
     };
     cancel_timer(state, TimerPurpose::SaleResponse);
     let j = judge_refund(&link, asked, &refund);
@@ -547,7 +555,7 @@ pub(super) fn on_void_response(
     fx: &mut Vec<Effect>,
 ) {
     let Some((link, asked)) = current(state, PaymentKind::Void) else {
-        return late_void(state, success, payment.as_ref(), fx);
+        return super::refund_late::late_void(state, success, payment.as_ref(), fx);
     };
     if let Some(p) = payment.as_ref()
         && p.id.as_deref() != Some(link.device_payment_id.as_str())
@@ -692,156 +700,8 @@ pub(super) fn on_finish_cancel(
     fx.push(Effect::Send(DeviceCommand::ShowWelcome));
 }
 
-/// A refund object when no refund is open: a re-delivered frame for the refund that just
-/// ended. The same refund is only noted; another outcome reopens it as `unknown`.
-fn late_refund(state: &mut State, refund: Option<&Refund>, cause: &str, fx: &mut Vec<Effect>) {
-    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
-        return;
-    };
-    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Refund) else {
-        return;
-    };
-    let Some(refund) = refund else {
-        // A refusal (or an answer without a refund) again: it changes nothing.
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: cause.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
-        return;
-    };
-    let judged = judge_refund(&link, o.amount, refund);
-    let same = match &judged {
-        Judgement::Final(to, facts, _) => {
-            *to == o.state && facts.device_payment_id == o.facts.device_payment_id
-        }
-        Judgement::Foreign(_) | Judgement::NotFinal => true,
-        Judgement::Conflict(_) => false,
-    };
-    if same {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: cause.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
-        return;
-    }
-    let why = format!(
-        "recorded {}, but a later {cause} shows refund {} of {}: {}",
-        o.state,
-        refund.id.as_deref().unwrap_or("?"),
-        refund
-            .amount
-            .map_or("?".to_owned(), |a| Cents(a).to_string()),
-        verdict::CHECK_DASHBOARD
-    );
-    fx.push(Effect::Persist(LedgerOp::Reopen {
-        external_id: o.external_id.clone(),
-        cause: cause.into(),
-        detail: format!("reopened: {why}"),
-    }));
-    let mut cur = CurrentPayment::new(
-        o.external_id.clone(),
-        o.amount,
-        None,
-        None,
-        PaymentState::Unknown,
-        state.now_ms,
-    );
-    cur.evidence.conflict = Some(why.clone());
-    state.payment = Some(cur);
-    state.txn = Some(TxnInfo {
-        kind: PaymentKind::Refund,
-        link: Some(link),
-        accepted: true,
-    });
-    state.last_outcome = Some(Outcome {
-        state: PaymentState::Unknown,
-        message: format!("reopened: {why}"),
-        ..o
-    });
-    state.error(
-        NoticeKind::General,
-        format!("Refund reopened as unknown: {why}."),
-    );
-}
-
-/// A VOID_PAYMENT_RESPONSE when no void is open: a re-delivered answer for the void that just
-/// ended. The same answer is only noted. A success after the void was recorded as not done
-/// reopens it as `unknown` (the sale may be voided after all); a failure after it was recorded
-/// as done is noted with what to check.
-fn late_void(state: &mut State, success: bool, payment: Option<&Payment>, fx: &mut Vec<Effect>) {
-    const CAUSE: &str = "VOID_PAYMENT_RESPONSE";
-    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
-        return;
-    };
-    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Void) else {
-        return;
-    };
-    if payment.is_some_and(|p| p.id.as_deref() != Some(link.device_payment_id.as_str())) {
-        return;
-    }
-    let recorded_done = o.state == PaymentState::Approved;
-    if success == recorded_done {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: CAUSE.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
-        return;
-    }
-    if !success {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: CAUSE.into(),
-            detail: format!(
-                "a later answer says the void failed, after the device said it voided payment \
-                 {}: {}",
-                link.external_id,
-                verdict::CHECK_DASHBOARD
-            ),
-        }));
-        return;
-    }
-    let why = format!(
-        "recorded {}, but a later {CAUSE} says payment {} was voided: {}",
-        o.state,
-        link.external_id,
-        verdict::CHECK_DASHBOARD
-    );
-    fx.push(Effect::Persist(LedgerOp::Reopen {
-        external_id: o.external_id.clone(),
-        cause: CAUSE.into(),
-        detail: format!("reopened: {why}"),
-    }));
-    let mut cur = CurrentPayment::new(
-        o.external_id.clone(),
-        o.amount,
-        None,
-        None,
-        PaymentState::Unknown,
-        state.now_ms,
-    );
-    cur.evidence.conflict = Some(why.clone());
-    state.payment = Some(cur);
-    state.txn = Some(TxnInfo {
-        kind: PaymentKind::Void,
-        link: Some(link),
-        accepted: true,
-    });
-    state.last_outcome = Some(Outcome {
-        state: PaymentState::Unknown,
-        message: format!("reopened: {why}"),
-        ..o
-    });
-    state.error(
-        NoticeKind::General,
-        format!("Void reopened as unknown: {why}."),
-    );
-}
-
 /// The open transaction of `kind`: its sale (empty for a credit) and amount.
-fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents)> {
+pub(super) fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents)> {
     let p = state.pending()?;
     if state.kind() != kind {
         return None;
@@ -849,104 +709,10 @@ fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents)> {
     Some((link(state).cloned().unwrap_or_default(), p.amount))
 }
 
-fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
     if state.pending().is_none() && state.recovery.take().is_some() {
         super::reset::after_recovery(state, fx);
     }
-}
-
-/// RETRIEVE_PAYMENT found the sale of the open refund or void: true when that decided it.
-pub(super) fn on_sale_found(state: &mut State, sale: &Payment, fx: &mut Vec<Effect>) -> bool {
-    let kind = state.kind();
-    let Some((link, asked)) = current(state, kind) else {
-        return false;
-    };
-    let j = judge_sale(kind, &link, asked, sale);
-    apply(state, "RETRIEVE_PAYMENT_RESPONSE", j, fx)
-}
-
-/// RETRIEVE_PAYMENT did not find what the open refund, void or credit is about, with the device
-/// idle: a refund or void whose sale the device does not know, or a credit (the device looks
-/// credits up by nothing), cannot be decided by the device. It stays `unknown`, named.
-pub(super) fn on_not_found_idle(state: &mut State, fx: &mut Vec<Effect>) {
-    let kind = state.kind();
-    let why = match link(state) {
-        Some(l) => format!(
-            "the device has no record of payment {}, so it cannot say whether this {kind} was done: {}",
-            l.external_id,
-            verdict::CHECK_DASHBOARD
-        ),
-        None => format!(
-            "the device cannot look up a {kind} and did not re-send its answer: {}",
-            verdict::CHECK_DASHBOARD
-        ),
-    };
-    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
-}
-
-/// Clover's REST payments with the sale's external id (cloud mode), after the idle device could
-/// not decide the open refund or void: the sale there decides as RETRIEVE_PAYMENT would (a
-/// refund id not known before with our amount; the sale voided). A sale there without a new
-/// refund means none was made; a void Clover does not show, or a sale Clover does not have,
-/// stays `unknown`, named. True when recorded.
-pub(super) fn on_rest_payments(state: &mut State, list: &[Payment], fx: &mut Vec<Effect>) -> bool {
-    const CAUSE: &str = "REST payments";
-    let kind = state.kind();
-    let Some((link, asked)) = current(state, kind) else {
-        return false;
-    };
-    let sale = list
-        .iter()
-        .find(|p| p.id.as_deref() == Some(link.device_payment_id.as_str()));
-    let Some(sale) = sale else {
-        let why = format!(
-            "neither the device nor Clover's payment records have payment {} ({}), so whether \
-             this {kind} was done cannot be told: {}",
-            link.external_id,
-            link.device_payment_id,
-            verdict::CHECK_DASHBOARD
-        );
-        super::sale::conflict(state, CAUSE, &why, fx);
-        return true;
-    };
-    match judge_sale(kind, &link, asked, sale) {
-        Judgement::NotFinal if kind == PaymentKind::Refund => {
-            transition(
-                state,
-                PaymentState::NotFound,
-                CAUSE,
-                "neither the idle device nor Clover shows a new refund of the payment: nothing \
-                 was given back",
-                PaymentFacts::default(),
-                fx,
-            );
-            true
-        }
-        Judgement::NotFinal => {
-            let why = format!(
-                "Clover still shows payment {} as {}, and real devices may show voided payments \
-                 as SUCCESS: {}",
-                link.external_id,
-                sale.result
-                    .as_ref()
-                    .map_or("without a result".to_owned(), |r| r.to_string()),
-                verdict::CHECK_DASHBOARD
-            );
-            super::sale::conflict(state, CAUSE, &why, fx);
-            true
-        }
-        j => apply(state, CAUSE, j, fx),
-    }
-}
-
-/// The sale of an open void still reads SUCCESS with the device idle: on real devices a voided
-/// payment may read SUCCESS too (EVIDENCE.md #1), so that proves nothing. Stays `unknown`.
-pub(super) fn on_void_undecided(state: &mut State, fx: &mut Vec<Effect>) {
-    let why = format!(
-        "the device still shows the payment as SUCCESS, which real devices also show for voided payments: {}",
-        verdict::CHECK_DASHBOARD
-    );
-    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
 }
 
 /// A refund, void or credit found open in the ledger at start-up.

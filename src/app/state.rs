@@ -389,6 +389,8 @@ pub struct State {
     pub closeout: Option<CloseoutFlow>,
     /// How the last closeout ended.
     pub last_closeout: Option<CloseoutOutcome>,
+    /// The print job on the device's printer, if one was started (`app::printing`).
+    pub print_job: Option<super::printing::PrintJob>,
 }
 
 /// Frames kept for the inspector.
@@ -444,6 +446,7 @@ impl State {
             txn_elsewhere: None,
             closeout: None,
             last_closeout: None,
+            print_job: None,
         }
     }
 

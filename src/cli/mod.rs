@@ -18,6 +18,7 @@ mod ledger_filters;
 mod order_setup;
 mod out;
 mod policy;
+mod print_flow;
 mod receipt;
 mod refund_commands;
 mod refund_flows;

@@ -143,6 +143,10 @@ pub fn inputs(message: Message) -> Vec<DeviceInput> {
             None => protocol_error("VERIFY_SIGNATURE without a payment: cannot be answered"),
         },
         Message::TipAdded(t) => DeviceInput::TipAdded(Cents(t.tip_amount.unwrap_or(0))),
+        Message::PrintJobStatusResponse(r) => DeviceInput::PrintJobStatus {
+            job_id: r.external_print_job_id,
+            status: r.status.unwrap_or_else(|| "UNKNOWN".to_owned()),
+        },
         Message::PartialAuth(p) => {
             DeviceInput::PartialAuth(Cents(p.partial_auth_amount.unwrap_or(0)))
         }

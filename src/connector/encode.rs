@@ -52,6 +52,8 @@ pub fn message_for(command: &DeviceCommand) -> Result<Option<Message>, CommandEr
         DeviceCommand::ShowThankYou => requests::show_thank_you(),
         DeviceCommand::ShowWelcome => requests::show_welcome(),
         DeviceCommand::ShowOrder(u) => display_requests::show_order(u.clone())?,
+        DeviceCommand::PrintText { lines, job_id } => display_requests::print_text(lines, job_id)?,
+        DeviceCommand::PrintJobStatus(job_id) => display_requests::print_job_status(job_id)?,
         DeviceCommand::Reconnect => return Ok(None),
     }))
 }

@@ -86,6 +86,15 @@ pub enum DeviceCommand {
     ShowWelcome,
     /// SHOW_ORDER_SCREEN: the order and what changed (`app::order_desk`).
     ShowOrder(crate::protocol::display::OrderUpdate),
+    /// PRINT_TEXT: lines for the device's printer, as our job `job_id`.
+    PrintText {
+        /// The lines.
+        lines: Vec<String>,
+        /// `externalPrintJobId`.
+        job_id: String,
+    },
+    /// PRINT_JOB_STATUS_REQUEST for our job.
+    PrintJobStatus(String),
     /// Not a frame: connect again now if the connector waits to reconnect.
     Reconnect,
 }
@@ -137,6 +146,10 @@ pub enum CommandKind {
     ShowWelcome,
     /// [`DeviceCommand::ShowOrder`].
     ShowOrder,
+    /// [`DeviceCommand::PrintText`].
+    PrintText,
+    /// [`DeviceCommand::PrintJobStatus`].
+    PrintJobStatus,
     /// [`DeviceCommand::Reconnect`].
     Reconnect,
 }
@@ -166,6 +179,8 @@ impl CommandKind {
             CommandKind::ShowMessage => "show message",
             CommandKind::ShowThankYou => "thank-you screen",
             CommandKind::ShowOrder => "order display",
+            CommandKind::PrintText => "print",
+            CommandKind::PrintJobStatus => "print job status",
             CommandKind::ShowWelcome => "welcome screen",
             CommandKind::Reconnect => "reconnect",
         }
@@ -232,6 +247,8 @@ impl DeviceCommand {
             DeviceCommand::ShowMessage(_) => CommandKind::ShowMessage,
             DeviceCommand::ShowThankYou => CommandKind::ShowThankYou,
             DeviceCommand::ShowOrder(_) => CommandKind::ShowOrder,
+            DeviceCommand::PrintText { .. } => CommandKind::PrintText,
+            DeviceCommand::PrintJobStatus(_) => CommandKind::PrintJobStatus,
             DeviceCommand::ShowWelcome => CommandKind::ShowWelcome,
             DeviceCommand::Reconnect => CommandKind::Reconnect,
         }

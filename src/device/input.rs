@@ -202,6 +202,13 @@ pub enum DeviceInput {
         /// State after the reset.
         state: Option<ExternalDeviceState>,
     },
+    /// PRINT_JOB_STATUS_RESPONSE.
+    PrintJobStatus {
+        /// The job (`externalPrintJobId`).
+        job_id: Option<String>,
+        /// `IN_QUEUE`, `PRINTING`, `DONE`, `ERROR`, `UNKNOWN`, `NOT_FOUND` (kept as text).
+        status: String,
+    },
     /// A command could not be handed to the transport.
     CommandFailed {
         /// Which command.
@@ -261,6 +268,11 @@ impl fmt::Display for DeviceInput {
                 write!(f, "device error {code}: {message}")
             }
             DeviceInput::Error(e) => write!(f, "error: {e}"),
+            DeviceInput::PrintJobStatus { job_id, status } => write!(
+                f,
+                "print job {}: {status}",
+                job_id.as_deref().unwrap_or("?")
+            ),
             DeviceInput::UiState {
                 text, direction, ..
             } => write!(

@@ -107,6 +107,17 @@ pub struct Sim {
 impl Sim {
     /// Starts `till sim --listen 127.0.0.1:0 --delay-ms 0 EXTRA…` and waits for its URL.
     pub fn start(extra: &[&str]) -> Sim {
+        Sim::spawn(extra, Stdio::null())
+    }
+
+    /// Like [`Sim::start`], with the simulator's notes (stderr: pairing, outcomes, what its
+    /// printer printed) written to `notes`.
+    pub fn start_with_notes(extra: &[&str], notes: &Path) -> Sim {
+        let file = std::fs::File::create(notes).unwrap();
+        Sim::spawn(extra, Stdio::from(file))
+    }
+
+    fn spawn(extra: &[&str], stderr: Stdio) -> Sim {
         let mut child = Command::new(BIN)
             .args([
                 "sim",
@@ -120,7 +131,7 @@ impl Sim {
             .args(extra)
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(stderr)
             .spawn()
             .unwrap();
         let mut line = String::new();

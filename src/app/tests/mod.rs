@@ -98,6 +98,7 @@ mod auths;
 mod defects;
 mod money;
 mod order;
+mod printing;
 mod receipt;
 mod recovery;
 mod refunds;

@@ -1,0 +1,161 @@
+//! Printing on the device's printer (PROTOCOL.md §7.2, issue #18 item 4): the lines go as
+//! PRINT_TEXT with the caller's job id, then PRINT_JOB_STATUS_REQUEST until the device says
+//! `DONE` or `ERROR`. One job at a time; the caller asks again (`Action::CheckPrintJob`) while
+//! the device reports it queued or printing. A REMOTE_ERROR while the job is open is the device
+//! refusing it.
+
+use super::state::{NoticeKind, State};
+use super::{DeviceCommand, Effect, require_ready};
+
+/// Most lines one print job may have (the PRINT_TEXT encoder's limit).
+pub const MAX_PRINT_LINES: usize = 500;
+/// Most characters of one printed line (the PRINT_TEXT encoder's limit).
+pub const MAX_PRINT_LINE_CHARS: usize = 200;
+/// Longest job id (the PRINT_TEXT encoder's limit).
+pub const MAX_PRINT_JOB_ID: usize = 32;
+
+/// Where a print job is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrintState {
+    /// Sent; no status yet.
+    Sent,
+    /// The device reported this status (`IN_QUEUE`, `PRINTING`, `NOT_FOUND`, `UNKNOWN`, …).
+    Reported(String),
+    /// The device printed it (`DONE`).
+    Done,
+    /// The device refused it or the printer failed; why.
+    Failed(String),
+}
+
+impl PrintState {
+    /// True once the job is done or failed.
+    pub fn is_final(&self) -> bool {
+        matches!(self, PrintState::Done | PrintState::Failed(_))
+    }
+}
+
+/// The print job on the device.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintJob {
+    /// Our id for it (`externalPrintJobId`).
+    pub job_id: String,
+    /// Lines sent.
+    pub lines: usize,
+    /// Where it is.
+    pub state: PrintState,
+}
+
+/// `Action::Print`: sends the lines and asks for the job's status.
+pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &mut Vec<Effect>) {
+    if lines.is_empty() || lines.len() > MAX_PRINT_LINES {
+        state.error(
+            NoticeKind::Validation,
+            format!("print: 1 to {MAX_PRINT_LINES} lines can be printed; nothing was sent"),
+        );
+        return;
+    }
+    if let Some(bad) = lines
+        .iter()
+        .position(|l| l.chars().count() > MAX_PRINT_LINE_CHARS || l.chars().any(char::is_control))
+    {
+        state.error(
+            NoticeKind::Validation,
+            format!(
+                "print: line {} is longer than {MAX_PRINT_LINE_CHARS} characters or holds control                  characters; nothing was sent",
+                bad + 1
+            ),
+        );
+        return;
+    }
+    if job_id.is_empty()
+        || job_id.len() > MAX_PRINT_JOB_ID
+        || !job_id.bytes().all(|b| b.is_ascii_graphic())
+    {
+        state.error(
+            NoticeKind::Validation,
+            format!("print: the job id must be 1 to {MAX_PRINT_JOB_ID} printable ASCII characters"),
+        );
+        return;
+    }
+    if !require_ready(state) {
+        return;
+    }
+    state.print_job = Some(PrintJob {
+        job_id: job_id.clone(),
+        lines: lines.len(),
+        state: PrintState::Sent,
+    });
+    state.progress(format!("Printing {} lines on the device…", lines.len()));
+    fx.push(Effect::Send(DeviceCommand::PrintText {
+        lines,
+        job_id: job_id.clone(),
+    }));
+    fx.push(Effect::Send(DeviceCommand::PrintJobStatus(job_id)));
+}
+
+/// `Action::CheckPrintJob`: asks again about an open job.
+pub(super) fn check(state: &mut State, fx: &mut Vec<Effect>) {
+    let Some(job) = state.print_job.as_ref().filter(|j| !j.state.is_final()) else {
+        return;
+    };
+    let id = job.job_id.clone();
+    if require_ready(state) {
+        fx.push(Effect::Send(DeviceCommand::PrintJobStatus(id)));
+    }
+}
+
+/// PRINT_JOB_STATUS_RESPONSE.
+pub(super) fn on_status(state: &mut State, job_id: Option<String>, status: String) {
+    let Some(job) = state.print_job.as_mut() else {
+        return;
+    };
+    if job.state.is_final() || job_id.as_deref() != Some(job.job_id.as_str()) {
+        return;
+    }
+    job.state = match status.as_str() {
+        "DONE" => PrintState::Done,
+        "ERROR" => PrintState::Failed("the device's printer reported ERROR".into()),
+        _ => PrintState::Reported(status),
+    };
+    match &job.state {
+        PrintState::Done => {
+            let text = format!("Printed on the device ({} lines).", job.lines);
+            state.info(text);
+        }
+        PrintState::Failed(why) => {
+            let text = format!("Not printed: {why}.");
+            state.error(NoticeKind::General, text);
+        }
+        _ => {}
+    }
+}
+
+/// A device error (REMOTE_ERROR) while a job is open: the device refused it.
+pub(super) fn on_error(state: &mut State, text: &str) {
+    if let Some(job) = state.print_job.as_mut().filter(|j| !j.state.is_final()) {
+        job.state = PrintState::Failed(text.to_owned());
+    }
+}
+
+/// A print command that could not be sent: the job failed. `false` for other commands.
+pub(super) fn on_command_failed(
+    state: &mut State,
+    command: crate::device::CommandKind,
+    error: &str,
+) -> bool {
+    use crate::device::CommandKind;
+    if !matches!(
+        command,
+        CommandKind::PrintText | CommandKind::PrintJobStatus
+    ) {
+        return false;
+    }
+    if let Some(job) = state.print_job.as_mut().filter(|j| !j.state.is_final()) {
+        job.state = PrintState::Failed(format!("the {command} request could not be sent: {error}"));
+    }
+    state.error(
+        NoticeKind::General,
+        format!("Not printed: the {command} request could not be sent ({error})."),
+    );
+    true
+}

@@ -1,0 +1,107 @@
+//! Printing on the device (issue #18 item 4): PRINT_TEXT then the job's status until DONE or
+//! ERROR; refusals before anything is sent; a device error or a failed send fails the job.
+
+use super::*;
+use crate::app::printing::{PrintJob, PrintState};
+
+fn print(s: &mut State, lines: &[&str], job: &str) -> Vec<Effect> {
+    update(
+        s,
+        Event::Action(Action::Print {
+            lines: lines.iter().map(|l| (*l).to_owned()).collect(),
+            job_id: job.into(),
+        }),
+    )
+}
+
+fn job(s: &State) -> &PrintJob {
+    s.print_job.as_ref().expect("a print job")
+}
+
+fn status(s: &mut State, job: &str, status: &str) -> Vec<Effect> {
+    dev(
+        s,
+        DeviceInput::PrintJobStatus {
+            job_id: Some(job.into()),
+            status: status.into(),
+        },
+    )
+}
+
+#[test]
+fn a_job_is_sent_then_followed_until_done() {
+    let mut s = ready_state();
+    let fx = print(&mut s, &["Till Cafe", "TOTAL 2.48"], "J1");
+    assert_eq!(sends(&fx), ["print", "print job status"]);
+    assert!(matches!(
+        &fx[0],
+        Effect::Send(DeviceCommand::PrintText { lines, job_id }) if lines.len() == 2 && job_id == "J1"
+    ));
+    assert_eq!(job(&s).state, PrintState::Sent);
+    // Queued: still open; asking again sends another status request.
+    status(&mut s, "J1", "IN_QUEUE");
+    assert_eq!(job(&s).state, PrintState::Reported("IN_QUEUE".into()));
+    let fx = update(&mut s, Event::Action(Action::CheckPrintJob));
+    assert_eq!(sends(&fx), ["print job status"]);
+    // Another job's status changes nothing.
+    status(&mut s, "OTHER", "DONE");
+    assert_eq!(job(&s).state, PrintState::Reported("IN_QUEUE".into()));
+    status(&mut s, "J1", "DONE");
+    assert_eq!(job(&s).state, PrintState::Done);
+    assert!(s.notice.as_ref().unwrap().text.contains("Printed"));
+    // A done job is not asked about again, and a late ERROR does not undo it.
+    assert!(update(&mut s, Event::Action(Action::CheckPrintJob)).is_empty());
+    status(&mut s, "J1", "ERROR");
+    assert_eq!(job(&s).state, PrintState::Done);
+}
+
+#[test]
+fn the_printer_error_a_refusal_or_a_failed_send_fails_the_job() {
+    let mut s = ready_state();
+    print(&mut s, &["x"], "J2");
+    status(&mut s, "J2", "ERROR");
+    assert!(matches!(job(&s).state, PrintState::Failed(_)));
+
+    print(&mut s, &["x"], "J3");
+    dev(
+        &mut s,
+        DeviceInput::Error("the device reported an error: Invalid request (code 422)".into()),
+    );
+    assert!(matches!(&job(&s).state, PrintState::Failed(why) if why.contains("422")));
+
+    print(&mut s, &["x"], "J4");
+    dev(
+        &mut s,
+        DeviceInput::CommandFailed {
+            command: crate::device::CommandKind::PrintText,
+            error: "not connected".into(),
+            not_sent: true,
+        },
+    );
+    assert!(matches!(&job(&s).state, PrintState::Failed(why) if why.contains("not connected")));
+    assert!(s.payment.is_none(), "no payment is touched");
+}
+
+#[test]
+fn bad_jobs_are_refused_before_anything_is_sent() {
+    let mut s = ready_state();
+    let long = "x".repeat(201);
+    let many: Vec<&str> = vec!["x"; 501];
+    for (lines, job_id) in [
+        (vec![], "J"),
+        (many, "J"),
+        (vec![long.as_str()], "J"),
+        (vec!["a\u{1b}[2J"], "J"),
+        (vec!["ok"], ""),
+        (vec!["ok"], "has space"),
+    ] {
+        let fx = print(&mut s, &lines, job_id);
+        assert!(fx.is_empty(), "{lines:?} {job_id:?}");
+        assert!(s.print_job.is_none());
+        assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::Validation);
+    }
+    // Not connected: refused too.
+    let mut s = State::new(AppSettings::default());
+    assert!(print(&mut s, &["ok"], "J").is_empty());
+    assert!(s.print_job.is_none());
+}
