@@ -10,6 +10,7 @@ pub mod auth;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
+pub mod payment_lines;
 pub mod printing;
 pub mod receipt_box;
 mod recovery;
@@ -25,7 +26,7 @@ pub mod tab_keys;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
-pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -52,7 +53,7 @@ pub enum Event {
         /// The write that failed.
         op: LedgerOp,
         /// Why.
-        error: String,
+        error: PersistError,
     },
     /// Non-final payments found in the ledger at start-up.
     Pending(Vec<PendingPayment>),
@@ -85,8 +86,8 @@ pub enum Event {
     RefundOffer(Result<refund_keys::RefundOffer, String>),
     /// The open tabs (answer to `Effect::LoadTabs`), or why they could not be read.
     Tabs(Result<Vec<tab_keys::TabRow>, String>),
-    /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
-    PaymentEvents(Vec<String>),
+    /// The history of one payment (answer to `Effect::LoadPaymentEvents`).
+    PaymentEvents(PaymentHistory),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
     Report(Result<Box<crate::ledger::Report>, String>),
     /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
@@ -282,7 +283,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
         Event::Tabs(tabs) => tab_keys::on_tabs(state, tabs),
-        Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
+        Event::PaymentEvents(h) => {
+            state.ui.history_detail =
+                Some(payment_lines::payment_lines(&h.events, h.order.as_ref()))
+        }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }

@@ -73,7 +73,7 @@ fn the_printer_error_a_refusal_or_a_failed_send_fails_the_job() {
     dev(
         &mut s,
         DeviceInput::CommandFailed {
-            command: "print",
+            command: crate::device::CommandKind::PrintText,
             error: "not connected".into(),
             not_sent: true,
         },
