@@ -1,8 +1,8 @@
 //! Connector latency against the real simulator over loopback (no timing assertions: numbers
 //! are printed). Run with `cargo bench --bench connector_latency`.
 //!
-//! - per-message: `show_welcome()` until the device's ACK for that envelope id arrives;
-//! - full sale: `sale()` until `SaleFinished` (auto customer, approved amount, no delays),
+//! - per-message: `send(ShowWelcome)` until the device's ACK for that envelope id arrives;
+//! - full sale: `send(Sale)` until its `FinishOk` (auto customer, approved amount, no delays),
 //!   over `ws://` and `wss://`.
 //!
 //! `TILL_BENCH_MESSAGES` and `TILL_BENCH_SALES` override the iteration counts.

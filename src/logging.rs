@@ -20,11 +20,8 @@ use tracing_subscriber::filter::Targets;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
 
+use crate::config::log_file::{DAY_SECS, PREFIX, SUFFIX, days_since_epoch, file_name_for_day};
 use crate::config::{LoadedConfig, LogLevel};
-
-const PREFIX: &str = "till";
-const SUFFIX: &str = "log";
-const DAY_SECS: u64 = 86_400;
 
 /// Where logs go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -76,21 +73,6 @@ pub enum LoggingError {
     /// A global logger was already installed in this process.
     #[error("logging is already set up in this process")]
     AlreadySet,
-}
-
-/// The log file name for the UTC day containing `now`: `till.YYYY-MM-DD.log`.
-pub fn file_name(now: SystemTime) -> String {
-    file_name_for_day(days_since_epoch(now))
-}
-
-fn days_since_epoch(now: SystemTime) -> u64 {
-    now.duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() / DAY_SECS)
-}
-
-fn file_name_for_day(day: u64) -> String {
-    let date = crate::timefmt::date((day as i64).saturating_mul(86_400_000));
-    format!("{PREFIX}.{date}.{SUFFIX}")
 }
 
 fn level_filter(level: LogLevel) -> LevelFilter {
@@ -254,20 +236,4 @@ pub fn init(config: &LoadedConfig, target: LogTarget) -> Result<LogGuard, Loggin
     let (dispatch, guard) = build(config, target)?;
     dispatch.try_init().map_err(|_| LoggingError::AlreadySet)?;
     Ok(guard)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::time::Duration;
-
-    #[test]
-    fn daily_file_names_are_utc_dates() {
-        assert_eq!(file_name(UNIX_EPOCH), "till.1970-01-01.log");
-        let t = UNIX_EPOCH + Duration::from_secs(951_782_400); // 2000-02-29T00:00:00Z
-        assert_eq!(file_name(t), "till.2000-02-29.log");
-        assert_eq!(file_name(t - Duration::from_secs(1)), "till.2000-02-28.log");
-        let t = UNIX_EPOCH + Duration::from_secs(1_735_689_599); // 2024-12-31T23:59:59Z
-        assert_eq!(file_name(t), "till.2024-12-31.log");
-    }
 }

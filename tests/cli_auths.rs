@@ -243,9 +243,8 @@ fn the_embedded_simulator_keeps_the_tab_between_commands() {
     let (code, j) = run(&["payment", "A-EMB"]);
     assert_eq!(code, 0, "{j}");
     assert_eq!(j["charged_tip"], "2.00", "{j}");
-    // The embedded simulator's memory file keeps payments but not which auths had their tip
-    // adjusted, so it would still count this tab as open: close out with the flag.
-    let (code, j) = run(&["closeout", "--allow-open-tabs"]);
+    // The embedded simulator's memory keeps the tip adjust too: no tab is open on either side.
+    let (code, j) = run(&["closeout"]);
     assert_eq!(code, 0, "{j}");
     assert_eq!(j["state"], "closed", "{j}");
 }

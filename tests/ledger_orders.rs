@@ -235,7 +235,8 @@ fn the_tui_ledger_port_reads_items_order_lines_and_receipts() {
 
     let (rows, _, total) = store.history_window(0, "").unwrap();
     assert_eq!((total, rows[0].items), (1, Some(3)));
-    let lines = store.events_at(0).unwrap();
+    let history = store.events_at(0).unwrap();
+    let lines = till::app::payment_lines::payment_lines(&history.events, history.order.as_ref());
     let text = lines.join("\n");
     for needle in [
         "Order: 3 items",

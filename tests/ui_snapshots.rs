@@ -224,15 +224,25 @@ fn elapsed_time_comes_from_the_state_clock() {
 fn history_events_wrap_show_the_last_and_scroll() {
     use till::app::{Event, Key, update};
     let mut s = history(100, 10);
-    let lines: Vec<String> = (1..=30)
-        .map(|i| {
-            format!(
-                "2026-12-01T10:00:{i:02}Z in_progress → in_progress [UI_STATE] event number {i} \
-                 with a long detail that ends in END{i}"
-            )
+    let events = (1..=30)
+        .map(|i| till::ledger::PaymentEvent {
+            external_id: "E".into(),
+            seq: i,
+            at_ms: 1_796_119_200_000 + i * 1000,
+            from: Some(till::ledger::PaymentState::InProgress),
+            to: till::ledger::PaymentState::InProgress,
+            cause: "UI_STATE".into(),
+            detail: format!("event number {i} with a long detail that ends in END{i}"),
+            correction: false,
         })
         .collect();
-    update(&mut s, Event::PaymentEvents(lines));
+    update(
+        &mut s,
+        Event::PaymentEvents(till::app::PaymentHistory {
+            events,
+            order: None,
+        }),
+    );
     let out = text(&s, None, 60, 20);
     assert!(out.contains("END30"), "the last event shows:\n{out}");
     assert!(!out.contains("END1\n") && !out.contains("END1 "), "{out}");

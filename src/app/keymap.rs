@@ -27,6 +27,8 @@ pub enum Mode {
     RefundAmount,
     /// A refund, void or credit: the confirmation naming amount, card and external id.
     RefundConfirm,
+    /// A tip, capture or closeout box on the open tabs screen.
+    TabBox,
     /// The receipt box is open.
     Receipt,
     /// The item field of the sale screen has the cursor (its keys come from `screens::order_key`).
@@ -60,6 +62,8 @@ impl Mode {
             Mode::RefundBlocked => "Refund or void: reading the payment",
             Mode::RefundAmount => "Refund: the amount",
             Mode::RefundConfirm => "Refund, void or credit: confirm",
+            Mode::TabBox => "Open tabs: tip, capture or closeout box",
+            Mode::Screen(Screen::Tabs) => "Open tabs",
             Mode::Receipt => "Receipt",
             Mode::ItemField => "Item field (type or scan)",
             Mode::HistorySearch => "History search",
@@ -170,6 +174,22 @@ pub enum Intent {
     VoidOpen,
     /// Give the typed amount back as a credit (manual refund).
     CreditOpen,
+    /// Cycle what Enter starts: sale, auth, pre-auth.
+    KindNext,
+    /// The open tabs screen.
+    GoTabs,
+    /// Previous open tab.
+    TabUp,
+    /// Next open tab.
+    TabDown,
+    /// Adjust the selected auth's tip.
+    TabTip,
+    /// Capture the selected pre-auth.
+    TabCapture,
+    /// Close out the batch (asks first).
+    TabCloseout,
+    /// A key of the tabs screen's box (its own small flow in `tab_keys`).
+    TabKey,
     /// Show the receipt of the sale just rung (result) or of the selected payment (history).
     ReceiptOpen,
     /// Scroll or close the receipt box.
@@ -300,6 +320,11 @@ pub const KEYMAP: &[Binding] = &[
     b(M::RefundConfirm, One(K::Char('y')), I::RefundKey, "y", "confirm"),
     b(M::RefundConfirm, One(K::Char('n')), I::RefundKey, "n", "change"),
     b(M::RefundConfirm, One(K::Esc), I::RefundKey, "Esc", "cancel"),
+    b(M::TabBox, Digits, I::TabKey, "0-9 .", "amount"),
+    b(M::TabBox, One(K::Tab), I::TabKey, "Tab", "amount/tip (capture)"),
+    b(M::TabBox, One(K::Backspace), I::TabKey, "Bksp", "delete"),
+    b(M::TabBox, Either(K::Enter, K::Char('y')), I::TabKey, "Enter/y", "confirm"),
+    b(M::TabBox, Either(K::Esc, K::Char('n')), I::TabKey, "Esc/n", "cancel"),
     b(M::Receipt, Either(K::Up, K::Down), I::ReceiptKey, "↑↓", "scroll"),
     b(M::Receipt, Either(K::PageUp, K::PageDown), I::ReceiptKey, "PgUp/PgDn", "page"),
     b(M::Receipt, Either(K::Esc, K::Enter), I::ReceiptKey, "Esc", "close"),
@@ -330,6 +355,7 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Screen(S::Sale), One(K::Enter), I::Charge, "Enter", "charge"),
     b(M::Screen(S::Sale), One(K::Esc), I::ClearEntry, "Esc", "clear"),
     b(M::Screen(S::Sale), One(K::Char('C')), I::CreditOpen, "C", "credit"),
+    b(M::Screen(S::Sale), One(K::Char('k')), I::KindNext, "k", "kind"),
     b(M::Screen(S::InProgress), One(K::Esc), I::CancelSale, "Esc", "cancel sale"),
     b(M::Screen(S::Prompt), One(K::Char('a')), I::Accept, "a", "accept"),
     b(M::Screen(S::Prompt), One(K::Char('r')), I::Reject, "r", "reject"),
@@ -354,12 +380,19 @@ pub const KEYMAP: &[Binding] = &[
     b(M::Screen(S::Frames), One(K::Up), I::ScrollBack, "↑", "older"),
     b(M::Screen(S::Frames), One(K::Down), I::ScrollForward, "↓", "newer"),
     b(M::Screen(S::Frames), One(K::Esc), I::Back, "Esc", "back"),
+    b(M::Screen(S::Tabs), One(K::Up), I::TabUp, "↑", "previous"),
+    b(M::Screen(S::Tabs), One(K::Down), I::TabDown, "↓", "next"),
+    b(M::Screen(S::Tabs), One(K::Char('a')), I::TabTip, "a", "adjust tip"),
+    b(M::Screen(S::Tabs), One(K::Char('c')), I::TabCapture, "c", "capture"),
+    b(M::Screen(S::Tabs), One(K::Char('X')), I::TabCloseout, "X", "close out"),
+    b(M::Screen(S::Tabs), One(K::Esc), I::Back, "Esc", "back"),
     b(M::Screen(S::Report), One(K::Char('r')), I::Refresh, "r", "refresh"),
     b(M::Screen(S::Report), One(K::Esc), I::Back, "Esc", "back"),
     b(M::Global, One(K::Char('s')), I::GoStatus, "s", "status"),
     b(M::Global, One(K::Char('h')), I::GoHistory, "h", "history"),
     b(M::Global, One(K::Char('t')), I::GoReport, "t", "today's totals"),
     b(M::Global, One(K::Char('f')), I::GoFrames, "f", "frames"),
+    b(M::Global, One(K::Char('o')), I::GoTabs, "o", "tabs"),
     b(M::Global, One(K::Char('?')), I::Help, "?", "help"),
     b(M::Global, One(K::Char('q')), I::Quit, "q", "quit"),
     Binding { bar: false, ..b(M::Global, One(K::CtrlC), I::Quit, "Ctrl-C", "quit") },
@@ -389,6 +422,8 @@ pub const MODES: &[Mode] = &[
     M::Receipt,
     M::Screen(S::Frames),
     M::Screen(S::Report),
+    M::Screen(S::Tabs),
+    M::TabBox,
     M::QuitConfirm,
     M::Global,
     M::Help,
@@ -420,6 +455,9 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
     }
     if state.ui.history_typing.is_some() {
         return vec![M::HistorySearch];
+    }
+    if state.ui.tab_input.is_some() && state.ui.screen == S::Tabs {
+        return vec![M::TabBox];
     }
     if state.ui.receipt.is_some() {
         return vec![M::Receipt];
@@ -540,6 +578,7 @@ mod tests {
             Screen::Status,
             Screen::History,
             Screen::Frames,
+            Screen::Tabs,
         ] {
             let mut s = base.clone();
             s.ui.screen = screen;

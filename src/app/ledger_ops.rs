@@ -47,7 +47,10 @@ impl PaymentFacts {
                 .and_then(|o| o.id.as_deref())
                 .and_then(|v| clean_id(v, 64)),
             card_brand: p.card_brand().and_then(|b| clean_brand(&b.to_string())),
-            last4: p.last4().filter(|l| is_last4(l)).map(str::to_owned),
+            last4: p
+                .last4()
+                .filter(|l| crate::protocol::is_last4(l))
+                .map(str::to_owned),
             auth_code: p.auth_code().and_then(|v| clean_id(v, 32)),
             result: p.result.as_ref().and_then(|r| clean_id(&r.to_string(), 32)),
             amount_charged: charged,
@@ -56,11 +59,6 @@ impl PaymentFacts {
             remaining: None,
         }
     }
-}
-
-/// True for exactly four ASCII digits.
-fn is_last4(l: &str) -> bool {
-    l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// An identifier the device gave, kept only when it is 1–`max` printable ASCII characters
@@ -215,4 +213,47 @@ pub struct PendingPayment {
     pub device: String,
     /// True when it is keyed by the configured device address (or name), not by an identity.
     pub this_endpoint: bool,
+}
+
+/// Why a ledger write failed: typed where the app acts on the reason, the ledger's own words
+/// otherwise.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PersistError {
+    /// Refused by the ledger's one-open-payment-per-device rule: the device still has an
+    /// unfinished payment (the text says which and what to do).
+    PendingPayment(String),
+    /// Any other failure (the disk, the database, a refused field).
+    Failed(String),
+}
+
+impl std::fmt::Display for PersistError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            PersistError::PendingPayment(m) | PersistError::Failed(m) => f.write_str(m),
+        }
+    }
+}
+
+/// Any other failure, in these words.
+impl From<&str> for PersistError {
+    fn from(text: &str) -> PersistError {
+        PersistError::Failed(text.to_owned())
+    }
+}
+
+/// Any other failure, in these words.
+impl From<String> for PersistError {
+    fn from(text: String) -> PersistError {
+        PersistError::Failed(text)
+    }
+}
+
+/// One payment's stored history, for the payment view: its events, oldest first, and the order
+/// kept with it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PaymentHistory {
+    /// The events.
+    pub events: Vec<crate::ledger::PaymentEvent>,
+    /// The order, when the sale kept one.
+    pub order: Option<crate::ledger::OrderRecord>,
 }

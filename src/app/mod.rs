@@ -10,6 +10,7 @@ pub mod auth;
 pub mod keymap;
 mod ledger_ops;
 pub mod order_desk;
+pub mod payment_lines;
 pub mod printing;
 pub mod receipt_box;
 mod recovery;
@@ -21,10 +22,11 @@ mod reset;
 mod sale;
 pub mod screens;
 mod state;
+pub mod tab_keys;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
-pub use ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
+pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
 pub use screens::{Key, Screen, Ui};
@@ -51,7 +53,7 @@ pub enum Event {
         /// The write that failed.
         op: LedgerOp,
         /// Why.
-        error: String,
+        error: PersistError,
     },
     /// Non-final payments found in the ledger at start-up.
     Pending(Vec<PendingPayment>),
@@ -82,8 +84,10 @@ pub enum Event {
     },
     /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
     RefundOffer(Result<refund_keys::RefundOffer, String>),
-    /// Event lines of one payment (answer to `Effect::LoadPaymentEvents`).
-    PaymentEvents(Vec<String>),
+    /// The open tabs (answer to `Effect::LoadTabs`), or why they could not be read.
+    Tabs(Result<Vec<tab_keys::TabRow>, String>),
+    /// The history of one payment (answer to `Effect::LoadPaymentEvents`).
+    PaymentEvents(PaymentHistory),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
     Report(Result<Box<crate::ledger::Report>, String>),
     /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
@@ -238,6 +242,8 @@ pub enum Effect {
         /// End (ms since the Unix epoch), exclusive.
         until_ms: i64,
     },
+    /// Read the open tabs from the ledger (answered with `Event::Tabs`).
+    LoadTabs,
     /// Read the receipt of the payment with this external id (answered with `Event::Receipt`).
     LoadReceipt(String),
     /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
@@ -276,7 +282,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
             state.ui.history_selected = state.ui.history_selected.min(total.saturating_sub(1));
         }
         Event::RefundOffer(offer) => refund_keys::on_offer(state, offer),
-        Event::PaymentEvents(lines) => state.ui.history_detail = Some(lines),
+        Event::Tabs(tabs) => tab_keys::on_tabs(state, tabs),
+        Event::PaymentEvents(h) => {
+            state.ui.history_detail =
+                Some(payment_lines::payment_lines(&h.events, h.order.as_ref()))
+        }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }

@@ -174,8 +174,16 @@ pub(super) fn on_error(state: &mut State, text: &str) {
 }
 
 /// A print command that could not be sent: the job failed. `false` for other commands.
-pub(super) fn on_command_failed(state: &mut State, command: &str, error: &str) -> bool {
-    if !matches!(command, "print" | "print job status") {
+pub(super) fn on_command_failed(
+    state: &mut State,
+    command: crate::device::CommandKind,
+    error: &str,
+) -> bool {
+    use crate::device::CommandKind;
+    if !matches!(
+        command,
+        CommandKind::PrintText | CommandKind::PrintJobStatus
+    ) {
         return false;
     }
     if let Some(job) = state.print_job.as_mut().filter(|j| !j.state.is_final()) {

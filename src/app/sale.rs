@@ -1,6 +1,6 @@
 //! The sale lifecycle of the current payment: start, device answers, prompts, the end.
 
-use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
+use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
 use super::recovery::{self, RecoveryReason};
 use super::state::*;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
@@ -769,25 +769,15 @@ pub(super) fn on_disconnected(state: &mut State, why: &str, fx: &mut Vec<Effect>
 
 pub(super) fn on_command_failed(
     state: &mut State,
-    command: &'static str,
+    command: crate::device::CommandKind,
     error: &str,
     not_sent: bool,
     fx: &mut Vec<Effect>,
 ) {
-    let sale_unsent = matches!(
-        command,
-        "sale"
-            | "refund"
-            | "void"
-            | "credit"
-            | "auth"
-            | "preauth"
-            | "capture"
-            | "increment"
-            | "tip adjust"
-    ) && state
-        .pending()
-        .is_some_and(|p| matches!(p.state, PaymentState::Created | PaymentState::Sent));
+    let sale_unsent = command.starts_transaction()
+        && state
+            .pending()
+            .is_some_and(|p| matches!(p.state, PaymentState::Created | PaymentState::Sent));
     if sale_unsent && not_sent {
         transition(
             state,
@@ -816,10 +806,7 @@ pub(super) fn on_command_failed(
     if let Some(r) = state.recovery.as_mut() {
         r.suspend();
     }
-    let answer = matches!(
-        command,
-        "accept payment" | "reject payment" | "accept signature" | "reject signature"
-    );
+    let answer = command.answers_a_prompt();
     if answer && let Some((prompt, void_before)) = state.answering.take() {
         // The answer did not go out: the question comes back, and a rejection proves nothing.
         if let Some(p) = state.payment.as_mut().filter(|p| !p.state.is_final()) {
@@ -856,7 +843,7 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
+pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &PersistError) {
     // The batch stopped at the failed write: nothing after it ran.
     if let LedgerOp::Create { external_id, .. } | LedgerOp::CreateLinked { external_id, .. } = op {
         let kind = state.kind();
@@ -874,7 +861,7 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &str) {
             state.ui.screen = super::screens::Screen::Sale;
         }
         // The ledger's own one-open-payment-per-device rule: another payment is pending.
-        if error.contains("still has an unfinished payment") {
+        if let PersistError::PendingPayment(error) = error {
             state.error(
                 NoticeKind::PendingPayment,
                 format!("Refused, nothing was sent: {error}."),

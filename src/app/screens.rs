@@ -50,6 +50,8 @@ pub enum Screen {
     Report,
     /// The protocol inspector.
     Frames,
+    /// Open tabs: auths awaiting their tip, pre-auths awaiting capture; the closeout.
+    Tabs,
 }
 
 /// Which sale entry field has the cursor.
@@ -139,6 +141,14 @@ pub struct Ui {
     pub frames_back: usize,
     /// The refund, void or credit being entered (`r`, `v`, `C`).
     pub refund_input: Option<super::refund_keys::RefundInput>,
+    /// What the sale screen's Enter starts: a sale, an auth or a pre-auth (`k`).
+    pub entry_kind: super::tab_keys::EntryKind,
+    /// The open tabs as last loaded.
+    pub tabs: Vec<super::tab_keys::TabRow>,
+    /// The selected tab.
+    pub tabs_selected: usize,
+    /// The tip, capture or closeout box open on the tabs screen.
+    pub tab_input: Option<super::tab_keys::TabInput>,
     /// Terminal size.
     pub size: (u16, u16),
 }
@@ -353,29 +363,31 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                 Field::Item => Field::Amount,
             };
         }
-        Intent::Charge => match entry_action(&state.ui) {
-            Ok(action) => {
-                on_action(state, action, fx);
-                if state.payment.is_some()
-                    && state
-                        .pending()
-                        .is_some_and(|p| p.state != crate::ledger::PaymentState::Unknown)
-                    && state
-                        .notice
-                        .as_ref()
-                        .is_none_or(|n| n.kind != NoticeKind::PendingPayment)
-                {
-                    state.ui.amount.clear();
-                    state.ui.tip.clear();
-                    state.ui.tax.clear();
-                    state.ui.field = Field::Amount;
-                    state.ui.next_external_id.clear();
-                    state.ui.screen = Screen::InProgress;
-                    fx.push(Effect::FreshExternalId);
+        Intent::Charge => {
+            match entry_action(&state.ui).and_then(|a| super::tab_keys::entry_for_kind(state, a)) {
+                Ok(action) => {
+                    on_action(state, action, fx);
+                    if state.payment.is_some()
+                        && state
+                            .pending()
+                            .is_some_and(|p| p.state != crate::ledger::PaymentState::Unknown)
+                        && state
+                            .notice
+                            .as_ref()
+                            .is_none_or(|n| n.kind != NoticeKind::PendingPayment)
+                    {
+                        state.ui.amount.clear();
+                        state.ui.tip.clear();
+                        state.ui.tax.clear();
+                        state.ui.field = Field::Amount;
+                        state.ui.next_external_id.clear();
+                        state.ui.screen = Screen::InProgress;
+                        fx.push(Effect::FreshExternalId);
+                    }
                 }
+                Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
             }
-            Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
-        },
+        }
         Intent::ClearEntry => {
             state.ui.amount.clear();
             state.ui.tip.clear();
@@ -520,6 +532,14 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             state.ui.history_detail = None;
             fx.push(Effect::LoadHistory);
         }
+        Intent::KindNext => super::tab_keys::next_kind(state),
+        Intent::GoTabs => super::tab_keys::open(state, fx),
+        Intent::TabUp => super::tab_keys::select(state, false),
+        Intent::TabDown => super::tab_keys::select(state, true),
+        Intent::TabTip => super::tab_keys::open_box(state, false),
+        Intent::TabCapture => super::tab_keys::open_box(state, true),
+        Intent::TabCloseout => super::tab_keys::ask_closeout(state),
+        Intent::TabKey => super::tab_keys::on_box_key(state, key, fx),
         Intent::GoFrames => {
             state.ui.screen = Screen::Frames;
             state.ui.frames_back = 0;

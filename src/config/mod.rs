@@ -17,6 +17,7 @@
 mod error;
 mod file;
 mod keys;
+pub mod log_file;
 mod settings;
 pub mod url;
 mod validate;
@@ -249,7 +250,7 @@ impl Config {
         validate::check(&loader.settings, &loader.sources)?;
 
         let log_dir = data_dir.join("logs");
-        let log_file = log_dir.join(crate::logging::file_name(std::time::SystemTime::now()));
+        let log_file = log_dir.join(log_file::file_name(std::time::SystemTime::now()));
         Ok(LoadedConfig {
             settings: loader.settings,
             paths: Paths {

@@ -33,6 +33,7 @@ pub mod endpoint;
 pub mod frames;
 pub mod handle;
 pub mod heartbeat;
+mod link;
 pub mod requests;
 pub mod rest;
 mod runner;

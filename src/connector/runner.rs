@@ -6,13 +6,14 @@ use std::sync::Arc;
 
 use rand::SeedableRng;
 use rand::rngs::StdRng;
-use tokio::sync::{mpsc, oneshot};
+use tokio::sync::mpsc;
 
 use super::backoff::Backoff;
 use super::cloud::{self, ProbeDecision};
 use super::endpoint::Endpoint;
 use super::frames::FrameWriter;
 use super::handle::Command;
+use super::link::{Interrupt, Link};
 use super::requests::CommandError;
 use super::session::Session;
 use super::settings::{ConnectorSettings, TransportSettings};
@@ -20,25 +21,11 @@ use super::token_store::TokenStore;
 use super::transport::{ConnectError, TlsContext, Ws, open_websocket};
 use crate::device::{DeviceErrorCode, DeviceInput, Disconnect, DisconnectReason};
 
-/// Why the task must stop what it is doing.
-#[derive(Debug)]
-pub(crate) enum Interrupt {
-    /// `dispose()` was called; fire `done` once closed.
-    Disposed(oneshot::Sender<()>),
-    /// Every handle, or the event receiver, is gone.
-    Gone,
-}
-
-/// State shared by every connection of one connector.
+/// The connector task: what every connection of one connector shares ([`Link`]), plus what
+/// only the reconnect loop needs.
 pub(crate) struct Runner {
-    pub settings: Arc<ConnectorSettings>,
-    pub tokens: Arc<dyn TokenStore>,
-    pub events: mpsc::Sender<DeviceInput>,
-    pub commands: mpsc::Receiver<Command>,
-    pub writer: FrameWriter,
-    pub tls: TlsContext,
-    /// The latest pairing token (direct), once loaded or received.
-    pub token: Option<String>,
+    link: Link,
+    tls: TlsContext,
     backoff: Backoff,
     rng: StdRng,
     cloud_ws: Option<Endpoint>,
@@ -167,28 +154,22 @@ impl Runner {
         };
         Runner {
             backoff: Backoff::new(settings.reconnect_floor, settings.reconnect_cap),
-            settings: Arc::new(settings),
-            tokens,
-            events,
-            commands,
-            writer,
+            link: Link {
+                settings: Arc::new(settings),
+                tokens,
+                events,
+                commands,
+                writer,
+                token: None,
+            },
             tls,
-            token: None,
             rng: StdRng::from_os_rng(),
             cloud_ws: None,
         }
     }
 
-    /// Hands an input over (and logs it: frames at trace level, their text already
-    /// redacted); `Gone` when nobody listens any more.
-    pub async fn emit(&self, input: DeviceInput) -> Result<(), Interrupt> {
-        match &input {
-            DeviceInput::Frame {
-                direction, text, ..
-            } => tracing::trace!(?direction, frame = %text, "frame"),
-            other => tracing::debug!(event = %other, "device event"),
-        }
-        self.events.send(input).await.map_err(|_| Interrupt::Gone)
+    async fn emit(&self, input: DeviceInput) -> Result<(), Interrupt> {
+        self.link.emit(input).await
     }
 
     /// Runs until disposed or abandoned.
@@ -214,9 +195,9 @@ impl Runner {
             self.emit(DeviceInput::Connecting { attempt }).await?;
             let state = format!("connecting, attempt {attempt}");
             let result = refusing(
-                &mut self.commands,
+                &mut self.link.commands,
                 &state,
-                connect(&self.settings, &self.tls, &mut self.cloud_ws),
+                connect(&self.link.settings, &self.tls, &mut self.cloud_ws),
             )
             .await?;
             let (reason, stop) = match result {
@@ -234,9 +215,11 @@ impl Runner {
                 }
                 Ok(ws) => {
                     self.emit(DeviceInput::Connected).await?;
-                    let end = Session::new(self, ws).run().await?;
-                    let direct =
-                        matches!(self.settings.transport, TransportSettings::Direct { .. });
+                    let end = Session::new(&mut self.link, ws).run().await?;
+                    let direct = matches!(
+                        self.link.settings.transport,
+                        TransportSettings::Direct { .. }
+                    );
                     let reason = if direct {
                         taken_over(end.reached_ready, end.reason)
                     } else {
@@ -267,13 +250,18 @@ impl Runner {
                 retry_in: Some(delay),
             }))
             .await?;
-            wait_to_reconnect(&mut self.commands, delay).await?;
+            wait_to_reconnect(&mut self.link.commands, delay).await?;
         }
     }
 
     /// After a fatal problem: refuse everything until disposed.
     async fn stopped(&mut self, why: &str) -> Result<(), Interrupt> {
         let state = format!("stopped: {why}");
-        refusing(&mut self.commands, &state, std::future::pending::<()>()).await
+        refusing(
+            &mut self.link.commands,
+            &state,
+            std::future::pending::<()>(),
+        )
+        .await
     }
 }

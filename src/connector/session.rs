@@ -16,8 +16,8 @@ use super::decode;
 use super::direct::{Pairing, PairingStep};
 use super::handle::Command;
 use super::heartbeat::{Beat, Heartbeat};
+use super::link::{Interrupt, Link};
 use super::requests::{self, CommandError};
-use super::runner::{Interrupt, Runner};
 use super::settings::TransportSettings;
 use super::transport::Ws;
 use crate::device::{DeviceErrorCode, DeviceInput, DisconnectReason, FrameDirection};
@@ -47,7 +47,7 @@ const MAX_TOKEN_BYTES: usize = super::token_store::MAX_TOKEN_BYTES;
 const WRITE_LIMIT: Duration = Duration::from_secs(5);
 
 pub(crate) struct Session<'r> {
-    r: &'r mut Runner,
+    r: &'r mut Link,
     ws: Ws,
     phase: Phase,
     pairing: Pairing,
@@ -63,7 +63,7 @@ pub(crate) struct Session<'r> {
 type Step = Result<Option<SessionEnd>, Interrupt>;
 
 impl<'r> Session<'r> {
-    pub fn new(r: &'r mut Runner, ws: Ws) -> Self {
+    pub fn new(r: &'r mut Link, ws: Ws) -> Self {
         let now = Instant::now();
         let heartbeat = Heartbeat::new(
             now,

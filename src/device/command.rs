@@ -99,35 +99,163 @@ pub enum DeviceCommand {
     Reconnect,
 }
 
+/// Which command, without its data: what a failed send reports, what the app matches on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum CommandKind {
+    /// [`DeviceCommand::Sale`].
+    Sale,
+    /// [`DeviceCommand::Credit`].
+    Credit,
+    /// [`DeviceCommand::Refund`].
+    Refund,
+    /// [`DeviceCommand::Void`].
+    Void,
+    /// [`DeviceCommand::Auth`].
+    Auth,
+    /// [`DeviceCommand::PreAuth`].
+    PreAuth,
+    /// [`DeviceCommand::Capture`].
+    Capture,
+    /// [`DeviceCommand::Increment`].
+    Increment,
+    /// [`DeviceCommand::TipAdjust`].
+    TipAdjust,
+    /// [`DeviceCommand::Closeout`].
+    Closeout,
+    /// [`DeviceCommand::AcceptPayment`].
+    AcceptPayment,
+    /// [`DeviceCommand::RejectPayment`].
+    RejectPayment,
+    /// [`DeviceCommand::AcceptSignature`].
+    AcceptSignature,
+    /// [`DeviceCommand::RejectSignature`].
+    RejectSignature,
+    /// [`DeviceCommand::RetrievePayment`].
+    RetrievePayment,
+    /// [`DeviceCommand::DeviceStatus`].
+    DeviceStatus,
+    /// [`DeviceCommand::Reset`].
+    Reset,
+    /// [`DeviceCommand::Cancel`].
+    Cancel,
+    /// [`DeviceCommand::ShowMessage`].
+    ShowMessage,
+    /// [`DeviceCommand::ShowThankYou`].
+    ShowThankYou,
+    /// [`DeviceCommand::ShowWelcome`].
+    ShowWelcome,
+    /// [`DeviceCommand::ShowOrder`].
+    ShowOrder,
+    /// [`DeviceCommand::PrintText`].
+    PrintText,
+    /// [`DeviceCommand::PrintJobStatus`].
+    PrintJobStatus,
+    /// [`DeviceCommand::Reconnect`].
+    Reconnect,
+}
+
+impl CommandKind {
+    /// A short name for messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            CommandKind::Sale => "sale",
+            CommandKind::Credit => "credit",
+            CommandKind::Refund => "refund",
+            CommandKind::Void => "void",
+            CommandKind::Auth => "auth",
+            CommandKind::PreAuth => "preauth",
+            CommandKind::Capture => "capture",
+            CommandKind::Increment => "increment",
+            CommandKind::TipAdjust => "tip adjust",
+            CommandKind::Closeout => "closeout",
+            CommandKind::AcceptPayment => "accept payment",
+            CommandKind::RejectPayment => "reject payment",
+            CommandKind::AcceptSignature => "accept signature",
+            CommandKind::RejectSignature => "reject signature",
+            CommandKind::RetrievePayment => "retrieve payment",
+            CommandKind::DeviceStatus => "device status",
+            CommandKind::Reset => "reset",
+            CommandKind::Cancel => "cancel",
+            CommandKind::ShowMessage => "show message",
+            CommandKind::ShowThankYou => "thank-you screen",
+            CommandKind::ShowOrder => "order display",
+            CommandKind::PrintText => "print",
+            CommandKind::PrintJobStatus => "print job status",
+            CommandKind::ShowWelcome => "welcome screen",
+            CommandKind::Reconnect => "reconnect",
+        }
+    }
+
+    /// True for a command that starts a transaction (one the ledger recorded before sending).
+    pub fn starts_transaction(self) -> bool {
+        matches!(
+            self,
+            CommandKind::Sale
+                | CommandKind::Refund
+                | CommandKind::Void
+                | CommandKind::Credit
+                | CommandKind::Auth
+                | CommandKind::PreAuth
+                | CommandKind::Capture
+                | CommandKind::Increment
+                | CommandKind::TipAdjust
+        )
+    }
+}
+
+impl CommandKind {
+    /// True for the POS's answer to a challenge or a signature.
+    pub fn answers_a_prompt(self) -> bool {
+        matches!(
+            self,
+            CommandKind::AcceptPayment
+                | CommandKind::RejectPayment
+                | CommandKind::AcceptSignature
+                | CommandKind::RejectSignature
+        )
+    }
+}
+
+impl std::fmt::Display for CommandKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 impl DeviceCommand {
+    /// Which command this is.
+    pub fn kind(&self) -> CommandKind {
+        match self {
+            DeviceCommand::Sale(_) => CommandKind::Sale,
+            DeviceCommand::Credit(_) => CommandKind::Credit,
+            DeviceCommand::Refund { .. } => CommandKind::Refund,
+            DeviceCommand::Void { .. } => CommandKind::Void,
+            DeviceCommand::Auth(_) => CommandKind::Auth,
+            DeviceCommand::PreAuth(_) => CommandKind::PreAuth,
+            DeviceCommand::Capture { .. } => CommandKind::Capture,
+            DeviceCommand::Increment { .. } => CommandKind::Increment,
+            DeviceCommand::TipAdjust { .. } => CommandKind::TipAdjust,
+            DeviceCommand::Closeout { .. } => CommandKind::Closeout,
+            DeviceCommand::AcceptPayment(_) => CommandKind::AcceptPayment,
+            DeviceCommand::RejectPayment(..) => CommandKind::RejectPayment,
+            DeviceCommand::AcceptSignature(_) => CommandKind::AcceptSignature,
+            DeviceCommand::RejectSignature(_) => CommandKind::RejectSignature,
+            DeviceCommand::RetrievePayment(_) => CommandKind::RetrievePayment,
+            DeviceCommand::DeviceStatus { .. } => CommandKind::DeviceStatus,
+            DeviceCommand::Reset => CommandKind::Reset,
+            DeviceCommand::Cancel => CommandKind::Cancel,
+            DeviceCommand::ShowMessage(_) => CommandKind::ShowMessage,
+            DeviceCommand::ShowThankYou => CommandKind::ShowThankYou,
+            DeviceCommand::ShowOrder(_) => CommandKind::ShowOrder,
+            DeviceCommand::PrintText { .. } => CommandKind::PrintText,
+            DeviceCommand::PrintJobStatus(_) => CommandKind::PrintJobStatus,
+            DeviceCommand::ShowWelcome => CommandKind::ShowWelcome,
+            DeviceCommand::Reconnect => CommandKind::Reconnect,
+        }
+    }
+
     /// A short name for messages.
     pub fn name(&self) -> &'static str {
-        match self {
-            DeviceCommand::Sale(_) => "sale",
-            DeviceCommand::Credit(_) => "credit",
-            DeviceCommand::Refund { .. } => "refund",
-            DeviceCommand::Void { .. } => "void",
-            DeviceCommand::Auth(_) => "auth",
-            DeviceCommand::PreAuth(_) => "preauth",
-            DeviceCommand::Capture { .. } => "capture",
-            DeviceCommand::Increment { .. } => "increment",
-            DeviceCommand::TipAdjust { .. } => "tip adjust",
-            DeviceCommand::Closeout { .. } => "closeout",
-            DeviceCommand::AcceptPayment(_) => "accept payment",
-            DeviceCommand::RejectPayment(..) => "reject payment",
-            DeviceCommand::AcceptSignature(_) => "accept signature",
-            DeviceCommand::RejectSignature(_) => "reject signature",
-            DeviceCommand::RetrievePayment(_) => "retrieve payment",
-            DeviceCommand::DeviceStatus { .. } => "device status",
-            DeviceCommand::Reset => "reset",
-            DeviceCommand::Cancel => "cancel",
-            DeviceCommand::ShowMessage(_) => "show message",
-            DeviceCommand::ShowThankYou => "thank-you screen",
-            DeviceCommand::ShowOrder(_) => "order display",
-            DeviceCommand::ShowWelcome => "welcome screen",
-            DeviceCommand::PrintText { .. } => "print",
-            DeviceCommand::PrintJobStatus(_) => "print job status",
-            DeviceCommand::Reconnect => "reconnect",
-        }
+        self.kind().name()
     }
 }

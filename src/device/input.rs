@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::{DeviceErrorCode, DeviceInfo, Disconnect, FrameDirection};
+use super::{CommandKind, DeviceErrorCode, DeviceInfo, Disconnect, FrameDirection};
 use crate::protocol::{
     Cents, Challenge, Credit, ExternalDeviceState, ExternalDeviceSubState, Payment, QueryStatus,
     Refund, RequestInfo, Signature, TxStartResponseResult, TxState, UiDirection,
@@ -212,7 +212,7 @@ pub enum DeviceInput {
     /// A command could not be handed to the transport.
     CommandFailed {
         /// Which command.
-        command: &'static str,
+        command: CommandKind,
         /// Why.
         error: String,
         /// True when nothing reached the wire (e.g. not connected).

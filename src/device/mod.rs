@@ -10,7 +10,7 @@ mod connection;
 mod info;
 mod input;
 
-pub use command::DeviceCommand;
+pub use command::{CommandKind, DeviceCommand};
 pub use connection::{DeviceErrorCode, Disconnect, DisconnectReason, FrameDirection};
 pub use info::DeviceInfo;
 pub use input::DeviceInput;

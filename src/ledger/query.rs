@@ -48,7 +48,7 @@ impl PaymentFilter {
                 }
             } else if let Ok(kind) = word.parse::<PaymentKind>() {
                 f.kind = Some(kind);
-            } else if word.len() == 4 && word.bytes().all(|b| b.is_ascii_digit()) {
+            } else if crate::protocol::is_last4(word) {
                 f.last4 = Some(word.to_owned());
             } else if let Some(amount) = word
                 .contains('.')

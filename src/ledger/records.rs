@@ -8,10 +8,9 @@ use std::str::FromStr;
 
 use super::PaymentState;
 use super::error::{LedgerError, Result};
-use crate::protocol::Cents;
+use crate::protocol::{Cents, SaleError};
 
-/// Longest external id accepted (Clover's limit).
-pub const MAX_EXTERNAL_ID_LEN: usize = 32;
+pub use crate::protocol::MAX_EXTERNAL_ID_LEN;
 
 /// What kind of transaction a ledger row is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -329,27 +328,26 @@ impl NewPayment {
     }
 }
 
-/// Checks an external id: 1–32 printable ASCII characters.
+/// Checks an external id with the one rule ([`crate::protocol::validate_external_id`]: 1–32
+/// printable ASCII characters), in the ledger's words.
 pub(crate) fn validate_external_id(id: &str) -> Result<()> {
-    if id.is_empty() || id.len() > MAX_EXTERNAL_ID_LEN {
-        return Err(invalid(
-            "external id",
-            format!(
-                "'{id}' has {} characters; use 1 to {MAX_EXTERNAL_ID_LEN}",
-                id.len()
-            ),
-        ));
-    }
-    if !id.bytes().all(|b| b.is_ascii_graphic()) {
-        return Err(invalid(
+    match crate::protocol::validate_external_id(id) {
+        Ok(()) => Ok(()),
+        Err(SaleError::ExternalIdNotPrintable) if id.len() <= MAX_EXTERNAL_ID_LEN => Err(invalid(
             "external id",
             format!(
                 "'{}' has spaces or characters other than printable ASCII",
                 id.escape_debug()
             ),
-        ));
+        )),
+        Err(_) => Err(invalid(
+            "external id",
+            format!(
+                "'{id}' has {} characters; use 1 to {MAX_EXTERNAL_ID_LEN}",
+                id.len()
+            ),
+        )),
     }
-    Ok(())
 }
 
 fn invalid(field: &'static str, reason: String) -> LedgerError {
@@ -387,8 +385,7 @@ pub struct PaymentUpdate {
 impl PaymentUpdate {
     /// Refuses anything that could carry more card data than brand and last four digits.
     pub(super) fn validate(&self) -> Result<()> {
-        let last4_ok = |l: &String| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit());
-        if !self.last4.as_ref().is_none_or(last4_ok) {
+        if !self.last4.as_deref().is_none_or(crate::protocol::is_last4) {
             return Err(invalid(
                 "last4",
                 "must be exactly the last four digits of the card".to_owned(),

@@ -122,7 +122,7 @@ impl Payment {
         self.card_transaction.as_ref()?.card_type.as_ref()
     }
 
-    /// Last four digits of the card.
+    /// Last four digits of the card, as the device sent them (see [`is_last4`]).
     pub fn last4(&self) -> Option<&str> {
         self.card_transaction.as_ref()?.last4.as_deref()
     }
@@ -294,4 +294,9 @@ pub struct PayIntent {
     /// Members not modelled above (vaultedCard, passThroughValues, …).
     #[serde(flatten)]
     pub extra: Map<String, Value>,
+}
+
+/// The one last4 rule: exactly four ASCII digits (what `till` keeps, stores and searches by).
+pub fn is_last4(text: &str) -> bool {
+    text.len() == 4 && text.bytes().all(|b| b.is_ascii_digit())
 }

@@ -2,9 +2,12 @@
 
 use super::ports::LedgerPort;
 use crate::app::screens::HistoryRow;
-use crate::app::{LedgerOp, PaymentFacts, PendingPayment, SaleLink, TxnInfo};
+use crate::app::{
+    LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError, SaleLink, TxnInfo,
+};
 use crate::ledger::{
-    HistoryCursor, Ledger, NewPayment, PaymentFilter, PaymentKind, PaymentRecord, PaymentUpdate,
+    HistoryCursor, Ledger, LedgerError, NewPayment, PaymentFilter, PaymentKind, PaymentRecord,
+    PaymentUpdate,
 };
 use crate::protocol::Cents;
 
@@ -62,11 +65,10 @@ pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink
         .filter(|c| c.kind == PaymentKind::Refund && c.external_id != except)
         .filter_map(|c| c.device_payment_id.clone())
         .collect();
-    let card = match (&r.sale.card_brand, &r.sale.last4) {
-        (Some(b), Some(l)) => Some(format!("{b} …{l}")),
-        (None, Some(l)) => Some(format!("…{l}")),
-        _ => None,
-    };
+    let card = crate::app::payment_lines::card_with_ellipsis(
+        r.sale.card_brand.as_deref(),
+        r.sale.last4.as_deref(),
+    );
     // An auth's tip and a pre-auth's hold as its approved tip adjusts and increments left them.
     let (amount, tip) = match r.sale.kind {
         PaymentKind::Auth | PaymentKind::PreAuth => {
@@ -94,10 +96,7 @@ fn update(facts: &PaymentFacts, detail: &str) -> PaymentUpdate {
         device_payment_id: facts.device_payment_id.clone(),
         order_id: facts.order_id.clone(),
         card_brand: facts.card_brand.clone(),
-        last4: facts
-            .last4
-            .clone()
-            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
+        last4: facts.last4.clone().filter(|l| crate::protocol::is_last4(l)),
         auth_code: facts.auth_code.clone(),
         charged_amount: facts
             .amount_charged
@@ -206,7 +205,7 @@ impl LedgerStore {
 }
 
 impl LedgerPort for LedgerStore {
-    fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), PersistError> {
         let result = match op {
             LedgerOp::Create {
                 external_id,
@@ -297,7 +296,10 @@ impl LedgerPort for LedgerStore {
                 note,
             } => self.ledger.resolve(external_id, *to, note).map(|_| ()),
         };
-        result.map_err(|e| e.to_string())
+        result.map_err(|e| match e {
+            LedgerError::PendingPayment { .. } => PersistError::PendingPayment(e.to_string()),
+            other => PersistError::Failed(other.to_string()),
+        })
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
@@ -399,6 +401,18 @@ impl LedgerPort for LedgerStore {
         Ok(Some((pending, txn)))
     }
 
+    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, String> {
+        let tabs = self.ledger.open_tabs().map_err(|e| e.to_string())?;
+        tabs.iter()
+            .map(|t| {
+                Ok(crate::app::tab_keys::TabRow {
+                    kind: t.payment.kind,
+                    link: sale_link(&self.ledger, &t.payment.external_id, "")?,
+                })
+            })
+            .collect()
+    }
+
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
         self.ledger
             .get(external_id)
@@ -421,10 +435,10 @@ impl LedgerPort for LedgerStore {
             .into_iter()
             .map(|r| HistoryRow {
                 items: items.get(&r.external_id).copied(),
-                card: match (&r.card_brand, &r.last4) {
-                    (Some(b), Some(l)) => format!("{b} {l}"),
-                    _ => String::new(),
-                },
+                card: crate::app::payment_lines::card_in_history(
+                    r.card_brand.as_deref(),
+                    r.last4.as_deref(),
+                ),
                 external_id: r.external_id,
                 created_ms: r.created_ms,
                 amount: r.amount,
@@ -450,7 +464,7 @@ impl LedgerPort for LedgerStore {
             .map_err(|e| e.to_string())
     }
 
-    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
+    fn events_at(&mut self, index: usize) -> Result<PaymentHistory, String> {
         let in_window = |w: &Option<Window>| {
             w.as_ref().and_then(|w| {
                 index
@@ -470,7 +484,7 @@ impl LedgerPort for LedgerStore {
                 self.load_window(index, &query).map_err(|e| e.to_string())?;
                 match in_window(&self.window) {
                     Some(id) => id,
-                    None => return Ok(Vec::new()),
+                    None => return Ok(PaymentHistory::default()),
                 }
             }
         };
@@ -479,51 +493,8 @@ impl LedgerPort for LedgerStore {
             .events(&external_id)
             .map_err(|e| e.to_string())?;
         let order = self.ledger.order(&external_id).map_err(|e| e.to_string())?;
-        Ok(events
-            .into_iter()
-            .map(|e| {
-                let from = e.from.map_or("-".to_owned(), |s| s.to_string());
-                let fix = if e.correction { " (correction)" } else { "" };
-                format!(
-                    "{} {from} → {}{fix} [{}] {}",
-                    super::format_time(e.at_ms),
-                    e.to,
-                    e.cause,
-                    e.detail
-                )
-            })
-            .chain(order_lines(order.as_ref()))
-            .collect())
+        Ok(PaymentHistory { events, order })
     }
-}
-
-/// The order kept with a payment, as lines under its events in the TUI's payment view.
-fn order_lines(order: Option<&crate::ledger::OrderRecord>) -> Vec<String> {
-    let Some(o) = order else {
-        return Vec::new();
-    };
-    let mut lines = vec![format!(
-        "Order: {} item{}",
-        o.items(),
-        if o.items() == 1 { "" } else { "s" }
-    )];
-    for l in &o.lines {
-        lines.push(format!(
-            "  {} x {} @ {} = {}",
-            l.quantity,
-            l.display_name(),
-            l.unit_price,
-            l.amount()
-        ));
-    }
-    for d in &o.discounts {
-        lines.push(format!("  {}: -{}", d.name, d.amount));
-    }
-    lines.push(format!(
-        "  subtotal {}  discount {}  tax {}  total {}",
-        o.subtotal, o.discount, o.tax, o.total
-    ));
-    lines
 }
 
 #[cfg(test)]
@@ -581,9 +552,9 @@ mod tests {
                 "move {i}"
             );
             assert_eq!(ids(&rows), expect(offset), "move {i} at {selected}");
-            let events = store.events_at(selected_c).unwrap();
+            let events = store.events_at(selected_c).unwrap().events;
             let want = format!("for d{}", total - 1 - selected_c);
-            assert!(events[0].ends_with(&want), "{events:?} for {want}");
+            assert!(events[0].detail.ends_with(&want), "{events:?} for {want}");
         }
     }
 
@@ -633,6 +604,35 @@ mod tests {
     }
 
     #[test]
+    fn the_one_open_payment_refusal_comes_back_typed() {
+        let dir = tempfile::tempdir().unwrap();
+        let ledger = Ledger::open(dir.path()).unwrap();
+        let mut store = LedgerStore::new(ledger, "d");
+        let create = |id: &str| LedgerOp::Create {
+            external_id: id.into(),
+            device: None,
+            amount: Cents(500),
+            tip: None,
+            tax: None,
+            order: None,
+        };
+        store.apply(&create("first")).unwrap();
+        let err = store.apply(&create("second")).unwrap_err();
+        assert!(
+            matches!(&err, PersistError::PendingPayment(m) if m.contains("first")),
+            "{err:?}"
+        );
+        let err = store
+            .apply(&LedgerOp::Note {
+                external_id: "nosuch".into(),
+                cause: "T".into(),
+                detail: String::new(),
+            })
+            .unwrap_err();
+        assert!(matches!(err, PersistError::Failed(_)), "{err:?}");
+    }
+
+    #[test]
     fn a_resolution_by_hand_is_written_only_after_recovery_tried() {
         let dir = tempfile::tempdir().unwrap();
         let ledger = Ledger::open(dir.path()).unwrap();
@@ -666,7 +666,7 @@ mod tests {
                 assert_eq!(ledger.get(id).unwrap().unwrap().state, to);
             } else {
                 let err = store.apply(&resolve).unwrap_err();
-                assert!(err.contains("till recover"), "{err}");
+                assert!(err.to_string().contains("till recover"), "{err}");
                 // Let the next payment of the device be created.
                 ledger
                     .transition(id, to, "T", "", PaymentUpdate::default())

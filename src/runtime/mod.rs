@@ -146,11 +146,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     }
                 }
                 Effect::Send(command) => {
-                    let name = command.name();
+                    let kind = command.kind();
                     if let Err(e) = self.device.send(command).await {
                         self.queue
                             .push_back(Event::Device(DeviceInput::CommandFailed {
-                                command: name,
+                                command: kind,
                                 error: e.message,
                                 not_sent: e.not_sent,
                             }));
@@ -177,12 +177,16 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                             .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                     }
                 }
+                Effect::LoadTabs => {
+                    let tabs = self.ledger.tabs();
+                    self.queue.push_back(Event::Tabs(tabs));
+                }
                 Effect::LoadRefundOffer(external_id) => {
                     let offer = self.ledger.refund_offer(&external_id);
                     self.queue.push_back(Event::RefundOffer(offer));
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
-                    Ok(lines) => self.queue.push_back(Event::PaymentEvents(lines)),
+                    Ok(history) => self.queue.push_back(Event::PaymentEvents(history)),
                     Err(e) => self
                         .queue
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),

@@ -1,6 +1,6 @@
 //! The two ports the runtime drives: the device (a connector) and the ledger.
 
-use crate::app::{LedgerOp, PendingPayment, screens::HistoryRow};
+use crate::app::{LedgerOp, PendingPayment, PersistError, screens::HistoryRow};
 use crate::device::DeviceCommand;
 
 /// Why a command did not go out.
@@ -29,8 +29,8 @@ pub trait DevicePort {
 
 /// Reads and writes the ledger.
 pub trait LedgerPort {
-    /// Applies one write, durably.
-    fn apply(&mut self, op: &LedgerOp) -> Result<(), String>;
+    /// Applies one write, durably; a refusal the app acts on comes back typed.
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), PersistError>;
     /// Non-final sales (at most one per device).
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String>;
     /// What the sale `external_id` offers to refund or void (its remainder, charged total and
@@ -47,6 +47,10 @@ pub trait LedgerPort {
     fn pending_txn(&mut self) -> Result<Option<(PendingPayment, crate::app::TxnInfo)>, String> {
         Ok(None)
     }
+    /// The open tabs (auths awaiting their tip, pre-auths awaiting capture), oldest first.
+    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, String> {
+        Ok(Vec::new())
+    }
     /// True when the ledger already holds a payment with this external id.
     fn external_id_used(&mut self, external_id: &str) -> Result<bool, String>;
     /// A window of history rows around absolute index `selected`, newest first, of the payments
@@ -56,8 +60,8 @@ pub trait LedgerPort {
         selected: usize,
         query: &str,
     ) -> Result<(Vec<HistoryRow>, usize, usize), String>;
-    /// Event lines of the payment at absolute history index `index`.
-    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String>;
+    /// The history of the payment at absolute history index `index`.
+    fn events_at(&mut self, index: usize) -> Result<crate::app::PaymentHistory, String>;
     /// The receipt of the payment with this external id: it, its order, its refunds and voids.
     fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
         Err(format!(

@@ -5,7 +5,7 @@
 use super::ledger_port::LedgerStore;
 use super::ports::{DevicePort, LedgerPort, SendError};
 use crate::app::screens::HistoryRow;
-use crate::app::{LedgerOp, PendingPayment};
+use crate::app::{LedgerOp, PendingPayment, PersistError};
 use crate::device::DeviceCommand;
 
 /// Why every write and every send is refused.
@@ -16,8 +16,8 @@ const READ_ONLY: &str = "this till is read-only: it never writes the ledger or t
 pub struct ReadOnlyLedger(pub LedgerStore);
 
 impl LedgerPort for ReadOnlyLedger {
-    fn apply(&mut self, _op: &LedgerOp) -> Result<(), String> {
-        Err(READ_ONLY.to_owned())
+    fn apply(&mut self, _op: &LedgerOp) -> Result<(), PersistError> {
+        Err(PersistError::Failed(READ_ONLY.to_owned()))
     }
 
     fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
@@ -36,7 +36,7 @@ impl LedgerPort for ReadOnlyLedger {
         self.0.history_window(selected, query)
     }
 
-    fn events_at(&mut self, index: usize) -> Result<Vec<String>, String> {
+    fn events_at(&mut self, index: usize) -> Result<crate::app::PaymentHistory, String> {
         self.0.events_at(index)
     }
 

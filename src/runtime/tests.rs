@@ -31,7 +31,7 @@ impl DevicePort for Wire {
 struct FailSent;
 
 impl LedgerPort for FailSent {
-    fn apply(&mut self, op: &LedgerOp) -> Result<(), String> {
+    fn apply(&mut self, op: &LedgerOp) -> Result<(), crate::app::PersistError> {
         match op {
             LedgerOp::Transition {
                 to: PaymentState::Sent,
@@ -53,8 +53,8 @@ impl LedgerPort for FailSent {
     ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
         Ok((Vec::new(), 0, 0))
     }
-    fn events_at(&mut self, _index: usize) -> Result<Vec<String>, String> {
-        Ok(Vec::new())
+    fn events_at(&mut self, _index: usize) -> Result<crate::app::PaymentHistory, String> {
+        Ok(crate::app::PaymentHistory::default())
     }
     fn report(&mut self, _since_ms: i64, _until_ms: i64) -> Result<crate::ledger::Report, String> {
         Err("no report in this test".into())

@@ -18,8 +18,8 @@ use tokio::sync::oneshot;
 
 use super::actor::{ActorMsg, CloudPos};
 use super::config::{CloudConfig, valid_device_id};
-use super::http::{Body, json_response, query_params, upgrade};
-use super::server::Shared;
+use super::http_parts::{Body, json_response, query_params, upgrade};
+use super::shared::Shared;
 use crate::protocol::Payment;
 
 /// The header carrying the friendlyId of the POS attached to a device.

@@ -16,8 +16,8 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::SimError;
 use super::clock::now_ms;
+use super::error::SimError;
 use crate::protocol::redact::redact_frame_text;
 
 /// Bytes a second the log may grow by, sustained.

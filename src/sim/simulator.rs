@@ -10,13 +10,14 @@ use tokio::sync::{broadcast, oneshot, watch};
 use tokio::task::JoinHandle;
 use tokio_rustls::TlsAcceptor;
 
-use super::SimError;
 use super::actor::{ActorMsg, DeviceHandle};
 use super::config::{DEFAULT_DEVICE_ID, SimConfig, valid_device_id};
 use super::device::{CreditRecord, CustomerAction, Screen};
+use super::error::SimError;
 use super::frame_log::FrameLog;
 use super::notes::{Notes, SimNote};
-use super::server::{Shared, accept_loop};
+use super::server::accept_loop;
+use super::shared::Shared;
 use super::tls;
 use crate::protocol::Payment;
 

@@ -6,7 +6,7 @@ use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, 
 use rustls::ServerConfig;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
-use super::SimError;
+use super::error::SimError;
 
 /// The generated CA (PEM, for clients to trust) and the server configuration using its leaf.
 pub(crate) struct TlsMaterial {

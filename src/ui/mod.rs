@@ -27,6 +27,7 @@ mod sale;
 mod signature;
 mod status;
 mod status_bar;
+mod tabs;
 mod text;
 mod theme;
 
@@ -82,12 +83,14 @@ pub enum View {
     Report,
     /// The protocol inspector.
     Frames,
+    /// Open tabs and the closeout.
+    Tabs,
 }
 
 impl View {
     /// True when the view shows the notice itself (so it is not repeated above the help bar).
     pub fn shows_notice(self) -> bool {
-        matches!(self, View::Connect | View::Sale | View::Status)
+        matches!(self, View::Connect | View::Sale | View::Status | View::Tabs)
     }
 }
 
@@ -117,6 +120,7 @@ pub fn view_for(state: &State) -> View {
         Screen::History => View::History,
         Screen::Report => View::Report,
         Screen::Frames => View::Frames,
+        Screen::Tabs => View::Tabs,
     }
 }
 
@@ -292,6 +296,7 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
         View::History => (&HistoryView { state, theme }).render(body, buf),
         View::Report => (&ReportView { state, theme }).render(body, buf),
         View::Frames => (&FramesView { state, theme }).render(body, buf),
+        View::Tabs => (&tabs::TabsView { state, theme }).render(body, buf),
     }
 }
 

@@ -28,9 +28,24 @@ fn headline(kind: PaymentKind, state: PaymentState) -> &'static str {
         (PaymentKind::Refund, PaymentState::Approved) => "REFUNDED — money returned to the card",
         (PaymentKind::Void, PaymentState::Approved) => "VOID DONE — the sale is voided",
         (PaymentKind::Credit, PaymentState::Approved) => "CREDITED — money given to the card",
-        (PaymentKind::Refund | PaymentKind::Void | PaymentKind::Credit, PaymentState::Declined) => {
-            "REFUSED — no money moved"
-        }
+        (PaymentKind::TipAdjust, PaymentState::Approved) => "TIP SET — the auth carries the tip",
+        (PaymentKind::Capture, PaymentState::Approved) => "CAPTURED — the hold is taken",
+        (PaymentKind::Increment, PaymentState::Approved) => "HOLD RAISED",
+        (PaymentKind::PreAuth, PaymentState::Approved) => "HELD — capture it later (o)",
+        (PaymentKind::Auth, PaymentState::Approved) => "APPROVED — tab open: tip later (o)",
+        (
+            PaymentKind::Refund
+            | PaymentKind::Void
+            | PaymentKind::Credit
+            | PaymentKind::Capture
+            | PaymentKind::Increment
+            | PaymentKind::TipAdjust,
+            PaymentState::Declined,
+        ) => "REFUSED — no money moved",
+        (
+            PaymentKind::Capture | PaymentKind::Increment | PaymentKind::TipAdjust,
+            PaymentState::NotFound,
+        ) => "NOT DONE — the payment is unchanged",
         (_, state) => sale_headline(state),
     }
 }

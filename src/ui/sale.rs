@@ -103,6 +103,15 @@ impl Widget for &SaleView<'_> {
             ui.next_external_id.clone()
         };
         lines.push(text::kv("  External id", ext, theme.text(), theme));
+        if ui.entry_kind != crate::app::tab_keys::EntryKind::Sale {
+            // What Enter starts (k cycles): shown once it is not a plain sale.
+            lines.push(text::kv(
+                "  Kind",
+                ui.entry_kind.label().to_owned(),
+                theme.strong(),
+                theme,
+            ));
+        }
         let (conn, conn_style) = text::connection(&state.connection, theme);
         lines.push(text::kv("  Device", conn, conn_style, theme));
         if let Some(p) = state.pending() {

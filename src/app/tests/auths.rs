@@ -839,3 +839,119 @@ fn a_capture_found_open_at_restart_is_recovered_with_its_asked_tip() {
     );
     assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
 }
+
+fn key(s: &mut State, k: Key) -> Vec<Effect> {
+    update(s, Event::Key(k))
+}
+
+fn typed(s: &mut State, text: &str) {
+    for c in text.chars() {
+        key(s, Key::Char(c));
+    }
+}
+
+#[test]
+fn the_sale_screen_kind_selector_starts_an_auth_or_a_preauth() {
+    let mut s = ready();
+    typed(&mut s, "20.00");
+    key(&mut s, Key::Char('k'));
+    assert_eq!(s.ui.entry_kind, crate::app::tab_keys::EntryKind::Auth);
+    let fx = key(&mut s, Key::Enter);
+    assert_eq!(sends(&fx), vec!["auth"], "{fx:?}");
+    assert_eq!(s.kind(), PaymentKind::Auth);
+    assert_eq!(s.ui.screen, Screen::InProgress);
+    // k cycles on: pre-auth, then sale again; a typed tip is refused for a pre-auth.
+    let mut s = ready();
+    key(&mut s, Key::Char('k'));
+    key(&mut s, Key::Char('k'));
+    typed(&mut s, "50.00");
+    key(&mut s, Key::Tab);
+    typed(&mut s, "1.00");
+    let fx = key(&mut s, Key::Enter);
+    assert!(fx.is_empty(), "{fx:?}");
+    assert!(notice(&s).contains("no tip or tax"), "{}", notice(&s));
+    key(&mut s, Key::Char('k'));
+    assert_eq!(s.ui.entry_kind, crate::app::tab_keys::EntryKind::Sale);
+}
+
+fn with_tabs(s: &mut State) {
+    let fx = key(s, Key::Char('o'));
+    assert_eq!(fx, vec![Effect::LoadTabs]);
+    assert_eq!(s.ui.screen, Screen::Tabs);
+    update(
+        s,
+        Event::Tabs(Ok(vec![
+            crate::app::tab_keys::TabRow {
+                kind: PaymentKind::Auth,
+                link: tab(PaymentKind::Auth, 0),
+            },
+            crate::app::tab_keys::TabRow {
+                kind: PaymentKind::PreAuth,
+                link: SaleLink {
+                    external_id: "HOLD1".into(),
+                    ..tab(PaymentKind::PreAuth, 0)
+                },
+            },
+        ])),
+    );
+}
+
+#[test]
+fn the_tabs_screen_adjusts_a_tip_and_captures_from_the_selected_tab() {
+    let mut s = ready();
+    with_tabs(&mut s);
+    // c on an auth says what to do instead; a opens the tip box.
+    assert!(key(&mut s, Key::Char('c')).is_empty());
+    assert!(
+        notice(&s).contains("only a pre-auth is captured"),
+        "{}",
+        notice(&s)
+    );
+    key(&mut s, Key::Char('a'));
+    typed(&mut s, "3.50");
+    let fx = key(&mut s, Key::Enter);
+    assert!(
+        fx.iter().any(|e| matches!(e, Effect::Send(DeviceCommand::TipAdjust { tip, .. }) if *tip == Cents(350))),
+        "{fx:?}"
+    );
+    assert_eq!(s.ui.screen, Screen::InProgress);
+    dev(&mut s, tip_response(true, Some(350)));
+    assert!(s.pending().is_none());
+
+    // The pre-auth: the capture box is prefilled with the hold; Tab moves to the tip.
+    with_tabs(&mut s);
+    key(&mut s, Key::Down);
+    key(&mut s, Key::Char('c'));
+    key(&mut s, Key::Tab);
+    typed(&mut s, "4");
+    let fx = key(&mut s, Key::Enter);
+    assert!(
+        fx.iter().any(
+            |e| matches!(e, Effect::Send(DeviceCommand::Capture { amount, tip, .. })
+            if *amount == Cents(5000) && *tip == Cents(400))
+        ),
+        "{fx:?}"
+    );
+}
+
+#[test]
+fn a_closeout_from_the_tabs_screen_asks_first_and_names_the_open_tabs() {
+    let mut s = ready();
+    with_tabs(&mut s);
+    assert!(key(&mut s, Key::Char('X')).is_empty());
+    // n keeps everything as it was.
+    assert!(key(&mut s, Key::Char('n')).is_empty());
+    assert!(s.ui.tab_input.is_none());
+    key(&mut s, Key::Char('X'));
+    let fx = key(&mut s, Key::Char('y'));
+    assert!(
+        fx.iter().any(|e| matches!(
+            e,
+            Effect::Send(DeviceCommand::Closeout {
+                allow_open_tabs: true
+            })
+        )),
+        "{fx:?}"
+    );
+    assert!(s.closeout.is_some());
+}

@@ -445,7 +445,7 @@ fn an_answer_that_cannot_be_sent_brings_the_question_back() {
     dev(
         &mut s,
         DeviceInput::CommandFailed {
-            command: "reject signature",
+            command: crate::device::CommandKind::RejectSignature,
             error: "socket closed".into(),
             not_sent: true,
         },
@@ -649,10 +649,20 @@ fn a_rest_payment_with_voids_is_voided_in_cloud_mode() {
 fn a_sale_the_ledger_refuses_says_why_with_the_right_kind() {
     for (error, kind) in [
         (
-            "device device:S@M still has an unfinished payment OPEN of 1.00 (unknown); run `till recover`",
+            PersistError::PendingPayment(
+                "device device:S@M still has an unfinished payment OPEN of 1.00 (unknown); run `till recover`".into(),
+            ),
             NoticeKind::PendingPayment,
         ),
-        ("database or disk is full", NoticeKind::PersistFailed),
+        (
+            PersistError::Failed("database or disk is full".into()),
+            NoticeKind::PersistFailed,
+        ),
+        // The words alone decide nothing: only the ledger's typed refusal is a pending payment.
+        (
+            PersistError::Failed("still has an unfinished payment".into()),
+            NoticeKind::PersistFailed,
+        ),
     ] {
         let mut s = ready_state();
         let fx = sale_of(&mut s, 1234, None, "EXT1");
@@ -663,7 +673,7 @@ fn a_sale_the_ledger_refuses_says_why_with_the_right_kind() {
             &mut s,
             Event::PersistFailed {
                 op: op.clone(),
-                error: error.into(),
+                error: error.clone(),
             },
         );
         assert!(s.payment.is_none());

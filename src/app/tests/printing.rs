@@ -73,7 +73,7 @@ fn the_printer_error_a_refusal_or_a_failed_send_fails_the_job() {
     dev(
         &mut s,
         DeviceInput::CommandFailed {
-            command: "print",
+            command: crate::device::CommandKind::PrintText,
             error: "not connected".into(),
             not_sent: true,
         },
@@ -140,4 +140,39 @@ fn the_app_polls_the_job_and_gives_up_after_max_polls() {
         update(&mut s, Event::Timer(timer)).is_empty(),
         "stale timer"
     );
+}
+
+#[test]
+fn the_receipt_box_prints_its_receipt_on_the_device() {
+    use crate::app::receipt_box::ReceiptView;
+    let mut s = ready_state();
+    s.now_ms = 1_764_600_000_000;
+    s.ui.receipt = Some(ReceiptView {
+        external_id: "EXT1".into(),
+        text: None,
+        scroll: 0,
+    });
+    // Not read yet: nothing is sent.
+    assert!(update(&mut s, Event::Key(Key::Char('P'))).is_empty());
+    s.ui.receipt.as_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
+    let fx = update(&mut s, Event::Key(Key::Char('P')));
+    assert_eq!(sends(&fx), ["print", "print job status"]);
+    let printed = |fx: &[Effect]| {
+        fx.iter().find_map(|e| match e {
+            Effect::Send(DeviceCommand::PrintText { lines, job_id }) => {
+                Some((lines.clone(), job_id.clone()))
+            }
+            _ => None,
+        })
+    };
+    let (lines, job_id) = printed(&fx).expect("a PRINT_TEXT");
+    assert_eq!(lines, &["Corner Bakery", "TOTAL 12.86"]);
+    assert!(
+        job_id.starts_with("EXT1-") && job_id.len() <= 32,
+        "{job_id}"
+    );
+    // `P` again while the job is still open asks about it instead of printing twice.
+    let fx = update(&mut s, Event::Key(Key::Char('P')));
+    assert!(printed(&fx).is_none(), "{fx:?}");
+    assert_eq!(sends(&fx), ["print job status"]);
 }

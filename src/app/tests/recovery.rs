@@ -248,7 +248,7 @@ fn unsent_sale_is_not_found_and_failed_persist_stops_everything() {
     let fx = dev(
         &mut s,
         DeviceInput::CommandFailed {
-            command: "sale",
+            command: crate::device::CommandKind::Sale,
             error: "not connected".into(),
             not_sent: true,
         },
