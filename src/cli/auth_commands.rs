@@ -6,13 +6,13 @@ use clap::Args;
 
 use super::GlobalArgs;
 use super::auth_flows::{self, Request};
+use super::composition::Failure;
 use super::device_commands::{parse_amount, parse_external_id, policy, with_session};
 use super::policy::Policies;
-use super::session::Failure;
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
 
-fn policies(s: &super::session::Session) -> Policies {
+fn policies(s: &super::composition::Session) -> Policies {
     let sale = &s.config.settings.sale;
     Policies {
         challenge: policy(sale.on_challenge),

@@ -4,11 +4,11 @@
 
 use clap::Args;
 
+use super::composition::{self, Failure, Purpose};
 use super::flows::{self, Finish, SaleInput};
 use super::out;
 use super::policy::{Policies, Policy};
 use super::report::emit;
-use super::session::{self, Failure, Purpose};
 use super::{GlobalArgs, exit};
 use crate::protocol::{Cents, check_amounts, validate_external_id};
 
@@ -65,9 +65,9 @@ pub(super) fn with_session<F>(
     body: F,
 ) -> u8
 where
-    F: AsyncFnOnce(&mut session::Session) -> Finish,
+    F: AsyncFnOnce(&mut composition::Session) -> Finish,
 {
-    let config = match session::load_config(global) {
+    let config = match composition::load_config(global) {
         Ok(c) => c,
         Err(f) => return fail(json, command, f),
     };
@@ -88,7 +88,7 @@ where
         }
     };
     rt.block_on(async {
-        let mut s = match session::open(global, config, Purpose::Headless).await {
+        let mut s = match composition::open(global, config, Purpose::Headless).await {
             Ok(s) => s,
             Err(f) => return fail(json, command, f),
         };

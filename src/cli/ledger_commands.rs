@@ -4,8 +4,8 @@
 use clap::Args;
 use serde_json::{Value, json};
 
+use super::composition::{self, Failure};
 use super::ledger_filters::{FilterArgs, now_ms};
-use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::ledger::{CONFLICT_CAUSE, Lookup, OrderRecord, PaymentEvent, PaymentRecord};
 use crate::runtime::format_time;
@@ -191,8 +191,8 @@ pub struct PaymentArgs {
 /// `till payment`.
 pub fn payment(global: &GlobalArgs, args: PaymentArgs) -> u8 {
     let result = (|| {
-        let config = session::load_config(global)?;
-        let ledger = session::open_ledger_read_only(&config)?;
+        let config = composition::load_config(global)?;
+        let ledger = composition::open_ledger_read_only(&config)?;
         let io = |e: crate::ledger::LedgerError| Failure {
             code: exit::USAGE,
             message: e.to_string(),
@@ -330,8 +330,8 @@ pub fn history(global: &GlobalArgs, args: HistoryArgs) -> u8 {
     let filter = args.filter.filter(now_ms());
     let filtered = filter != crate::ledger::PaymentFilter::default();
     let result = (|| {
-        let config = session::load_config(global)?;
-        let ledger = session::open_ledger_read_only(&config)?;
+        let config = composition::load_config(global)?;
+        let ledger = composition::open_ledger_read_only(&config)?;
         let io = |e: crate::ledger::LedgerError| Failure {
             code: exit::USAGE,
             message: e.to_string(),

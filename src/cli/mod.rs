@@ -9,6 +9,7 @@ pub use config::GlobalArgs;
 
 mod auth_commands;
 mod auth_flows;
+mod composition;
 mod config;
 mod decode;
 mod device_commands;
@@ -23,7 +24,6 @@ mod receipt;
 mod refund_commands;
 mod refund_flows;
 mod report;
-mod session;
 mod sim;
 mod support_commands;
 mod tui;

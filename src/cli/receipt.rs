@@ -3,8 +3,8 @@
 
 use clap::Args;
 
+use super::composition::{self, Failure};
 use super::ledger_commands::{clean, print_out, record_line};
-use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::config::LoadedConfig;
 use crate::receipt::{MAX_WIDTH, MIN_WIDTH, Receipt, ReceiptLookup, WIDTH};
@@ -52,7 +52,7 @@ pub fn merchant_name(config: &LoadedConfig) -> String {
 /// Loads the receipt of the payment `text` names, or the failure to report (exit 2, saying
 /// what to do).
 pub fn load(config: &LoadedConfig, text: &str) -> Result<Receipt, Failure> {
-    let ledger = session::open_ledger_read_only(config)?;
+    let ledger = composition::open_ledger_read_only(config)?;
     let found =
         Receipt::load(&ledger, text).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
     match found {
@@ -88,7 +88,7 @@ pub fn run(global: &GlobalArgs, args: ReceiptArgs) -> u8 {
     }
     let json = args.json;
     let id = args.external_id.clone();
-    let result = session::load_config(global).and_then(|config| {
+    let result = composition::load_config(global).and_then(|config| {
         let receipt = load(&config, &args.external_id)?;
         Ok(crate::receipt::receipt_text(
             &merchant_name(&config),

@@ -9,7 +9,7 @@ use super::device_commands::{parse_amount, parse_external_id, policy, with_sessi
 use super::policy::Policies;
 use super::refund_flows::{self, Request};
 
-fn policies(s: &super::session::Session) -> Policies {
+fn policies(s: &super::composition::Session) -> Policies {
     let sale = &s.config.settings.sale;
     Policies {
         challenge: policy(sale.on_challenge),
@@ -74,9 +74,9 @@ pub struct CreditArgs {
     json: bool,
 }
 
-fn positive(amount: Option<crate::protocol::Cents>) -> Result<(), super::session::Failure> {
+fn positive(amount: Option<crate::protocol::Cents>) -> Result<(), super::composition::Failure> {
     match amount {
-        Some(a) if a.get() <= 0 => Err(super::session::Failure {
+        Some(a) if a.get() <= 0 => Err(super::composition::Failure {
             code: super::exit::USAGE,
             message: "amount: must be greater than 0.00; nothing was sent".into(),
         }),
@@ -133,7 +133,7 @@ pub fn credit(global: &GlobalArgs, args: CreditArgs) -> u8 {
             positive(Some(amount))?;
             let max = c.settings.sale.max_amount;
             if amount > max {
-                return Err(super::session::Failure {
+                return Err(super::composition::Failure {
                     code: super::exit::USAGE,
                     message: format!(
                         "amount: {amount} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent"

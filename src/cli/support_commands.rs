@@ -7,9 +7,9 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
+use super::composition::{self, Failure};
 use super::ledger_commands::{clean, fail, print_out, record_json, record_line};
 use super::ledger_filters::{RangeArgs, day_start, now_ms};
-use super::session::{self, Failure};
 use super::{GlobalArgs, exit};
 use crate::ledger::{
     ItemSold, LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
@@ -58,8 +58,8 @@ pub fn report(global: &GlobalArgs, args: ReportArgs) -> u8 {
     let now = now_ms();
     let (since, until) = args.range.resolve(now, Some(day_start(now)));
     let result = (|| {
-        let config = session::load_config(global)?;
-        let ledger = session::open_ledger_read_only(&config)?;
+        let config = composition::load_config(global)?;
+        let ledger = composition::open_ledger_read_only(&config)?;
         let report = ledger.report(since, until).map_err(usage)?;
         let items = ledger.items_sold(since, until).map_err(usage)?;
         Ok((report, items))
@@ -396,8 +396,8 @@ pub fn export(global: &GlobalArgs, args: ExportArgs) -> u8 {
     debug_assert!(args.csv);
     let (since_ms, until_ms) = args.range.resolve(now_ms(), None);
     let result = (|| {
-        let config = session::load_config(global)?;
-        let ledger = session::open_ledger_read_only(&config)?;
+        let config = composition::load_config(global)?;
+        let ledger = composition::open_ledger_read_only(&config)?;
         let sink: Box<dyn Write> = match &args.output {
             Some(path) => Box::new(create_private(path).map_err(|e| Failure {
                 code: exit::USAGE,
@@ -503,8 +503,8 @@ pub struct ResolveArgs {
 /// `till resolve`.
 pub fn resolve(global: &GlobalArgs, args: ResolveArgs) -> u8 {
     let result = (|| {
-        let config = session::load_config(global)?;
-        let ledger = session::open_ledger(&config)?;
+        let config = composition::load_config(global)?;
+        let ledger = composition::open_ledger(&config)?;
         ledger
             .resolve(&args.external_id, args.outcome.state(), &args.note)
             .map_err(usage)

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyEventKind};
 use tokio::sync::{Mutex, mpsc, watch};
 
-use super::session::{self, Purpose};
+use super::composition::{self, Purpose};
 use super::{GlobalArgs, exit};
 use crate::app::keymap::DEVICE_PANEL_KEYS;
 use crate::config::SimCustomer;
@@ -69,7 +69,7 @@ pub fn run(
         eprintln!("{NEEDS_TERMINAL}");
         return exit::USAGE;
     }
-    let config = match session::load_config(global) {
+    let config = match composition::load_config(global) {
         Ok(c) => c,
         Err(f) => {
             eprintln!("till: {}", crate::protocol::text::terminal_safe(&f.message));
@@ -99,7 +99,7 @@ pub fn run(
         }
     };
     runtime.block_on(async {
-        let mut s = match session::open(
+        let mut s = match composition::open(
             global,
             config,
             Purpose::Tui {

@@ -6,7 +6,7 @@ use std::path::Path;
 use toml::de::{DeTable, DeValue};
 
 use super::error::{ConfigError, Source};
-use super::keys::{TABLES, allowed_in, closest, key};
+use super::schema::{TABLES, allowed_in, closest, key};
 
 /// The largest configuration file read: 1 MiB (a real one is a few KiB).
 pub(crate) const MAX_CONFIG_BYTES: u64 = 1 << 20;

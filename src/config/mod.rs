@@ -16,8 +16,8 @@
 
 mod error;
 mod file;
-mod keys;
 pub mod log_file;
+mod schema;
 mod settings;
 pub mod url;
 mod validate;
@@ -29,7 +29,7 @@ pub use error::{ConfigError, Source};
 pub use settings::*;
 
 use file::{at, leaves, show};
-use keys::{KEYS, Setter, key};
+use schema::{KEYS, Setter, key};
 use toml::de::DeValue;
 
 /// Environment variable naming the configuration file.

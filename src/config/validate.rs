@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use super::error::{ConfigError, Source};
-use super::keys::key;
+use super::schema::key;
 use super::settings::{DeviceMode, Settings};
 use super::url::{is_loopback_host, parse_url};
 

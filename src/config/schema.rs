@@ -1,4 +1,4 @@
-//! The table of every configuration key: its TOML type, what it allows, how it is applied to
+//! The config schema: the table of every configuration key: its TOML type, what it allows, how it is applied to
 //! [`Settings`] and how it is shown. The file reader, the environment and flag overrides and
 //! `till config` all go through this one table.
 

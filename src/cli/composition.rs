@@ -1,4 +1,4 @@
-//! Everything a command that talks to the device needs, built from the global flags and the
+//! The composition root: everything a command that talks to the device needs, built from the global flags and the
 //! configuration: the ledger (locked), logs, the device (a configured one, or an embedded
 //! simulator), the connector, and the runtime over them.
 
