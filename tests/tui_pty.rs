@@ -2,109 +2,10 @@
 //! approved; ring an amount that triggers a duplicate challenge, accept it; quit; start again
 //! and see both sales in the history.
 
-use std::io::{Read, Write};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+mod pty_support;
 
-use portable_pty::{CommandBuilder, PtySize, native_pty_system};
-
-struct Tui {
-    child: Box<dyn portable_pty::Child + Send + Sync>,
-    writer: Box<dyn Write + Send>,
-    screen: Arc<Mutex<vt100::Parser>>,
-    raw: Arc<Mutex<Vec<u8>>>,
-}
-
-impl Tui {
-    fn start(home: &std::path::Path) -> Tui {
-        Tui::start_with(home, &[])
-    }
-
-    fn start_with(home: &std::path::Path, extra: &[&str]) -> Tui {
-        let pty = native_pty_system();
-        let pair = pty
-            .openpty(PtySize {
-                rows: 30,
-                cols: 100,
-                pixel_width: 0,
-                pixel_height: 0,
-            })
-            .unwrap();
-        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_till"));
-        cmd.args(extra);
-        cmd.args(["--sim-customer", "auto", "--data-dir"]);
-        cmd.arg(home.join("data"));
-        cmd.arg("--config");
-        cmd.arg(home.join("till.toml"));
-        cmd.env("HOME", home);
-        cmd.env("TERM", "xterm-256color");
-        cmd.env_remove("TILL_CONFIG");
-        cmd.env_remove("TILL_DATA_DIR");
-        let child = pair.slave.spawn_command(cmd).unwrap();
-        drop(pair.slave);
-        let mut reader = pair.master.try_clone_reader().unwrap();
-        let writer = pair.master.take_writer().unwrap();
-        let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
-        let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
-        let (s, r) = (screen.clone(), raw.clone());
-        std::thread::spawn(move || {
-            let _master = pair.master;
-            let mut buf = [0u8; 8192];
-            while let Ok(n) = reader.read(&mut buf) {
-                if n == 0 {
-                    break;
-                }
-                s.lock().unwrap().process(&buf[..n]);
-                r.lock().unwrap().extend_from_slice(&buf[..n]);
-            }
-        });
-        Tui {
-            child,
-            writer,
-            screen,
-            raw,
-        }
-    }
-
-    fn text(&self) -> String {
-        self.screen.lock().unwrap().screen().contents()
-    }
-
-    fn wait_for(&self, words: &[&str]) {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let text = self.text();
-            if words.iter().all(|w| text.contains(w)) {
-                return;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "waited for {words:?}; the screen shows:\n{text}"
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-
-    fn type_keys(&mut self, keys: &str) {
-        self.writer.write_all(keys.as_bytes()).unwrap();
-        self.writer.flush().unwrap();
-    }
-
-    fn exit_code(&mut self) -> u32 {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.exit_code();
-            }
-            assert!(
-                Instant::now() < deadline,
-                "till did not exit; screen:\n{}",
-                self.text()
-            );
-            std::thread::sleep(Duration::from_millis(30));
-        }
-    }
-}
+use pty_support::Tui;
+use std::time::Duration;
 
 #[test]
 fn ring_two_sales_quit_and_find_them_in_history() {
@@ -123,7 +24,7 @@ fn ring_two_sales_quit_and_find_them_in_history() {
     tui.wait_for(&["APPROVED", "20.03"]);
     tui.type_keys("q");
     assert_eq!(tui.exit_code(), 0);
-    let raw = String::from_utf8_lossy(&tui.raw.lock().unwrap()).into_owned();
+    let raw = tui.raw();
     assert!(
         raw.contains("\x1b[?1049l"),
         "the terminal is restored (alternate screen left)"

@@ -7,19 +7,9 @@ use clap::Args;
 use super::GlobalArgs;
 use super::auth_flows::{self, Request};
 use super::composition::Failure;
-use super::device_commands::{parse_amount, parse_external_id, policy, with_session};
-use super::policy::Policies;
+use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
-
-fn policies(s: &super::composition::Session) -> Policies {
-    let sale = &s.config.settings.sale;
-    Policies {
-        challenge: policy(sale.on_challenge),
-        signature: policy(sale.on_signature),
-        partial: policy(sale.on_partial),
-    }
-}
 
 /// Take a tip-adjustable payment (an auth: the tip is added later with `till tip`).
 ///

@@ -22,6 +22,17 @@ pub(super) fn parse_external_id(text: &str) -> Result<String, String> {
         .map_err(|e| e.to_string())
 }
 
+/// The answer policies of the configuration (`sale.on_challenge`, `on_signature`, `on_partial`),
+/// for commands that take no policy flags of their own.
+pub(super) fn policies(s: &super::composition::Session) -> Policies {
+    let sale = &s.config.settings.sale;
+    Policies {
+        challenge: policy(sale.on_challenge),
+        signature: policy(sale.on_signature),
+        partial: policy(sale.on_partial),
+    }
+}
+
 pub(super) fn policy(p: crate::config::AnswerPolicy) -> Policy {
     match p {
         crate::config::AnswerPolicy::Ask => Policy::Ask,

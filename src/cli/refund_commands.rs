@@ -5,18 +5,8 @@
 use clap::Args;
 
 use super::GlobalArgs;
-use super::device_commands::{parse_amount, parse_external_id, policy, with_session};
-use super::policy::Policies;
+use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
 use super::refund_flows::{self, Request};
-
-fn policies(s: &super::composition::Session) -> Policies {
-    let sale = &s.config.settings.sale;
-    Policies {
-        challenge: policy(sale.on_challenge),
-        signature: policy(sale.on_signature),
-        partial: policy(sale.on_partial),
-    }
-}
 
 /// Refund an approved sale, in full or in part.
 ///

@@ -1,4 +1,5 @@
 //! The real `till` binary in a pseudo-terminal (100×30), read through a vt100 parser.
+#![allow(dead_code)]
 
 use std::io::{Read, Write};
 use std::path::Path;
@@ -16,11 +17,17 @@ pub struct Tui {
     child: Box<dyn portable_pty::Child + Send + Sync>,
     writer: Box<dyn Write + Send>,
     screen: Arc<Mutex<vt100::Parser>>,
+    raw: Arc<Mutex<Vec<u8>>>,
 }
 
 impl Tui {
     /// Starts `till` in a new pty.
     pub fn start(home: &Path) -> Tui {
+        Tui::start_with(home, &[])
+    }
+
+    /// Starts `till` in a new pty with `extra` arguments before the usual ones.
+    pub fn start_with(home: &Path, extra: &[&str]) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -31,6 +38,7 @@ impl Tui {
             })
             .unwrap();
         let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_till"));
+        cmd.args(extra);
         cmd.args(["--sim-customer", "auto", "--data-dir"]);
         cmd.arg(home.join("data"));
         cmd.arg("--config");
@@ -44,7 +52,8 @@ impl Tui {
         let mut reader = pair.master.try_clone_reader().unwrap();
         let writer = pair.master.take_writer().unwrap();
         let screen = Arc::new(Mutex::new(vt100::Parser::new(30, 100, 0)));
-        let s = screen.clone();
+        let raw: Arc<Mutex<Vec<u8>>> = Arc::default();
+        let (s, r) = (screen.clone(), raw.clone());
         std::thread::spawn(move || {
             let _master = pair.master;
             let mut buf = [0u8; 8192];
@@ -53,13 +62,20 @@ impl Tui {
                     break;
                 }
                 s.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
             }
         });
         Tui {
             child,
             writer,
             screen,
+            raw,
         }
+    }
+
+    /// Every byte `till` wrote to the terminal so far, as text.
+    pub fn raw(&self) -> String {
+        String::from_utf8_lossy(&self.raw.lock().unwrap()).into_owned()
     }
 
     /// The screen's text now.
