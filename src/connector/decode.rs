@@ -11,6 +11,9 @@ use crate::protocol::{
     UiDirection, UiState,
 };
 
+/// At most this many characters of a print job status the device reports are kept.
+const MAX_PRINT_STATUS_CHARS: usize = 32;
+
 /// Removes card data beyond brand and last4 (`first6`, cardholder name, card token) so that no
 /// input, log or ledger row can carry it. The device matches echoed payments by `id` only.
 pub fn sanitize_payment(mut payment: Payment) -> Payment {
@@ -145,7 +148,16 @@ pub fn inputs(message: Message) -> Vec<DeviceInput> {
         Message::TipAdded(t) => DeviceInput::TipAdded(Cents(t.tip_amount.unwrap_or(0))),
         Message::PrintJobStatusResponse(r) => DeviceInput::PrintJobStatus {
             job_id: r.external_print_job_id,
-            status: r.status.unwrap_or_else(|| "UNKNOWN".to_owned()),
+            // Shown in the receipt box's title and in notices: one short, terminal-safe word.
+            status: r.status.map_or_else(
+                || "UNKNOWN".to_owned(),
+                |s| {
+                    crate::protocol::text::device_line(&s)
+                        .chars()
+                        .take(MAX_PRINT_STATUS_CHARS)
+                        .collect()
+                },
+            ),
         },
         Message::PartialAuth(p) => {
             DeviceInput::PartialAuth(Cents(p.partial_auth_amount.unwrap_or(0)))
@@ -330,6 +342,23 @@ mod tests {
             assert_eq!((ct.first6, ct.cardholder_name), (None, None));
             assert_eq!(ct.last4.as_deref(), Some("4242"));
         }
+    }
+
+    #[test]
+    fn a_print_job_status_is_one_short_terminal_safe_word() {
+        let long = format!("DONE\x1b[2J\n{}", "X".repeat(10_000));
+        let inputs = inputs(Message::PrintJobStatusResponse(
+            crate::protocol::display::PrintJobStatusResponse {
+                external_print_job_id: Some("J1".into()),
+                status: Some(long),
+            },
+        ));
+        let [DeviceInput::PrintJobStatus { status, .. }] = inputs.as_slice() else {
+            panic!("{inputs:?}")
+        };
+        assert!(status.starts_with("DONE"), "{status}");
+        assert!(status.chars().count() <= MAX_PRINT_STATUS_CHARS, "{status}");
+        assert!(!status.chars().any(char::is_control), "{status:?}");
     }
 
     #[test]
