@@ -13,9 +13,20 @@ const CATALOG: &str = "code,name,price,tax_rate\n1001,Coffee,3.50,\n1005,Newspap
 
 #[test]
 fn an_order_sold_headlessly_is_on_its_receipt_in_history_and_in_the_payment_view() {
+    order_on_receipt_history_and_payment(&[]);
+}
+
+#[test]
+fn an_order_sold_headlessly_is_on_its_receipt_real_profile() {
+    order_on_receipt_history_and_payment(&["--profile", "real"]);
+}
+
+/// Rings an order and a quick amount against `till sim` started with `sim_args`, then reads
+/// them back from the ledger as a cashier would.
+fn order_on_receipt_history_and_payment(sim_args: &[&str]) {
     let env = Env::new(CONFIG);
     std::fs::write(env.dir.path().join("catalog.csv"), CATALOG).unwrap();
-    let sim = Sim::start(&[]);
+    let sim = Sim::start(sim_args);
     let (code, j) = env.json(&[
         "--device",
         &sim.url,
