@@ -28,9 +28,10 @@ use super::recovery;
 use super::recovery_state::RecoveryReason;
 use super::refund::Judgement;
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use super::{Effect, verdict};
 use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
 use crate::protocol::{Cents, Payment, PaymentResult};
 

@@ -2,7 +2,7 @@
 //! ([`super::screens`]), the help bar and the `?` overlay all read this table, so a key works
 //! exactly where the help says it does.
 
-use super::screens::{Key, Screen};
+use super::ui_state::{Key, Screen};
 use super::state::State;
 
 /// Where a binding applies. Several modes are active at once, most specific first
@@ -463,7 +463,7 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
         return vec![M::Receipt];
     }
     // The item field takes every printable key (a scanner types there): only its own keys.
-    if state.ui.screen == S::Sale && state.ui.field == super::screens::Field::Item && !state.ui.help
+    if state.ui.screen == S::Sale && state.ui.field == super::ui_state::Field::Item && !state.ui.help
     {
         return vec![M::ItemField];
     }

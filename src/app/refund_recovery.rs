@@ -6,7 +6,8 @@
 use super::ledger_ops::PaymentFacts;
 use super::refund::{Judgement, apply, current, judge_sale, link};
 use super::state::*;
-use super::{Effect, transition, verdict};
+use super::steps::transition;
+use super::{Effect, verdict};
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::Payment;
 

@@ -4,8 +4,9 @@ use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use super::{Effect, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::PaymentState;
 use crate::protocol::{
