@@ -6,9 +6,12 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 mod actions;
+mod adjust_judge;
+mod adjust_recovery;
 pub mod amounts;
 pub mod auth;
 mod events;
+mod guards;
 pub mod keymap;
 mod ledger_ops;
 mod linked_txn;
@@ -22,6 +25,7 @@ pub mod receipt_box;
 mod recovery;
 mod recovery_state;
 pub mod refund;
+mod refund_judge;
 pub mod refund_keys;
 mod refund_late;
 mod refund_recovery;
@@ -29,6 +33,7 @@ mod reset;
 mod reset_state;
 mod sale;
 pub mod screens;
+mod settle;
 mod state;
 mod steps;
 pub mod tab_keys;
@@ -47,6 +52,7 @@ pub use state::*;
 pub use timers::{TimerId, TimerPurpose};
 pub use ui_state::{Key, Screen, Ui};
 
+use recovery_state::RoundEnd;
 use steps::start_timer;
 
 /// Applies one event and returns the effects to run, in order.
@@ -65,7 +71,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::RestPayments {
             external_id,
             result,
-        } => recovery::on_rest(state, &external_id, result, &mut fx),
+        } => {
+            let end = recovery::on_rest(state, &external_id, result, &mut fx);
+            after_recovery_round(state, end, &mut fx);
+        }
         Event::History {
             rows,
             offset,
@@ -258,7 +267,10 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             query,
             external_id,
             payment,
-        } => recovery::on_retrieve(state, query, external_id, payment, fx),
+        } => {
+            let end = recovery::on_retrieve(state, query, external_id, payment, fx);
+            after_recovery_round(state, end, fx);
+        }
         DeviceInput::DeviceStatus {
             state: dev,
             substate,
@@ -299,7 +311,10 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
     };
     match purpose {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
-        TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
+        TimerPurpose::RecoveryResponse => {
+            let end = recovery::on_response_timeout(state, fx);
+            after_recovery_round(state, end, fx);
+        }
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
         TimerPurpose::PrintPoll => printing::on_poll(state, fx),
         TimerPurpose::CloseoutResponse => {
@@ -308,6 +323,22 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
         TimerPurpose::Clock => {
             if state.pending().is_some() {
                 start_timer(state, TimerPurpose::Clock, 1_000, fx);
+            }
+        }
+    }
+}
+
+/// What runs after a recovery answer: a reset waiting on recovery decides first; otherwise an
+/// unsettled round asks the device again after the backoff delay.
+fn after_recovery_round(state: &mut State, end: RoundEnd, fx: &mut Vec<Effect>) {
+    match end {
+        RoundEnd::Waiting => {}
+        RoundEnd::Resolved => {
+            reset::after_recovery(state, fx);
+        }
+        RoundEnd::Unsettled { poll } => {
+            if !reset::after_recovery(state, fx) && poll {
+                recovery::poll_later(state, fx);
             }
         }
     }

@@ -6,8 +6,8 @@
 pub use super::ui_entries::ReceiptView;
 
 use super::Effect;
-use super::ui_state::{Key, Screen};
 use super::state::State;
+use super::ui_state::{Key, Screen};
 use crate::receipt::{Receipt, WIDTH, receipt_text};
 
 /// Rows one PgUp/PgDn moves.
