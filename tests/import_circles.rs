@@ -385,7 +385,7 @@ fn the_checker_finds_a_circle_and_reads_use_trees() {
 }
 
 #[test]
-fn no_circular_imports_in_the_connector_config_logging_and_the_simulator_servers() {
+fn no_circular_imports_in_the_connector_config_logging_the_simulator_servers_and_the_runtime() {
     let (mods, edges) = graph();
     for (name, nodes) in [
         ("connector", group(&mods, &["connector"], &[])),
@@ -398,6 +398,7 @@ fn no_circular_imports_in_the_connector_config_logging_and_the_simulator_servers
             group(&mods, &["sim"], &["sim::device"]),
         ),
         ("device vocabulary", group(&mods, &["device"], &[])),
+        ("runtime", group(&mods, &["runtime"], &[])),
     ] {
         assert!(nodes.len() > 1, "{name}: no modules found");
         if let Some(c) = circle(&nodes, &edges) {
