@@ -38,6 +38,7 @@ mod state;
 mod steps;
 pub mod tab_keys;
 mod timers;
+mod txn_lifecycle;
 mod ui_entries;
 mod ui_state;
 pub mod verdict;
