@@ -4,6 +4,13 @@
 //! sale lifecycle, the recovery procedure (PROTOCOL.md §6.5) and the guarded reset, and drives
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
+//!
+//! This file is the dispatcher: it routes each event to the file that handles it and decides
+//! what runs after a recovery round (`RoundEnd`). Below it, no file
+//! imports one above it (`tests/import_circles.rs`): key handling (`screens`, `keymap`, the
+//! `*_keys` boxes) → `actions` → the flows (`sale*`, `auth`, `refund*`, `reset`, `printing`) →
+//! `recovery` → the shared steps (`txn_lifecycle`, `guards`, `settle`, `steps`) → the data
+//! (`events`, `state`, `ui_state`, `ui_entries`, …).
 
 mod actions;
 mod adjust_judge;
