@@ -8,9 +8,10 @@
 //! This file is the dispatcher: it routes each event to the file that handles it and decides
 //! what runs after a recovery round (`RoundEnd`). Below it, no file
 //! imports one above it (`tests/import_circles.rs`): key handling (`screens`, `keymap`, the
-//! `*_keys` boxes) → `actions` → the flows (`sale*`, `auth`, `refund*`, `reset`, `printing`) →
-//! `recovery` → the shared steps (`txn_lifecycle`, `guards`, `settle`, `steps`) → the data
-//! (`events`, `state`, `ui_state`, `ui_entries`, …).
+//! `*_keys` boxes) → `actions` → the flows (`sale*`, `auth`, `refund*`, `printing`; what auth and
+//! refund share in `txn_lifecycle`) → `reset` → `recovery` (and its kind-specific
+//! `*_recovery`) → the shared steps (`settle`, `guards`, `steps`) → the data (`events`, `state`,
+//! `ui_state`, `ui_entries`, …).
 
 mod actions;
 mod adjust_judge;
