@@ -412,7 +412,8 @@ fn no_circular_imports_between_the_files_of_the_app_state_machine() {
     let (mods, edges) = graph();
     let nodes = group(&mods, &["app"], &[]);
     // The layers it holds, bottom up: data (events, state, ui_state…), steps, settle and guards,
-    // recovery, the flows, the actions, the key handlers and screens, the dispatcher (mod.rs).
+    // recovery, reset, the flows, the actions, the key handlers and screens, the dispatcher
+    // (mod.rs).
     for m in [
         "app",
         "app::events",
