@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::app::{Outcome, State};
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 use super::exit;
 use super::out;

@@ -8,10 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use super::PaymentState;
 use super::error::Result;
 use super::open::Ledger;
-use super::records::{PaymentKind, PaymentRecord};
+use super::records::PaymentRecord;
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// The outcome a payment counts under in a report.

@@ -2,7 +2,9 @@
 //! totals, the card (brand, last four, auth code) and the outcome, the refunds and voids, and
 //! the external id; every line at most `width` columns (characters), amounts right-aligned.
 
-use crate::ledger::{OrderRecord, PaymentKind, PaymentRecord, PaymentState};
+use crate::ledger::{OrderRecord, PaymentRecord};
+
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 use crate::protocol::text::device_line;
 

@@ -6,9 +6,9 @@ use crate::app::{
     LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError, SaleLink, TxnInfo,
 };
 use crate::ledger::{
-    HistoryCursor, Ledger, LedgerError, NewPayment, PaymentFilter, PaymentKind, PaymentRecord,
-    PaymentUpdate,
+    HistoryCursor, Ledger, LedgerError, NewPayment, PaymentFilter, PaymentRecord, PaymentUpdate,
 };
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Rows loaded around the selection in the history view.
@@ -354,8 +354,8 @@ impl LedgerPort for LedgerStore {
             self.ledger
                 .update_closeout(
                     &k.request_id,
-                    crate::ledger::CloseoutState::Unknown,
-                    &crate::ledger::Batch::default(),
+                    crate::payment::CloseoutState::Unknown,
+                    &crate::payment::Batch::default(),
                     Some(why),
                 )
                 .map_err(|e| e.to_string())?;
@@ -381,7 +381,7 @@ impl LedgerPort for LedgerStore {
             .map_err(|e| e.to_string())?
             .iter()
             .any(|e| {
-                e.cause == "TX_START_RESPONSE" && e.to == crate::ledger::PaymentState::InProgress
+                e.cause == "TX_START_RESPONSE" && e.to == crate::payment::PaymentState::InProgress
             });
         let pending = PendingPayment {
             this_endpoint: r.device == self.device,
@@ -573,7 +573,7 @@ mod tests {
                 ..Default::default()
             };
             ledger
-                .transition(&id, crate::ledger::PaymentState::Approved, "T", "", update)
+                .transition(&id, crate::payment::PaymentState::Approved, "T", "", update)
                 .unwrap();
         }
         let mut store = LedgerStore::new(ledger.clone(), "d");
@@ -648,7 +648,7 @@ mod tests {
                     order: None,
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
-            let to = crate::ledger::PaymentState::NotFound;
+            let to = crate::payment::PaymentState::NotFound;
             let resolve = LedgerOp::Resolve {
                 external_id: id.into(),
                 to,

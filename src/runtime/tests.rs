@@ -8,7 +8,7 @@ use super::*;
 use crate::app::{
     Action, AppSettings, DeviceCommand, DeviceInfo, LedgerOp, PendingPayment, screens::HistoryRow,
 };
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::Cents;
 
 #[derive(Clone, Default)]

@@ -10,7 +10,7 @@ use super::in_progress::amount_with_extras;
 use super::text;
 use super::theme::Theme;
 use crate::app::Outcome;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 
 /// The result view.
 #[derive(Debug, Clone, Copy)]
