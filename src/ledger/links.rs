@@ -98,12 +98,7 @@ pub(super) fn refundable_in(
         return Ok(None);
     };
     let children = children_in(conn, external_id)?;
-    let charged = Cents(
-        sale.charged_amount
-            .unwrap_or(sale.amount)
-            .get()
-            .saturating_add(sale.charged_tip.unwrap_or(sale.tip).get()),
-    );
+    let charged = sale.charged().total();
     let mut refunded = 0i64;
     let mut pending = 0i64;
     for c in children.iter().filter(|c| c.kind == PaymentKind::Refund) {

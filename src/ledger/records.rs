@@ -4,7 +4,7 @@
 //! number, a cardholder name or a token.
 
 use super::error::{LedgerError, Result};
-use crate::payment::{PaymentKind, PaymentState};
+use crate::payment::{Amounts, PaymentKind, PaymentState};
 use crate::protocol::{Cents, SaleError};
 
 pub use crate::protocol::MAX_EXTERNAL_ID_LEN;
@@ -147,6 +147,11 @@ impl NewPayment {
             kind: PaymentKind::Credit,
             ..NewPayment::sale(external_id, device, amount)
         }
+    }
+
+    /// Its amount, tip and tax (a zero tip or tax: none given).
+    pub fn amounts(&self) -> Amounts {
+        Amounts::stored(self.amount, self.tip, self.tax)
     }
 
     /// Refuses ids, devices and amounts the ledger cannot record.
@@ -332,6 +337,22 @@ pub struct PaymentRecord {
     pub created_ms: i64,
     /// When it last changed (milliseconds since the Unix epoch).
     pub updated_ms: i64,
+}
+
+impl PaymentRecord {
+    /// The amount, tip and tax asked for (a zero tip or tax: none given).
+    pub fn amounts(&self) -> Amounts {
+        Amounts::stored(self.amount, self.tip, self.tax)
+    }
+
+    /// The amount and tip actually charged where known, else those asked for; the tax asked.
+    pub fn charged(&self) -> Amounts {
+        Amounts::stored(
+            self.charged_amount.unwrap_or(self.amount),
+            self.charged_tip.unwrap_or(self.tip),
+            self.tax,
+        )
+    }
 }
 
 /// One entry of a payment's append-only history.

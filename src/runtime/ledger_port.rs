@@ -309,14 +309,17 @@ impl LedgerPort for LedgerStore {
         Ok(open
             .into_iter()
             .filter(|r| r.kind == PaymentKind::Sale)
-            .map(|r| PendingPayment {
-                this_endpoint: r.device == self.device,
-                external_id: r.external_id,
-                amount: r.amount,
-                tip: Some(r.tip).filter(|t| t.get() != 0),
-                tax: Some(r.tax).filter(|t| t.get() != 0),
-                state: r.state,
-                device: r.device,
+            .map(|r| {
+                let asked = r.amounts();
+                PendingPayment {
+                    this_endpoint: r.device == self.device,
+                    external_id: r.external_id,
+                    amount: asked.amount,
+                    tip: asked.tip,
+                    tax: asked.tax,
+                    state: r.state,
+                    device: r.device,
+                }
             })
             .collect())
     }

@@ -90,7 +90,7 @@ impl Widget for &ResultView<'_> {
             theme.strong(),
             theme,
         ));
-        let total = crate::app::amounts::total(o.amount, o.tip);
+        let total = o.amounts().total();
         if let Some(charged) = f
             .amount_charged
             .filter(|c| o.state == PaymentState::Approved && *c != total)
