@@ -248,11 +248,11 @@ fn the_tui_ledger_port_reads_items_order_lines_and_receipts() {
     }
     let receipt = store.receipt("ORD1").unwrap();
     assert_eq!(receipt.order, Some(record));
-    assert!(
-        store
-            .receipt("NOPE")
-            .unwrap_err()
-            .contains("not in the ledger")
+    assert_eq!(
+        store.receipt("NOPE").unwrap_err(),
+        till::ledger::LedgerReadError::NotFound {
+            external_id: "NOPE".into()
+        }
     );
     let mut reader = ReadOnlyLedger(LedgerStore::new(
         Ledger::open_read_only(dir.path()).unwrap(),

@@ -21,6 +21,7 @@ mod open;
 mod orders;
 mod payments;
 mod query;
+mod read_error;
 mod read_only;
 mod records;
 mod report;
@@ -40,6 +41,7 @@ pub use open::{DB_FILE, Ledger};
 pub use orders::{DiscountRecord, ItemSold, LineRecord, OrderRecord};
 pub use payments::CREATE_CAUSE;
 pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
+pub use read_error::LedgerReadError;
 pub use records::{
     HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentRecord,
     PaymentUpdate,
