@@ -84,9 +84,14 @@ impl CurrentPayment {
         }
     }
 
+    /// Its amount, tip and tax as asked.
+    pub fn amounts(&self) -> crate::payment::Amounts {
+        crate::payment::Amounts::new(self.amount, self.tip, self.tax)
+    }
+
     /// What the customer owes for this sale: amount (tax included) + tip.
     pub fn total(&self) -> Cents {
-        super::amounts::total(self.amount, self.tip)
+        self.amounts().total()
     }
 }
 
@@ -149,6 +154,13 @@ pub struct Outcome {
     pub facts: PaymentFacts,
     /// Human explanation.
     pub message: String,
+}
+
+impl Outcome {
+    /// Its amount, tip and tax as asked.
+    pub fn amounts(&self) -> crate::payment::Amounts {
+        crate::payment::Amounts::new(self.amount, self.tip, self.tax)
+    }
 }
 
 /// How serious a notice is.
