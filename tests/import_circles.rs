@@ -417,31 +417,13 @@ fn no_circular_imports_between_the_files_of_each_layer() {
             files
         }),
         ("command line", group(&mods, &["cli"], &[])),
+        // Bottom up: data (events, state, ui_state…), steps, settle and guards, recovery, reset,
+        // the flows, the actions, the key handlers and screens, the dispatcher (`app/mod.rs`).
+        ("app state machine", group(&mods, &["app"], &[])),
     ] {
         assert!(nodes.len() > 1, "{name}: no modules found");
         if let Some(c) = circle(&nodes, &edges) {
             panic!("{name}: circular imports {c}");
         }
-    }
-}
-
-#[test]
-fn no_circular_imports_between_the_files_of_the_app_state_machine() {
-    let (mods, edges) = graph();
-    let nodes = group(&mods, &["app"], &[]);
-    // The layers it holds, bottom up: data (events, state, ui_state…), steps, settle and guards,
-    // recovery, reset, the flows, the actions, the key handlers and screens, the dispatcher
-    // (mod.rs).
-    for m in [
-        "app",
-        "app::events",
-        "app::steps",
-        "app::recovery",
-        "app::screens",
-    ] {
-        assert!(nodes.contains(m), "app: module {m} not found");
-    }
-    if let Some(c) = circle(&nodes, &edges) {
-        panic!("app: circular imports {c}");
     }
 }
