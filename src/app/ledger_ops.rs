@@ -3,7 +3,7 @@
 //! ([`PendingPayment`]). Pure data; the runtime executes the writes.
 
 use crate::ledger::{PaymentKind, PaymentState};
-use crate::protocol::{Cents, Payment};
+use crate::protocol::{CardTransaction, Cents, Payment};
 
 /// What a finished or recovered payment looked like on the device (brand and last4 only).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -47,10 +47,7 @@ impl PaymentFacts {
                 .and_then(|o| o.id.as_deref())
                 .and_then(|v| clean_id(v, 64)),
             card_brand: p.card_brand().and_then(|b| clean_brand(&b.to_string())),
-            last4: p
-                .last4()
-                .filter(|l| crate::protocol::is_last4(l))
-                .map(str::to_owned),
+            last4: p.last4().and_then(clean_last4),
             auth_code: p.auth_code().and_then(|v| clean_id(v, 32)),
             result: p.result.as_ref().and_then(|r| clean_id(&r.to_string(), 32)),
             amount_charged: charged,
@@ -70,6 +67,22 @@ fn clean_id(v: &str, max: usize) -> Option<String> {
 
 /// A card brand as the ledger stores it: 1–32 characters, no digits, printable ASCII only. A
 /// brand the device spells oddly (`VISA2`) keeps its letters (`VISA`); one with none is dropped.
+/// The card of a refund or credit as facts to record: its brand and last4, by the same rules
+/// as a payment's (a printable brand; the one last4 rule), nothing else set.
+pub fn card_facts(card: Option<&CardTransaction>) -> PaymentFacts {
+    PaymentFacts {
+        card_brand: card
+            .and_then(|c| c.card_type.as_ref())
+            .and_then(|b| clean_brand(&b.to_string())),
+        last4: card.and_then(|c| c.last4.as_deref()).and_then(clean_last4),
+        ..PaymentFacts::default()
+    }
+}
+
+fn clean_last4(v: &str) -> Option<String> {
+    crate::protocol::is_last4(v).then(|| v.to_owned())
+}
+
 fn clean_brand(v: &str) -> Option<String> {
     let kept: String = v
         .chars()

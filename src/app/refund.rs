@@ -19,12 +19,12 @@
 pub use super::refund_judge::{judge_refund, judge_sale};
 pub use super::settle::Judgement;
 
-use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
+use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, card_facts};
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
 use super::refund_judge::current;
-use super::settle::apply;
+use super::settle::{apply, cancel_left_to_lookup};
 use super::state::*;
 use super::steps::{cancel_timer, note, require_ready, transition};
 use super::timers::TimerPurpose;
@@ -321,18 +321,11 @@ pub(super) fn on_credit_finished(state: &mut State, credit: Credit, fx: &mut Vec
     }
     cancel_timer(state, TimerPurpose::SaleResponse);
     let amount = credit.amount.map(|a| Cents(a.abs()));
-    let card = credit.card_transaction.as_ref();
     let facts = PaymentFacts {
         device_payment_id: credit.id.clone(),
-        card_brand: card
-            .and_then(|c| c.card_type.as_ref())
-            .map(|b| b.to_string()),
-        last4: card
-            .and_then(|c| c.last4.clone())
-            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
         result: Some("SUCCESS".into()),
         amount_charged: amount,
-        ..PaymentFacts::default()
+        ..card_facts(credit.card_transaction.as_ref())
     };
     let j = match amount {
         Some(a) if a.get() > 0 && a <= asked => {
@@ -457,13 +450,7 @@ pub(super) fn on_finish_cancel(
     if request_info.as_ref().is_some_and(|r| *r != expected) {
         return;
     }
-    if state.recovery.is_some() || state.reset.is_some() {
-        note(
-            state,
-            "FINISH_CANCEL",
-            "received during recovery; the device lookup decides",
-            fx,
-        );
+    if cancel_left_to_lookup(state, fx) {
         return;
     }
     let Some(p) = state.pending() else { return };

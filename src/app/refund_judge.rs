@@ -1,7 +1,7 @@
 //! What a device object decides for the current refund or void: a refund object, or the sale
 //! as the device (or Clover) has it now. Pure judging; applying is `app::settle`.
 
-use super::ledger_ops::PaymentFacts;
+use super::ledger_ops::{PaymentFacts, card_facts};
 use super::linked_txn::SaleLink;
 use super::settle::Judgement;
 use super::state::State;
@@ -43,18 +43,11 @@ pub fn judge_refund(link: &SaleLink, asked: Cents, refund: &Refund) -> Judgement
             Cents(amount)
         ));
     }
-    let card = refund.card_transaction.as_ref();
     let facts = PaymentFacts {
         device_payment_id: (!id.is_empty()).then(|| id.clone()),
-        card_brand: card
-            .and_then(|c| c.card_type.as_ref())
-            .map(|b| b.to_string()),
-        last4: card
-            .and_then(|c| c.last4.clone())
-            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
         result: Some("SUCCESS".into()),
         amount_charged: Some(Cents(amount)),
-        ..PaymentFacts::default()
+        ..card_facts(refund.card_transaction.as_ref())
     };
     let partial = if Cents(amount) < asked {
         format!(" (less than the {asked} asked)")

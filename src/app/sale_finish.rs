@@ -5,7 +5,7 @@
 use super::ledger_ops::{LedgerOp, PaymentFacts};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
-use super::settle::resolve_with_payment;
+use super::settle::{cancel_left_to_lookup, resolve_with_payment};
 use super::state::*;
 use super::steps::{note, transition};
 use super::{Effect, verdict};
@@ -256,15 +256,7 @@ pub(super) fn on_finish_cancel(
     if !request_info_fits(state, request_info.as_ref()) {
         return;
     }
-    // FINISH_CANCEL names no payment: it only counts for a live flow. During recovery or a
-    // reset the device's own lookup decides (a reset may have voided an authorised payment).
-    if state.recovery.is_some() || state.reset.is_some() {
-        note(
-            state,
-            "FINISH_CANCEL",
-            "received during recovery; the device lookup decides",
-            fx,
-        );
+    if cancel_left_to_lookup(state, fx) {
         return;
     }
     let Some(p) = state.pending() else {

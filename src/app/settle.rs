@@ -118,3 +118,19 @@ pub(super) fn conflict(state: &mut State, cause: &str, why: &str, fx: &mut Vec<E
         ),
     );
 }
+
+/// A FINISH_CANCEL names no payment: it only counts for a live flow. During recovery or a reset
+/// the device's own lookup decides (a reset may have voided an authorised payment): the frame
+/// is noted and true returned.
+pub(super) fn cancel_left_to_lookup(state: &State, fx: &mut Vec<Effect>) -> bool {
+    if state.recovery.is_none() && state.reset.is_none() {
+        return false;
+    }
+    note(
+        state,
+        "FINISH_CANCEL",
+        "received during recovery; the device lookup decides",
+        fx,
+    );
+    true
+}

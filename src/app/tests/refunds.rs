@@ -1303,3 +1303,62 @@ fn credit_endings_table() {
     );
     assert!(s.pending().is_some());
 }
+
+#[test]
+fn a_refund_records_its_card_by_the_payment_rules_brand_clean_and_four_digits() {
+    let card = |brand: &str, last4: &str| CardTransaction {
+        card_type: Some(CardType::Unknown(brand.into())),
+        last4: Some(last4.into()),
+        ..CardTransaction::default()
+    };
+    let mut s = ready(true);
+    update(&mut s, refund_action(500, 1234));
+    let refund = Refund {
+        card_transaction: Some(card("VISA\u{1b}\u{7}", "42a2")),
+        ..refund_obj("NEWREF", 500)
+    };
+    let fx = dev(
+        &mut s,
+        DeviceInput::RefundResponse {
+            success: true,
+            payment_id: Some(DEVPAY.into()),
+            refund: Some(refund),
+            message: None,
+        },
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved]);
+    let facts = &s.last_outcome.as_ref().unwrap().facts;
+    assert_eq!(facts.card_brand.as_deref(), Some("VISA"));
+    assert_eq!(facts.last4, None, "not four digits: not kept");
+
+    // A credit's card by the same rules.
+    let mut s = ready(true);
+    update(
+        &mut s,
+        Event::Action(Action::Credit {
+            amount: Cents(700),
+            external_id: Some("CRED1".into()),
+        }),
+    );
+    dev(
+        &mut s,
+        DeviceInput::TxStartResponse {
+            result: TxStartResponseResult::Success,
+            external_id: Some("CRED1".into()),
+            message: None,
+        },
+    );
+    let fx = dev(
+        &mut s,
+        DeviceInput::CreditFinished(Credit {
+            id: Some("CR1".into()),
+            amount: Some(-700),
+            card_transaction: Some(card("MC\u{7}", "1234")),
+            ..Credit::default()
+        }),
+    );
+    assert_eq!(transitions(&fx), vec![PaymentState::Approved], "{fx:?}");
+    let facts = &s.last_outcome.as_ref().unwrap().facts;
+    assert_eq!(facts.card_brand.as_deref(), Some("MC"));
+    assert_eq!(facts.last4.as_deref(), Some("1234"));
+}
