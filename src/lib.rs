@@ -15,3 +15,4 @@ pub mod runtime;
 pub mod sim;
 pub mod timefmt;
 pub mod ui;
+pub mod wiring;
