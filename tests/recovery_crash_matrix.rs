@@ -9,13 +9,11 @@
 
 mod recovery_common;
 
-use std::sync::Arc;
-
+use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::ledger::PaymentState;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults, Profile};
-use tokio::sync::Semaphore;
 
 /// Where the POS dies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -368,19 +366,7 @@ async fn run_matrix(specs: Vec<Spec>, profile: Profile) {
         .collect();
     let total = specs.len();
     // A few cases at a time: each runs two `till` processes and a simulator.
-    let slots = Arc::new(Semaphore::new(4));
-    let mut tasks = Vec::new();
-    for spec in specs {
-        let slots = slots.clone();
-        tasks.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await.expect("semaphore open");
-            run_case(spec, profile).await
-        }));
-    }
-    let mut outcomes = Vec::new();
-    for task in tasks {
-        outcomes.push(task.await.expect("case ran to the end"));
-    }
+    let outcomes = run_all(specs, 4, move |spec| run_case(spec, profile)).await;
     let mut good = 0;
     let mut duplicates = 0;
     let mut lost = 0;

@@ -17,6 +17,8 @@ use till::sim::{CustomerAction, DEFAULT_DEVICE_ID, SimConfig, Simulator};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
+pub mod matrix;
+
 /// Only to avoid hanging forever when something goes wrong; never a timing assertion.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
