@@ -395,7 +395,7 @@ fn the_checker_finds_a_circle_and_reads_use_trees() {
 }
 
 #[test]
-fn no_circular_imports_in_the_connector_config_logging_the_simulator_and_the_command_line() {
+fn no_circular_imports_between_the_files_of_each_layer() {
     let (mods, edges) = graph();
     for (name, nodes) in [
         ("connector", group(&mods, &["connector"], &[])),
@@ -408,6 +408,7 @@ fn no_circular_imports_in_the_connector_config_logging_the_simulator_and_the_com
             group(&mods, &["sim"], &["sim::device"]),
         ),
         ("device vocabulary", group(&mods, &["device"], &[])),
+        ("runtime", group(&mods, &["runtime"], &[])),
         // The device's files, without `sim/device/mod.rs`: it holds the one `Device` that every
         // file of the state machine adds its handlers to.
         ("simulated device", {
@@ -421,5 +422,25 @@ fn no_circular_imports_in_the_connector_config_logging_the_simulator_and_the_com
         if let Some(c) = circle(&nodes, &edges) {
             panic!("{name}: circular imports {c}");
         }
+    }
+}
+
+#[test]
+fn no_circular_imports_between_the_files_of_the_app_state_machine() {
+    let (mods, edges) = graph();
+    let nodes = group(&mods, &["app"], &[]);
+    // The layers it holds, bottom up: data (events, state, ui_state…), steps, settle and guards,
+    // recovery, the flows, the actions, the key handlers and screens, the dispatcher (mod.rs).
+    for m in [
+        "app",
+        "app::events",
+        "app::steps",
+        "app::recovery",
+        "app::screens",
+    ] {
+        assert!(nodes.contains(m), "app: module {m} not found");
+    }
+    if let Some(c) = circle(&nodes, &edges) {
+        panic!("app: circular imports {c}");
     }
 }

@@ -10,7 +10,7 @@ mod recovery_common;
 
 use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
-use till::ledger::{PaymentKind, PaymentState};
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
 use till::sim::device::{CutDirection, Profile};
 

@@ -11,7 +11,7 @@ mod recovery_common;
 
 use recovery_common::matrix::run_all;
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults, Profile};
 

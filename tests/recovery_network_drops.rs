@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 use recovery_common::matrix::run_all;
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
 
 /// One frame of the reference sale: where the cut goes.

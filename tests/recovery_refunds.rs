@@ -21,7 +21,7 @@ mod recovery_common;
 
 use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
-use till::ledger::{PaymentKind, PaymentState};
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
 use till::sim::device::{CreditRecord, CutDirection, DeviceConfig, Profile};

@@ -82,7 +82,7 @@ fn the_help_bar_shows_esc_where_it_works() {
 #[test]
 fn while_the_customer_signs_nothing_promises_that_esc_cancels() {
     let mut s = ready();
-    s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+    s.payment = Some(payment(till::payment::PaymentState::InProgress));
     s.ui.screen = Screen::InProgress;
     s.device_wants_signature = true;
     let out = screen_text(&s, false, 100, 24);

@@ -117,12 +117,12 @@ proptest! {
         let mut states = Vec::new();
         let mut s = ready();
         s.ui.screen = Screen::Prompt;
-        s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+        s.payment = Some(payment(till::payment::PaymentState::InProgress));
         s.prompt = Some(Prompt::Signature { payment: device_payment(1), signature: sig });
         states.push(s);
         let mut s = ready();
         s.ui.screen = Screen::InProgress;
-        s.payment = Some(payment(till::ledger::PaymentState::InProgress));
+        s.payment = Some(payment(till::payment::PaymentState::InProgress));
         s.device_text = Some(text.clone());
         s.notice = notice(till::app::Level::Error, till::app::NoticeKind::General, &text);
         states.push(s);

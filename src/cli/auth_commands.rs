@@ -8,7 +8,7 @@ use super::auth_flows::{self, Request};
 use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
 use super::failure::Failure;
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Take a tip-adjustable payment (an auth: the tip is added later with `till tip`).

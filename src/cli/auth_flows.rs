@@ -12,7 +12,8 @@ use super::policy::Policies;
 use super::report::pending_json;
 use crate::app::auth::Adjust;
 use crate::app::{Action, Event, NoticeKind};
-use crate::ledger::{CloseoutState, LedgerError, PaymentKind};
+use crate::ledger::LedgerError;
+use crate::payment::{CloseoutState, PaymentKind};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerStore, Runtime, sale_link};
 

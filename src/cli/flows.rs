@@ -284,7 +284,7 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
             .state
             .last_outcome
             .as_ref()
-            .is_some_and(|o| o.state == crate::ledger::PaymentState::NotFound)
+            .is_some_and(|o| o.state == crate::payment::PaymentState::NotFound)
             && notice_kind == Some(NoticeKind::NotConnected);
         if not_started || unsent {
             let code = match notice_kind {

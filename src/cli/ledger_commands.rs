@@ -71,12 +71,12 @@ pub(super) fn record_line(r: &PaymentRecord) -> String {
         _ => String::new(),
     };
     let kind = match (r.kind, &r.parent) {
-        (crate::ledger::PaymentKind::Sale, _) => String::new(),
-        (k, Some(p)) if k.is_adjustment() && k != crate::ledger::PaymentKind::Increment => {
+        (crate::payment::PaymentKind::Sale, _) => String::new(),
+        (k, Some(p)) if k.is_adjustment() && k != crate::payment::PaymentKind::Increment => {
             format!("  [{k} of {p}, tip {}]", r.charged_tip.unwrap_or(r.tip))
         }
         (k, Some(p)) => format!("  [{k} of {p}]"),
-        (crate::ledger::PaymentKind::Auth, None) => {
+        (crate::payment::PaymentKind::Auth, None) => {
             format!("  [auth, tip {}]", r.charged_tip.unwrap_or(r.tip))
         }
         (k, None) => format!("  [{k}]"),

@@ -10,7 +10,8 @@ use super::flows::{Finish, LATE_FRAMES, Timeouts, finished, settle, unresolved, 
 use super::policy::Policies;
 use super::report::pending_json;
 use crate::app::{Action, Event, NoticeKind, SaleLink};
-use crate::ledger::{LedgerError, PaymentKind};
+use crate::ledger::LedgerError;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerStore, Runtime, sale_link};
 

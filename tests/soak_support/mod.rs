@@ -9,7 +9,7 @@
 use std::time::{Duration, Instant};
 
 use till::app::{Action, AppSettings, Event, Prompt};
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::protocol::{Cents, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
 use till::sim::device::{DeviceConfig, Faults};
