@@ -400,19 +400,7 @@ async fn run_matrix(specs: Vec<Spec>, profile: Profile) {
 /// it meanwhile), records it, and only then rings the new one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_sale_after_a_crash_settles_the_open_payment_first() {
-    let mut case = Case::start(
-        "new sale after crash",
-        device(CustomerMode::Manual, Faults::default()),
-        "10.00",
-    )
-    .await;
-    case.approve_pairing();
-    let notes = case.sim.notes();
-    let mut child = case.spawn_sale("accept", "accept");
-    case.wait_live_state("in_progress").await;
-    sigkill(&mut child).await;
-    case.wait_disconnected(notes).await;
-    case.act(CustomerAction::TapCard(VISA.into())).await;
+    let case = Case::killed_at_card_prompt("new sale after crash", "10.00", Some(VISA)).await;
 
     let next = "rc-new-sale-after-crash-2";
     let from = case.frames().len();

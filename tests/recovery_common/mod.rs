@@ -139,6 +139,29 @@ impl Case {
         }
     }
 
+    /// A manual-customer case whose `till sale` (challenges and signatures accepted) was
+    /// SIGKILLed at the card prompt, the sale in progress in the ledger. With `then_card`, the
+    /// customer taps that card once the device has seen the POS go: the sale completes while no
+    /// POS is there.
+    pub async fn killed_at_card_prompt(name: &str, amount: &str, then_card: Option<&str>) -> Case {
+        let mut case = Case::start(
+            name,
+            device(CustomerMode::Manual, Faults::default()),
+            amount,
+        )
+        .await;
+        case.approve_pairing();
+        let notes = case.sim.notes();
+        let mut child = case.spawn_sale("accept", "accept");
+        case.wait_live_state("in_progress").await;
+        sigkill(&mut child).await;
+        if let Some(card) = then_card {
+            case.wait_disconnected(notes).await;
+            case.act(CustomerAction::TapCard(card.into())).await;
+        }
+        case
+    }
+
     /// The data directory of the POS.
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
