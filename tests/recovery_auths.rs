@@ -12,8 +12,9 @@ use std::sync::Arc;
 
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
+use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
-use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
+use till::sim::device::{Cut, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;
 
 /// What is done and how.
@@ -52,21 +53,20 @@ impl Act {
     }
 
     /// The frames of this act, as (direction, method, frames of that method before it).
-    fn frames(self) -> Vec<(CutDirection, &'static str, u32)> {
-        use CutDirection::*;
+    fn frames(self) -> Vec<(Sender, &'static str, u32)> {
         match self {
             Act::Auth => vec![
-                (PosToDevice, "TX_START", 0),
-                (DeviceToPos, "TX_START_RESPONSE", 0),
-                (DeviceToPos, "FINISH_OK", 0),
+                (Sender::Pos, "TX_START", 0),
+                (Sender::Device, "TX_START_RESPONSE", 0),
+                (Sender::Device, "FINISH_OK", 0),
             ],
             Act::TipAdjust => vec![
-                (PosToDevice, "TIP_ADJUST", 0),
-                (DeviceToPos, "TIP_ADJUST_RESPONSE", 0),
+                (Sender::Pos, "TIP_ADJUST", 0),
+                (Sender::Device, "TIP_ADJUST_RESPONSE", 0),
             ],
             Act::Capture => vec![
-                (PosToDevice, "CAPTURE_PREAUTH", 0),
-                (DeviceToPos, "CAPTURE_PREAUTH_RESPONSE", 0),
+                (Sender::Pos, "CAPTURE_PREAUTH", 0),
+                (Sender::Device, "CAPTURE_PREAUTH_RESPONSE", 0),
             ],
         }
     }
@@ -76,7 +76,7 @@ impl Act {
 #[derive(Debug, Clone)]
 enum Break {
     /// The simulator cuts the connection at this frame (delivered first, or lost).
-    Cut(CutDirection, &'static str, u32, bool),
+    Cut(Sender, &'static str, u32, bool),
     /// The `till` process is SIGKILLed once the device has logged this frame.
     Kill(&'static str, &'static str),
 }
@@ -231,10 +231,10 @@ fn breaks(act: Act, full: bool) -> Vec<Break> {
             out.push(Break::Cut(direction, method, skip, deliver));
         }
         let dir = match direction {
-            CutDirection::PosToDevice => TO_DEVICE,
-            CutDirection::DeviceToPos => TO_POS,
+            Sender::Pos => TO_DEVICE,
+            Sender::Device => TO_POS,
         };
-        if full || direction == CutDirection::PosToDevice {
+        if full || direction == Sender::Pos {
             out.push(Break::Kill(dir, method));
         }
     }

@@ -13,8 +13,9 @@ use std::sync::Arc;
 
 use recovery_common::*;
 use till::payment::PaymentState;
+use till::protocol::Sender;
 use till::sim::CustomerAction;
-use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults, Profile};
+use till::sim::device::{CustomerMode, Cut, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;
 
 /// Where the POS dies.
@@ -163,7 +164,7 @@ async fn run_case(spec: Spec, profile: Profile) -> Outcome {
     match spec.boundary {
         TxStartLost | TxStartUnanswered => {
             faults.cut = Some(Cut {
-                direction: CutDirection::PosToDevice,
+                direction: Sender::Pos,
                 method: "TX_START".into(),
                 skip: 0,
                 deliver: spec.boundary == TxStartUnanswered,

@@ -23,9 +23,10 @@ use std::sync::Arc;
 
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
+use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
-use till::sim::device::{CreditRecord, Cut, CutDirection, CutKind, DeviceConfig, Faults, Profile};
+use till::sim::device::{CreditRecord, Cut, CutKind, DeviceConfig, Faults, Profile};
 use tokio::sync::Semaphore;
 
 const REFUND: &str = "4.00";
@@ -65,31 +66,30 @@ impl Act {
     }
 
     /// The frames of this act, as (direction, method, frames of that method before it).
-    fn frames(self) -> Vec<(CutDirection, &'static str, u32)> {
-        use CutDirection::*;
+    fn frames(self) -> Vec<(Sender, &'static str, u32)> {
         match self {
             // The sale's own FINISH_OK is the first one.
             Act::Refund => vec![
-                (PosToDevice, "REFUND_REQUEST", 0),
-                (DeviceToPos, "REFUND_RESPONSE", 0),
-                (DeviceToPos, "FINISH_OK", 1),
+                (Sender::Pos, "REFUND_REQUEST", 0),
+                (Sender::Device, "REFUND_RESPONSE", 0),
+                (Sender::Device, "FINISH_OK", 1),
             ],
             Act::Void => vec![
-                (PosToDevice, "VOID_PAYMENT", 0),
-                (DeviceToPos, "VOID_PAYMENT_RESPONSE", 0),
+                (Sender::Pos, "VOID_PAYMENT", 0),
+                (Sender::Device, "VOID_PAYMENT_RESPONSE", 0),
             ],
-            Act::VoidNoResponse => vec![(PosToDevice, "VOID_PAYMENT", 0)],
+            Act::VoidNoResponse => vec![(Sender::Pos, "VOID_PAYMENT", 0)],
             // The sale's TX_START, TX_START_RESPONSE and FINISH_OK come first.
             Act::Credit => vec![
-                (PosToDevice, "TX_START", 1),
-                (DeviceToPos, "TX_START_RESPONSE", 1),
-                (DeviceToPos, "FINISH_OK", 1),
+                (Sender::Pos, "TX_START", 1),
+                (Sender::Device, "TX_START_RESPONSE", 1),
+                (Sender::Device, "FINISH_OK", 1),
             ],
             // And those of the earlier credit.
             Act::CreditAfterCredit => vec![
-                (PosToDevice, "TX_START", 2),
-                (DeviceToPos, "TX_START_RESPONSE", 2),
-                (DeviceToPos, "FINISH_OK", 2),
+                (Sender::Pos, "TX_START", 2),
+                (Sender::Device, "TX_START_RESPONSE", 2),
+                (Sender::Device, "FINISH_OK", 2),
             ],
         }
     }
@@ -117,7 +117,7 @@ fn credit_id(ext: &str) -> String {
 #[derive(Debug, Clone)]
 enum Break {
     /// The simulator cuts the connection at this frame (delivered first, or lost).
-    Cut(CutDirection, &'static str, u32, bool),
+    Cut(Sender, &'static str, u32, bool),
     /// The `till` process is SIGKILLed once the device has logged this frame.
     Kill(&'static str, &'static str),
 }
@@ -361,10 +361,10 @@ fn breaks(act: Act, full: bool) -> Vec<Break> {
             out.push(Break::Cut(direction, method, skip, deliver));
         }
         let dir = match direction {
-            CutDirection::PosToDevice => TO_DEVICE,
-            CutDirection::DeviceToPos => TO_POS,
+            Sender::Pos => TO_DEVICE,
+            Sender::Device => TO_POS,
         };
-        if full || direction == CutDirection::PosToDevice {
+        if full || direction == Sender::Pos {
             out.push(Break::Kill(dir, method));
         }
     }

@@ -1,7 +1,7 @@
 //! One-line, redacted summaries of frames: what `till decode`, the frames screen and logs show.
 
 use super::frame::Frame;
-use super::messages::Message;
+use super::messages::{Message, Sender};
 use super::money::Cents;
 use super::objects::Payment;
 use super::redact::mask_secret;
@@ -255,10 +255,11 @@ pub fn frame_line(frame: &Frame, direction: Option<&str>) -> String {
     let dir = direction
         .map(str::to_owned)
         .or_else(|| {
-            frame
-                .message
-                .as_ref()
-                .map(|m| m.direction().arrow().to_owned())
+            frame.message.as_ref().map(|m| {
+                m.sender()
+                    .map_or(Sender::UNKNOWN_ARROW, Sender::arrow)
+                    .to_owned()
+            })
         })
         .unwrap_or_else(|| "?".to_owned());
     let kind = frame.kind();
