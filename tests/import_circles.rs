@@ -47,7 +47,8 @@ fn modules() -> BTreeMap<String, String> {
     out
 }
 
-/// The source without `//` comments and without everything from a `#[cfg(test)]` module on.
+/// The source without `//` comments, without `#[cfg(test)] mod …;` declarations and without
+/// everything from an inline `#[cfg(test)]` module on.
 fn clean(text: &str) -> String {
     let mut kept = String::new();
     let mut lines = text.lines().peekable();
@@ -58,6 +59,14 @@ fn clean(text: &str) -> String {
                 .peek()
                 .is_some_and(|next| next.trim_start().starts_with("mod "))
         {
+            // `mod tests;` only names a file (the re-exports may follow it): skip it.
+            if lines
+                .peek()
+                .is_some_and(|next| next.trim_end().ends_with(';'))
+            {
+                lines.next();
+                continue;
+            }
             break;
         }
         let code = match line.find("//") {
@@ -398,38 +407,14 @@ fn no_circular_imports_in_the_connector_config_logging_and_the_simulator_servers
             group(&mods, &["sim"], &["sim::device"]),
         ),
         ("device vocabulary", group(&mods, &["device"], &[])),
+        ("ledger", group(&mods, &["ledger"], &[])),
+        ("order", group(&mods, &["order"], &[])),
+        ("protocol", group(&mods, &["protocol"], &[])),
+        ("payment vocabulary", group(&mods, &["payment"], &[])),
     ] {
         assert!(nodes.len() > 1, "{name}: no modules found");
         if let Some(c) = circle(&nodes, &edges) {
             panic!("{name}: circular imports {c}");
-        }
-    }
-}
-
-#[test]
-fn zz_print_cycles() {
-    let (mods, edges) = graph();
-    for root in ["ledger", "order", "protocol", "payment"] {
-        let nodes = group(&mods, &[root], &[]);
-        // print edges within group that are part of any cycle: naive reachability
-        let reach = |a: &str| {
-            let mut seen = BTreeSet::new();
-            let mut st = vec![a.to_owned()];
-            while let Some(v) = st.pop() {
-                for w in edges.get(&v).into_iter().flatten() {
-                    if nodes.contains(w) && seen.insert(w.clone()) {
-                        st.push(w.clone());
-                    }
-                }
-            }
-            seen
-        };
-        for a in &nodes {
-            for b in edges.get(a).into_iter().flatten() {
-                if nodes.contains(b) && reach(b).contains(a) {
-                    eprintln!("CYCLE-EDGE {a} -> {b}");
-                }
-            }
         }
     }
 }

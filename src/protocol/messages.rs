@@ -11,6 +11,7 @@ use serde_with::skip_serializing_none;
 
 use super::enums::*;
 use super::objects::*;
+use super::sender::Sender;
 
 /// A message with no fields beyond the base members (BREAK, SHOW_WELCOME_SCREEN, …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -418,28 +419,6 @@ pub struct InvalidStateTransition {
     pub data: Option<DeviceStateData>,
 }
 
-/// Which peer sends a frame: the point of sale or the device.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Sender {
-    /// The point of sale (a frame from the POS to the device).
-    Pos,
-    /// The device, or the cloud proxy speaking for it (a frame from the device to the POS).
-    Device,
-}
-
-impl Sender {
-    /// `pos->device` or `device->pos`: the way a frame from this sender goes.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Sender::Pos => "pos->device",
-            Sender::Device => "device->pos",
-        }
-    }
-
-    /// The arrow of a frame whose sender is not known: `?`.
-    pub const UNKNOWN_ARROW: &'static str = "?";
-}
-
 /// The sender named in the message table: `Pos`, `Device`, or `Either` (no one sender).
 macro_rules! sent_by {
     (Pos) => {
@@ -638,10 +617,10 @@ impl Message {
     /// The payload `version` the given side writes for this message (PROTOCOL.md §2.6): the JS
     /// SDK writes 0 except TX_START and REFUND_REQUEST (2), VOID_PAYMENT (3) and CAPTURE_PREAUTH /
     /// INCREMENT_PREAUTH_REQUEST (1); devices write 1.
-    pub fn payload_version(&self, side: super::Side) -> i64 {
+    pub fn payload_version(&self, side: Sender) -> i64 {
         match side {
-            super::Side::Device => 1,
-            super::Side::Pos => match self {
+            Sender::Device => 1,
+            Sender::Pos => match self {
                 Message::TxStart(_) | Message::RefundRequest(_) => 2,
                 Message::VoidPayment(_) => 3,
                 Message::ShowPaymentReceiptOptions(_) => 2,

@@ -1,10 +1,11 @@
 //! One-line, redacted summaries of frames: what `till decode`, the frames screen and logs show.
 
 use super::frame::Frame;
-use super::messages::{Message, Sender};
+use super::messages::Message;
 use super::money::Cents;
 use super::objects::Payment;
 use super::redact::mask_secret;
+use super::sender::Sender;
 
 /// `key=value` pairs, skipping absent values.
 struct Fields(Vec<String>);
@@ -218,7 +219,7 @@ pub fn message_fields(message: &Message) -> String {
         | Message::TipAdjustResponse(_)
         | Message::CloseoutRequest(_)
         | Message::CloseoutResponse(_) => {
-            super::auth::summarize(message, &mut |k, v| f.0.push(format!("{k}={v}")))
+            super::auth_summary::summarize(message, &mut |k, v| f.0.push(format!("{k}={v}")))
         }
         Message::DiscoveryRequest(_)
         | Message::ShowWelcomeScreen(_)
