@@ -420,6 +420,10 @@ fn no_circular_imports_between_the_files_of_each_layer() {
         // Bottom up: data (events, state, ui_state…), steps, settle and guards, recovery, reset,
         // the flows, the actions, the key handlers and screens, the dispatcher (`app/mod.rs`).
         ("app state machine", group(&mods, &["app"], &[])),
+        ("ledger", group(&mods, &["ledger"], &[])),
+        ("order", group(&mods, &["order"], &[])),
+        ("protocol", group(&mods, &["protocol"], &[])),
+        ("payment vocabulary", group(&mods, &["payment"], &[])),
     ] {
         assert!(nodes.len() > 1, "{name}: no modules found");
         if let Some(c) = circle(&nodes, &edges) {

@@ -12,7 +12,8 @@ use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, ru
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
-use till::sim::device::{CutDirection, Profile};
+use till::sim::device::Profile;
+use till::protocol::Sender;
 
 /// What is done and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,20 +52,19 @@ impl Act {
 
     /// The frames of this act, as (direction, method, frames of that method before it).
     fn frames(self) -> Vec<ActFrame> {
-        use CutDirection::*;
         match self {
             Act::Auth => vec![
-                (PosToDevice, "TX_START", 0),
-                (DeviceToPos, "TX_START_RESPONSE", 0),
-                (DeviceToPos, "FINISH_OK", 0),
+                (Sender::Pos, "TX_START", 0),
+                (Sender::Device, "TX_START_RESPONSE", 0),
+                (Sender::Device, "FINISH_OK", 0),
             ],
             Act::TipAdjust => vec![
-                (PosToDevice, "TIP_ADJUST", 0),
-                (DeviceToPos, "TIP_ADJUST_RESPONSE", 0),
+                (Sender::Pos, "TIP_ADJUST", 0),
+                (Sender::Device, "TIP_ADJUST_RESPONSE", 0),
             ],
             Act::Capture => vec![
-                (PosToDevice, "CAPTURE_PREAUTH", 0),
-                (DeviceToPos, "CAPTURE_PREAUTH_RESPONSE", 0),
+                (Sender::Pos, "CAPTURE_PREAUTH", 0),
+                (Sender::Device, "CAPTURE_PREAUTH_RESPONSE", 0),
             ],
         }
     }

@@ -13,7 +13,8 @@ use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
 use till::sim::CustomerAction;
-use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults, Profile};
+use till::sim::device::{CustomerMode, Cut, CutKind, Faults, Profile};
+use till::protocol::Sender;
 
 /// Where the POS dies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -161,7 +162,7 @@ async fn run_case(spec: Spec, profile: Profile) -> Outcome {
     match spec.boundary {
         TxStartLost | TxStartUnanswered => {
             faults.cut = Some(Cut {
-                direction: CutDirection::PosToDevice,
+                direction: Sender::Pos,
                 method: "TX_START".into(),
                 skip: 0,
                 deliver: spec.boundary == TxStartUnanswered,

@@ -14,12 +14,13 @@ use std::collections::BTreeMap;
 use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
-use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
+use till::sim::device::{Cut, CutKind, Faults, Profile};
+use till::protocol::Sender;
 
 /// One frame of the reference sale: where the cut goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
 struct Point {
-    direction: CutDirection,
+    direction: Sender,
     method: String,
     /// Frames of the same method and direction before it (the cut's `skip`).
     skip: u32,
@@ -64,9 +65,9 @@ async fn reference_frames(
         if in_sale {
             points.push(Point {
                 direction: if f.dir == TO_DEVICE {
-                    CutDirection::PosToDevice
+                    Sender::Pos
                 } else {
-                    CutDirection::DeviceToPos
+                    Sender::Device
                 },
                 method: f.method,
                 skip,
@@ -101,8 +102,8 @@ async fn run_case(
     kind: CutKind,
 ) -> Outcome {
     let arrow = match point.direction {
-        CutDirection::PosToDevice => "pos->device",
-        CutDirection::DeviceToPos => "device->pos",
+        Sender::Pos => "pos->device",
+        Sender::Device => "device->pos",
     };
     let how = match (deliver, kind) {
         (true, CutKind::Drop) => "drop after",

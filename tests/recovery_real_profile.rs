@@ -7,7 +7,8 @@ mod recovery_common;
 
 use recovery_common::*;
 use till::payment::PaymentState;
-use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
+use till::protocol::Sender;
+use till::sim::device::{Cut, CutKind, Faults, Profile};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_void_after_a_rejection_is_never_recorded_as_approved() {
@@ -19,7 +20,7 @@ async fn a_void_after_a_rejection_is_never_recorded_as_approved() {
     ] {
         let faults = Faults {
             cut: Some(Cut {
-                direction: CutDirection::DeviceToPos,
+                direction: Sender::Device,
                 method: "PAYMENT_VOIDED".into(),
                 skip: 0,
                 deliver: true,

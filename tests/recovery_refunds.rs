@@ -24,7 +24,8 @@ use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
-use till::sim::device::{CreditRecord, CutDirection, DeviceConfig, Profile};
+use till::sim::device::{CreditRecord, DeviceConfig, Profile};
+use till::protocol::Sender;
 
 const REFUND: &str = "4.00";
 
@@ -64,30 +65,29 @@ impl Act {
 
     /// The frames of this act, as (direction, method, frames of that method before it).
     fn frames(self) -> Vec<ActFrame> {
-        use CutDirection::*;
         match self {
             // The sale's own FINISH_OK is the first one.
             Act::Refund => vec![
-                (PosToDevice, "REFUND_REQUEST", 0),
-                (DeviceToPos, "REFUND_RESPONSE", 0),
-                (DeviceToPos, "FINISH_OK", 1),
+                (Sender::Pos, "REFUND_REQUEST", 0),
+                (Sender::Device, "REFUND_RESPONSE", 0),
+                (Sender::Device, "FINISH_OK", 1),
             ],
             Act::Void => vec![
-                (PosToDevice, "VOID_PAYMENT", 0),
-                (DeviceToPos, "VOID_PAYMENT_RESPONSE", 0),
+                (Sender::Pos, "VOID_PAYMENT", 0),
+                (Sender::Device, "VOID_PAYMENT_RESPONSE", 0),
             ],
-            Act::VoidNoResponse => vec![(PosToDevice, "VOID_PAYMENT", 0)],
+            Act::VoidNoResponse => vec![(Sender::Pos, "VOID_PAYMENT", 0)],
             // The sale's TX_START, TX_START_RESPONSE and FINISH_OK come first.
             Act::Credit => vec![
-                (PosToDevice, "TX_START", 1),
-                (DeviceToPos, "TX_START_RESPONSE", 1),
-                (DeviceToPos, "FINISH_OK", 1),
+                (Sender::Pos, "TX_START", 1),
+                (Sender::Device, "TX_START_RESPONSE", 1),
+                (Sender::Device, "FINISH_OK", 1),
             ],
             // And those of the earlier credit.
             Act::CreditAfterCredit => vec![
-                (PosToDevice, "TX_START", 2),
-                (DeviceToPos, "TX_START_RESPONSE", 2),
-                (DeviceToPos, "FINISH_OK", 2),
+                (Sender::Pos, "TX_START", 2),
+                (Sender::Device, "TX_START_RESPONSE", 2),
+                (Sender::Device, "FINISH_OK", 2),
             ],
         }
     }

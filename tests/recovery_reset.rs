@@ -362,7 +362,7 @@ async fn reset_answer_lost(deliver: bool) {
     };
     let faults = Faults {
         cut: Some(till::sim::device::Cut {
-            direction: till::sim::device::CutDirection::PosToDevice,
+            direction: till::protocol::Sender::Pos,
             method: "BREAK".into(),
             skip: 0,
             deliver,

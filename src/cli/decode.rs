@@ -11,7 +11,7 @@ use super::out;
 use crate::protocol::redact::{expand_nested, redact_value};
 use crate::protocol::summary::frame_line;
 use crate::protocol::text::{device_line, sanitise_json};
-use crate::protocol::{DecodeError, Frame};
+use crate::protocol::{DecodeError, Frame, Sender};
 
 /// Decode Remote Pay frames (JSON lines, a JSON array, or a `till sim --frames` log).
 ///
@@ -98,9 +98,13 @@ fn typed_json(frame: &Frame, line: usize, direction: Option<&str>) -> Value {
         .unwrap_or(Value::Null);
     expand_nested(&mut fields);
     redact_value(&mut fields);
-    let direction = direction
-        .map(str::to_owned)
-        .or_else(|| message.map(|m| m.direction().arrow().to_owned()));
+    let direction = direction.map(str::to_owned).or_else(|| {
+        message.map(|m| {
+            m.sender()
+                .map_or(Sender::UNKNOWN_ARROW, Sender::arrow)
+                .to_owned()
+        })
+    });
     json!({
         "line": line,
         "direction": direction,

@@ -225,7 +225,7 @@ pub(super) fn open_in(conn: &Connection, device: &str) -> rusqlite::Result<Optio
 }
 
 fn self_non_final(conn: &Connection, device: &str) -> rusqlite::Result<Option<LedgerError>> {
-    let open = super::payments::find_non_final(conn, device)?;
+    let open = super::rows::find_non_final(conn, device)?;
     Ok(open.map(|p| LedgerError::PendingPayment {
         device: p.device,
         external_id: p.external_id,

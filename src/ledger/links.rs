@@ -5,9 +5,10 @@ use rusqlite::{Connection, params};
 
 use super::error::{LedgerError, Result};
 use super::open::Ledger;
-use super::payments::find;
 use super::records::{NewPayment, PaymentRecord};
+use super::rows::find;
 use super::sql::{PAYMENT_COLUMNS, payment_from_row};
+use super::write_check::CheckError;
 use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
@@ -156,14 +157,6 @@ pub(super) fn check_new(conn: &Connection, new: &NewPayment) -> Result<(), Check
         Some(why) => Err(refused(why)),
         None => Ok(()),
     }
-}
-
-/// Why [`check_new`] refused.
-pub(super) enum CheckError {
-    /// The database failed.
-    Db(rusqlite::Error),
-    /// A money rule refused it.
-    Refused(LedgerError),
 }
 
 impl Ledger {

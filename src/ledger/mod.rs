@@ -26,12 +26,14 @@ mod read_only;
 mod records;
 mod report;
 mod resolve;
+mod rows;
 pub(crate) mod safe_file;
 mod schema;
 mod sql;
 mod tabs;
 mod tokens;
 mod transitions;
+mod write_check;
 
 pub use closeouts::CloseoutRecord;
 pub use error::{LedgerError, Result};

@@ -1,6 +1,6 @@
 //! Recording payments and their state changes, and reading them back.
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 
 use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
@@ -9,13 +9,11 @@ use super::open::Ledger;
 use super::orders::{self, OrderRecord};
 use super::records::{HistoryCursor, HistoryPage, NewPayment, PaymentRecord, PaymentUpdate};
 use super::resolve;
+use super::rows::{NON_FINAL_SQL, find, find_non_final};
 use super::sql::{PAYMENT_COLUMNS, now_ms, payment_from_row};
 use super::transitions::{self, Refusal};
+use super::write_check::CheckError;
 use crate::payment::{PaymentKind, PaymentState};
-
-/// The unfinished states as an SQL list; the same text as in the schema's partial unique index,
-/// so that queries using it can use that index.
-pub(super) const NON_FINAL_SQL: &str = "('created', 'sent', 'in_progress', 'unknown')";
 
 /// Cause recorded for the creation event.
 pub const CREATE_CAUSE: &str = "create";
@@ -86,8 +84,8 @@ impl Ledger {
             links::check_new(&tx, &new)
         };
         checked.map_err(|e| match e {
-            links::CheckError::Db(e) => self.db_error("look up a payment's refunds")(e),
-            links::CheckError::Refused(e) => e,
+            CheckError::Db(e) => self.db_error("look up a payment's refunds")(e),
+            CheckError::Refused(e) => e,
         })?;
         let now = now_ms();
         tx.execute(
@@ -441,44 +439,6 @@ fn mark_sale_voided(
     };
     events::append_conn(tx, &event)?;
     Ok(())
-}
-
-pub(super) fn find(
-    conn: &Connection,
-    external_id: &str,
-) -> rusqlite::Result<Option<PaymentRecord>> {
-    conn.prepare_cached(&format!(
-        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE external_id = ?1"
-    ))?
-    .query_row([external_id], payment_from_row)
-    .optional()
-}
-
-pub(super) fn find_non_final(
-    conn: &Connection,
-    device: &str,
-) -> rusqlite::Result<Option<PaymentRecord>> {
-    conn.prepare_cached(&format!(
-        "SELECT {PAYMENT_COLUMNS} FROM payments WHERE device = ?1 AND state IN {NON_FINAL_SQL}"
-    ))?
-    .query_row([device], payment_from_row)
-    .optional()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn non_final_list_matches_states_and_schema_index() {
-        let listed: Vec<String> = PaymentState::ALL
-            .into_iter()
-            .filter(|s| !s.is_final())
-            .map(|s| format!("'{s}'"))
-            .collect();
-        assert_eq!(NON_FINAL_SQL, format!("({})", listed.join(", ")));
-        assert!(super::super::schema::V1.contains(&format!("WHERE state IN {NON_FINAL_SQL}")));
-    }
 }
 
 /// What kind of state change [`Ledger::change`] records.

@@ -9,11 +9,11 @@
 use rusqlite::{Connection, params};
 
 use super::error::{LedgerError, Result};
-use super::links::CheckError;
 use super::open::Ledger;
-use super::payments::find;
 use super::records::{NewPayment, PaymentRecord};
+use super::rows::find;
 use super::sql::{PAYMENT_COLUMNS, payment_from_row};
+use super::write_check::CheckError;
 use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 

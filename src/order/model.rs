@@ -4,7 +4,6 @@
 use crate::protocol::Cents;
 
 use super::rate::Percent;
-use super::totals::{Totals, totals};
 
 /// Most lines one order holds (a bounded screen and a bounded frame).
 pub const MAX_LINES: usize = 200;
@@ -168,11 +167,6 @@ impl Order {
     /// True when there is nothing to charge for.
     pub fn is_empty(&self) -> bool {
         self.lines.is_empty()
-    }
-
-    /// Subtotal, discount, tax and total.
-    pub fn totals(&self) -> Totals {
-        totals(self)
     }
 
     /// Adds a line.

@@ -28,11 +28,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use serde_with::skip_serializing_none;
 
-use super::enums::{CardType, RequestInfo, ResultStatus, TipMode, TransactionType};
-use super::messages::Message;
-use super::money::Cents;
+use super::enums::{CardType, ResultStatus};
 use super::objects::{Payment, Reference};
-use super::sale::SaleRequest;
 use super::wire_enum::wire_enum;
 
 wire_enum! {
@@ -323,131 +320,10 @@ impl PaymentFlavor {
     }
 }
 
-impl SaleRequest {
-    /// The TX_START of an auth (tip-adjustable sale) of this amount, as the JS SDK's `auth`
-    /// sends it: `requestInfo:"AUTH"`, `transactionType:"PAYMENT"`, tip mode `ON_PAPER`, no
-    /// `tipAmount` (the tip comes later by TIP_ADJUST).
-    pub fn to_auth_message(&self) -> Message {
-        let Message::TxStart(mut start) = self.to_message() else {
-            unreachable!("to_message builds a TX_START")
-        };
-        if let Some(intent) = start.pay_intent.as_mut() {
-            intent.tip_amount = None;
-            intent.transaction_type = Some(TransactionType::Payment);
-            if let Some(settings) = intent.transaction_settings.as_mut() {
-                settings.tip_mode = Some(TipMode::OnPaper);
-                // Suggestions go with a tip on screen only (sale.tip_suggestions).
-                settings.extra.remove("tipSuggestions");
-            }
-        }
-        start.request_info = Some(RequestInfo::Auth);
-        Message::TxStart(start)
-    }
-
-    /// The TX_START of a pre-auth (a hold) of this amount, as the JS SDK's `preAuth` sends it:
-    /// `requestInfo:"PREAUTH"`, `transactionType:"AUTH"`, no tip, no tax, no tip mode, no
-    /// signature settings.
-    pub fn to_preauth_message(&self) -> Message {
-        let Message::TxStart(mut start) = self.to_message() else {
-            unreachable!("to_message builds a TX_START")
-        };
-        if let Some(intent) = start.pay_intent.as_mut() {
-            intent.tip_amount = None;
-            intent.tax_amount = None;
-            intent.tippable_amount = None;
-            intent.transaction_type = Some(TransactionType::Auth);
-            if let Some(settings) = intent.transaction_settings.as_mut() {
-                settings.tip_mode = None;
-                settings.tippable_amount = None;
-                settings.signature_entry_location = None;
-                settings.signature_threshold = None;
-                settings.extra.remove("tipSuggestions");
-            }
-        }
-        start.request_info = Some(RequestInfo::Preauth);
-        Message::TxStart(start)
-    }
-}
-
-/// The key fields of one of this module's messages for a frame summary (`key=value` through
-/// `push`); other messages push nothing. Text is quoted; no card data beyond brand and last4.
-pub fn summarize(message: &Message, push: &mut dyn FnMut(&str, String)) {
-    let money = |push: &mut dyn FnMut(&str, String), k: &str, v: Option<i64>| {
-        if let Some(v) = v {
-            push(k, Cents(v).to_string());
-        }
-    };
-    let text = |push: &mut dyn FnMut(&str, String), k: &str, v: Option<&str>| {
-        if let Some(v) = v {
-            push(k, format!("{v:?}"));
-        }
-    };
-    match message {
-        Message::CapturePreAuth(m) => {
-            text(push, "payment", m.payment_id.as_deref());
-            money(push, "amount", m.amount);
-            money(push, "tip", m.tip_amount);
-        }
-        Message::CapturePreAuthResponse(m) => {
-            text(push, "status", m.status.as_ref().map(|s| s.as_str()));
-            text(push, "payment", m.payment_id.as_deref());
-            money(push, "amount", m.amount);
-            money(push, "tip", m.tip_amount);
-            text(push, "reason", m.reason.as_deref());
-        }
-        Message::IncrementPreAuth(m) => {
-            text(push, "payment", m.payment_id.as_deref());
-            money(push, "amount", m.amount);
-        }
-        Message::IncrementPreAuthResponse(m) => {
-            text(push, "status", m.status.as_ref().map(|s| s.as_str()));
-            if let Some(a) = &m.authorization {
-                text(
-                    push,
-                    "payment",
-                    a.payment.as_ref().and_then(|p| p.id.as_deref()),
-                );
-                money(push, "amount", a.amount);
-            }
-            text(push, "reason", m.reason.as_deref());
-        }
-        Message::TipAdjust(m) => {
-            text(push, "payment", m.payment_id.as_deref());
-            money(push, "tip", m.tip_amount);
-        }
-        Message::TipAdjustResponse(m) => {
-            if let Some(ok) = m.success {
-                push("success", ok.to_string());
-            }
-            text(push, "payment", m.payment_id.as_deref());
-            money(push, "tip", m.amount);
-            text(push, "reason", m.reason.as_deref());
-        }
-        Message::CloseoutRequest(m) => {
-            if let Some(allow) = m.allow_open_tabs {
-                push("allowOpenTabs", allow.to_string());
-            }
-            text(push, "batch", m.batch_id.as_deref());
-        }
-        Message::CloseoutResponse(m) => {
-            text(push, "status", m.status.as_ref().map(|s| s.as_str()));
-            if let Some(b) = &m.batch {
-                text(push, "batch", b.id.as_deref());
-                if let Some(n) = b.tx_count {
-                    push("count", n.to_string());
-                }
-                money(push, "total", b.total_batch_amount);
-                text(push, "state", b.state.as_ref().map(|s| s.as_str()));
-            }
-            text(push, "reason", m.reason.as_deref());
-        }
-        _ => {}
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::{Cents, Message, RequestInfo, SaleRequest, TipMode, TransactionType};
     use crate::protocol::{Encoder, Frame, SNPD_PACKAGE};
 
     fn payload(line: &str) -> Value {

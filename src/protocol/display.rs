@@ -261,7 +261,7 @@ pub struct GetPrintersResponse {
 }
 
 mod printer_strings {
-    use super::Printer;
+    use crate::protocol::display::Printer;
     use serde::{Deserialize, Deserializer, Serializer, ser::SerializeSeq};
     use serde_json::Value;
 

@@ -7,21 +7,12 @@ use serde_with::skip_serializing_none;
 
 use super::enums::MessageType;
 use super::messages::Message;
+use super::sender::Sender;
 
 /// Envelope `packageName` on the direct (SNPD) transport.
 pub const SNPD_PACKAGE: &str = "com.clover.remote_protocol_broadcast.app";
 /// Envelope `packageName` on the cloud (CPD) transport.
 pub const CLOUD_PACKAGE: &str = "com.clover.remote.protocol.websocket";
-
-/// Which peer is writing: the point of sale or the device. It decides payload versions,
-/// whether `messageId` is written, and how nested Clover objects are encoded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    /// The point of sale (`till` itself): writes like the JS SDK 4.1.2.
-    Pos,
-    /// The device (the simulator): writes like a real Pay Display.
-    Device,
-}
 
 /// The envelope of one WebSocket text frame (PROTOCOL.md §2.1). Every member is optional
 /// because different SDKs omit different ones; `payload` is a JSON string on the wire.
@@ -248,8 +239,9 @@ fn payload_text(message: &Message, message_id: Option<&str>, version: i64) -> St
 /// `remoteApplicationID`, and the envelope `version` currently negotiated.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Encoder {
-    /// Which side is writing.
-    pub side: Side,
+    /// Which peer is writing. It decides payload versions, whether `messageId` is written,
+    /// and how nested Clover objects are encoded.
+    pub side: Sender,
     /// Envelope `packageName`.
     pub package_name: String,
     /// Envelope `remoteSourceSDK`.
@@ -264,7 +256,7 @@ impl Encoder {
     /// A POS-side encoder (envelope version starts at 1).
     pub fn pos(package_name: &str, remote_source_sdk: &str, remote_application_id: &str) -> Self {
         Encoder {
-            side: Side::Pos,
+            side: Sender::Pos,
             package_name: package_name.to_owned(),
             remote_source_sdk: remote_source_sdk.to_owned(),
             remote_application_id: Some(remote_application_id.to_owned()),
@@ -275,7 +267,7 @@ impl Encoder {
     /// A device-side encoder (envelope version 2, like current Pay Display apps).
     pub fn device(package_name: &str, remote_source_sdk: &str) -> Self {
         Encoder {
-            side: Side::Device,
+            side: Sender::Device,
             package_name: package_name.to_owned(),
             remote_source_sdk: remote_source_sdk.to_owned(),
             remote_application_id: None,
@@ -291,7 +283,7 @@ impl Encoder {
     /// A frame of the given type carrying `message`. POS frames repeat `id` as the payload
     /// `messageId`; nested objects follow the message's own encoding.
     pub fn frame(&self, kind: MessageType, id: &str, message: &Message) -> String {
-        let message_id = (self.side == Side::Pos).then_some(id);
+        let message_id = (self.side == Sender::Pos).then_some(id);
         let payload = payload_text(message, message_id, message.payload_version(self.side));
         let envelope = RemoteMessage {
             id: Some(id.to_owned()),

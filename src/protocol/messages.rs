@@ -11,6 +11,7 @@ use serde_with::skip_serializing_none;
 
 use super::enums::*;
 use super::objects::*;
+use super::sender::Sender;
 
 /// A message with no fields beyond the base members (BREAK, SHOW_WELCOME_SCREEN, …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -418,26 +419,17 @@ pub struct InvalidStateTransition {
     pub data: Option<DeviceStateData>,
 }
 
-/// Which peer sends a message in normal operation.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// Sent by the point of sale.
-    PosToDevice,
-    /// Sent by the device (or the cloud proxy).
-    DeviceToPos,
-    /// Sent by either side (SHUTDOWN, KEY_PRESS…) or not known.
-    Either,
-}
-
-impl Direction {
-    /// `pos->device`, `device->pos` or `?`.
-    pub fn arrow(self) -> &'static str {
-        match self {
-            Direction::PosToDevice => "pos->device",
-            Direction::DeviceToPos => "device->pos",
-            Direction::Either => "?",
-        }
-    }
+/// The sender named in the message table: `Pos`, `Device`, or `Either` (no one sender).
+macro_rules! sent_by {
+    (Pos) => {
+        Some(Sender::Pos)
+    };
+    (Device) => {
+        Some(Sender::Device)
+    };
+    (Either) => {
+        None
+    };
 }
 
 macro_rules! messages {
@@ -470,11 +462,12 @@ macro_rules! messages {
                 }
             }
 
-            /// Who sends this message in normal operation.
-            pub fn direction(&self) -> Direction {
+            /// Who sends this message in normal operation; `None` when either side may
+            /// (SHUTDOWN, KEY_PRESS…) or the method is not known.
+            pub fn sender(&self) -> Option<Sender> {
                 match self {
-                    $(Message::$variant(_) => Direction::$dir,)+
-                    Message::Unknown { .. } => Direction::Either,
+                    $(Message::$variant(_) => sent_by!($dir),)+
+                    Message::Unknown { .. } => None,
                 }
             }
 
@@ -507,127 +500,127 @@ macro_rules! messages {
 
 messages! {
     /// ACK.
-    Ack(Ack) = "ACK", DeviceToPos;
+    Ack(Ack) = "ACK", Device;
     /// PAIRING_REQUEST.
-    PairingRequest(PairingRequest) = "PAIRING_REQUEST", PosToDevice;
+    PairingRequest(PairingRequest) = "PAIRING_REQUEST", Pos;
     /// PAIRING_CODE.
-    PairingCode(PairingCode) = "PAIRING_CODE", DeviceToPos;
+    PairingCode(PairingCode) = "PAIRING_CODE", Device;
     /// PAIRING_RESPONSE.
-    PairingResponse(PairingResponse) = "PAIRING_RESPONSE", DeviceToPos;
+    PairingResponse(PairingResponse) = "PAIRING_RESPONSE", Device;
     /// DISCOVERY_REQUEST.
-    DiscoveryRequest(DiscoveryRequest) = "DISCOVERY_REQUEST", PosToDevice;
+    DiscoveryRequest(DiscoveryRequest) = "DISCOVERY_REQUEST", Pos;
     /// DISCOVERY_RESPONSE.
-    DiscoveryResponse(DiscoveryResponse) = "DISCOVERY_RESPONSE", DeviceToPos;
+    DiscoveryResponse(DiscoveryResponse) = "DISCOVERY_RESPONSE", Device;
     /// TERMINAL_MESSAGE (showMessage).
-    TerminalMessage(TerminalMessage) = "TERMINAL_MESSAGE", PosToDevice;
+    TerminalMessage(TerminalMessage) = "TERMINAL_MESSAGE", Pos;
     /// SHOW_WELCOME_SCREEN.
-    ShowWelcomeScreen(NoFields) = "SHOW_WELCOME_SCREEN", PosToDevice;
+    ShowWelcomeScreen(NoFields) = "SHOW_WELCOME_SCREEN", Pos;
     /// SHOW_THANK_YOU_SCREEN.
-    ShowThankYouScreen(NoFields) = "SHOW_THANK_YOU_SCREEN", PosToDevice;
+    ShowThankYouScreen(NoFields) = "SHOW_THANK_YOU_SCREEN", Pos;
     /// TX_START.
-    TxStart(TxStart) = "TX_START", PosToDevice;
+    TxStart(TxStart) = "TX_START", Pos;
     /// TX_START_RESPONSE.
-    TxStartResponse(TxStartResponse) = "TX_START_RESPONSE", DeviceToPos;
+    TxStartResponse(TxStartResponse) = "TX_START_RESPONSE", Device;
     /// UI_STATE.
-    UiState(UiStateMessage) = "UI_STATE", DeviceToPos;
+    UiState(UiStateMessage) = "UI_STATE", Device;
     /// TX_STATE.
-    TxState(TxStateMessage) = "TX_STATE", DeviceToPos;
+    TxState(TxStateMessage) = "TX_STATE", Device;
     /// PARTIAL_AUTH.
-    PartialAuth(PartialAuth) = "PARTIAL_AUTH", DeviceToPos;
+    PartialAuth(PartialAuth) = "PARTIAL_AUTH", Device;
     /// TIP_ADDED.
-    TipAdded(TipAdded) = "TIP_ADDED", DeviceToPos;
+    TipAdded(TipAdded) = "TIP_ADDED", Device;
     /// CONFIRM_PAYMENT_MESSAGE.
-    ConfirmPayment(ConfirmPayment) = "CONFIRM_PAYMENT_MESSAGE", DeviceToPos;
+    ConfirmPayment(ConfirmPayment) = "CONFIRM_PAYMENT_MESSAGE", Device;
     /// PAYMENT_CONFIRMED.
-    PaymentConfirmed(PaymentConfirmed) = "PAYMENT_CONFIRMED", PosToDevice;
+    PaymentConfirmed(PaymentConfirmed) = "PAYMENT_CONFIRMED", Pos;
     /// PAYMENT_REJECTED.
-    PaymentRejected(PaymentRejected) = "PAYMENT_REJECTED", PosToDevice;
+    PaymentRejected(PaymentRejected) = "PAYMENT_REJECTED", Pos;
     /// VERIFY_SIGNATURE.
-    VerifySignature(VerifySignature) = "VERIFY_SIGNATURE", DeviceToPos;
+    VerifySignature(VerifySignature) = "VERIFY_SIGNATURE", Device;
     /// SIGNATURE_VERIFIED.
-    SignatureVerified(SignatureVerified) = "SIGNATURE_VERIFIED", PosToDevice;
+    SignatureVerified(SignatureVerified) = "SIGNATURE_VERIFIED", Pos;
     /// FINISH_OK.
-    FinishOk(FinishOk) = "FINISH_OK", DeviceToPos;
+    FinishOk(FinishOk) = "FINISH_OK", Device;
     /// FINISH_CANCEL.
-    FinishCancel(FinishCancel) = "FINISH_CANCEL", DeviceToPos;
+    FinishCancel(FinishCancel) = "FINISH_CANCEL", Device;
     /// KEY_PRESS.
     KeyPress(KeyPressMessage) = "KEY_PRESS", Either;
     /// RETRIEVE_PAYMENT_REQUEST.
-    RetrievePaymentRequest(RetrievePaymentRequest) = "RETRIEVE_PAYMENT_REQUEST", PosToDevice;
+    RetrievePaymentRequest(RetrievePaymentRequest) = "RETRIEVE_PAYMENT_REQUEST", Pos;
     /// RETRIEVE_PAYMENT_RESPONSE.
-    RetrievePaymentResponse(RetrievePaymentResponse) = "RETRIEVE_PAYMENT_RESPONSE", DeviceToPos;
+    RetrievePaymentResponse(RetrievePaymentResponse) = "RETRIEVE_PAYMENT_RESPONSE", Device;
     /// RETRIEVE_DEVICE_STATUS_REQUEST.
-    RetrieveDeviceStatusRequest(RetrieveDeviceStatusRequest) = "RETRIEVE_DEVICE_STATUS_REQUEST", PosToDevice;
+    RetrieveDeviceStatusRequest(RetrieveDeviceStatusRequest) = "RETRIEVE_DEVICE_STATUS_REQUEST", Pos;
     /// RETRIEVE_DEVICE_STATUS_RESPONSE.
-    RetrieveDeviceStatusResponse(RetrieveDeviceStatusResponse) = "RETRIEVE_DEVICE_STATUS_RESPONSE", DeviceToPos;
+    RetrieveDeviceStatusResponse(RetrieveDeviceStatusResponse) = "RETRIEVE_DEVICE_STATUS_RESPONSE", Device;
     /// BREAK (resetDevice).
-    Break(NoFields) = "BREAK", PosToDevice;
+    Break(NoFields) = "BREAK", Pos;
     /// RESET_DEVICE_RESPONSE.
-    ResetDeviceResponse(ResetDeviceResponse) = "RESET_DEVICE_RESPONSE", DeviceToPos;
+    ResetDeviceResponse(ResetDeviceResponse) = "RESET_DEVICE_RESPONSE", Device;
     /// PAYMENT_VOIDED.
-    PaymentVoided(PaymentVoided) = "PAYMENT_VOIDED", DeviceToPos;
+    PaymentVoided(PaymentVoided) = "PAYMENT_VOIDED", Device;
     /// VOID_PAYMENT.
-    VoidPayment(VoidPayment) = "VOID_PAYMENT", PosToDevice;
+    VoidPayment(VoidPayment) = "VOID_PAYMENT", Pos;
     /// VOID_PAYMENT_RESPONSE.
-    VoidPaymentResponse(VoidPaymentResponse) = "VOID_PAYMENT_RESPONSE", DeviceToPos;
+    VoidPaymentResponse(VoidPaymentResponse) = "VOID_PAYMENT_RESPONSE", Device;
     /// REFUND_REQUEST.
-    RefundRequest(RefundRequest) = "REFUND_REQUEST", PosToDevice;
+    RefundRequest(RefundRequest) = "REFUND_REQUEST", Pos;
     /// REFUND_RESPONSE.
-    RefundResponse(RefundResponse) = "REFUND_RESPONSE", DeviceToPos;
+    RefundResponse(RefundResponse) = "REFUND_RESPONSE", Device;
     /// SHUTDOWN.
     Shutdown(NoFields) = "SHUTDOWN", Either;
     /// RESET (cloud proxy: cycle the connection).
-    Reset(NoFields) = "RESET", DeviceToPos;
+    Reset(NoFields) = "RESET", Device;
     /// FORCECONNECT.
-    ForceConnect(ForceConnect) = "FORCECONNECT", DeviceToPos;
+    ForceConnect(ForceConnect) = "FORCECONNECT", Device;
     /// REMOTE_ERROR.
-    RemoteError(RemoteError) = "REMOTE_ERROR", DeviceToPos;
+    RemoteError(RemoteError) = "REMOTE_ERROR", Device;
     /// INVALID_STATE_TRANSITION.
-    InvalidStateTransition(InvalidStateTransition) = "INVALID_STATE_TRANSITION", DeviceToPos;
+    InvalidStateTransition(InvalidStateTransition) = "INVALID_STATE_TRANSITION", Device;
     /// SHOW_ORDER_SCREEN (showDisplayOrder / removeDisplayOrder and the order operations).
-    ShowOrderScreen(super::display::OrderUpdate) = "SHOW_ORDER_SCREEN", PosToDevice;
+    ShowOrderScreen(super::display::OrderUpdate) = "SHOW_ORDER_SCREEN", Pos;
     /// PRINT_TEXT.
-    PrintText(super::display::TextPrint) = "PRINT_TEXT", PosToDevice;
+    PrintText(super::display::TextPrint) = "PRINT_TEXT", Pos;
     /// PRINT_JOB_STATUS_REQUEST.
-    PrintJobStatusRequest(super::display::PrintJobStatusRequest) = "PRINT_JOB_STATUS_REQUEST", PosToDevice;
+    PrintJobStatusRequest(super::display::PrintJobStatusRequest) = "PRINT_JOB_STATUS_REQUEST", Pos;
     /// PRINT_JOB_STATUS_RESPONSE.
-    PrintJobStatusResponse(super::display::PrintJobStatusResponse) = "PRINT_JOB_STATUS_RESPONSE", DeviceToPos;
+    PrintJobStatusResponse(super::display::PrintJobStatusResponse) = "PRINT_JOB_STATUS_RESPONSE", Device;
     /// GET_PRINTERS_REQUEST.
-    GetPrintersRequest(super::display::GetPrintersRequest) = "GET_PRINTERS_REQUEST", PosToDevice;
+    GetPrintersRequest(super::display::GetPrintersRequest) = "GET_PRINTERS_REQUEST", Pos;
     /// GET_PRINTERS_RESPONSE.
-    GetPrintersResponse(super::display::GetPrintersResponse) = "GET_PRINTERS_RESPONSE", DeviceToPos;
+    GetPrintersResponse(super::display::GetPrintersResponse) = "GET_PRINTERS_RESPONSE", Device;
     /// SHOW_PAYMENT_RECEIPT_OPTIONS.
-    ShowPaymentReceiptOptions(super::display::ShowPaymentReceiptOptions) = "SHOW_PAYMENT_RECEIPT_OPTIONS", PosToDevice;
+    ShowPaymentReceiptOptions(super::display::ShowPaymentReceiptOptions) = "SHOW_PAYMENT_RECEIPT_OPTIONS", Pos;
     /// SHOW_RECEIPT_OPTIONS (displayReceiptOptions).
-    ShowReceiptOptions(super::display::ShowReceiptOptions) = "SHOW_RECEIPT_OPTIONS", PosToDevice;
+    ShowReceiptOptions(super::display::ShowReceiptOptions) = "SHOW_RECEIPT_OPTIONS", Pos;
     /// SHOW_RECEIPT_OPTIONS_RESPONSE.
-    ShowReceiptOptionsResponse(super::display::ShowReceiptOptionsResponse) = "SHOW_RECEIPT_OPTIONS_RESPONSE", DeviceToPos;
+    ShowReceiptOptionsResponse(super::display::ShowReceiptOptionsResponse) = "SHOW_RECEIPT_OPTIONS_RESPONSE", Device;
     /// CAPTURE_PREAUTH.
-    CapturePreAuth(super::auth::CapturePreAuth) = "CAPTURE_PREAUTH", PosToDevice;
+    CapturePreAuth(super::auth::CapturePreAuth) = "CAPTURE_PREAUTH", Pos;
     /// CAPTURE_PREAUTH_RESPONSE.
-    CapturePreAuthResponse(super::auth::CapturePreAuthResponse) = "CAPTURE_PREAUTH_RESPONSE", DeviceToPos;
+    CapturePreAuthResponse(super::auth::CapturePreAuthResponse) = "CAPTURE_PREAUTH_RESPONSE", Device;
     /// INCREMENT_PREAUTH_REQUEST.
-    IncrementPreAuth(super::auth::IncrementPreAuth) = "INCREMENT_PREAUTH_REQUEST", PosToDevice;
+    IncrementPreAuth(super::auth::IncrementPreAuth) = "INCREMENT_PREAUTH_REQUEST", Pos;
     /// INCREMENT_PREAUTH_RESPONSE.
-    IncrementPreAuthResponse(super::auth::IncrementPreAuthResponse) = "INCREMENT_PREAUTH_RESPONSE", DeviceToPos;
+    IncrementPreAuthResponse(super::auth::IncrementPreAuthResponse) = "INCREMENT_PREAUTH_RESPONSE", Device;
     /// TIP_ADJUST (tipAdjustAuth).
-    TipAdjust(super::auth::TipAdjust) = "TIP_ADJUST", PosToDevice;
+    TipAdjust(super::auth::TipAdjust) = "TIP_ADJUST", Pos;
     /// TIP_ADJUST_RESPONSE.
-    TipAdjustResponse(super::auth::TipAdjustResponse) = "TIP_ADJUST_RESPONSE", DeviceToPos;
+    TipAdjustResponse(super::auth::TipAdjustResponse) = "TIP_ADJUST_RESPONSE", Device;
     /// CLOSEOUT_REQUEST.
-    CloseoutRequest(super::auth::CloseoutRequest) = "CLOSEOUT_REQUEST", PosToDevice;
+    CloseoutRequest(super::auth::CloseoutRequest) = "CLOSEOUT_REQUEST", Pos;
     /// CLOSEOUT_RESPONSE.
-    CloseoutResponse(super::auth::CloseoutResponse) = "CLOSEOUT_RESPONSE", DeviceToPos;
+    CloseoutResponse(super::auth::CloseoutResponse) = "CLOSEOUT_RESPONSE", Device;
 }
 
 impl Message {
     /// The payload `version` the given side writes for this message (PROTOCOL.md §2.6): the JS
     /// SDK writes 0 except TX_START and REFUND_REQUEST (2), VOID_PAYMENT (3) and CAPTURE_PREAUTH /
     /// INCREMENT_PREAUTH_REQUEST (1); devices write 1.
-    pub fn payload_version(&self, side: super::Side) -> i64 {
+    pub fn payload_version(&self, side: Sender) -> i64 {
         match side {
-            super::Side::Device => 1,
-            super::Side::Pos => match self {
+            Sender::Device => 1,
+            Sender::Pos => match self {
                 Message::TxStart(_) | Message::RefundRequest(_) => 2,
                 Message::VoidPayment(_) => 3,
                 Message::ShowPaymentReceiptOptions(_) => 2,

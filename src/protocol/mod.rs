@@ -5,6 +5,8 @@
 //! (device side) does. See `../shared/protocol/PROTOCOL.md` for the facts behind every rule.
 
 mod auth;
+mod auth_start;
+mod auth_summary;
 pub mod display;
 mod enums;
 mod frame;
@@ -14,6 +16,7 @@ pub mod nested;
 mod objects;
 pub mod redact;
 mod sale;
+mod sender;
 pub mod summary;
 pub mod text;
 pub mod tx_settings;
@@ -21,9 +24,10 @@ mod wire_enum;
 
 pub use auth::*;
 pub use enums::*;
-pub use frame::{CLOUD_PACKAGE, DecodeError, Encoder, Frame, RemoteMessage, SNPD_PACKAGE, Side};
+pub use frame::{CLOUD_PACKAGE, DecodeError, Encoder, Frame, RemoteMessage, SNPD_PACKAGE};
 pub use messages::*;
 pub use money::{AmountError, Cents};
 pub use objects::*;
 pub use sale::*;
+pub use sender::Sender;
 pub use tx_settings::SaleTipMode;

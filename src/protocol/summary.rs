@@ -5,6 +5,7 @@ use super::messages::Message;
 use super::money::Cents;
 use super::objects::Payment;
 use super::redact::mask_secret;
+use super::sender::Sender;
 
 /// `key=value` pairs, skipping absent values.
 struct Fields(Vec<String>);
@@ -218,7 +219,7 @@ pub fn message_fields(message: &Message) -> String {
         | Message::TipAdjustResponse(_)
         | Message::CloseoutRequest(_)
         | Message::CloseoutResponse(_) => {
-            super::auth::summarize(message, &mut |k, v| f.0.push(format!("{k}={v}")))
+            super::auth_summary::summarize(message, &mut |k, v| f.0.push(format!("{k}={v}")))
         }
         Message::DiscoveryRequest(_)
         | Message::ShowWelcomeScreen(_)
@@ -255,10 +256,11 @@ pub fn frame_line(frame: &Frame, direction: Option<&str>) -> String {
     let dir = direction
         .map(str::to_owned)
         .or_else(|| {
-            frame
-                .message
-                .as_ref()
-                .map(|m| m.direction().arrow().to_owned())
+            frame.message.as_ref().map(|m| {
+                m.sender()
+                    .map_or(Sender::UNKNOWN_ARROW, Sender::arrow)
+                    .to_owned()
+            })
         })
         .unwrap_or_else(|| "?".to_owned());
     let kind = frame.kind();

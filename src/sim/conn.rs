@@ -23,7 +23,8 @@ use tokio::time::Instant;
 
 use super::actor::{ActorMsg, CloudPos, ConnCmd};
 use super::device::ConnId;
-use super::frame_log::{Direction, FrameLog};
+use super::frame_log::FrameLog;
+use crate::protocol::Sender;
 
 /// Frames of one connection that may wait in its device's mailbox at once.
 pub(crate) const MAILBOX_PER_CONN: usize = 64;
@@ -137,7 +138,7 @@ where
                     let mut next = Some(ConnCmd::Send(text));
                     let mut failed = false;
                     while let Some(ConnCmd::Send(text)) = next.take() {
-                        ctx.log.record(&ctx.device_id, conn, Direction::DeviceToPos, &text);
+                        ctx.log.record(&ctx.device_id, conn, Sender::Device, &text);
                         if ws.feed(WsMessage::text(text)).await.is_err() {
                             failed = true;
                             break;
@@ -186,8 +187,7 @@ async fn next_cmd(
 }
 
 fn deliver(ctx: &ConnCtx, text: String, permit: tokio::sync::OwnedSemaphorePermit) {
-    ctx.log
-        .record(&ctx.device_id, ctx.conn, Direction::PosToDevice, &text);
+    ctx.log.record(&ctx.device_id, ctx.conn, Sender::Pos, &text);
     let _ = ctx.device.send(ActorMsg::Frame {
         conn: ctx.conn,
         text,

@@ -18,30 +18,13 @@ use serde_json::json;
 
 use super::clock::now_ms;
 use super::error::SimError;
+use crate::protocol::Sender;
 use crate::protocol::redact::redact_frame_text;
 
 /// Bytes a second the log may grow by, sustained.
 pub(crate) const LOG_BYTES_PER_SECOND: f64 = 256.0 * 1024.0;
 /// Bytes the log may grow by in one burst.
 pub(crate) const LOG_BURST_BYTES: f64 = 4.0 * 1024.0 * 1024.0;
-
-/// Which way a frame went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    /// From the POS to the device.
-    PosToDevice,
-    /// From the device (or the emulated cloud proxy) to the POS.
-    DeviceToPos,
-}
-
-impl Direction {
-    fn label(self) -> &'static str {
-        match self {
-            Direction::PosToDevice => "pos->device",
-            Direction::DeviceToPos => "device->pos",
-        }
-    }
-}
 
 /// The open file and its rate limit.
 #[derive(Debug)]
@@ -108,7 +91,7 @@ impl FrameLog {
 
     /// Records one frame, redacted. Write errors are reported once per frame on stderr, never
     /// fatal; frames over the rate limit are counted instead of written.
-    pub fn record(&self, device: &str, conn: u64, dir: Direction, frame: &str) {
+    pub fn record(&self, device: &str, conn: u64, sender: Sender, frame: &str) {
         let Some(file) = &self.file else { return };
         let Ok(mut w) = file.lock() else { return };
         // Checked on the raw size first, so a flood costs no redaction work.
@@ -129,7 +112,7 @@ impl FrameLog {
             w.skipped_frames = 0;
             w.skipped_bytes = 0;
         }
-        let line = json!({"ts": now_ms(), "device": device, "conn": conn, "dir": dir.label(), "frame": frame});
+        let line = json!({"ts": now_ms(), "device": device, "conn": conn, "dir": sender.arrow(), "frame": frame});
         text.push_str(&line.to_string());
         text.push('\n');
         let result = w

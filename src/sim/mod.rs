@@ -36,6 +36,5 @@ pub use cloud::CONNECTED_ID_HEADER;
 pub use config::{CloudConfig, DEFAULT_DEVICE_ID, DEV_ACCESS_TOKEN, SimConfig, valid_device_id};
 pub use device::{CustomerAction, Screen};
 pub use error::SimError;
-pub use frame_log::Direction;
 pub use notes::SimNote;
 pub use simulator::{Controller, Simulator};

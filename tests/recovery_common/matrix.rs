@@ -7,7 +7,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use till::sim::device::{Cut, CutDirection, CutKind, Faults};
+use till::sim::device::{Cut, CutKind, Faults};
+use till::protocol::Sender;
 use tokio::sync::Semaphore;
 
 use super::{Case, TO_DEVICE, TO_POS, sigkill};
@@ -62,13 +63,13 @@ where
 }
 
 /// One frame of an act, as (direction, method, frames of that method before it).
-pub type ActFrame = (CutDirection, &'static str, u32);
+pub type ActFrame = (Sender, &'static str, u32);
 
 /// How an act is interrupted.
 #[derive(Debug, Clone)]
 pub enum Break {
     /// The simulator cuts the connection at this frame (delivered first, or lost).
-    Cut(CutDirection, &'static str, u32, bool),
+    Cut(Sender, &'static str, u32, bool),
     /// The `till` process is SIGKILLed once the device has logged this frame.
     Kill(&'static str, &'static str),
 }
@@ -100,10 +101,10 @@ pub fn breaks(frames: Vec<ActFrame>, full: bool) -> Vec<Break> {
             out.push(Break::Cut(direction, method, skip, deliver));
         }
         let dir = match direction {
-            CutDirection::PosToDevice => TO_DEVICE,
-            CutDirection::DeviceToPos => TO_POS,
+            Sender::Pos => TO_DEVICE,
+            Sender::Device => TO_POS,
         };
-        if full || direction == CutDirection::PosToDevice {
+        if full || direction == Sender::Pos {
             out.push(Break::Kill(dir, method));
         }
     }

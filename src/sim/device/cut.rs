@@ -4,15 +4,7 @@
 
 use super::io::ConnId;
 use super::{Device, Fx};
-
-/// Which way the frame that triggers the cut goes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CutDirection {
-    /// A frame from the POS (e.g. `TX_START`, `PAYMENT_CONFIRMED`, `SIGNATURE_VERIFIED`).
-    PosToDevice,
-    /// A frame from the device (e.g. `ACK`, `TX_START_RESPONSE`, `UI_STATE`, `FINISH_OK`).
-    DeviceToPos,
-}
+use crate::protocol::Sender;
 
 /// How the connection breaks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,8 +19,8 @@ pub enum CutKind {
 /// `skip` such frames went through — once per device.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cut {
-    /// Which way the frame goes.
-    pub direction: CutDirection,
+    /// Which way the frame goes: who sends it.
+    pub direction: Sender,
     /// Its method, e.g. `"FINISH_OK"`.
     pub method: String,
     /// How many frames of this method and direction go through before the one that cuts (the
@@ -46,7 +38,7 @@ pub struct Cut {
 impl Device {
     /// The cut to apply to a frame of `method` going `direction`, if it is the one configured
     /// and no cut happened on this device yet (it then counts as done).
-    pub(super) fn cut_due(&mut self, direction: CutDirection, method: &str) -> Option<Cut> {
+    pub(super) fn cut_due(&mut self, direction: Sender, method: &str) -> Option<Cut> {
         if self.cut_done {
             return None;
         }

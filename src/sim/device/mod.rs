@@ -57,14 +57,14 @@ use rand::SeedableRng;
 use rand_chacha::ChaCha8Rng;
 
 pub use config::{BusyAnswer, CustomerMode, DeviceConfig, Faults, SecondPos};
-pub use cut::{Cut, CutDirection, CutKind};
+pub use cut::{Cut, CutKind};
 pub use io::{ConnId, CustomerAction, Input, Output, Screen, TimerId, Transport};
 pub use memory::{CreditRecord, DeviceMemory, LastMessage, MEMORY_MAX_RECORDS};
 pub use printer::{PrintedJob, SIM_PRINTER_ID};
 pub use profile::{Profile, REAL_PING_INTERVAL_MS};
 pub use receipt_options::RECEIPT_QUESTION;
 
-use crate::protocol::{Frame, Message, MessageType, Payment};
+use crate::protocol::{Frame, Message, MessageType, Payment, Sender};
 use crate::sim::cards::{Card, DECLINE_VISA};
 use connections::Conn;
 use payment_factory::PaymentFactory;
@@ -241,7 +241,7 @@ impl Device {
             let detail = format!("{} is not supported by the simulator", message.method());
             return self.remote_error(fx, conn, outbox::ERROR_UNSUPPORTED, &detail);
         }
-        if let Some(cut) = self.cut_due(CutDirection::PosToDevice, message.method()) {
+        if let Some(cut) = self.cut_due(Sender::Pos, message.method()) {
             self.apply_cut(fx, conn, &cut);
             if !cut.deliver {
                 return;

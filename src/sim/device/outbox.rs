@@ -4,10 +4,9 @@
 
 use crate::protocol::{
     Ack, CLOUD_PACKAGE, Encoder, Frame, InputOption, KeyPress, Message, RemoteError, SNPD_PACKAGE,
-    UiDirection, UiState, UiStateMessage,
+    Sender, UiDirection, UiState, UiStateMessage,
 };
 
-use super::cut::CutDirection;
 use super::io::{ConnId, Output, Transport};
 use super::real_shape;
 use super::timers::Timer;
@@ -62,7 +61,7 @@ impl Device {
         } else {
             encoder.command(&format!("d{}", self.next_frame), message)
         };
-        let cut = self.cut_due(CutDirection::DeviceToPos, message.method());
+        let cut = self.cut_due(Sender::Device, message.method());
         if let Some(cut) = cut.as_ref().filter(|c| !c.deliver) {
             return self.apply_cut(fx, conn, cut);
         }

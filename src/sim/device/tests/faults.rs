@@ -1,7 +1,7 @@
 //! Run-wide faults (`config.faults`) and their effect on frames and recovery.
 
 use super::*;
-use crate::protocol::{QueryStatus, TxStartResponseResult};
+use crate::protocol::{QueryStatus, Sender, TxStartResponseResult};
 
 fn faulty(set: impl FnOnce(&mut Faults)) -> Sim {
     let mut config = auto_config();
@@ -142,7 +142,7 @@ fn random_faults_are_seeded() {
     assert_eq!(trace(&sim.sale(1, 2500, "EXT-CLEAN")), APPROVED_TRACE);
 }
 
-fn cut_at(direction: CutDirection, method: &str, deliver: bool, kind: CutKind) -> Sim {
+fn cut_at(direction: Sender, method: &str, deliver: bool, kind: CutKind) -> Sim {
     faulty(|f| {
         f.cut = Some(Cut {
             direction,
@@ -158,7 +158,7 @@ fn cut_at(direction: CutDirection, method: &str, deliver: bool, kind: CutKind) -
 fn cut_skips_the_first_matching_frames() {
     let mut sim = faulty(|f| {
         f.cut = Some(Cut {
-            direction: CutDirection::DeviceToPos,
+            direction: Sender::Device,
             method: "ACK".into(),
             skip: 1,
             deliver: true,
@@ -171,7 +171,7 @@ fn cut_skips_the_first_matching_frames() {
 
 #[test]
 fn cut_after_a_device_frame_sends_it_then_drops_once() {
-    let mut sim = cut_at(CutDirection::DeviceToPos, "FINISH_OK", true, CutKind::Drop);
+    let mut sim = cut_at(Sender::Device, "FINISH_OK", true, CutKind::Drop);
     let token = sim.ready(1);
     let t = trace(&sim.sale(1, 2500, "EXT-CUT1"));
     assert_eq!(t[t.len() - 2..], ["FINISH_OK", "CLOSE None"]);
@@ -183,12 +183,7 @@ fn cut_after_a_device_frame_sends_it_then_drops_once() {
 
 #[test]
 fn cut_instead_of_a_device_frame_loses_it_but_the_device_moves_on() {
-    let mut sim = cut_at(
-        CutDirection::DeviceToPos,
-        "TX_START_RESPONSE",
-        false,
-        CutKind::Drop,
-    );
+    let mut sim = cut_at(Sender::Device, "TX_START_RESPONSE", false, CutKind::Drop);
     let token = sim.ready(1);
     assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT3")), ["ACK", "CLOSE None"]);
     sim.disconnect(1);
@@ -199,7 +194,7 @@ fn cut_instead_of_a_device_frame_loses_it_but_the_device_moves_on() {
 
 #[test]
 fn cut_instead_of_a_pos_frame_means_the_device_never_got_it() {
-    let mut sim = cut_at(CutDirection::PosToDevice, "TX_START", false, CutKind::Drop);
+    let mut sim = cut_at(Sender::Pos, "TX_START", false, CutKind::Drop);
     let token = sim.ready(1);
     assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT4")), ["CLOSE None"]);
     sim.disconnect(1);
@@ -210,12 +205,7 @@ fn cut_instead_of_a_pos_frame_means_the_device_never_got_it() {
 
 #[test]
 fn cut_after_a_pos_frame_acts_on_it_and_loses_the_answers() {
-    let mut sim = cut_at(
-        CutDirection::PosToDevice,
-        "TX_START",
-        true,
-        CutKind::HalfOpen,
-    );
+    let mut sim = cut_at(Sender::Pos, "TX_START", true, CutKind::HalfOpen);
     let token = sim.ready(1);
     assert_eq!(trace(&sim.sale(1, 2500, "EXT-CUT5")), ["STALL"]);
     // The stalled socket neither reads nor writes; a new connection finds the payment.
