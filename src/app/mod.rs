@@ -5,260 +5,61 @@
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
 
+mod actions;
+mod adjust_judge;
+mod adjust_recovery;
 pub mod amounts;
 pub mod auth;
+mod events;
+mod guards;
 pub mod keymap;
 mod ledger_ops;
+mod linked_txn;
+pub mod manual;
 pub mod order_desk;
+mod order_edits;
 pub mod payment_lines;
+mod print_job;
 pub mod printing;
 pub mod receipt_box;
 mod recovery;
+mod recovery_state;
 pub mod refund;
+mod refund_judge;
 pub mod refund_keys;
 mod refund_late;
 mod refund_recovery;
 mod reset;
+mod reset_state;
 mod sale;
 pub mod screens;
+mod settle;
 mod state;
+mod steps;
 pub mod tab_keys;
+mod timers;
+mod ui_entries;
+mod ui_state;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
+pub use events::{Action, Effect, Event};
 pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
-pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
-pub use reset::{ResetFlow, ResetPhase};
-pub use screens::{Key, Screen, Ui};
+pub use linked_txn::{SaleLink, TxnInfo};
+pub use recovery_state::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
+pub use reset_state::{ResetFlow, ResetPhase};
 pub use state::*;
+pub use timers::{TimerId, TimerPurpose};
+pub use ui_state::{Key, Screen, Ui};
 
-use crate::ledger::PaymentState;
-use crate::protocol::Cents;
-
-/// Something that happened.
-// Events are handled one at a time and never stored in bulk; boxing payments would only add noise.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Event {
-    /// A request from the operator (TUI) or a headless command.
-    Action(Action),
-    /// A key press in the TUI.
-    Key(Key),
-    /// The device or the connection.
-    Device(DeviceInput),
-    /// A timer fired.
-    Timer(TimerId),
-    /// A ledger write failed; the rest of its batch was not executed.
-    PersistFailed {
-        /// The write that failed.
-        op: LedgerOp,
-        /// Why.
-        error: PersistError,
-    },
-    /// Non-final payments found in the ledger at start-up.
-    Pending(Vec<PendingPayment>),
-    /// A non-final refund, void or credit found in the ledger at start-up.
-    PendingTxn {
-        /// The transaction.
-        payment: PendingPayment,
-        /// Its kind and sale.
-        txn: TxnInfo,
-    },
-    /// Payments with this external id from Clover's REST API (answer to `Effect::RestLookup`).
-    RestPayments {
-        /// The external id asked about.
-        external_id: String,
-        /// The payments, or why the lookup failed.
-        result: Result<Vec<crate::protocol::Payment>, String>,
-    },
-    /// A fresh external id for the next sale (answer to `Effect::FreshExternalId`).
-    FreshExternalId(String),
-    /// A window of the ledger history (answer to `Effect::LoadHistory`).
-    History {
-        /// Rows, newest first.
-        rows: Vec<screens::HistoryRow>,
-        /// Absolute index of the first row.
-        offset: usize,
-        /// Rows in the ledger.
-        total: usize,
-    },
-    /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
-    RefundOffer(Result<refund_keys::RefundOffer, String>),
-    /// The open tabs (answer to `Effect::LoadTabs`), or why they could not be read.
-    Tabs(Result<Vec<tab_keys::TabRow>, String>),
-    /// The history of one payment (answer to `Effect::LoadPaymentEvents`).
-    PaymentEvents(PaymentHistory),
-    /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
-    Report(Result<Box<crate::ledger::Report>, String>),
-    /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
-    Receipt(Result<Box<crate::receipt::Receipt>, String>),
-    /// The terminal was resized.
-    Resize {
-        /// Columns.
-        width: u16,
-        /// Rows.
-        height: u16,
-    },
-}
-
-/// A request to the state machine.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Action {
-    /// Add an order line or discount as typed in the item field (`app::order_desk` grammar);
-    /// the customer display is told. A refusal becomes a validation notice.
-    AddItem(String),
-    /// Abandon the order: clear it and the customer display.
-    AbandonOrder,
-    /// Ring a sale.
-    StartSale {
-        /// Amount.
-        amount: Cents,
-        /// Tip.
-        tip: Option<Cents>,
-        /// Tax.
-        tax: Option<Cents>,
-        /// External id; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Refund `amount` of an approved sale (the caller read it from the ledger).
-    Refund {
-        /// The sale.
-        sale: SaleLink,
-        /// The amount to give back.
-        amount: Cents,
-        /// What is left to refund on the sale.
-        remainder: Cents,
-        /// External id of the refund; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Void an approved sale (the caller read it from the ledger).
-    Void {
-        /// The sale.
-        sale: SaleLink,
-        /// What the sale charged.
-        amount: Cents,
-        /// External id of the void; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Give `amount` back to a card without a sale (manual refund).
-    Credit {
-        /// The amount.
-        amount: Cents,
-        /// External id; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Start an auth (tip-adjustable payment) or a pre-auth (hold) of `amount`.
-    StartAuth {
-        /// `PaymentKind::Auth` or `PaymentKind::PreAuth`.
-        kind: crate::ledger::PaymentKind,
-        /// Amount.
-        amount: Cents,
-        /// External id; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Capture, increment or tip-adjust an approved auth or pre-auth (the caller read it from
-    /// the ledger).
-    Adjust {
-        /// The auth or pre-auth.
-        tab: SaleLink,
-        /// What to do.
-        adjust: auth::Adjust,
-        /// External id of the adjustment; a fresh one when absent.
-        external_id: Option<String>,
-    },
-    /// Close the batch on the device.
-    Closeout {
-        /// Close even while auths wait for their tips.
-        allow_open_tabs: bool,
-        /// Open tabs in the ledger: auths awaiting their tip, pre-auths awaiting capture (the
-        /// caller counted them).
-        open_tabs: usize,
-        /// Our id for the request; a fresh one when absent.
-        request_id: Option<String>,
-    },
-    /// Answer the pending challenge.
-    AnswerChallenge {
-        /// Accept (true) or reject.
-        accept: bool,
-    },
-    /// Answer the pending signature.
-    AnswerSignature {
-        /// Accept (true) or reject.
-        accept: bool,
-    },
-    /// Press Cancel on the device for the running sale.
-    CancelSale,
-    /// Ask the device what it is doing (no recovery).
-    QueryStatus,
-    /// Run recovery for the pending payment (or just query the status when none).
-    Recover,
-    /// Reset the device; `confirm` must equal the pending payment's external id when one is at risk.
-    Reset {
-        /// The typed confirmation.
-        confirm: Option<String>,
-    },
-    /// Show a message on the device.
-    ShowMessage(String),
-    /// Print lines on the device's printer as job `job_id` (`app::printing`).
-    Print {
-        /// The lines.
-        lines: Vec<String>,
-        /// Our id for the job (the caller makes a fresh one).
-        job_id: String,
-    },
-    /// Ask the device again about the open print job.
-    CheckPrintJob,
-    /// Quit (the TUI asks first when a payment is pending).
-    Quit,
-}
-
-/// Something the runtime must do.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq)]
-pub enum Effect {
-    /// Write to the ledger; must succeed before any later effect runs.
-    Persist(LedgerOp),
-    /// Send a request to the device.
-    Send(DeviceCommand),
-    /// Call back with `Event::Timer(id)` after `after_ms`.
-    StartTimer {
-        /// Id.
-        id: TimerId,
-        /// Delay, ms.
-        after_ms: u64,
-    },
-    /// Reload the history window around `ui.history_selected` from the ledger.
-    LoadHistory,
-    /// Read from the ledger what the sale with this external id offers to refund or void
-    /// (answered with `Event::RefundOffer`).
-    LoadRefundOffer(String),
-    /// Load the event history of the payment at this history index.
-    LoadPaymentEvents(usize),
-    /// Load the totals of the payments created in `[since_ms, until_ms)` (answered with
-    /// `Event::Report`).
-    LoadReport {
-        /// Start (ms since the Unix epoch), inclusive.
-        since_ms: i64,
-        /// End (ms since the Unix epoch), exclusive.
-        until_ms: i64,
-    },
-    /// Read the open tabs from the ledger (answered with `Event::Tabs`).
-    LoadTabs,
-    /// Read the receipt of the payment with this external id (answered with `Event::Receipt`).
-    LoadReceipt(String),
-    /// Look the payment up in Clover's REST API (answered with `Event::RestPayments`).
-    RestLookup(String),
-    /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
-    FreshExternalId,
-    /// Stop.
-    Quit,
-}
+use recovery_state::RoundEnd;
+use steps::start_timer;
 
 /// Applies one event and returns the effects to run, in order.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
     match event {
-        Event::Action(action) => on_action(state, action, &mut fx),
+        Event::Action(action) => actions::on_action(state, action, &mut fx),
         Event::Key(key) => screens::on_key(state, key, &mut fx),
         Event::Device(input) => on_device(state, input, &mut fx),
         Event::Timer(id) => on_timer(state, id, &mut fx),
@@ -270,7 +71,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::RestPayments {
             external_id,
             result,
-        } => recovery::on_rest(state, &external_id, result, &mut fx),
+        } => {
+            let end = recovery::on_rest(state, &external_id, result, &mut fx);
+            after_recovery_round(state, end, &mut fx);
+        }
         Event::History {
             rows,
             offset,
@@ -291,106 +95,6 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }
     fx
-}
-
-pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
-    match action {
-        Action::StartSale {
-            amount,
-            tip,
-            tax,
-            external_id,
-        } => sale::start(state, amount, tip, tax, external_id, fx),
-        Action::Refund {
-            sale,
-            amount,
-            remainder,
-            external_id,
-        } => refund::start_refund(state, sale, amount, remainder, external_id, fx),
-        Action::Void {
-            sale,
-            amount,
-            external_id,
-        } => refund::start_void(state, sale, amount, external_id, fx),
-        Action::Credit {
-            amount,
-            external_id,
-        } => refund::start_credit(state, amount, external_id, fx),
-        Action::StartAuth {
-            kind,
-            amount,
-            external_id,
-        } => auth::start_payment(state, kind, amount, external_id, fx),
-        Action::Adjust {
-            tab,
-            adjust,
-            external_id,
-        } => auth::start_adjust(state, tab, adjust, external_id, fx),
-        Action::Closeout {
-            allow_open_tabs,
-            open_tabs,
-            request_id,
-        } => auth::start_closeout(state, allow_open_tabs, open_tabs, request_id, fx),
-        Action::AnswerChallenge { accept } => sale::answer(state, true, accept, fx),
-        Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
-        Action::CancelSale => sale::cancel(state, fx),
-        Action::QueryStatus => {
-            if require_ready(state) {
-                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
-                    send_last_message: false,
-                }));
-            }
-        }
-        Action::Recover => {
-            if state.pending().is_some() {
-                recovery::start(state, RecoveryReason::OnDemand, fx);
-            } else if require_ready(state) {
-                state.info("No payment is pending; asking the device what it is doing.");
-                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
-                    send_last_message: false,
-                }));
-            }
-        }
-        Action::Reset { confirm } => reset::request(state, confirm, fx),
-        Action::ShowMessage(text) => {
-            if text.trim().is_empty() {
-                state.error(
-                    NoticeKind::Validation,
-                    "message: the text must not be empty",
-                );
-            } else if require_ready(state) {
-                fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
-            }
-        }
-        Action::Print { lines, job_id } => printing::start(state, lines, job_id, fx),
-        Action::CheckPrintJob => printing::check(state, fx),
-        Action::AddItem(text) => order_desk::edit(state, fx, |d| d.add(&text)),
-        Action::AbandonOrder => fx.extend(state.desk.clear()),
-        Action::Quit => {
-            state.quit = true;
-            fx.push(Effect::Quit);
-        }
-    }
-}
-
-/// True when ready; otherwise sets a notice saying why nothing was sent.
-pub(crate) fn require_ready(state: &mut State) -> bool {
-    if state.is_ready() {
-        return true;
-    }
-    let why = match &state.connection {
-        Connection::Pairing { code } => {
-            format!("the device is waiting for pairing code {code} to be entered on it")
-        }
-        Connection::NotReady(why) => format!("the device is connected but not ready ({why})"),
-        Connection::Disconnected(why) => format!("the device is not connected ({why})"),
-        _ => "the device is not connected yet".to_owned(),
-    };
-    state.error(
-        NoticeKind::NotConnected,
-        format!("Nothing was sent: {why}."),
-    );
-    false
 }
 
 fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
@@ -563,7 +267,10 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             query,
             external_id,
             payment,
-        } => recovery::on_retrieve(state, query, external_id, payment, fx),
+        } => {
+            let end = recovery::on_retrieve(state, query, external_id, payment, fx);
+            after_recovery_round(state, end, fx);
+        }
         DeviceInput::DeviceStatus {
             state: dev,
             substate,
@@ -604,7 +311,10 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
     };
     match purpose {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
-        TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
+        TimerPurpose::RecoveryResponse => {
+            let end = recovery::on_response_timeout(state, fx);
+            after_recovery_round(state, end, fx);
+        }
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
         TimerPurpose::PrintPoll => printing::on_poll(state, fx),
         TimerPurpose::CloseoutResponse => {
@@ -618,102 +328,21 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Starts a timer, replacing any running timer with the same purpose.
-pub(crate) fn start_timer(
-    state: &mut State,
-    purpose: TimerPurpose,
-    after_ms: u64,
-    fx: &mut Vec<Effect>,
-) {
-    cancel_timer(state, purpose);
-    let id = state.next_timer;
-    state.next_timer += 1;
-    state.timers.insert(id, purpose);
-    fx.push(Effect::StartTimer { id, after_ms });
-}
-
-/// Forgets the running timer with this purpose (when it fires it is stale and ignored).
-pub(crate) fn cancel_timer(state: &mut State, purpose: TimerPurpose) {
-    state.timers.retain(|_, p| *p != purpose);
-}
-
-/// Records a ledger transition of the current payment and applies it to the state.
-pub(crate) fn transition(
-    state: &mut State,
-    to: PaymentState,
-    cause: &str,
-    detail: impl Into<String>,
-    facts: PaymentFacts,
-    fx: &mut Vec<Effect>,
-) {
-    let Some(p) = state.payment.as_mut() else {
-        return;
-    };
-    if p.state == to && !to.is_final() {
-        return;
-    }
-    p.state = to;
-    let detail = detail.into();
-    fx.push(Effect::Persist(LedgerOp::Transition {
-        external_id: p.external_id.clone(),
-        to,
-        cause: cause.to_owned(),
-        detail: detail.clone(),
-        facts: facts.clone(),
-    }));
-    if to.is_final() {
-        let p = state.payment.take().expect("checked above");
-        state.last_txn = state.txn.take();
-        state.prompt = None;
-        state.answering = None;
-        state.recovery = None;
-        reset::on_payment_final(state);
-        if to == PaymentState::Approved {
-            order_desk::on_paid(state, fx);
+/// What runs after a recovery answer: a reset waiting on recovery decides first; otherwise an
+/// unsettled round asks the device again after the backoff delay.
+fn after_recovery_round(state: &mut State, end: RoundEnd, fx: &mut Vec<Effect>) {
+    match end {
+        RoundEnd::Waiting => {}
+        RoundEnd::Resolved => {
+            reset::after_recovery(state, fx);
         }
-        cancel_timer(state, TimerPurpose::SaleResponse);
-        cancel_timer(state, TimerPurpose::RecoveryResponse);
-        cancel_timer(state, TimerPurpose::RecoveryPoll);
-        cancel_timer(state, TimerPurpose::Clock);
-        let outcome = Outcome {
-            external_id: p.external_id,
-            state: to,
-            amount: p.amount,
-            tip: p.tip,
-            tax: p.tax,
-            facts,
-            message: detail,
-        };
-        // What recovery was polling for has ended: its "checking again" notice with it.
-        state.expire(NoticeKind::Progress);
-        if state.from_restart.as_deref() == Some(outcome.external_id.as_str()) {
-            state.from_restart = None;
-            state.recovered.push(outcome.clone());
-            let excess = state.recovered.len().saturating_sub(RECOVERED_SHOWN);
-            state.recovered.drain(..excess);
+        RoundEnd::Unsettled { poll } => {
+            if !reset::after_recovery(state, fx) && poll {
+                recovery::poll_later(state, fx);
+            }
         }
-        state.last_outcome = Some(outcome);
-        if matches!(state.ui.screen, Screen::InProgress | Screen::Prompt) {
-            state.ui.screen = Screen::Result;
-        }
-        fx.push(Effect::LoadHistory);
     }
 }
 
-/// Recovered outcomes kept on screen at most.
-const RECOVERED_SHOWN: usize = 5;
-
-/// Records an event on the current payment without a state change.
-pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &mut Vec<Effect>) {
-    if let Some(p) = &state.payment {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: p.external_id.clone(),
-            cause: cause.to_owned(),
-            detail: detail.into(),
-        }));
-    }
-}
-
-pub mod manual;
 #[cfg(test)]
 mod tests;

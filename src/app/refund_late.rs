@@ -4,7 +4,9 @@
 //! Nothing is ever sent again.
 
 use super::ledger_ops::LedgerOp;
-use super::refund::{Judgement, judge_refund};
+use super::linked_txn::TxnInfo;
+use super::refund_judge::judge_refund;
+use super::settle::Judgement;
 use super::state::*;
 use super::{Effect, verdict};
 use crate::ledger::{PaymentKind, PaymentState};

@@ -4,10 +4,10 @@
 
 use clap::Args;
 
-use super::GlobalArgs;
 use super::auth_flows::{self, Request};
-use super::composition::Failure;
+use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
+use super::failure::Failure;
 use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 

@@ -4,9 +4,11 @@
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::composition::{self, Failure};
+use super::composition;
+use super::config::GlobalArgs;
+use super::exit;
+use super::failure::Failure;
 use super::ledger_filters::{FilterArgs, now_ms};
-use super::{GlobalArgs, exit};
 use crate::ledger::{CONFLICT_CAUSE, Lookup, OrderRecord, PaymentEvent, PaymentRecord};
 use crate::runtime::format_time;
 

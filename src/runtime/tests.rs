@@ -4,10 +4,14 @@
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use tokio::sync::mpsc;
+
 use super::*;
 use crate::app::{
-    Action, AppSettings, DeviceCommand, DeviceInfo, LedgerOp, PendingPayment, screens::HistoryRow,
+    Action, AppSettings, DeviceCommand, DeviceInfo, Event, LedgerOp, PendingPayment, State,
+    screens::HistoryRow,
 };
+use crate::device::DeviceInput;
 use crate::payment::PaymentState;
 use crate::protocol::Cents;
 

@@ -7,7 +7,8 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyM
 use futures_util::{Stream, StreamExt};
 use ratatui::{Frame, Terminal, backend::Backend};
 
-use super::{DevicePort, LedgerPort, Runtime};
+use super::event_loop::Runtime;
+use super::ports::{DevicePort, LedgerPort};
 use crate::app::{Event, Key};
 
 /// A key the simulator's device panel handles (acting as the customer), if any.
