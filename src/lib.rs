@@ -16,3 +16,4 @@ pub mod runtime;
 pub mod sim;
 pub mod timefmt;
 pub mod ui;
+pub mod wiring;

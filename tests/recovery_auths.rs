@@ -8,14 +8,12 @@
 
 mod recovery_common;
 
-use std::sync::Arc;
-
+use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
 use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
-use till::sim::device::{Cut, CutKind, Faults, Profile};
-use tokio::sync::Semaphore;
+use till::sim::device::Profile;
 
 /// What is done and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +51,7 @@ impl Act {
     }
 
     /// The frames of this act, as (direction, method, frames of that method before it).
-    fn frames(self) -> Vec<(Sender, &'static str, u32)> {
+    fn frames(self) -> Vec<ActFrame> {
         match self {
             Act::Auth => vec![
                 (Sender::Pos, "TX_START", 0),
@@ -72,28 +70,7 @@ impl Act {
     }
 }
 
-/// How the act is interrupted.
-#[derive(Debug, Clone)]
-enum Break {
-    /// The simulator cuts the connection at this frame (delivered first, or lost).
-    Cut(Sender, &'static str, u32, bool),
-    /// The `till` process is SIGKILLed once the device has logged this frame.
-    Kill(&'static str, &'static str),
-}
-
 /// The ledger against the device's record of the payment.
-#[derive(Debug, Default)]
-struct Tally {
-    final_and_equal: bool,
-    /// Captured or tip set twice in the ledger (two approved captures or tip adjusts).
-    twice: usize,
-    /// Done on the device, not approved in the ledger.
-    lost: usize,
-    /// Approved in the ledger, not done on the device.
-    phantom: usize,
-    detail: String,
-}
-
 fn compare(act: Act, device: Option<&Payment>, case: &Case) -> Tally {
     let ledger = case.ledger();
     let open = ledger.non_final_all().expect("ledger readable").len();
@@ -142,22 +119,13 @@ fn compare(act: Act, device: Option<&Payment>, case: &Case) -> Tally {
         lost: usize::from(done && !recorded),
         phantom: usize::from(!done && recorded),
         detail,
+        ..Tally::default()
     }
 }
 
 async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
     let name = format!("{act:?} {brk:?} {profile}");
-    let mut faults = Faults::default();
-    if let Break::Cut(direction, method, skip, deliver) = &brk {
-        faults.cut = Some(Cut {
-            direction: *direction,
-            method: (*method).to_owned(),
-            skip: *skip,
-            deliver: *deliver,
-            kind: CutKind::Drop,
-        });
-    }
-    let device = device_with(profile, auto_customer(), faults);
+    let device = device_with(profile, auto_customer(), brk.faults());
     let case = Case::start(&name, device, "10.00").await;
     if let Some(setup) = act.setup(&case.external_id) {
         let mut args: Vec<&str> = setup.iter().map(String::as_str).collect();
@@ -171,38 +139,7 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
             run.stderr
         );
     }
-    let args = act.args(&case.external_id);
-    let mut full: Vec<&str> = args.iter().map(String::as_str).collect();
-    full.push("--json");
-    let code = match &brk {
-        Break::Cut(..) => case.run(&full).await.code,
-        Break::Kill(dir, method) => {
-            let from = case.frames().len();
-            let mut child = case.spawn(&full);
-            case.wait_frame(dir, method, from).await;
-            sigkill(&mut child).await;
-            None
-        }
-    };
-    if !matches!(code, Some(0 | 1)) {
-        assert!(
-            matches!(code, None | Some(4)),
-            "{name}: till {} ended with {code:?}",
-            full[0]
-        );
-        let run = case.run(&["recover", "--json"]).await;
-        assert!(
-            matches!(run.code, Some(0 | 1 | 4)),
-            "{name}: till recover ended with {:?}: {} {}",
-            run.code,
-            run.json,
-            run.stderr
-        );
-        if run.code == Some(4) {
-            // A second look (the connector may still have been reconnecting).
-            case.run(&["recover", "--json"]).await;
-        }
-    }
+    interrupt_then_recover(&case, &name, &act.args(&case.external_id), &brk).await;
     if act == Act::Auth {
         let v = case.verdict().await;
         let tally = Tally {
@@ -213,6 +150,7 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
                 v.state == Some(PaymentState::Approved) && v.device == "no payment",
             ),
             detail: format!("{v:?}"),
+            ..Tally::default()
         };
         return (name, tally);
     }
@@ -224,56 +162,18 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
     (name, compare(act, payment.as_ref(), &case))
 }
 
-fn breaks(act: Act, full: bool) -> Vec<Break> {
-    let mut out = Vec::new();
-    for (direction, method, skip) in act.frames() {
-        for deliver in [true, false] {
-            out.push(Break::Cut(direction, method, skip, deliver));
-        }
-        let dir = match direction {
-            Sender::Pos => TO_DEVICE,
-            Sender::Device => TO_POS,
-        };
-        if full || direction == Sender::Pos {
-            out.push(Break::Kill(dir, method));
-        }
-    }
-    out
-}
-
 async fn run_matrix(profile: Profile, full: bool) {
-    let slots = Arc::new(Semaphore::new(3));
-    let mut tasks = Vec::new();
-    for act in [Act::Auth, Act::TipAdjust, Act::Capture] {
-        for brk in breaks(act, full) {
-            let slots = slots.clone();
-            tasks.push(tokio::spawn(async move {
-                let _slot = slots.acquire_owned().await.expect("semaphore open");
-                run_case(profile, act, brk).await
-            }));
-        }
-    }
-    let total = tasks.len();
-    let (mut good, mut twice, mut lost, mut phantom) = (0, 0, 0, 0);
-    let mut failures = Vec::new();
-    for task in tasks {
-        let (name, t) = task.await.expect("case ran to the end");
-        println!("{name:<80} {}", t.detail);
-        twice += t.twice;
-        lost += t.lost;
-        phantom += t.phantom;
-        if t.final_and_equal && t.twice == 0 && t.lost == 0 && t.phantom == 0 {
-            good += 1;
-        } else {
-            failures.push(format!("{name}: {}", t.detail));
-        }
-    }
+    let acts = [Act::Auth, Act::TipAdjust, Act::Capture];
+    let t = run_acts(&acts, Act::frames, full, move |act, brk| {
+        run_case(profile, act, brk)
+    })
+    .await;
     println!(
-        "auth/capture/tip matrix ({profile}): {total} cases, {good} final and equal to the \
-         device, {twice} captured or tip applied twice, {lost} lost, {phantom} recorded but not \
-         done"
+        "auth/capture/tip matrix ({profile}): {} cases, {} final and equal to the device, {} \
+         captured or tip applied twice, {} lost, {} recorded but not done",
+        t.total, t.good, t.twice, t.lost, t.phantom
     );
-    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(t.failures.is_empty(), "{:#?}", t.failures);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

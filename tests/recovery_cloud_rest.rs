@@ -12,8 +12,9 @@ use till::sim::{CloudConfig, DEV_ACCESS_TOKEN, SimConfig, Simulator};
 
 const MERCHANT: &str = "MRCHNT0000001";
 
-#[tokio::test(flavor = "multi_thread")]
-async fn recovery_asks_clover_rest_before_not_found() {
+/// A simulator with Clover's cloud and REST emulated for [`MERCHANT`], its customer acting at
+/// once.
+async fn cloud_sim() -> Simulator {
     let device = DeviceConfig {
         customer: CustomerMode::Auto {
             card_delay_ms: 0,
@@ -22,13 +23,18 @@ async fn recovery_asks_clover_rest_before_not_found() {
         },
         ..DeviceConfig::default()
     };
-    let sim = Simulator::start(SimConfig {
+    Simulator::start(SimConfig {
         device,
         cloud: Some(CloudConfig::dev(MERCHANT)),
         ..SimConfig::default()
     })
     .await
-    .expect("simulator starts");
+    .expect("simulator starts")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn recovery_asks_clover_rest_before_not_found() {
+    let sim = cloud_sim().await;
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let config = dir.path().join("till.toml");
@@ -185,21 +191,7 @@ fn approved_sale(ledger: &Ledger, device: &str, ext: &str, payment_id: &str, cen
 /// and a refund Clover does not show is `not_found`. Nothing is sent again.
 #[tokio::test(flavor = "multi_thread")]
 async fn cloud_rest_decides_refunds_and_voids_the_device_cannot() {
-    let device = DeviceConfig {
-        customer: CustomerMode::Auto {
-            card_delay_ms: 0,
-            sign_delay_ms: 0,
-            pairing_delay_ms: 0,
-        },
-        ..DeviceConfig::default()
-    };
-    let sim = Simulator::start(SimConfig {
-        device,
-        cloud: Some(CloudConfig::dev(MERCHANT)),
-        ..SimConfig::default()
-    })
-    .await
-    .expect("simulator starts");
+    let sim = cloud_sim().await;
     let server = sim.cloud_base_url().expect("cloud emulation");
     let dir = tempfile::tempdir().unwrap();
 

@@ -9,14 +9,12 @@
 
 mod recovery_common;
 
-use std::sync::Arc;
-
+use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
 use till::protocol::Sender;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Cut, CutKind, Faults, Profile};
-use tokio::sync::Semaphore;
 
 /// Where the POS dies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -369,19 +367,7 @@ async fn run_matrix(specs: Vec<Spec>, profile: Profile) {
         .collect();
     let total = specs.len();
     // A few cases at a time: each runs two `till` processes and a simulator.
-    let slots = Arc::new(Semaphore::new(4));
-    let mut tasks = Vec::new();
-    for spec in specs {
-        let slots = slots.clone();
-        tasks.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await.expect("semaphore open");
-            run_case(spec, profile).await
-        }));
-    }
-    let mut outcomes = Vec::new();
-    for task in tasks {
-        outcomes.push(task.await.expect("case ran to the end"));
-    }
+    let outcomes = run_all(specs, 4, move |spec| run_case(spec, profile)).await;
     let mut good = 0;
     let mut duplicates = 0;
     let mut lost = 0;
@@ -415,19 +401,7 @@ async fn run_matrix(specs: Vec<Spec>, profile: Profile) {
 /// it meanwhile), records it, and only then rings the new one.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_new_sale_after_a_crash_settles_the_open_payment_first() {
-    let mut case = Case::start(
-        "new sale after crash",
-        device(CustomerMode::Manual, Faults::default()),
-        "10.00",
-    )
-    .await;
-    case.approve_pairing();
-    let notes = case.sim.notes();
-    let mut child = case.spawn_sale("accept", "accept");
-    case.wait_live_state("in_progress").await;
-    sigkill(&mut child).await;
-    case.wait_disconnected(notes).await;
-    case.act(CustomerAction::TapCard(VISA.into())).await;
+    let case = Case::killed_at_card_prompt("new sale after crash", "10.00", Some(VISA)).await;
 
     let next = "rc-new-sale-after-crash-2";
     let from = case.frames().len();

@@ -10,13 +10,12 @@
 mod recovery_common;
 
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
+use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
 use till::protocol::Sender;
 use till::sim::device::{Cut, CutKind, Faults, Profile};
-use tokio::sync::Semaphore;
 
 /// One frame of the reference sale: where the cut goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,19 +242,10 @@ async fn a_connection_cut_at_any_frame_of_a_sale_is_recovered_real_profile() {
 /// Runs every cut and asserts each payment ends final and equal to the device's record.
 async fn run_matrix(profile: Profile, cases: Vec<(&'static str, Point, bool, CutKind)>) {
     let total = cases.len();
-    let slots = Arc::new(Semaphore::new(4));
-    let mut tasks = Vec::new();
-    for (amount, point, deliver, kind) in cases {
-        let slots = slots.clone();
-        tasks.push(tokio::spawn(async move {
-            let _slot = slots.acquire_owned().await.expect("semaphore open");
-            run_case(profile, amount, point, deliver, kind).await
-        }));
-    }
-    let mut outcomes = Vec::new();
-    for task in tasks {
-        outcomes.push(task.await.expect("case ran to the end"));
-    }
+    let outcomes = run_all(cases, 4, move |(amount, point, deliver, kind)| {
+        run_case(profile, amount, point, deliver, kind)
+    })
+    .await;
     let mut good = 0;
     let mut via_recover = 0;
     let mut duplicates = 0;

@@ -19,15 +19,13 @@
 
 mod recovery_common;
 
-use std::sync::Arc;
-
+use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
 use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
-use till::sim::device::{CreditRecord, Cut, CutKind, DeviceConfig, Faults, Profile};
-use tokio::sync::Semaphore;
+use till::sim::device::{CreditRecord, DeviceConfig, Profile};
 
 const REFUND: &str = "4.00";
 
@@ -66,7 +64,7 @@ impl Act {
     }
 
     /// The frames of this act, as (direction, method, frames of that method before it).
-    fn frames(self) -> Vec<(Sender, &'static str, u32)> {
+    fn frames(self) -> Vec<ActFrame> {
         match self {
             // The sale's own FINISH_OK is the first one.
             Act::Refund => vec![
@@ -111,30 +109,6 @@ impl Act {
 fn credit_id(ext: &str) -> String {
     let base: String = ext.chars().take(29).collect();
     format!("{base}-c")
-}
-
-/// How the act is interrupted.
-#[derive(Debug, Clone)]
-enum Break {
-    /// The simulator cuts the connection at this frame (delivered first, or lost).
-    Cut(Sender, &'static str, u32, bool),
-    /// The `till` process is SIGKILLed once the device has logged this frame.
-    Kill(&'static str, &'static str),
-}
-
-/// The ledger's refunds/voids of the sale against the device's record of it.
-#[derive(Debug, Default)]
-struct Tally {
-    final_and_equal: bool,
-    /// A void the device did not do, left `unknown` with its reason named: the sale still
-    /// reading SUCCESS proves nothing (real devices show voided payments as SUCCESS,
-    /// EVIDENCE.md #1), so no money is recorded either way and the sale stays approved.
-    undecided_named: bool,
-    refunded_twice: usize,
-    lost: usize,
-    /// Recorded as done while the device did not do it.
-    phantom: usize,
-    detail: String,
 }
 
 /// The ledger's credit against the device's record of credits asked for with its external id.
@@ -183,7 +157,7 @@ fn compare_credit(act: Act, device: &[CreditRecord], case: &Case) -> Tally {
     Tally {
         final_and_equal: open == 0 && equal_to_device,
         undecided_named,
-        refunded_twice: made.len().saturating_sub(1),
+        twice: made.len().saturating_sub(1),
         lost: usize::from(!made.is_empty() && !approved && !undecided_named),
         phantom: usize::from(made.is_empty() && approved),
         detail,
@@ -234,7 +208,7 @@ fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
             Tally {
                 final_and_equal: all_final && equal,
                 undecided_named: false,
-                refunded_twice: device_refunds.len().saturating_sub(1),
+                twice: device_refunds.len().saturating_sub(1),
                 lost: device_refunds.len().saturating_sub(approved.len()),
                 phantom: approved.len().saturating_sub(device_refunds.len()),
                 detail,
@@ -253,7 +227,7 @@ fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
             Tally {
                 final_and_equal: all_final && voided_on_device == voided_in_ledger,
                 undecided_named,
-                refunded_twice: 0,
+                twice: 0,
                 lost: usize::from(voided_on_device && !voided_in_ledger),
                 phantom: usize::from(!voided_on_device && voided_in_ledger),
                 detail,
@@ -264,19 +238,9 @@ fn compare(act: Act, sale: &Payment, case: &Case) -> Tally {
 
 async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
     let name = format!("{act:?} {brk:?} {profile}");
-    let mut faults = Faults::default();
-    if let Break::Cut(direction, method, skip, deliver) = &brk {
-        faults.cut = Some(Cut {
-            direction: *direction,
-            method: (*method).to_owned(),
-            skip: *skip,
-            deliver: *deliver,
-            kind: CutKind::Drop,
-        });
-    }
     let device = DeviceConfig {
         supports_void_payment_response: act != Act::VoidNoResponse,
-        ..device_with(profile, auto_customer(), faults)
+        ..device_with(profile, auto_customer(), brk.faults())
     };
     let case = Case::start(&name, device, "10.00").await;
     let sale = finish(case.spawn_sale("accept", "accept")).await;
@@ -304,39 +268,7 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
             earlier.json
         );
     }
-    let args = act.args(&case.external_id);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
-    let mut full = args.clone();
-    full.push("--json");
-    let code = match &brk {
-        Break::Cut(..) => case.run(&full).await.code,
-        Break::Kill(dir, method) => {
-            let from = case.frames().len();
-            let mut child = case.spawn(&full);
-            case.wait_frame(dir, method, from).await;
-            sigkill(&mut child).await;
-            None
-        }
-    };
-    if !matches!(code, Some(0 | 1)) {
-        assert!(
-            matches!(code, None | Some(4)),
-            "{name}: till {} ended with {code:?}",
-            args[0]
-        );
-        let run = case.run(&["recover", "--json"]).await;
-        assert!(
-            matches!(run.code, Some(0 | 1 | 4)),
-            "{name}: till recover ended with {:?}: {} {}",
-            run.code,
-            run.json,
-            run.stderr
-        );
-        if run.code == Some(4) {
-            // A second look (the connector may still have been reconnecting).
-            case.run(&["recover", "--json"]).await;
-        }
-    }
+    interrupt_then_recover(&case, &name, &act.args(&case.external_id), &brk).await;
     if act.is_credit() {
         let credits = case
             .sim
@@ -354,26 +286,7 @@ async fn run_case(profile: Profile, act: Act, brk: Break) -> (String, Tally) {
     (name, compare(act, &sale, &case))
 }
 
-fn breaks(act: Act, full: bool) -> Vec<Break> {
-    let mut out = Vec::new();
-    for (direction, method, skip) in act.frames() {
-        for deliver in [true, false] {
-            out.push(Break::Cut(direction, method, skip, deliver));
-        }
-        let dir = match direction {
-            Sender::Pos => TO_DEVICE,
-            Sender::Device => TO_POS,
-        };
-        if full || direction == Sender::Pos {
-            out.push(Break::Kill(dir, method));
-        }
-    }
-    out
-}
-
 async fn run_matrix(profile: Profile, full: bool) {
-    let slots = Arc::new(Semaphore::new(3));
-    let mut tasks = Vec::new();
     let acts = [
         Act::Refund,
         Act::Void,
@@ -381,39 +294,18 @@ async fn run_matrix(profile: Profile, full: bool) {
         Act::Credit,
         Act::CreditAfterCredit,
     ];
-    for act in acts {
-        for brk in breaks(act, full) {
-            let slots = slots.clone();
-            tasks.push(tokio::spawn(async move {
-                let _slot = slots.acquire_owned().await.expect("semaphore open");
-                run_case(profile, act, brk).await
-            }));
-        }
-    }
-    let total = tasks.len();
-    let (mut good, mut undecided, mut twice, mut lost, mut phantom) = (0, 0, 0, 0, 0);
-    let mut failures = Vec::new();
-    for task in tasks {
-        let (name, t) = task.await.expect("case ran to the end");
-        println!("{name:<80} {}", t.detail);
-        twice += t.refunded_twice;
-        lost += t.lost;
-        phantom += t.phantom;
-        if t.final_and_equal && t.refunded_twice == 0 && t.lost == 0 && t.phantom == 0 {
-            good += 1;
-        } else if t.undecided_named && t.lost == 0 && t.phantom == 0 {
-            undecided += 1;
-        } else {
-            failures.push(format!("{name}: {}", t.detail));
-        }
-    }
+    let t = run_acts(&acts, Act::frames, full, move |act, brk| {
+        run_case(profile, act, brk)
+    })
+    .await;
     println!(
-        "refund/void/credit matrix ({profile}): {total} cases, {good} final and equal to the \
-         device, {undecided} left unknown with the next step named (a void the device never got, \
-         a credit whose answer cannot be tied to it), {twice} refunded or credited twice, {lost} \
-         lost, {phantom} recorded but not done"
+        "refund/void/credit matrix ({profile}): {} cases, {} final and equal to the device, {} \
+         left unknown with the next step named (a void the device never got, a credit whose \
+         answer cannot be tied to it), {} refunded or credited twice, {} lost, {} recorded but \
+         not done",
+        t.total, t.good, t.undecided, t.twice, t.lost, t.phantom
     );
-    assert!(failures.is_empty(), "{failures:#?}");
+    assert!(t.failures.is_empty(), "{:#?}", t.failures);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

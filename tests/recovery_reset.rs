@@ -153,16 +153,7 @@ async fn confirmed_reset_voids_the_authorised_payment_and_records_the_devices_vo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn confirmed_reset_before_the_card_cancels_and_records_no_payment() {
-    let mut case = Case::start(
-        "reset at the card prompt",
-        device(CustomerMode::Manual, Faults::default()),
-        "20.00",
-    )
-    .await;
-    case.approve_pairing();
-    let mut child = case.spawn_sale("accept", "accept");
-    case.wait_live_state("in_progress").await;
-    sigkill(&mut child).await;
+    let case = Case::killed_at_card_prompt("reset at the card prompt", "20.00", None).await;
 
     // Without confirmation: refused, the device still waits for the card.
     let run = case.run(&["reset", "--json"]).await;
@@ -189,19 +180,7 @@ async fn completed_meanwhile_then_reset(reboot: bool) {
     } else {
         "found by last message before reset"
     };
-    let mut case = Case::start(
-        name,
-        device(CustomerMode::Manual, Faults::default()),
-        "20.00",
-    )
-    .await;
-    case.approve_pairing();
-    let notes = case.sim.notes();
-    let mut child = case.spawn_sale("accept", "accept");
-    case.wait_live_state("in_progress").await;
-    sigkill(&mut child).await;
-    case.wait_disconnected(notes).await;
-    case.act(CustomerAction::TapCard(VISA.into())).await;
+    let case = Case::killed_at_card_prompt(name, "20.00", Some(VISA)).await;
     if reboot {
         case.act(CustomerAction::Reboot).await;
     }

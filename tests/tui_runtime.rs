@@ -9,12 +9,9 @@ use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyModifiers};
 use futures_util::stream;
 use ratatui::{Terminal, backend::TestBackend};
 use till::app::{AppSettings, State};
-use till::connector::{self, ConnectorSettings};
-use till::ledger::Ledger;
-use till::runtime::{ConnectorPort, LedgerStore, Runtime};
-use till::sim::device::{CustomerMode, DeviceConfig};
-use till::sim::{SimConfig, Simulator};
 use till::ui::{self, Theme};
+
+mod wired_support;
 
 /// What the last frame showed, and how many frames were drawn.
 #[derive(Default)]
@@ -53,30 +50,13 @@ fn key(c: char) -> TermEvent {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_sale_through_the_real_loop() {
-    let device = DeviceConfig {
-        customer: CustomerMode::Auto {
-            card_delay_ms: 0,
-            sign_delay_ms: 0,
-            pairing_delay_ms: 0,
-        },
-        ..DeviceConfig::default()
-    };
-    let sim = Simulator::start(SimConfig {
-        device,
-        ..SimConfig::default()
-    })
-    .await
-    .unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let ledger = Ledger::open(dir.path()).unwrap();
-    let tokens = Arc::new(ledger.token_store());
-    let (handle, inputs) = connector::start(ConnectorSettings::direct(sim.url()), tokens).unwrap();
-    let mut rt = Runtime::new(
-        State::new(AppSettings::default()),
-        ConnectorPort::new(handle),
-        LedgerStore::new(ledger.clone(), "sim"),
-        inputs,
-    );
+    let mut pos = wired_support::Till::start(
+        wired_support::auto_device(),
+        AppSettings::default(),
+        wired_support::connector(),
+    )
+    .await;
+    let rt = &mut pos.rt;
 
     let screen = Arc::new(Mutex::new(Screen::default()));
     let idle_draws: Arc<Mutex<Vec<usize>>> = Arc::default();
@@ -167,12 +147,12 @@ async fn a_full_sale_through_the_real_loop() {
     );
     let last = rt.state.last_outcome.clone().expect("an outcome");
     assert_eq!(last.state, till::payment::PaymentState::Approved);
-    let row = ledger
+    let row = pos
+        .ledger
         .get(&last.external_id)
         .unwrap()
         .expect("in the ledger");
     assert_eq!(row.state, till::payment::PaymentState::Approved);
     assert_eq!(row.last4.as_deref(), Some("4242"));
-    rt.device().handle().dispose().await;
-    sim.shutdown().await;
+    pos.close().await;
 }

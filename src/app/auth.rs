@@ -25,14 +25,15 @@ pub use super::adjust_judge::{judge_payment, judge_response};
 pub use super::linked_txn::Adjust;
 
 use super::adjust_judge::current;
-use super::guards::closeout_running;
 use super::linked_txn::{SaleLink, TxnInfo};
-use super::recovery;
-use super::recovery_state::RecoveryReason;
 use super::settle::{Judgement, apply};
 use super::state::*;
 use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
+use super::txn_lifecycle::{
+    Reopened, Start, begin, create_linked, end_recovery, free, id_or_fresh, id_to_send, just_ended,
+    noted_again, reopen,
+};
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
 use super::{Effect, verdict};
 use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
@@ -76,76 +77,6 @@ fn supported(state: &mut State, kind: PaymentKind) -> bool {
     }
 }
 
-/// Refuses a new transaction while a payment or a closeout is open; true when free.
-fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
-    if closeout_running(state, what) {
-        return false;
-    }
-    let Some(p) = state.pending() else {
-        return true;
-    };
-    let text = format!(
-        "Refused: {} {} of {} is still {}; nothing was sent for the {what}. Resolve it first: run \
-         `till recover`, or press s (Check Payment Status).",
-        state.kind().label(),
-        p.external_id,
-        p.amount,
-        p.state
-    );
-    state.error(NoticeKind::PendingPayment, text);
-    if state.recovery.is_none() && state.is_ready() {
-        recovery::start(state, RecoveryReason::BeforeSale, fx);
-    }
-    false
-}
-
-fn fresh_or(given: Option<String>) -> Result<String, String> {
-    match given {
-        Some(id) => crate::protocol::validate_external_id(&id)
-            .map(|()| id)
-            .map_err(|e| e.to_string()),
-        None => Ok(crate::protocol::new_external_id()),
-    }
-}
-
-#[allow(clippy::too_many_arguments)]
-fn begin(
-    state: &mut State,
-    txn: TxnInfo,
-    external_id: String,
-    amount: Cents,
-    tip: Option<Cents>,
-    create: LedgerOp,
-    command: DeviceCommand,
-    cause: &str,
-    fx: &mut Vec<Effect>,
-) {
-    let kind = txn.kind;
-    state.payment = Some(CurrentPayment::new(
-        external_id,
-        amount,
-        tip,
-        None,
-        PaymentState::Created,
-        state.now_ms,
-    ));
-    state.txn = Some(txn);
-    state.clear_for_new_transaction();
-    fx.push(Effect::Persist(create));
-    fx.push(Effect::Send(command));
-    transition(
-        state,
-        PaymentState::Sent,
-        cause,
-        format!("{} sent to the device", kind.label()),
-        PaymentFacts::default(),
-        fx,
-    );
-    let timeout = state.settings.response_timeout_ms;
-    start_timer(state, TimerPurpose::SaleResponse, timeout, fx);
-    start_timer(state, TimerPurpose::Clock, 1_000, fx);
-}
-
 /// Starts an auth or a pre-auth of `amount`.
 pub(super) fn start_payment(
     state: &mut State,
@@ -162,13 +93,6 @@ pub(super) fn start_payment(
         return;
     };
     let id = request.external_id().to_owned();
-    let create = LedgerOp::CreateLinked {
-        device: state.device.as_ref().and_then(|d| d.identity()),
-        external_id: id.clone(),
-        kind,
-        parent: None,
-        amount,
-    };
     let command = match kind {
         PaymentKind::PreAuth => DeviceCommand::PreAuth(request),
         _ => DeviceCommand::Auth(request),
@@ -178,9 +102,17 @@ pub(super) fn start_payment(
         link: None,
         accepted: false,
     };
-    begin(
-        state, txn, id, amount, None, create, command, "TX_START", fx,
-    );
+    let create = create_linked(state, &txn, &id, amount);
+    let start = Start {
+        txn,
+        external_id: id,
+        amount,
+        tip: None,
+        create,
+        command,
+        cause: "TX_START",
+    };
+    begin(state, start, fx);
 }
 
 /// Starts a capture, increment or tip adjust of `tab` (read from the ledger by the caller).
@@ -215,16 +147,9 @@ pub(super) fn start_adjust(
     } else {
         None
     };
-    let id = match (invalid, fresh_or(external_id)) {
-        (Some(why), _) | (None, Err(why)) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
-            return;
-        }
-        (None, Ok(id)) => id,
-    };
-    if !require_ready(state) {
+    let Some(id) = id_to_send(state, invalid, external_id) else {
         return;
-    }
+    };
     let command = match adjust {
         Adjust::Capture { amount, tip } => DeviceCommand::Capture {
             payment_id: tab.device_payment_id.clone(),
@@ -254,13 +179,16 @@ pub(super) fn start_adjust(
         link: Some(tab),
         accepted: false,
     };
-    begin(state, txn, id, amount, tip, create, command, cause, fx);
-}
-
-fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.pending().is_none() && state.recovery.take().is_some() {
-        super::reset::after_recovery(state, fx);
-    }
+    let start = Start {
+        txn,
+        external_id: id,
+        amount,
+        tip,
+        create,
+        command,
+        cause,
+    };
+    begin(state, start, fx);
 }
 
 /// A response (CAPTURE_PREAUTH_RESPONSE, INCREMENT_PREAUTH_RESPONSE, TIP_ADJUST_RESPONSE) for
@@ -333,10 +261,7 @@ fn late(
     tip: Option<Cents>,
     fx: &mut Vec<Effect>,
 ) {
-    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
-        return;
-    };
-    let Some(link) = txn.link.filter(|_| txn.kind == kind) else {
+    let Some((o, link)) = just_ended(state, kind) else {
         return;
     };
     let asked_tip = o.tip.unwrap_or_default();
@@ -363,11 +288,7 @@ fn late(
         Judgement::Conflict(_) => false,
     };
     if same {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: cause.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
+        noted_again(&o, cause, fx);
         return;
     }
     let said = match &now {
@@ -380,35 +301,17 @@ fn late(
         o.state,
         verdict::CHECK_DASHBOARD
     );
-    fx.push(Effect::Persist(LedgerOp::Reopen {
-        external_id: o.external_id.clone(),
-        cause: cause.into(),
-        detail: format!("reopened: {why}"),
-    }));
-    let mut cur = CurrentPayment::new(
-        o.external_id.clone(),
-        o.amount,
-        o.tip,
-        None,
-        PaymentState::Unknown,
-        state.now_ms,
-    );
-    cur.evidence.conflict = Some(why.clone());
-    state.payment = Some(cur);
-    state.txn = Some(TxnInfo {
+    let tip = o.tip;
+    let reopened = Reopened {
+        ended: o,
         kind,
-        link: Some(link),
-        accepted: true,
-    });
-    state.last_outcome = Some(Outcome {
-        state: PaymentState::Unknown,
-        message: format!("reopened: {why}"),
-        ..o
-    });
-    state.error(
-        NoticeKind::General,
-        format!("{} reopened as unknown: {why}.", kind.label()),
-    );
+        link,
+        tip,
+        cause,
+        why,
+        title: kind.label(),
+    };
+    reopen(state, reopened, fx);
 }
 
 /// Starts a closeout; `open_tabs` is the number of open tabs in the ledger (auths awaiting
@@ -438,7 +341,7 @@ pub(super) fn start_closeout(
         );
         return;
     }
-    let request_id = match fresh_or(request_id) {
+    let request_id = match id_or_fresh(request_id) {
         Ok(id) => id,
         Err(why) => {
             state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));

@@ -4,6 +4,14 @@
 //! sale lifecycle, the recovery procedure (PROTOCOL.md §6.5) and the guarded reset, and drives
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
+//!
+//! This file is the dispatcher: it routes each event to the file that handles it and decides
+//! what runs after a recovery round (`RoundEnd`). Below it, no file
+//! imports one above it (`tests/import_circles.rs`): key handling (`screens`, `keymap`, the
+//! `*_keys` boxes) → `actions` → the flows (`sale*`, `auth`, `refund*`, `printing`; what auth and
+//! refund share in `txn_lifecycle`) → `reset` → `recovery` (and its kind-specific
+//! `*_recovery`) → the shared steps (`settle`, `guards`, `steps`) → the data (`events`, `state`,
+//! `ui_state`, `ui_entries`, …).
 
 mod actions;
 mod adjust_judge;
@@ -32,12 +40,15 @@ mod refund_recovery;
 mod reset;
 mod reset_state;
 mod sale;
+mod sale_finish;
+mod sale_interrupts;
 pub mod screens;
 mod settle;
 mod state;
 mod steps;
 pub mod tab_keys;
 mod timers;
+mod txn_lifecycle;
 mod ui_entries;
 mod ui_state;
 pub mod verdict;
@@ -63,8 +74,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Key(key) => screens::on_key(state, key, &mut fx),
         Event::Device(input) => on_device(state, input, &mut fx),
         Event::Timer(id) => on_timer(state, id, &mut fx),
-        Event::PersistFailed { op, error } => sale::on_persist_failed(state, &op, &error),
-        Event::Pending(list) => sale::on_pending(state, list, &mut fx),
+        Event::PersistFailed { op, error } => {
+            sale_interrupts::on_persist_failed(state, &op, &error)
+        }
+        Event::Pending(list) => sale_interrupts::on_pending(state, list, &mut fx),
         Event::PendingTxn { payment, txn } => refund::on_pending(state, payment, txn, &mut fx),
         Event::Resize { width, height } => state.ui.size = (width, height),
         Event::FreshExternalId(id) => state.ui.next_external_id = id,
@@ -112,7 +125,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
                 recovery::start(state, RecoveryReason::Ready, fx);
             } else {
                 // An open payment of this device under its identity: recovered now.
-                sale::adopt_by_identity(state, fx);
+                sale_interrupts::adopt_by_identity(state, fx);
                 refund::adopt_by_identity(state, fx);
             }
         }
@@ -124,7 +137,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             state.device_wants_signature = false;
             state.expire(NoticeKind::Progress);
             reset::on_disconnected(state, fx);
-            sale::on_disconnected(state, &why, fx);
+            sale_interrupts::on_disconnected(state, &why, fx);
             auth::on_closeout_lost(state, &format!("connection lost: {why}"), fx);
         }
         DeviceInput::Error(text) => {
@@ -181,17 +194,17 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
         DeviceInput::FinishOk {
             payment,
             request_info,
-        } => sale::on_finish_ok(state, payment, request_info, fx),
+        } => sale_finish::on_finish_ok(state, payment, request_info, fx),
         DeviceInput::PaymentVoided { payment, reason } => {
             if !refund::on_payment_voided(state, payment.as_ref(), fx) {
-                sale::on_payment_voided(state, payment, reason, fx)
+                sale_finish::on_payment_voided(state, payment, reason, fx)
             }
         }
         DeviceInput::TipAdded(tip) => sale::on_tip_added(state, tip, fx),
         DeviceInput::Busy(text) => sale::on_busy(state, &text, fx),
         DeviceInput::FinishCancel { request_info } => {
             if state.kind().is_payment() {
-                sale::on_finish_cancel(state, request_info, fx)
+                sale_finish::on_finish_cancel(state, request_info, fx)
             } else {
                 refund::on_finish_cancel(state, request_info, fx)
             }
@@ -290,7 +303,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             not_sent,
         } => {
             if !printing::on_command_failed(state, command, &error) {
-                sale::on_command_failed(state, command, &error, not_sent, fx)
+                sale_interrupts::on_command_failed(state, command, &error, not_sent, fx)
             }
         }
         DeviceInput::Frame {
@@ -310,7 +323,7 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
         return; // stale timer
     };
     match purpose {
-        TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
+        TimerPurpose::SaleResponse => sale_interrupts::on_response_timeout(state, fx),
         TimerPurpose::RecoveryResponse => {
             let end = recovery::on_response_timeout(state, fx);
             after_recovery_round(state, end, fx);

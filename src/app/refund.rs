@@ -26,45 +26,17 @@ use super::recovery_state::RecoveryReason;
 use super::refund_judge::current;
 use super::settle::apply;
 use super::state::*;
-use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
+use super::steps::{cancel_timer, note, require_ready, transition};
 use super::timers::TimerPurpose;
+use super::txn_lifecycle::{
+    self, Start, create_linked, end_recovery, free, id_or_fresh, id_to_send,
+};
 use super::{Effect, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo};
 
-/// Refuses a new transaction while one is open (and starts its recovery); true when free.
-fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
-    if super::guards::closeout_running(state, what) {
-        return false;
-    }
-    let Some(p) = state.pending() else {
-        return true;
-    };
-    let text = format!(
-        "Refused: {} {} of {} is still {}; nothing was sent for the {what}. Resolve it first: run \
-         `till recover`, or press s (Check Payment Status).",
-        state.kind(),
-        p.external_id,
-        p.amount,
-        p.state
-    );
-    state.error(NoticeKind::PendingPayment, text);
-    if state.recovery.is_none() && state.is_ready() {
-        recovery::start(state, RecoveryReason::BeforeSale, fx);
-    }
-    false
-}
-
-fn external_id(given: Option<String>) -> Result<String, String> {
-    match given {
-        Some(id) => crate::protocol::validate_external_id(&id)
-            .map(|()| id)
-            .map_err(|e| e.to_string()),
-        None => Ok(crate::protocol::new_external_id()),
-    }
-}
-
+/// Starts `txn` (a refund, void or credit) as `external_id`, recorded under its sale.
 fn begin(
     state: &mut State,
     txn: TxnInfo,
@@ -74,37 +46,17 @@ fn begin(
     cause: &str,
     fx: &mut Vec<Effect>,
 ) {
-    let kind = txn.kind;
-    let parent = txn.link.as_ref().map(|l| l.external_id.clone());
-    state.payment = Some(CurrentPayment::new(
-        external_id.clone(),
-        amount,
-        None,
-        None,
-        PaymentState::Created,
-        state.now_ms,
-    ));
-    state.txn = Some(txn);
-    state.clear_for_new_transaction();
-    fx.push(Effect::Persist(LedgerOp::CreateLinked {
-        device: state.device.as_ref().and_then(|d| d.identity()),
+    let create = create_linked(state, &txn, &external_id, amount);
+    let start = Start {
+        txn,
         external_id,
-        kind,
-        parent,
         amount,
-    }));
-    fx.push(Effect::Send(command));
-    transition(
-        state,
-        PaymentState::Sent,
+        tip: None,
+        create,
+        command,
         cause,
-        format!("{kind} sent to the device"),
-        PaymentFacts::default(),
-        fx,
-    );
-    let timeout = state.settings.response_timeout_ms;
-    start_timer(state, TimerPurpose::SaleResponse, timeout, fx);
-    start_timer(state, TimerPurpose::Clock, 1_000, fx);
+    };
+    txn_lifecycle::begin(state, start, fx);
 }
 
 /// Starts a refund of `amount` of `sale`, of which `remainder` is left to refund.
@@ -134,16 +86,9 @@ pub(super) fn start_refund(
     } else {
         None
     };
-    let id = match (invalid, external_id_or(external_id)) {
-        (Some(why), _) | (None, Err(why)) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
-            return;
-        }
-        (None, Ok(id)) => id,
-    };
-    if !require_ready(state) {
+    let Some(id) = id_to_send(state, invalid, external_id) else {
         return;
-    }
+    };
     let command = DeviceCommand::Refund {
         payment_id: sale.device_payment_id.clone(),
         order_id: sale.order_id.clone(),
@@ -157,10 +102,6 @@ pub(super) fn start_refund(
     begin(state, txn, id, amount, command, "REFUND_REQUEST", fx);
 }
 
-fn external_id_or(given: Option<String>) -> Result<String, String> {
-    external_id(given)
-}
-
 /// Starts a void of `sale`, which charged `amount`.
 pub(super) fn start_void(
     state: &mut State,
@@ -172,7 +113,7 @@ pub(super) fn start_void(
     if !free(state, "void", fx) {
         return;
     }
-    let id = match external_id_or(external_id) {
+    let id = match id_or_fresh(external_id) {
         Ok(id) if !sale.device_payment_id.trim().is_empty() => id,
         Ok(_) => {
             state.error(
@@ -560,12 +501,6 @@ pub(super) fn on_finish_cancel(
         fx,
     );
     fx.push(Effect::Send(DeviceCommand::ShowWelcome));
-}
-
-pub(super) fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
-    if state.pending().is_none() && state.recovery.take().is_some() {
-        super::reset::after_recovery(state, fx);
-    }
 }
 
 /// A refund, void or credit found open in the ledger at start-up.

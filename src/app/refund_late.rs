@@ -4,10 +4,10 @@
 //! Nothing is ever sent again.
 
 use super::ledger_ops::LedgerOp;
-use super::linked_txn::TxnInfo;
 use super::refund_judge::judge_refund;
 use super::settle::Judgement;
-use super::state::*;
+use super::state::State;
+use super::txn_lifecycle::{Reopened, just_ended, noted_again, reopen};
 use super::{Effect, verdict};
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Payment, Refund};
@@ -20,19 +20,12 @@ pub(super) fn late_refund(
     cause: &str,
     fx: &mut Vec<Effect>,
 ) {
-    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
-        return;
-    };
-    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Refund) else {
+    let Some((o, link)) = just_ended(state, PaymentKind::Refund) else {
         return;
     };
     let Some(refund) = refund else {
         // A refusal (or an answer without a refund) again: it changes nothing.
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: cause.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
+        noted_again(&o, cause, fx);
         return;
     };
     let judged = judge_refund(&link, o.amount, refund);
@@ -44,11 +37,7 @@ pub(super) fn late_refund(
         Judgement::Conflict(_) => false,
     };
     if same {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: cause.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
+        noted_again(&o, cause, fx);
         return;
     }
     let why = format!(
@@ -60,35 +49,16 @@ pub(super) fn late_refund(
             .map_or("?".to_owned(), |a| Cents(a).to_string()),
         verdict::CHECK_DASHBOARD
     );
-    fx.push(Effect::Persist(LedgerOp::Reopen {
-        external_id: o.external_id.clone(),
-        cause: cause.into(),
-        detail: format!("reopened: {why}"),
-    }));
-    let mut cur = CurrentPayment::new(
-        o.external_id.clone(),
-        o.amount,
-        None,
-        None,
-        PaymentState::Unknown,
-        state.now_ms,
-    );
-    cur.evidence.conflict = Some(why.clone());
-    state.payment = Some(cur);
-    state.txn = Some(TxnInfo {
+    let reopened = Reopened {
+        ended: o,
         kind: PaymentKind::Refund,
-        link: Some(link),
-        accepted: true,
-    });
-    state.last_outcome = Some(Outcome {
-        state: PaymentState::Unknown,
-        message: format!("reopened: {why}"),
-        ..o
-    });
-    state.error(
-        NoticeKind::General,
-        format!("Refund reopened as unknown: {why}."),
-    );
+        link,
+        tip: None,
+        cause,
+        why,
+        title: "Refund",
+    };
+    reopen(state, reopened, fx);
 }
 
 /// A VOID_PAYMENT_RESPONSE when no void is open: a re-delivered answer for the void that just
@@ -102,10 +72,7 @@ pub(super) fn late_void(
     fx: &mut Vec<Effect>,
 ) {
     const CAUSE: &str = "VOID_PAYMENT_RESPONSE";
-    let (Some(o), Some(txn)) = (state.last_outcome.clone(), state.last_txn.clone()) else {
-        return;
-    };
-    let Some(link) = txn.link.filter(|_| txn.kind == PaymentKind::Void) else {
+    let Some((o, link)) = just_ended(state, PaymentKind::Void) else {
         return;
     };
     if payment.is_some_and(|p| p.id.as_deref() != Some(link.device_payment_id.as_str())) {
@@ -113,11 +80,7 @@ pub(super) fn late_void(
     }
     let recorded_done = o.state == PaymentState::Approved;
     if success == recorded_done {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: o.external_id,
-            cause: CAUSE.into(),
-            detail: format!("re-delivered; recorded as {}", o.state),
-        }));
+        noted_again(&o, CAUSE, fx);
         return;
     }
     if !success {
@@ -139,33 +102,14 @@ pub(super) fn late_void(
         link.external_id,
         verdict::CHECK_DASHBOARD
     );
-    fx.push(Effect::Persist(LedgerOp::Reopen {
-        external_id: o.external_id.clone(),
-        cause: CAUSE.into(),
-        detail: format!("reopened: {why}"),
-    }));
-    let mut cur = CurrentPayment::new(
-        o.external_id.clone(),
-        o.amount,
-        None,
-        None,
-        PaymentState::Unknown,
-        state.now_ms,
-    );
-    cur.evidence.conflict = Some(why.clone());
-    state.payment = Some(cur);
-    state.txn = Some(TxnInfo {
+    let reopened = Reopened {
+        ended: o,
         kind: PaymentKind::Void,
-        link: Some(link),
-        accepted: true,
-    });
-    state.last_outcome = Some(Outcome {
-        state: PaymentState::Unknown,
-        message: format!("reopened: {why}"),
-        ..o
-    });
-    state.error(
-        NoticeKind::General,
-        format!("Void reopened as unknown: {why}."),
-    );
+        link,
+        tip: None,
+        cause: CAUSE,
+        why,
+        title: "Void",
+    };
+    reopen(state, reopened, fx);
 }

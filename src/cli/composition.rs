@@ -9,16 +9,17 @@ use super::config::GlobalArgs;
 use super::exit;
 use super::failure::Failure;
 use super::flows::Timeouts;
-use crate::app::{AppSettings, State};
+use crate::app::AppSettings;
 use crate::config::{DeviceMode, LoadedConfig, Settings, SimCustomer, url};
 use crate::connector::settings::DEFAULT_REMOTE_APPLICATION_ID;
-use crate::connector::{self, CloudSettings, ConnectorSettings, TokenStore};
+use crate::connector::{CloudSettings, ConnectorSettings, TokenStore};
 use crate::ledger::{Ledger, LedgerError};
 use crate::logging::{self, LogGuard, LogTarget};
 use crate::protocol::SaleOptions;
 use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
+use crate::wiring::{Parts, WireError, Wired, wire};
 
 /// Who the session is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,14 +142,13 @@ pub fn remote_application_id(s: &Settings) -> Result<String, Failure> {
     }
 }
 
-fn connector_settings(
-    config: &LoadedConfig,
-    transport_url: Option<String>,
-) -> Result<ConnectorSettings, Failure> {
+/// How the connector reaches the configured device. For the embedded simulator, the direct URL
+/// is left empty: [`wire`] fills in the simulator's once it listens.
+fn connector_settings(config: &LoadedConfig) -> Result<ConnectorSettings, Failure> {
     let s = &config.settings;
-    let mut c = match (transport_url, s.device.mode) {
-        (Some(url), _) => ConnectorSettings::direct(url),
-        (None, DeviceMode::Direct) => {
+    let mut c = match s.device.mode {
+        DeviceMode::Simulator => ConnectorSettings::direct(String::new()),
+        DeviceMode::Direct => {
             let url = s.device.direct.url.clone().ok_or_else(|| {
                 Failure::new(exit::USAGE, "device.direct.url is not set: set it in the config or pass --device wss://…/remote_pay")
             })?;
@@ -157,7 +157,7 @@ fn connector_settings(
             c.allow_insecure_ws = s.device.direct.allow_insecure_ws;
             c
         }
-        (None, DeviceMode::Cloud) => {
+        DeviceMode::Cloud => {
             let cloud = &s.device.cloud;
             let missing = |k: &str| {
                 Failure::new(
@@ -185,12 +185,6 @@ fn connector_settings(
             let mut c = ConnectorSettings::cloud(cs);
             c.ca_file = cloud.ca_file.clone();
             c
-        }
-        (None, DeviceMode::Simulator) => {
-            return Err(Failure::new(
-                exit::UNREACHABLE,
-                "the embedded simulator is not running",
-            ));
         }
     };
     c.pos_name = s.terminal.name.clone();
@@ -276,7 +270,7 @@ pub async fn open(
     let log = logging::init(&config, target).ok();
     let s = &config.settings;
 
-    let sim = if s.device.mode == DeviceMode::Simulator {
+    let simulator = if s.device.mode == DeviceMode::Simulator {
         let customer = match purpose {
             Purpose::Headless => SimCustomer::Auto,
             Purpose::Tui { sim_customer, .. } => sim_customer.unwrap_or(s.simulator.customer),
@@ -321,36 +315,34 @@ pub async fn open(
             .paths
             .data_dir
             .join(crate::sim::memory_file::FILE_NAME);
-        let sim = Simulator::start(SimConfig {
+        Some(SimConfig {
             device,
             memory_file: Some(memory_file),
             ..SimConfig::default()
         })
-        .await
-        .map_err(|e| match e {
-            crate::sim::SimError::Memory(why) => Failure::new(exit::USAGE, why),
-            e => Failure::new(
-                exit::UNREACHABLE,
-                format!("the embedded simulator did not start: {e}"),
-            ),
-        })?;
-        Some(sim)
     } else {
         None
     };
-    let settings = connector_settings(&config, sim.as_ref().map(Simulator::url))?;
-    let rest = connector::rest::available(&settings).then(|| settings.clone());
-    let (handle, inputs) =
-        connector::start(settings, tokens).map_err(|e| Failure::new(exit::USAGE, e.to_string()))?;
-    let mut port = ConnectorPort::new(handle);
-    let mut app = app_settings(&config);
-    if let Some(rest) = rest {
-        port = port.with_rest(rest);
-        app.rest_lookup = true;
-    }
-    let mut state = State::new(app);
-    state.desk = super::order_setup::desk(&config, sim.is_some())?;
-    let rt = Runtime::new(state, port, store, inputs);
+    let embedded_sim = simulator.is_some();
+    let connector = connector_settings(&config)?;
+    let desk = super::order_setup::desk(&config, embedded_sim)?;
+    let Wired { rt, sim } = wire(Parts {
+        app: app_settings(&config),
+        desk,
+        ledger: store,
+        tokens,
+        connector,
+        simulator,
+    })
+    .await
+    .map_err(|e| match e {
+        WireError::Simulator(crate::sim::SimError::Memory(why)) => Failure::new(exit::USAGE, why),
+        WireError::Simulator(e) => Failure::new(
+            exit::UNREACHABLE,
+            format!("the embedded simulator did not start: {e}"),
+        ),
+        WireError::Connector(e) => Failure::new(exit::USAGE, e.to_string()),
+    })?;
     let c = &config.settings.connection;
     let timeouts = Timeouts {
         ready: Duration::from_millis(c.ready_timeout_ms.max(1_000)),

@@ -18,6 +18,8 @@ use till::sim::{CustomerAction, DEFAULT_DEVICE_ID, SimConfig, Simulator};
 use tokio::process::{Child, Command};
 use tokio::task::JoinHandle;
 
+pub mod matrix;
+
 /// Only to avoid hanging forever when something goes wrong; never a timing assertion.
 pub const PATIENCE: Duration = Duration::from_secs(30);
 
@@ -135,6 +137,29 @@ impl Case {
             dir,
             approver: None,
         }
+    }
+
+    /// A manual-customer case whose `till sale` (challenges and signatures accepted) was
+    /// SIGKILLed at the card prompt, the sale in progress in the ledger. With `then_card`, the
+    /// customer taps that card once the device has seen the POS go: the sale completes while no
+    /// POS is there.
+    pub async fn killed_at_card_prompt(name: &str, amount: &str, then_card: Option<&str>) -> Case {
+        let mut case = Case::start(
+            name,
+            device(CustomerMode::Manual, Faults::default()),
+            amount,
+        )
+        .await;
+        case.approve_pairing();
+        let notes = case.sim.notes();
+        let mut child = case.spawn_sale("accept", "accept");
+        case.wait_live_state("in_progress").await;
+        sigkill(&mut child).await;
+        if let Some(card) = then_card {
+            case.wait_disconnected(notes).await;
+            case.act(CustomerAction::TapCard(card.into())).await;
+        }
+        case
     }
 
     /// The data directory of the POS.

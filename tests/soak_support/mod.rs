@@ -6,17 +6,19 @@
 //! Used by `tests/soak_short.rs` (CI) and `benches/soak.rs` (10 000 sales); it lives with the tests,
 //! not in the shipped library.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use till::app::{Action, AppSettings, Event, Prompt, State};
-use till::connector::{self, ConnectorSettings};
-use till::ledger::Ledger;
+use till::app::{Action, AppSettings, Event, Prompt};
 use till::payment::PaymentState;
 use till::protocol::{Cents, PaymentResult};
-use till::runtime::{ConnectorPort, LedgerStore, Runtime};
-use till::sim::device::{CustomerMode, DeviceConfig, Faults};
-use till::sim::{DEFAULT_DEVICE_ID, SimConfig, Simulator};
+use till::sim::DEFAULT_DEVICE_ID;
+use till::sim::device::{DeviceConfig, Faults};
+
+// Found from here whichever test or bench includes this module.
+#[path = "../wired_support/mod.rs"]
+mod wired_support;
+
+use wired_support::{Rt, Till};
 
 /// What to run.
 #[derive(Debug, Clone)]
@@ -75,8 +77,6 @@ fn open_fds() -> usize {
 /// both challenges, a signature, a reboot while waiting for the card.
 const CENTS: [i64; 10] = [34, 0, 1, 2, 7, 3, 4, 5, 34, 11];
 
-type Rt = Runtime<ConnectorPort, LedgerStore>;
-
 async fn settle(rt: &mut Rt, timeout: Duration) -> bool {
     let deadline = tokio::time::Instant::now() + timeout;
     loop {
@@ -106,53 +106,34 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     let start = Instant::now();
     let (rss0, fds0) = (rss_kb(), open_fds());
     let device = DeviceConfig {
-        customer: CustomerMode::Auto {
-            card_delay_ms: 0,
-            sign_delay_ms: 0,
-            pairing_delay_ms: 0,
-        },
         card_timeout_ms: 2_000,
         faults: Faults {
             random_rate: config.fault_rate,
             ..Faults::default()
         },
         seed: config.seed,
-        ..DeviceConfig::default()
+        ..wired_support::auto_device()
     };
-    let sim = Simulator::start(SimConfig {
-        device,
-        ..SimConfig::default()
-    })
-    .await
-    .expect("the simulator starts");
-    let dir = tempfile_dir();
-    let ledger = Ledger::open(&dir).expect("the ledger opens");
-    let mut settings = ConnectorSettings::direct(sim.url());
+    let mut settings = wired_support::connector();
     settings.heartbeat_interval = Duration::from_millis(150);
     settings.heartbeat_timeout = Duration::from_millis(250);
     settings.reconnect_floor = Duration::from_millis(20);
     settings.reconnect_cap = Duration::from_millis(200);
     settings.ready_timeout = Duration::from_secs(3);
-    let (handle, inputs) =
-        connector::start(settings, Arc::new(ledger.token_store())).expect("the connector starts");
     let app = AppSettings {
         response_timeout_ms: 1_000,
         poll_initial_ms: 50,
         poll_max_ms: 400,
         ..AppSettings::default()
     };
-    let mut rt = Runtime::new(
-        State::new(app),
-        ConnectorPort::new(handle),
-        LedgerStore::new(ledger.clone(), "sim"),
-        inputs,
-    );
+    let mut till = Till::start(device, app, settings).await;
+    let (rt, sim, ledger) = (&mut till.rt, &till.sim, &till.ledger);
 
     for i in 0..config.sales {
         rt.run_until(Duration::from_secs(10), |s| s.is_ready())
             .await;
         if rt.state.pending().is_some() {
-            settle(&mut rt, Duration::from_secs(20)).await;
+            settle(rt, Duration::from_secs(20)).await;
         }
         let amount = Cents(1_000 + (i as i64 % 50) * 100 + CENTS[i % CENTS.len()]);
         rt.dispatch(Event::Action(Action::StartSale {
@@ -162,7 +143,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
             external_id: None,
         }))
         .await;
-        settle(&mut rt, Duration::from_secs(20)).await;
+        settle(rt, Duration::from_secs(20)).await;
     }
     // Whatever is still open: recover until final.
     for _ in 0..5 {
@@ -172,7 +153,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
         rt.run_until(Duration::from_secs(10), |s| s.is_ready())
             .await;
         rt.dispatch(Event::Action(Action::Recover)).await;
-        settle(&mut rt, Duration::from_secs(20)).await;
+        settle(rt, Duration::from_secs(20)).await;
     }
 
     let mut report = SoakReport {
@@ -208,23 +189,9 @@ pub async fn run(config: SoakConfig) -> SoakReport {
         }
     }
     report.by_state = by_state.into_iter().collect();
-    rt.device().handle().dispose().await;
-    sim.shutdown().await;
-    drop(rt);
-    drop(ledger);
-    let _ = std::fs::remove_dir_all(&dir);
+    till.close().await;
     report.rss_kb = (rss0, rss_kb());
     report.fds = (fds0, open_fds());
     report.elapsed = start.elapsed();
     report
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "till-soak-{}-{}",
-        std::process::id(),
-        till::protocol::new_external_id()
-    ));
-    let _ = std::fs::create_dir_all(&dir);
-    dir
 }

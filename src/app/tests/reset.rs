@@ -221,3 +221,39 @@ fn a_reset_waiting_for_confirmation_ends_when_the_payment_at_risk_does() {
     let fx = update(&mut s, Event::Action(Action::Reset { confirm: None }));
     assert_eq!(sends(&fx), vec!["reset"]);
 }
+
+/// The running timer with this purpose.
+fn running(s: &State, purpose: TimerPurpose) -> Option<TimerId> {
+    s.timers
+        .iter()
+        .find(|(_, p)| **p == purpose)
+        .map(|(id, _)| *id)
+}
+
+#[test]
+fn when_recovery_gets_no_answer_a_waiting_reset_decides_instead_of_the_next_poll() {
+    // Without a reset, a recovery round without an answer asks the device again later.
+    let mut s = in_progress("EXT1");
+    update(&mut s, Event::Action(Action::Recover));
+    let id = running(&s, TimerPurpose::RecoveryResponse).expect("response timer");
+    update(&mut s, Event::Timer(id));
+    assert!(running(&s, TimerPurpose::RecoveryPoll).is_some());
+    assert!(s.reset.is_none());
+
+    // With a reset waiting on recovery, the reset decides: the payment at risk needs the
+    // operator's confirmation, nothing is sent, and recovery does not poll meanwhile.
+    let mut s = in_progress("EXT1");
+    update(&mut s, Event::Action(Action::Reset { confirm: None }));
+    let id = running(&s, TimerPurpose::RecoveryResponse).expect("response timer");
+    let fx = update(&mut s, Event::Timer(id));
+    assert_eq!(
+        s.notice.as_ref().map(|n| n.kind),
+        Some(NoticeKind::ResetNeedsConfirmation)
+    );
+    assert!(sends(&fx).is_empty(), "{fx:?}");
+    assert_eq!(running(&s, TimerPurpose::RecoveryPoll), None, "{fx:?}");
+    assert_eq!(
+        s.recovery.as_ref().map(|r| r.step),
+        Some(RecoveryStep::Suspended)
+    );
+}
