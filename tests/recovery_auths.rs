@@ -11,9 +11,9 @@ mod recovery_common;
 use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
+use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
 use till::sim::device::Profile;
-use till::protocol::Sender;
 
 /// What is done and how.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,9 +12,9 @@ mod recovery_common;
 use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
+use till::protocol::Sender;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Cut, CutKind, Faults, Profile};
-use till::protocol::Sender;
 
 /// Where the POS dies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -14,8 +14,8 @@ use std::collections::BTreeMap;
 use recovery_common::matrix::run_all;
 use recovery_common::*;
 use till::payment::PaymentState;
-use till::sim::device::{Cut, CutKind, Faults, Profile};
 use till::protocol::Sender;
+use till::sim::device::{Cut, CutKind, Faults, Profile};
 
 /// One frame of the reference sale: where the cut goes.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -22,10 +22,10 @@ mod recovery_common;
 use recovery_common::matrix::{ActFrame, Break, Tally, interrupt_then_recover, run_acts};
 use recovery_common::*;
 use till::payment::{PaymentKind, PaymentState};
+use till::protocol::Sender;
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
 use till::sim::device::{CreditRecord, DeviceConfig, Profile};
-use till::protocol::Sender;
 
 const REFUND: &str = "4.00";
 

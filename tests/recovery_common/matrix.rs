@@ -7,8 +7,8 @@
 use std::future::Future;
 use std::sync::Arc;
 
-use till::sim::device::{Cut, CutKind, Faults};
 use till::protocol::Sender;
+use till::sim::device::{Cut, CutKind, Faults};
 use tokio::sync::Semaphore;
 
 use super::{Case, TO_DEVICE, TO_POS, sigkill};
