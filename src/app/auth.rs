@@ -53,8 +53,7 @@ fn supported(state: &mut State, kind: PaymentKind) -> bool {
     }
     match support_flag(state.device.as_ref(), kind) {
         Some((flag, false)) => {
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(super::Refusal::InvalidInput,
                 format!(
                     "Nothing was sent: the device does not support {}s ({flag} is false in its \
                      discovery answer). Enable them for the merchant, or use a device that has them.",
@@ -77,7 +76,7 @@ pub(super) fn closeout_running(state: &mut State, what: &str) -> bool {
         "Refused: closeout {} is waiting for the device's answer; nothing was sent for the {what}.",
         c.request_id
     );
-    state.error(NoticeKind::PendingPayment, text);
+    state.refuse(super::Refusal::PendingPayment, text);
     true
 }
 
@@ -97,7 +96,7 @@ fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
         p.amount,
         p.state
     );
-    state.error(NoticeKind::PendingPayment, text);
+    state.refuse(super::Refusal::PendingPayment, text);
     if state.recovery.is_none() && state.is_ready() {
         recovery::start(state, RecoveryReason::BeforeSale, fx);
     }
@@ -255,7 +254,10 @@ pub(super) fn start_adjust(
     };
     let id = match (invalid, fresh_or(external_id)) {
         (Some(why), _) | (None, Err(why)) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
         (None, Ok(id)) => id,
@@ -667,8 +669,8 @@ pub(super) fn start_closeout(
         } else {
             format!("{open_tabs} tabs are")
         };
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!(
                 "Nothing was sent: {tabs} still open (auths awaiting a tip, pre-auths awaiting \
                  capture). Settle them, or close out anyway with --allow-open-tabs."
@@ -679,7 +681,10 @@ pub(super) fn start_closeout(
     let request_id = match fresh_or(request_id) {
         Ok(id) => id,
         Err(why) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
     };

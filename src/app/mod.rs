@@ -6,6 +6,7 @@
 //! failed `Persist` stops the batch so nothing is sent after it.
 
 pub mod amounts;
+mod answer;
 pub mod auth;
 pub mod keymap;
 mod ledger_ops;
@@ -26,6 +27,7 @@ pub mod tab_keys;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
+pub use answer::{Answer, Refusal};
 pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use recovery::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset::{ResetFlow, ResetPhase};
@@ -188,7 +190,7 @@ pub enum Action {
     },
     /// Press Cancel on the device for the running sale.
     CancelSale,
-    /// Ask the device what it is doing (no recovery).
+    /// Ask the device what it is doing (no recovery); the last status answer is forgotten.
     QueryStatus,
     /// Run recovery for the pending payment (or just query the status when none).
     Recover,
@@ -250,6 +252,9 @@ pub enum Effect {
     RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
     FreshExternalId,
+    /// The answer to the request just handled (`app::answer`): kept by the runtime for the
+    /// headless command that asked.
+    Answer(Answer),
     /// Stop.
     Quit,
 }
@@ -257,6 +262,10 @@ pub enum Effect {
 /// Applies one event and returns the effects to run, in order.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // Requests are answered; a key press is the TUI's, which shows the notice instead.
+    let request = matches!(event, Event::Action(_));
+    let key = matches!(event, Event::Key(_));
+    state.refusal = None;
     match event {
         Event::Action(action) => on_action(state, action, &mut fx),
         Event::Key(key) => screens::on_key(state, key, &mut fx),
@@ -289,6 +298,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
+    }
+    match state.refusal.take() {
+        Some((why, text)) if !key => fx.push(Effect::Answer(Answer::Refused { why, text })),
+        None if request => fx.push(Effect::Answer(Answer::Accepted)),
+        _ => {}
     }
     fx
 }
@@ -335,6 +349,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
         Action::CancelSale => sale::cancel(state, fx),
         Action::QueryStatus => {
+            // Asked anew: the last answer is no longer what the device is doing.
+            state.device_status = None;
             if require_ready(state) {
                 fx.push(Effect::Send(DeviceCommand::DeviceStatus {
                     send_last_message: false,
@@ -354,10 +370,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Reset { confirm } => reset::request(state, confirm, fx),
         Action::ShowMessage(text) => {
             if text.trim().is_empty() {
-                state.error(
-                    NoticeKind::Validation,
-                    "message: the text must not be empty",
-                );
+                state.refuse(Refusal::InvalidInput, "message: the text must not be empty");
             } else if require_ready(state) {
                 fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
             }
@@ -386,10 +399,7 @@ pub(crate) fn require_ready(state: &mut State) -> bool {
         Connection::Disconnected(why) => format!("the device is not connected ({why})"),
         _ => "the device is not connected yet".to_owned(),
     };
-    state.error(
-        NoticeKind::NotConnected,
-        format!("Nothing was sent: {why}."),
-    );
+    state.refuse(Refusal::NotConnected, format!("Nothing was sent: {why}."));
     false
 }
 

@@ -13,7 +13,7 @@
 //! it, and Enter charges the order's total.
 
 use super::Effect;
-use super::state::{NoticeKind, State};
+use super::state::State;
 use crate::device::DeviceCommand;
 use crate::order::display::{DisplayLabels, order_removed, order_update};
 use crate::order::{Catalog, Change, DiscountKind, NewLine, Order, OrderError, Percent};
@@ -209,7 +209,10 @@ pub(crate) fn edit(
 ) {
     match f(&mut state.desk) {
         Ok(effect) => fx.push(effect),
-        Err(e) => state.error(NoticeKind::Validation, format!("Order unchanged: {e}")),
+        Err(e) => state.refuse(
+            super::Refusal::InvalidInput,
+            format!("Order unchanged: {e}"),
+        ),
     }
 }
 

@@ -72,7 +72,7 @@ fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
         p.amount,
         p.state
     );
-    state.error(NoticeKind::PendingPayment, text);
+    state.refuse(super::Refusal::PendingPayment, text);
     if state.recovery.is_none() && state.is_ready() {
         recovery::start(state, RecoveryReason::BeforeSale, fx);
     }
@@ -159,7 +159,10 @@ pub(super) fn start_refund(
     };
     let id = match (invalid, external_id_or(external_id)) {
         (Some(why), _) | (None, Err(why)) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
         (None, Ok(id)) => id,
@@ -198,8 +201,8 @@ pub(super) fn start_void(
     let id = match external_id_or(external_id) {
         Ok(id) if !sale.device_payment_id.trim().is_empty() => id,
         Ok(_) => {
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(
+                super::Refusal::InvalidInput,
                 format!(
                     "Nothing was sent: payment {} has no device payment id to void.",
                     sale.external_id
@@ -208,7 +211,10 @@ pub(super) fn start_void(
             return;
         }
         Err(why) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
     };

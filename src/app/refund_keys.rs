@@ -4,7 +4,7 @@
 //! (`Effect::LoadRefundOffer`), prefilled; a partial amount may be typed; nothing is sent before
 //! a confirmation that names the amount, the card and the external id.
 
-use super::state::{NoticeKind, SaleLink, State};
+use super::state::{SaleLink, State};
 use super::{Action, Effect, Key, Screen, on_action};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
@@ -52,8 +52,8 @@ pub(super) fn open(
     fx: &mut Vec<Effect>,
 ) {
     if state.pending().is_some() {
-        state.error(
-            NoticeKind::PendingPayment,
+        state.refuse(
+            super::Refusal::PendingPayment,
             "Another transaction is open: settle it first (s, Check Payment Status).",
         );
         return;
@@ -80,8 +80,8 @@ pub(super) fn open_credit(state: &mut State) {
                 confirming: true,
             });
         }
-        _ => state.error(
-            NoticeKind::Validation,
+        _ => state.refuse(
+            super::Refusal::InvalidInput,
             "Type the amount to give back first, then press C for a credit.",
         ),
     }
@@ -129,8 +129,11 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         (false, Key::Enter) => match input.amount() {
             Ok(a) if a.get() > 0 => input.confirming = true,
-            Ok(_) => state.error(NoticeKind::Validation, "amount: must be greater than 0.00"),
-            Err(e) => state.error(NoticeKind::Validation, e),
+            Ok(_) => state.refuse(
+                super::Refusal::InvalidInput,
+                "amount: must be greater than 0.00",
+            ),
+            Err(e) => state.refuse(super::Refusal::InvalidInput, e),
         },
         (true, Key::Char('n')) if input.kind == PaymentKind::Refund => input.confirming = false,
         (true, Key::Char('y')) => {

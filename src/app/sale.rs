@@ -38,7 +38,10 @@ pub(super) fn validated_request(
     let request = match builder.build() {
         Ok(r) => r,
         Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {e}."),
+            );
             return None;
         }
     };
@@ -63,7 +66,7 @@ pub(super) fn start(
              (Check Payment Status).",
             p.external_id, p.amount, p.state
         );
-        state.error(NoticeKind::PendingPayment, text);
+        state.refuse(super::Refusal::PendingPayment, text);
         if state.recovery.is_none() && state.is_ready() {
             recovery::start(state, RecoveryReason::BeforeSale, fx);
         }
@@ -290,8 +293,8 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
         ),
         _ => {
             let what = if challenge { "challenge" } else { "signature" };
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(
+                super::Refusal::InvalidInput,
                 format!("No {what} is waiting for an answer."),
             );
             return;
@@ -317,7 +320,7 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
 
 pub(super) fn cancel(state: &mut State, fx: &mut Vec<Effect>) {
     if state.pending().is_none() {
-        state.error(NoticeKind::Validation, "No sale is running.");
+        state.refuse(super::Refusal::InvalidInput, "No sale is running.");
         return;
     }
     if require_ready(state) {
@@ -787,8 +790,8 @@ pub(super) fn on_command_failed(
             PaymentFacts::default(),
             fx,
         );
-        state.error(
-            NoticeKind::NotConnected,
+        state.refuse(
+            super::Refusal::NotSent,
             format!("Nothing was charged: the sale could not be sent ({error})."),
         );
         return;
@@ -820,10 +823,13 @@ pub(super) fn on_command_failed(
         );
         return;
     }
-    state.error(
-        NoticeKind::General,
-        format!("Could not send {command}: {error}."),
-    );
+    let text = format!("Could not send {command}: {error}.");
+    if command == crate::device::CommandKind::ShowMessage {
+        // A message is sent as its request is handled: the request was not carried out.
+        state.refuse(super::Refusal::NotSent, text);
+    } else {
+        state.error(NoticeKind::General, text);
+    }
 }
 
 pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
@@ -862,8 +868,8 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &Persis
         }
         // The ledger's own one-open-payment-per-device rule: another payment is pending.
         if let PersistError::PendingPayment(error) = error {
-            state.error(
-                NoticeKind::PendingPayment,
+            state.refuse(
+                super::Refusal::PendingPayment,
                 format!("Refused, nothing was sent: {error}."),
             );
             return;
@@ -873,8 +879,8 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &Persis
         } else {
             kind.to_string()
         };
-        state.error(
-            NoticeKind::PersistFailed,
+        state.refuse(
+            super::Refusal::PersistFailed,
             format!("The {what} was not recorded ({error}), so nothing was sent. Check the disk and the data directory."),
         );
         return;

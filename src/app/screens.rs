@@ -385,7 +385,10 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                         fx.push(Effect::FreshExternalId);
                     }
                 }
-                Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
+                Err(e) => state.refuse(
+                    super::Refusal::InvalidInput,
+                    format!("Nothing was sent: {e}"),
+                ),
             }
         }
         Intent::ClearEntry => {

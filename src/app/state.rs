@@ -393,6 +393,9 @@ pub struct State {
     pub last_closeout: Option<CloseoutOutcome>,
     /// The print job on the device's printer, if one was started (`app::printing`).
     pub print_job: Option<super::printing::PrintJob>,
+    /// A refusal given while handling the current event, until `update` turns it into
+    /// `Effect::Answer`.
+    pub(super) refusal: Option<(super::answer::Refusal, String)>,
 }
 
 /// Frames kept for the inspector.
@@ -449,6 +452,7 @@ impl State {
             closeout: None,
             last_closeout: None,
             print_job: None,
+            refusal: None,
         }
     }
 
@@ -489,6 +493,18 @@ impl State {
         if self.notice.as_ref().is_some_and(|n| n.kind == kind) {
             self.notice = None;
         }
+    }
+
+    /// Refuses the request being handled: the notice tells people, and `update` gives the
+    /// typed answer (`Effect::Answer`).
+    pub(crate) fn refuse(&mut self, why: super::answer::Refusal, text: impl Into<String>) {
+        let text = text.into();
+        self.notice = Some(Notice {
+            level: Level::Error,
+            text: text.clone(),
+            kind: why.notice_kind(),
+        });
+        self.refusal = Some((why, text));
     }
 
     pub(crate) fn error(&mut self, kind: NoticeKind, text: impl Into<String>) {

@@ -149,7 +149,7 @@ fn selected(state: &State) -> Option<&TabRow> {
 /// when it is of the right kind.
 pub(super) fn open_box(state: &mut State, capture: bool) {
     let Some(row) = selected(state).cloned() else {
-        state.error(NoticeKind::Validation, "No open tab is selected.");
+        state.refuse(super::Refusal::InvalidInput, "No open tab is selected.");
         return;
     };
     let want = if capture {
@@ -163,8 +163,8 @@ pub(super) fn open_box(state: &mut State, capture: bool) {
         } else {
             "only an auth's tip is adjusted; a pre-auth is captured (c)"
         };
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!(
                 "{} is a {}: {what}.",
                 row.link.external_id,
@@ -260,7 +260,10 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     let adjust = match adjust {
         Ok(a) => a,
         Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {e}."),
+            );
             return;
         }
     };

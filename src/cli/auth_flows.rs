@@ -7,11 +7,13 @@
 use serde_json::json;
 
 use super::exit;
-use super::flows::{Finish, LATE_FRAMES, Timeouts, finished, settle, unresolved, wait_ready};
+use super::flows::{
+    Finish, LATE_FRAMES, Timeouts, finished, not_started_code, settle, unresolved, wait_ready,
+};
 use super::policy::Policies;
 use super::report::pending_json;
 use crate::app::auth::Adjust;
-use crate::app::{Action, Event, NoticeKind};
+use crate::app::{Action, Answer, Event, Refusal};
 use crate::ledger::{CloseoutState, LedgerError, PaymentKind};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerStore, Runtime, sale_link};
@@ -185,20 +187,28 @@ fn plan(store: &LedgerStore, request: &Request) -> Result<Action, Finish> {
     })
 }
 
-/// The exit code for a notice that stopped a request before anything was recorded.
-fn not_started(command: &str, rt_notice: Option<&crate::app::Notice>) -> Finish {
-    let code = match rt_notice.map(|n| n.kind) {
-        Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
-        Some(NoticeKind::PendingPayment) => exit::REFUSED,
-        Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-        _ => exit::UNKNOWN,
-    };
-    let text = rt_notice.map(|n| n.text.clone());
-    Finish::error(
-        command,
-        code,
-        text.unwrap_or_else(|| format!("The {command} was not started.")),
-    )
+/// Whether the request just dispatched was taken: the app's answer, as an exit code and message
+/// when refused before anything was recorded. A transaction recorded but never sent
+/// (`Refusal::NotSent`) is over (`not_found`): its outcome is reported like any other.
+pub(super) fn started<D: DevicePort>(
+    rt: &mut Runtime<D, LedgerStore>,
+    command: &str,
+) -> Result<(), Finish> {
+    match rt.take_answer() {
+        Some(Answer::Accepted)
+        | Some(Answer::Refused {
+            why: Refusal::NotSent,
+            ..
+        }) => Ok(()),
+        Some(Answer::Refused { why, text }) => {
+            Err(Finish::error(command, not_started_code(why), text))
+        }
+        None => Err(Finish::error(
+            command,
+            exit::UNKNOWN,
+            format!("The {command} was not started."),
+        )),
+    }
 }
 
 /// Settles what was left open before a new request: exit 5 when it stays open.
@@ -256,8 +266,8 @@ pub async fn run<D: DevicePort>(
         _ => None,
     };
     rt.dispatch(Event::Action(action)).await;
-    if rt.state.payment.is_none() && rt.state.last_outcome.is_none() {
-        return not_started(command, rt.state.notice.as_ref());
+    if let Err(f) = started(rt, command) {
+        return f;
     }
     let mut f = if !settle(rt, policies, t.sale).await {
         unresolved(command, &rt.state)
@@ -362,8 +372,8 @@ pub async fn closeout<D: DevicePort>(
         request_id: None,
     }))
     .await;
-    if rt.state.closeout.is_none() && rt.state.last_closeout.is_none() {
-        return not_started(command, rt.state.notice.as_ref());
+    if let Err(f) = started(rt, command) {
+        return f;
     }
     rt.run_until(t.sale, |s| s.closeout.is_none()).await;
     if rt.state.closeout.is_some() {

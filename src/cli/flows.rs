@@ -10,7 +10,7 @@ use super::policy::{Policies, decide};
 use super::report::{
     elsewhere_json, elsewhere_lines, exit_for, outcome_json, outcome_line, pending_json,
 };
-use crate::app::{Action, Connection, Event, NoticeKind, State};
+use crate::app::{Action, Answer, Connection, Event, Refusal, State};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
 
@@ -204,6 +204,17 @@ pub(super) fn finished(command: &str, state: &State) -> Finish {
     }
 }
 
+/// The exit code of a request the app refused (`app::Answer::Refused`): nothing was charged.
+pub(super) fn not_started_code(why: Refusal) -> u8 {
+    match why {
+        // Not recorded (a reused external id, a full disk): nothing was sent.
+        Refusal::InvalidInput | Refusal::PersistFailed => exit::USAGE,
+        Refusal::PendingPayment => exit::REFUSED,
+        Refusal::NotConnected | Refusal::NotSent => exit::UNREACHABLE,
+        Refusal::ResetNeedsConfirmation | Refusal::ResetUnconfirmed => exit::UNKNOWN,
+    }
+}
+
 /// The sale arguments.
 pub struct SaleInput {
     /// Amount; `None` when the order's total is charged.
@@ -277,29 +288,13 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
         external_id: input.external_id,
     };
     rt.dispatch(Event::Action(action)).await;
-    let notice_kind = rt.state.notice.as_ref().map(|n| n.kind);
-    if rt.state.payment.is_none() {
-        let not_started = rt.state.last_outcome.is_none();
-        let unsent = rt
-            .state
-            .last_outcome
-            .as_ref()
-            .is_some_and(|o| o.state == crate::ledger::PaymentState::NotFound)
-            && notice_kind == Some(NoticeKind::NotConnected);
-        if not_started || unsent {
-            let code = match notice_kind {
-                // Not recorded (a reused external id, a full disk): nothing was sent.
-                Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
-                Some(NoticeKind::PendingPayment) => exit::REFUSED,
-                Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-                _ => exit::UNKNOWN,
-            };
-            let text = rt.state.notice.as_ref().map(|n| n.text.clone());
-            return Finish::error(
-                "sale",
-                code,
-                text.unwrap_or_else(|| "The sale was not started.".into()),
-            );
+    match rt.take_answer() {
+        Some(Answer::Refused { why, text }) => {
+            return Finish::error("sale", not_started_code(why), text);
+        }
+        Some(Answer::Accepted) => {}
+        None => {
+            return Finish::error("sale", exit::UNKNOWN, "The sale was not started.".into());
         }
     }
     let started = tokio::time::Instant::now();
@@ -479,7 +474,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         }
         return f;
     }
-    rt.state.device_status = None;
+    // The app forgets the last status answer as it asks again.
     rt.dispatch(Event::Action(Action::QueryStatus)).await;
     rt.run_until(t.ready, |s| s.device_status.is_some()).await;
     let device = rt.state.device.clone().unwrap_or_default();
@@ -545,30 +540,40 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
     })
     .await;
     rt.dispatch(Event::Action(Action::Reset { confirm })).await;
-    let notice_is = |s: &State, kind: NoticeKind| s.notice.as_ref().is_some_and(|n| n.kind == kind);
+    if let Some(Answer::Refused {
+        why: Refusal::NotConnected,
+        text,
+    }) = rt.take_answer()
+    {
+        return Finish::error("reset", exit::UNREACHABLE, text);
+    }
     // First the reset itself: refused for want of confirmation, answered, or lost with the
     // connection (then the device never confirmed it).
     let decided = rt
         .run_until(t.recovery, |s| {
-            notice_is(s, NoticeKind::ResetNeedsConfirmation) || s.reset.is_none()
+            s.reset
+                .as_ref()
+                .is_none_or(|r| r.phase == crate::app::ResetPhase::NeedsConfirmation)
         })
         .await;
-    if notice_is(&rt.state, NoticeKind::ResetNeedsConfirmation) {
-        let text = rt
-            .state
-            .notice
-            .as_ref()
-            .map(|n| n.text.clone())
-            .unwrap_or_default();
-        return Finish {
-            code: exit::REFUSED,
-            json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}),
-            human: vec![text],
-        };
+    let mut unconfirmed = None;
+    match rt.take_answer() {
+        Some(Answer::Refused {
+            why: Refusal::ResetNeedsConfirmation,
+            text,
+        }) => {
+            return Finish {
+                code: exit::REFUSED,
+                json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}),
+                human: vec![text],
+            };
+        }
+        Some(Answer::Refused {
+            why: Refusal::ResetUnconfirmed,
+            text,
+        }) => unconfirmed = Some(text),
+        _ => {}
     }
-    let unconfirmed = notice_is(&rt.state, NoticeKind::ResetUnconfirmed)
-        .then(|| rt.state.notice.as_ref().map(|n| n.text.clone()))
-        .flatten();
     // Then the payment's re-check (after the answer, or after the reconnect), unless it waits
     // for the operator's answer to a re-delivered question.
     let done = decided
@@ -613,21 +618,15 @@ pub async fn message<D: DevicePort, L: LedgerPort>(
     if let Err(f) = wait_ready(rt, "message", t).await {
         return f;
     }
-    rt.state.notice = None;
     rt.dispatch(Event::Action(Action::ShowMessage(text.clone())))
         .await;
-    if let Some(n) = rt
-        .state
-        .notice
-        .as_ref()
-        .filter(|n| n.level == crate::app::Level::Error)
-    {
-        let code = if n.kind == NoticeKind::Validation {
+    if let Some(Answer::Refused { why, text }) = rt.take_answer() {
+        let code = if why == Refusal::InvalidInput {
             exit::USAGE
         } else {
             exit::UNREACHABLE
         };
-        return Finish::error("message", code, n.text.clone());
+        return Finish::error("message", code, text);
     }
     Finish {
         code: exit::OK,

@@ -9,7 +9,7 @@ use super::exit;
 use super::flows::{Finish, LATE_FRAMES, Timeouts, finished, settle, unresolved, wait_ready};
 use super::policy::Policies;
 use super::report::pending_json;
-use crate::app::{Action, Event, NoticeKind, SaleLink};
+use crate::app::{Action, Event, SaleLink};
 use crate::ledger::{LedgerError, PaymentKind};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerStore, Runtime, sale_link};
@@ -187,20 +187,8 @@ pub async fn run<D: DevicePort>(
         _ => None,
     };
     rt.dispatch(Event::Action(action)).await;
-    if rt.state.payment.is_none() && rt.state.last_outcome.is_none() {
-        let kind = rt.state.notice.as_ref().map(|n| n.kind);
-        let code = match kind {
-            Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
-            Some(NoticeKind::PendingPayment) => exit::REFUSED,
-            Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-            _ => exit::UNKNOWN,
-        };
-        let text = rt.state.notice.as_ref().map(|n| n.text.clone());
-        return Finish::error(
-            command,
-            code,
-            text.unwrap_or_else(|| format!("The {command} was not started.")),
-        );
+    if let Err(f) = super::auth_flows::started(rt, command) {
+        return f;
     }
     let mut f = if !settle(rt, policies, t.sale).await {
         unresolved(command, &rt.state)

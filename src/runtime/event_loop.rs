@@ -25,6 +25,7 @@ pub struct Runtime<D, L> {
     /// Set once the state changed since the last draw.
     pub dirty: bool,
     journal: Option<Journal>,
+    answer: Option<app::Answer>,
 }
 
 /// Told of every ledger write that succeeded (e.g. `till recover`'s progress lines).
@@ -45,6 +46,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
             queue: VecDeque::new(),
             dirty: true,
             journal: None,
+            answer: None,
         };
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
@@ -69,6 +71,12 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
     /// state change is one).
     pub fn set_journal(&mut self, journal: Journal) {
         self.journal = Some(journal);
+    }
+
+    /// The app's answer to the last request dispatched (`app::Answer`), or to what followed
+    /// from it since, taken once: a headless command decides its exit code from it.
+    pub fn take_answer(&mut self) -> Option<app::Answer> {
+        self.answer.take()
     }
 
     /// The device port.
@@ -183,7 +191,9 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 Effect::FreshExternalId => self
                     .queue
                     .push_back(Event::FreshExternalId(crate::protocol::new_external_id())),
-                Effect::Quit => self.state.quit = true,
+                Effect::Answer(answer) => self.answer = Some(answer),
+                // The app marked itself quitting (`State::quit`); the loops stop on that.
+                Effect::Quit => {}
             }
         }
     }

@@ -50,7 +50,10 @@ fn a_job_is_sent_then_followed_until_done() {
     assert_eq!(job(&s).state, PrintState::Done);
     assert!(s.notice.as_ref().unwrap().text.contains("Printed"));
     // A done job is not asked about again, and a late ERROR does not undo it.
-    assert!(update(&mut s, Event::Action(Action::CheckPrintJob)).is_empty());
+    assert_eq!(
+        update(&mut s, Event::Action(Action::CheckPrintJob)),
+        [Effect::Answer(Answer::Accepted)]
+    );
     status(&mut s, "J1", "ERROR");
     assert_eq!(job(&s).state, PrintState::Done);
 }
@@ -96,13 +99,20 @@ fn bad_jobs_are_refused_before_anything_is_sent() {
         (vec!["ok"], "has space"),
     ] {
         let fx = print(&mut s, &lines, job_id);
-        assert!(fx.is_empty(), "{lines:?} {job_id:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{lines:?} {job_id:?}"
+        );
         assert!(s.print_job.is_none());
         assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::Validation);
     }
     // Not connected: refused too.
     let mut s = State::new(AppSettings::default());
-    assert!(print(&mut s, &["ok"], "J").is_empty());
+    assert_eq!(
+        only_refused(&print(&mut s, &["ok"], "J")),
+        Some(Refusal::NotConnected)
+    );
     assert!(s.print_job.is_none());
 }
 

@@ -278,7 +278,11 @@ fn refunds_are_refused_before_anything_is_sent() {
     for (what, amount, remainder) in cases {
         let mut s = ready(true);
         let fx = update(&mut s, refund_action(amount, remainder));
-        assert!(fx.is_empty(), "{what}: {fx:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{what}: {fx:?}"
+        );
         let n = s.notice.clone().unwrap();
         assert_eq!(n.kind, NoticeKind::Validation, "{what}");
         assert!(n.text.starts_with("Nothing was sent"), "{what}: {}", n.text);
@@ -289,6 +293,10 @@ fn refunds_are_refused_before_anything_is_sent() {
     update(&mut s, refund_action(500, 1234));
     let fx = update(&mut s, void_action());
     assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::PendingPayment);
+    assert!(fx.contains(&Effect::Answer(Answer::Refused {
+        why: Refusal::PendingPayment,
+        text: s.notice.clone().unwrap().text,
+    })));
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::Persist(LedgerOp::CreateLinked { .. })))
@@ -296,7 +304,7 @@ fn refunds_are_refused_before_anything_is_sent() {
     // Not ready: nothing sent.
     let mut s = State::new(AppSettings::default());
     let fx = update(&mut s, refund_action(500, 1234));
-    assert!(fx.is_empty());
+    assert_eq!(only_refused(&fx), Some(Refusal::NotConnected));
     assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::NotConnected);
 }
 
