@@ -16,6 +16,7 @@ mod device_commands;
 mod flows;
 mod ledger_commands;
 mod ledger_filters;
+mod linked_flow;
 mod order_setup;
 mod out;
 mod policy;
