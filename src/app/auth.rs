@@ -21,9 +21,14 @@
 //! `closed` with the batch, `refused`, or `unknown` when its answer is lost (it moves no money:
 //! the dashboard shows whether the batch closed).
 
-use super::recovery::{self, RecoveryReason};
+pub use super::linked_txn::Adjust;
+
+use super::linked_txn::{SaleLink, TxnInfo};
+use super::recovery;
+use super::recovery_state::RecoveryReason;
 use super::refund::Judgement;
 use super::state::*;
+use super::timers::TimerPurpose;
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
 use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
@@ -185,39 +190,6 @@ pub(super) fn start_payment(
     begin(
         state, txn, id, amount, None, create, command, "TX_START", fx,
     );
-}
-
-/// What the cashier asked of an auth or pre-auth.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Adjust {
-    /// Capture the pre-auth for `amount` plus `tip`.
-    Capture {
-        /// The final amount.
-        amount: Cents,
-        /// The tip.
-        tip: Cents,
-    },
-    /// Hold `amount` more on the pre-auth.
-    Increment {
-        /// How much more.
-        amount: Cents,
-    },
-    /// Set the auth's tip.
-    TipAdjust {
-        /// The new tip.
-        tip: Cents,
-    },
-}
-
-impl Adjust {
-    /// The ledger kind.
-    pub fn kind(self) -> PaymentKind {
-        match self {
-            Adjust::Capture { .. } => PaymentKind::Capture,
-            Adjust::Increment { .. } => PaymentKind::Increment,
-            Adjust::TipAdjust { .. } => PaymentKind::TipAdjust,
-        }
-    }
 }
 
 /// Starts a capture, increment or tip adjust of `tab` (read from the ledger by the caller).

@@ -3,20 +3,11 @@
 //! dashboard was checked), the operator picks the outcome, types a note and confirms with `y`.
 //! The ledger records it as `till resolve` does; nothing is sent to the device.
 
+pub use super::ui_entries::ResolveInput;
+
 use super::screens::{Key, Screen};
 use super::{Effect, LedgerOp, PaymentFacts, State};
 use crate::ledger::{PaymentState, RESOLVE_CAUSE};
-
-/// The resolution being entered.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ResolveInput {
-    /// The outcome chosen, once chosen (`a` approved, `d` declined, `v` voided, `n` not found).
-    pub to: Option<PaymentState>,
-    /// The note typed (who checked what).
-    pub note: String,
-    /// Outcome and note given: asking for `y` to confirm.
-    pub confirming: bool,
-}
 
 /// Longest note typed in the TUI.
 const MAX_NOTE: usize = 200;

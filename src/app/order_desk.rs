@@ -12,8 +12,7 @@
 //! With the item field empty: ↑/↓ select a line, `+`/`-` change its quantity, Backspace removes
 //! it, and Enter charges the order's total.
 
-use super::Effect;
-use super::state::State;
+use super::events::Effect;
 use crate::device::DeviceCommand;
 use crate::order::display::{DisplayLabels, order_removed, order_update};
 use crate::order::{Catalog, Change, DiscountKind, NewLine, Order, OrderError, Percent};
@@ -198,27 +197,5 @@ impl OrderDesk {
         self.seq += 1;
         self.selected = 0;
         Some(Effect::Send(DeviceCommand::ShowOrder(update)))
-    }
-}
-
-/// Runs an order edit from a key, turning a refusal into a validation notice.
-pub(crate) fn edit(
-    state: &mut State,
-    fx: &mut Vec<Effect>,
-    f: impl FnOnce(&mut OrderDesk) -> Result<Effect, String>,
-) {
-    match f(&mut state.desk) {
-        Ok(effect) => fx.push(effect),
-        Err(e) => state.refuse(
-            super::Refusal::InvalidInput,
-            format!("Order unchanged: {e}"),
-        ),
-    }
-}
-
-/// The order was paid (approved): clear it and the display.
-pub(crate) fn on_paid(state: &mut State, fx: &mut Vec<Effect>) {
-    if let Some(effect) = state.desk.clear() {
-        fx.push(effect);
     }
 }

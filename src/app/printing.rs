@@ -4,7 +4,10 @@
 //! printing, at most [`MAX_POLLS`] times, then the job has failed ("never said DONE"). One job
 //! at a time. A REMOTE_ERROR while the job is open is the device refusing it.
 
-use super::state::{NoticeKind, State, TimerPurpose};
+pub use super::print_job::{PrintJob, PrintState};
+
+use super::state::{NoticeKind, State};
+use super::timers::TimerPurpose;
 use super::{DeviceCommand, Effect, cancel_timer, require_ready, start_timer};
 
 /// How often the job's status is asked again, ms.
@@ -18,39 +21,6 @@ pub const MAX_PRINT_LINES: usize = 500;
 pub const MAX_PRINT_LINE_CHARS: usize = 200;
 /// Longest job id (the PRINT_TEXT encoder's limit).
 pub const MAX_PRINT_JOB_ID: usize = 32;
-
-/// Where a print job is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PrintState {
-    /// Sent; no status yet.
-    Sent,
-    /// The device reported this status (`IN_QUEUE`, `PRINTING`, `NOT_FOUND`, `UNKNOWN`, …).
-    Reported(String),
-    /// The device printed it (`DONE`).
-    Done,
-    /// The device refused it or the printer failed; why.
-    Failed(String),
-}
-
-impl PrintState {
-    /// True once the job is done or failed.
-    pub fn is_final(&self) -> bool {
-        matches!(self, PrintState::Done | PrintState::Failed(_))
-    }
-}
-
-/// The print job on the device.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrintJob {
-    /// Our id for it (`externalPrintJobId`).
-    pub job_id: String,
-    /// Lines sent.
-    pub lines: usize,
-    /// Where it is.
-    pub state: PrintState,
-    /// Status requests sent after the first.
-    pub polls: u32,
-}
 
 /// `Action::Print`: sends the lines and asks for the job's status.
 pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &mut Vec<Effect>) {

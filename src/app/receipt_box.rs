@@ -3,6 +3,8 @@
 //! Pure: the runtime reads the ledger (`Effect::LoadReceipt`) and answers with
 //! `Event::Receipt`; the text is formatted here by `receipt::receipt_text`.
 
+pub use super::ui_entries::ReceiptView;
+
 use super::Effect;
 use super::screens::{Key, Screen};
 use super::state::State;
@@ -10,28 +12,6 @@ use crate::receipt::{Receipt, WIDTH, receipt_text};
 
 /// Rows one PgUp/PgDn moves.
 const PAGE: u16 = 10;
-
-/// The open receipt box.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ReceiptView {
-    /// The payment it is for.
-    pub external_id: String,
-    /// The receipt's lines, or why it could not be read; `None` while loading.
-    pub text: Option<Result<String, String>>,
-    /// Lines scrolled down.
-    pub scroll: u16,
-}
-
-impl ReceiptView {
-    /// The lines to show: the receipt, what went wrong, or that it is loading.
-    pub fn lines(&self) -> Vec<String> {
-        match &self.text {
-            None => vec![format!("Reading the receipt of {} …", self.external_id)],
-            Some(Ok(text)) => text.lines().map(str::to_owned).collect(),
-            Some(Err(e)) => vec![format!("No receipt: {e}")],
-        }
-    }
-}
 
 /// The payment whose receipt `p` opens here: the sale just rung (result screen) or the
 /// selected history row (its events open or not).

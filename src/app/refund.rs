@@ -17,8 +17,11 @@
 //! and `refund_late.rs` (late and re-delivered answers after one ended).
 
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
-use super::recovery::{self, RecoveryReason};
+use super::linked_txn::{SaleLink, TxnInfo};
+use super::recovery;
+use super::recovery_state::RecoveryReason;
 use super::state::*;
+use super::timers::TimerPurpose;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};

@@ -4,45 +4,12 @@
 //! (`Effect::LoadRefundOffer`), prefilled; a partial amount may be typed; nothing is sent before
 //! a confirmation that names the amount, the card and the external id.
 
-use super::state::{SaleLink, State};
+pub use super::ui_entries::{RefundInput, RefundOffer};
+
+use super::state::State;
 use super::{Action, Effect, Key, Screen, on_action};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
-
-/// What the ledger says about a sale the cashier wants to refund or void.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundOffer {
-    /// The sale.
-    pub sale: SaleLink,
-    /// What may still be refunded.
-    pub remainder: Cents,
-    /// What it charged, tip included.
-    pub charged: Cents,
-    /// Why it cannot be refunded or voided now (the ledger's money rules), if it cannot.
-    pub refusal: Option<String>,
-}
-
-/// The refund, void or credit being entered.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RefundInput {
-    /// Refund, void or credit.
-    pub kind: PaymentKind,
-    /// The sale's external id (empty for a credit).
-    pub sale: String,
-    /// The ledger's answer, once loaded (`None` while loading; always `None` for a credit).
-    pub offer: Option<Result<RefundOffer, String>>,
-    /// The amount typed (prefilled with the remainder).
-    pub amount: String,
-    /// The confirmation is showing.
-    pub confirming: bool,
-}
-
-impl RefundInput {
-    /// The amount as typed, if it is one.
-    pub fn amount(&self) -> Result<Cents, String> {
-        Cents::parse(self.amount.trim()).map_err(|e| format!("amount: {e}"))
-    }
-}
 
 /// Opens the refund (`r`) or void (`v`) entry for the sale `external_id`.
 pub(super) fn open(

@@ -4,6 +4,7 @@
 //! Nothing is ever sent again.
 
 use super::ledger_ops::LedgerOp;
+use super::linked_txn::TxnInfo;
 use super::refund::{Judgement, judge_refund};
 use super::state::*;
 use super::{Effect, verdict};

@@ -1,30 +1,12 @@
 //! The guarded reset: recovery first; if a payment is still at risk, the operator must confirm
 //! with its external id; then BREAK; afterwards the payment is checked again.
 
-use super::recovery::{self, RecoveryReason};
+use super::recovery;
+use super::recovery_state::RecoveryReason;
+use super::reset_state::{ResetFlow, ResetPhase};
 use super::state::*;
 use super::{DeviceCommand, Effect, note, require_ready};
 use crate::protocol::ExternalDeviceState;
-
-/// Where the reset is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ResetPhase {
-    /// Recovering the pending payment before deciding.
-    Recovering,
-    /// A payment is at risk; waiting for the typed confirmation.
-    NeedsConfirmation,
-    /// BREAK sent; waiting for RESET_DEVICE_RESPONSE.
-    Sent,
-}
-
-/// The running reset.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResetFlow {
-    /// Where it is.
-    pub phase: ResetPhase,
-    /// The confirmation given with the request.
-    pub confirm: Option<String>,
-}
 
 /// The operator asked for a reset.
 pub(super) fn request(state: &mut State, confirm: Option<String>, fx: &mut Vec<Effect>) {

@@ -1,8 +1,10 @@
 //! The sale lifecycle of the current payment: start, device answers, prompts, the end.
 
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
-use super::recovery::{self, RecoveryReason};
+use super::recovery;
+use super::recovery_state::RecoveryReason;
 use super::state::*;
+use super::timers::TimerPurpose;
 use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::PaymentState;

@@ -3,8 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::ledger_ops::PaymentFacts;
-use super::recovery::Recovery;
-use super::reset::ResetFlow;
+use super::linked_txn::TxnInfo;
+use super::recovery_state::Recovery;
+use super::reset_state::ResetFlow;
+use super::timers::{TimerId, TimerPurpose};
 use crate::device::DeviceInfo;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{
@@ -86,41 +88,6 @@ impl CurrentPayment {
     pub fn total(&self) -> Cents {
         super::amounts::total(self.amount, self.tip)
     }
-}
-
-/// The sale a refund or void acts on, as the ledger has it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SaleLink {
-    /// The sale's external id.
-    pub external_id: String,
-    /// The device's payment id of the sale.
-    pub device_payment_id: String,
-    /// Its order id.
-    pub order_id: Option<String>,
-    /// The device's ids of the sale's refunds recorded before this one: a refund with one of
-    /// these ids is never taken for ours.
-    pub known_refunds: Vec<String>,
-    /// Card brand and last four digits, for people (`VISA …4242`).
-    pub card: Option<String>,
-    /// For an auth: its amount before tip; for a pre-auth: its hold now (amount + approved
-    /// increments). What a capture, increment or tip adjust is judged against.
-    pub amount: Cents,
-    /// For an auth: its tip now (0 before any tip adjust).
-    pub tip: Cents,
-}
-
-/// What the current (or last) transaction is when it is not a sale: a refund, void, credit,
-/// auth, pre-auth, capture, increment or tip adjust.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TxnInfo {
-    /// Refund, void or credit.
-    pub kind: PaymentKind,
-    /// The sale a refund or void acts on.
-    pub link: Option<SaleLink>,
-    /// The device accepted this transaction's TX_START (TX_START_RESPONSE success; kept in the
-    /// ledger as the move to `in_progress`). A credit's FINISH_OK `{credit}` carries nothing
-    /// that names the credit, so only after this can one be tied to it.
-    pub accepted: bool,
 }
 
 /// Facts the device gave about the current payment during its flow, used by the verdict rules.
@@ -278,26 +245,6 @@ impl Default for AppSettings {
     }
 }
 
-/// A timer id handed out by the state machine; a late timer whose id is gone is ignored.
-pub type TimerId = u64;
-
-/// What a running timer is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TimerPurpose {
-    /// No TX_START_RESPONSE yet.
-    SaleResponse,
-    /// No answer to a recovery query yet.
-    RecoveryResponse,
-    /// Time to ask the device again.
-    RecoveryPoll,
-    /// Redraw the elapsed time while a sale runs.
-    Clock,
-    /// Ask the device again about the open print job.
-    PrintPoll,
-    /// No CLOSEOUT_RESPONSE yet.
-    CloseoutResponse,
-}
-
 /// The closeout `till` is waiting on (its payments are all final: it runs alone).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CloseoutFlow {
@@ -365,7 +312,7 @@ pub struct State {
     /// Set when the operator quit.
     pub quit: bool,
     /// The TUI's screen state.
-    pub ui: super::screens::Ui,
+    pub ui: super::ui_state::Ui,
     /// The external id of a payment whose final outcome could not be written to the ledger.
     pub unrecorded: Option<String>,
     /// Open payments in the ledger not (yet) tied to the connected device: those of other
@@ -392,7 +339,7 @@ pub struct State {
     /// How the last closeout ended.
     pub last_closeout: Option<CloseoutOutcome>,
     /// The print job on the device's printer, if one was started (`app::printing`).
-    pub print_job: Option<super::printing::PrintJob>,
+    pub print_job: Option<super::print_job::PrintJob>,
     /// A refusal given while handling the current event, until `update` turns it into
     /// `Effect::Answer`.
     pub(super) refusal: Option<(super::answer::Refusal, String)>,
@@ -440,7 +387,7 @@ impl State {
             timers: BTreeMap::new(),
             next_timer: 1,
             quit: false,
-            ui: super::screens::Ui::default(),
+            ui: super::ui_state::Ui::default(),
             desk: super::order_desk::OrderDesk::default(),
             unrecorded: None,
             open_elsewhere: Vec::new(),

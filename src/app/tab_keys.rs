@@ -3,76 +3,14 @@
 //! its tip-adjust and capture boxes, and the closeout behind a confirmation. Pure: the tabs are
 //! read from the ledger by the runtime (`Effect::LoadTabs` → `Event::Tabs`).
 
-use super::auth::Adjust;
+pub use super::ui_entries::{EntryKind, TabInput, TabRow};
+
+use super::linked_txn::Adjust;
 use super::screens::Screen;
-use super::state::{NoticeKind, SaleLink, State};
+use super::state::{NoticeKind, State};
 use super::{Action, Effect, on_action};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
-
-/// What the sale screen's Enter starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum EntryKind {
-    /// A sale.
-    #[default]
-    Sale,
-    /// An auth: a tab, its tip adjusted later.
-    Auth,
-    /// A pre-auth: a hold, captured later.
-    PreAuth,
-}
-
-impl EntryKind {
-    /// The next kind (`k` cycles sale → auth → pre-auth → sale).
-    pub fn next(self) -> EntryKind {
-        match self {
-            EntryKind::Sale => EntryKind::Auth,
-            EntryKind::Auth => EntryKind::PreAuth,
-            EntryKind::PreAuth => EntryKind::Sale,
-        }
-    }
-
-    /// The name for people.
-    pub fn label(self) -> &'static str {
-        match self {
-            EntryKind::Sale => "sale",
-            EntryKind::Auth => "auth (tab: tip later)",
-            EntryKind::PreAuth => "pre-auth (hold: capture later)",
-        }
-    }
-}
-
-/// An open tab as the tabs screen lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TabRow {
-    /// Auth or pre-auth.
-    pub kind: PaymentKind,
-    /// The payment, as a capture or tip adjust names it (its amount: an auth's before tip, a
-    /// pre-auth's hold).
-    pub link: SaleLink,
-}
-
-/// Which box is open on the tabs screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TabInput {
-    /// Typing the tip of the selected auth.
-    Tip {
-        /// The tip typed.
-        tip: String,
-    },
-    /// Typing the capture of the selected pre-auth: the amount (prefilled with the hold) and
-    /// the tip; `on_tip` when the tip has the cursor.
-    Capture {
-        /// The amount typed.
-        amount: String,
-        /// The tip typed.
-        tip: String,
-        /// The tip field has the cursor.
-        on_tip: bool,
-    },
-    /// Asking to confirm the closeout.
-    Closeout,
-}
 
 /// Turns the sale entry's action into the selected kind's: an auth or a pre-auth takes the
 /// amount only (its tip comes later).
