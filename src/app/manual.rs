@@ -18,7 +18,7 @@ pub fn offered(state: &State) -> bool {
 }
 
 /// Opens the resolution box (Check Payment Status, `M`), or says why not.
-pub(crate) fn open(state: &mut State) {
+pub(super) fn open(state: &mut State) {
     if offered(state) {
         state.ui.resolve_input = Some(ResolveInput::default());
     } else if state.pending().is_some() {
@@ -31,7 +31,7 @@ pub(crate) fn open(state: &mut State) {
 }
 
 /// A key while the resolution box is up.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     let Some(input) = state.ui.resolve_input.as_mut() else {
         return;
     };

@@ -29,6 +29,9 @@ mod reset_state;
 mod sale;
 pub mod screens;
 mod state;
+#[cfg(feature = "fixtures")]
+mod state_fixtures;
+mod state_read;
 pub mod tab_keys;
 mod timers;
 mod ui_entries;
@@ -47,6 +50,13 @@ pub use timers::{TimerId, TimerPurpose};
 pub use ui_state::{Key, Screen, Ui};
 
 use crate::ledger::PaymentState;
+
+/// Stamps the time (ms since the Unix epoch, read by the runtime: the app reads no clock), then
+/// applies one event like [`update`].
+pub fn update_at(state: &mut State, now_ms: i64, event: Event) -> Vec<Effect> {
+    state.now_ms = now_ms;
+    update(state, event)
+}
 
 /// Applies one event and returns the effects to run, in order.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
@@ -96,7 +106,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     fx
 }
 
-pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
+pub(in crate::app) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
     match action {
         Action::StartSale {
             amount,
@@ -176,7 +186,7 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
 }
 
 /// True when ready; otherwise sets a notice saying why nothing was sent.
-pub(crate) fn require_ready(state: &mut State) -> bool {
+pub(in crate::app) fn require_ready(state: &mut State) -> bool {
     if state.is_ready() {
         return true;
     }
@@ -418,7 +428,7 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
 }
 
 /// Starts a timer, replacing any running timer with the same purpose.
-pub(crate) fn start_timer(
+pub(in crate::app) fn start_timer(
     state: &mut State,
     purpose: TimerPurpose,
     after_ms: u64,
@@ -432,12 +442,12 @@ pub(crate) fn start_timer(
 }
 
 /// Forgets the running timer with this purpose (when it fires it is stale and ignored).
-pub(crate) fn cancel_timer(state: &mut State, purpose: TimerPurpose) {
+pub(in crate::app) fn cancel_timer(state: &mut State, purpose: TimerPurpose) {
     state.timers.retain(|_, p| *p != purpose);
 }
 
 /// Records a ledger transition of the current payment and applies it to the state.
-pub(crate) fn transition(
+pub(in crate::app) fn transition(
     state: &mut State,
     to: PaymentState,
     cause: &str,
@@ -503,7 +513,12 @@ pub(crate) fn transition(
 const RECOVERED_SHOWN: usize = 5;
 
 /// Records an event on the current payment without a state change.
-pub(crate) fn note(state: &State, cause: &str, detail: impl Into<String>, fx: &mut Vec<Effect>) {
+pub(in crate::app) fn note(
+    state: &State,
+    cause: &str,
+    detail: impl Into<String>,
+    fx: &mut Vec<Effect>,
+) {
     if let Some(p) = &state.payment {
         fx.push(Effect::Persist(LedgerOp::Note {
             external_id: p.external_id.clone(),

@@ -6,7 +6,7 @@ use super::order_desk::OrderDesk;
 use super::state::State;
 
 /// Runs an order edit from a key, turning a refusal into a validation notice.
-pub(crate) fn edit(
+pub(super) fn edit(
     state: &mut State,
     fx: &mut Vec<Effect>,
     f: impl FnOnce(&mut OrderDesk) -> Result<Effect, String>,
@@ -21,7 +21,7 @@ pub(crate) fn edit(
 }
 
 /// The order was paid (approved): clear it and the display.
-pub(crate) fn on_paid(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn on_paid(state: &mut State, fx: &mut Vec<Effect>) {
     if let Some(effect) = state.desk.clear() {
         fx.push(effect);
     }

@@ -29,7 +29,7 @@ pub fn target(state: &State) -> Option<String> {
 }
 
 /// Opens the box for the payment [`target`] names and asks the ledger for its receipt.
-pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(external_id) = target(state) else {
         return;
     };
@@ -42,7 +42,7 @@ pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The ledger's answer: formatted for the configured merchant, if the box still waits for it.
-pub(crate) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>) {
+pub(super) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>) {
     let merchant = state.settings.receipt_merchant.clone();
     let Some(view) = state.ui.receipt.as_mut() else {
         return;
@@ -98,7 +98,7 @@ fn print(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// A key while the box is open: scroll, print on the device, or close.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if key == Key::Char('P') {
         print(state, fx);
         return;

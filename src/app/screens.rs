@@ -103,7 +103,7 @@ pub fn entry_action(ui: &Ui) -> Result<Action, String> {
 }
 
 /// Handles a key press: the keymap table says what it means here, this does it.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if read_only_guard(state, key, fx) {
         return;
     }

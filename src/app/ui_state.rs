@@ -153,11 +153,11 @@ pub struct Ui {
 }
 
 impl Ui {
-    pub(crate) fn show_prompt(&mut self) {
+    pub(super) fn show_prompt(&mut self) {
         self.screen = Screen::Prompt;
     }
 
-    pub(crate) fn after_prompt(&mut self) {
+    pub(super) fn after_prompt(&mut self) {
         if self.screen == Screen::Prompt {
             self.screen = Screen::InProgress;
         }

@@ -211,8 +211,8 @@ pub async fn closeout<D: DevicePort>(
     if let Err(f) = started(rt, command) {
         return f;
     }
-    rt.run_until(t.sale, |s| s.closeout.is_none()).await;
-    if rt.state.closeout.is_some() {
+    rt.run_until(t.sale, |s| s.closeout().is_none()).await;
+    if rt.state().closeout().is_some() {
         // Still no answer: the time-out of the state machine did not run yet. Say so.
         return Finish::error(
             command,
@@ -220,7 +220,7 @@ pub async fn closeout<D: DevicePort>(
             "No answer to the closeout in time: the batch may or may not be closed; check it on the Clover dashboard.".into(),
         );
     }
-    let Some(o) = rt.state.last_closeout.clone() else {
+    let Some(o) = rt.state().last_closeout().clone() else {
         return Finish::error(
             command,
             exit::UNKNOWN,

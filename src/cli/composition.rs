@@ -354,8 +354,7 @@ pub async fn open(
         port = port.with_rest(rest);
         app.rest_lookup = true;
     }
-    let mut state = State::new(app);
-    state.desk = super::order_setup::desk(&config, sim.is_some())?;
+    let state = State::with_desk(app, super::order_setup::desk(&config, sim.is_some())?);
     let rt = Runtime::new(state, port, store, inputs);
     let c = &config.settings.connection;
     let timeouts = Timeouts {

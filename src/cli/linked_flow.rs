@@ -69,19 +69,19 @@ pub(super) async fn run<D: DevicePort>(
         return f;
     }
     let mut f = if !settle(rt, policies, t.sale).await {
-        unresolved(command, &rt.state)
+        unresolved(command, rt.state())
     } else {
         rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
-        if rt.state.pending().is_some() {
-            unresolved(command, &rt.state)
+        if rt.state().pending().is_some() {
+            unresolved(command, rt.state())
         } else {
-            finished(command, &rt.state)
+            finished(command, rt.state())
         }
     };
     let (kind, label) = match request.naming() {
         Naming::Command => (command, command),
         Naming::Kind => {
-            let kind = ran_kind(&rt.state);
+            let kind = ran_kind(rt.state());
             (kind.as_str(), kind.label())
         }
     };
@@ -100,9 +100,9 @@ pub(super) async fn run<D: DevicePort>(
 /// The kind of the transaction that just ran (or still runs).
 fn ran_kind(state: &State) -> crate::ledger::PaymentKind {
     state
-        .last_txn
+        .last_txn()
         .as_ref()
-        .or(state.txn.as_ref())
+        .or(state.txn().as_ref())
         .map_or(crate::ledger::PaymentKind::Sale, |t| t.kind)
 }
 
@@ -136,23 +136,23 @@ pub(super) async fn settle_first<D: DevicePort>(
     command: &str,
     t: Timeouts,
 ) -> Result<(), Finish> {
-    if rt.state.pending().is_none() {
+    if rt.state().pending().is_none() {
         return Ok(());
     }
     settle(rt, Policies::ASK, t.recovery).await;
-    let Some(p) = rt.state.pending() else {
+    let Some(p) = rt.state().pending() else {
         return Ok(());
     };
     let message = format!(
         "Refused: {} {} of {} is still {}; nothing was sent. Resolve it first with `till recover`.",
-        rt.state.kind().label(),
+        rt.state().kind().label(),
         p.external_id,
         p.amount,
         p.state
     );
     Err(Finish {
         code: exit::REFUSED,
-        json: json!({"command": command, "pending": pending_json(&rt.state), "error": message}),
+        json: json!({"command": command, "pending": pending_json(rt.state()), "error": message}),
         human: vec![message],
     })
 }

@@ -58,15 +58,15 @@ pub async fn print<D: DevicePort, L: LedgerPort>(
     // The app asks for the job's status until DONE or ERROR (and gives up itself after
     // `app::printing::MAX_POLLS`); this waits for that, or for the connection to go.
     let final_now = |s: &crate::app::State| {
-        s.print_job.as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
+        s.print_job().as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
     };
     rt.run_until(t.recovery, final_now).await;
-    let job = rt.state.print_job.clone().expect("a job was started");
+    let job = rt.state().print_job().clone().expect("a job was started");
     // Ok: printed; Err: why not.
     let outcome: Result<(), String> = match job.state {
         PrintState::Done => Ok(()),
         PrintState::Failed(why) => Err(why),
-        PrintState::Sent | PrintState::Reported(_) if !rt.state.is_ready() => {
+        PrintState::Sent | PrintState::Reported(_) if !rt.state().is_ready() => {
             let why = format!(
                 "{what}: the connection to the device was lost before it said whether job \
                  {job_id} printed; check the printer"

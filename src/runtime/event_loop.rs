@@ -14,8 +14,7 @@ use super::ports::{DevicePort, LedgerPort};
 
 /// The loop's state: the app state, the two ports, and the queues feeding events back in.
 pub struct Runtime<D, L> {
-    /// The app state (read it to render or to decide when a headless command is done).
-    pub state: State,
+    pub(super) state: State,
     device: D,
     ledger: L,
     pub(super) device_rx: mpsc::Receiver<DeviceInput>,
@@ -73,6 +72,12 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         self.journal = Some(journal);
     }
 
+    /// The app state (read it to render or to decide when a headless command is done; only
+    /// the app changes it, through the events dispatched).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
     /// The app's answer to the last request dispatched (`app::Answer`), or to what followed
     /// from it since, taken once: a headless command decides its exit code from it.
     pub fn take_answer(&mut self) -> Option<app::Answer> {
@@ -99,12 +104,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         while let Some(event) = self.queue.pop_front() {
             // A stale timer changes nothing: no update, no redraw.
             if let Event::Timer(id) = &event
-                && !self.state.timers.contains_key(id)
+                && !self.state.timers().contains_key(id)
             {
                 continue;
             }
-            self.state.now_ms = now_ms();
-            let effects = app::update(&mut self.state, event);
+            let effects = app::update_at(&mut self.state, now_ms(), event);
             self.dirty = true;
             self.execute(effects).await;
         }
@@ -146,8 +150,8 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     });
                 }
                 Effect::LoadHistory => {
-                    let selected = self.state.ui.history_selected;
-                    let query = self.state.ui.history_query.clone();
+                    let selected = self.state.ui().history_selected;
+                    let query = self.state.ui().history_query.clone();
                     match self.ledger.history_window(selected, &query) {
                         Ok((rows, offset, total)) => self.queue.push_back(Event::History {
                             rows,

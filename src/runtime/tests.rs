@@ -98,7 +98,7 @@ async fn a_failed_sent_persist_still_fires_the_response_timeout() {
     assert_eq!(*wire.0.lock().unwrap(), vec!["sale"]);
     // No TX_START_RESPONSE: the response timeout of that batch fires and recovery asks.
     let asked = rt
-        .run_until(Duration::from_secs(5), |s| s.recovery.is_some())
+        .run_until(Duration::from_secs(5), |s| s.recovery().is_some())
         .await;
     assert!(asked, "the response timeout never fired");
     assert_eq!(rt.state.pending().unwrap().state, PaymentState::Unknown);
@@ -164,5 +164,5 @@ async fn a_sale_whose_first_write_fails_is_answered_refused_and_nothing_is_sent(
         Some(crate::app::Refusal::PersistFailed)
     );
     assert!(wire.0.lock().unwrap().is_empty(), "nothing sent");
-    assert!(rt.state.payment.is_none());
+    assert!(rt.state.payment().is_none());
 }

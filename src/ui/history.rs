@@ -78,7 +78,7 @@ impl Widget for &HistoryView<'_> {
             return;
         }
         let theme = &self.theme;
-        let ui = &self.state.ui;
+        let ui = &self.state.ui();
         let total = ui.history_total;
         let selected = ui.history_selected.min(total.saturating_sub(1));
         let query: String = ui
