@@ -10,7 +10,9 @@
 
 use std::time::{Duration, Instant};
 
-use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+use till::ledger::{Ledger, NewPayment, PaymentUpdate};
+
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 fn main() {

@@ -11,9 +11,9 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use till::ledger::{
-    DB_FILE, Ledger, Lookup, NewPayment, PaymentFilter, PaymentState, PaymentUpdate,
-};
+use till::ledger::{DB_FILE, Ledger, Lookup, NewPayment, PaymentFilter, PaymentUpdate};
+
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 const DAY_MS: i64 = 86_400_000;

@@ -17,7 +17,7 @@ use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
 use till::app::screens::Screen;
 use till::app::{Prompt, State};
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::device::Screen as SimScreen;
 use till::ui::{self, Theme};
 use ui_support::*;

@@ -9,6 +9,7 @@ pub mod device;
 pub mod ledger;
 pub mod logging;
 pub mod order;
+pub mod payment;
 pub mod protocol;
 pub mod receipt;
 pub mod runtime;

@@ -93,7 +93,8 @@ fn bad_refunds_are_refused_and_change_nothing() {
     );
     // A sale whose outcome is unknown (on another device, so this one stays free).
     {
-        use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+        use till::ledger::{Ledger, NewPayment, PaymentUpdate};
+        use till::payment::PaymentState;
         let ledger = Ledger::open(&env.data()).unwrap();
         let elsewhere = "ws://127.0.0.1:9/remote_pay";
         ledger

@@ -9,7 +9,8 @@ use std::process::{Child, ChildStdin, Command, Stdio};
 use std::time::{Duration, Instant};
 
 use cli_support::{BIN, Env};
-use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate, RECOVERY_CAUSE};
+use till::ledger::{Ledger, NewPayment, PaymentUpdate, RECOVERY_CAUSE};
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 /// Only to avoid hanging forever if something goes wrong; never a timing assertion.

@@ -5,9 +5,9 @@
 //! open transaction per device whatever its kind (closeouts included); and a ledger of the
 //! previous schema upgraded in place.
 
-use till::ledger::{
-    Batch, CloseoutState, Ledger, LedgerError, NewPayment, PaymentKind, PaymentState, PaymentUpdate,
-};
+use till::ledger::{Ledger, LedgerError, NewPayment, PaymentUpdate};
+
+use till::payment::{Batch, CloseoutState, PaymentKind, PaymentState};
 use till::protocol::Cents;
 
 use PaymentState::*;

@@ -11,7 +11,8 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use till::connector::TokenStore;
-use till::ledger::{CREATE_CAUSE, Ledger, NewPayment, PaymentState, PaymentUpdate};
+use till::ledger::{CREATE_CAUSE, Ledger, NewPayment, PaymentUpdate};
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 use PaymentState::*;

@@ -10,9 +10,9 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use till::ledger::{
-    DB_FILE, LOCK_FILE, Ledger, LedgerError, NewPayment, PaymentState, PaymentUpdate,
-};
+use till::ledger::{DB_FILE, LOCK_FILE, Ledger, LedgerError, NewPayment, PaymentUpdate};
+
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 /// Environment variable telling the helper test which data directory to use.

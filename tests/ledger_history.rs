@@ -1,7 +1,9 @@
 //! History over a large ledger: 100 000 payments paged newest first, as the History screen's
 //! virtualised list reads them.
 
-use till::ledger::{DB_FILE, Ledger, PaymentState};
+use till::ledger::{DB_FILE, Ledger};
+
+use till::payment::PaymentState;
 
 const ROWS: i64 = 100_000;
 

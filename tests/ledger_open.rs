@@ -2,7 +2,9 @@
 
 use std::path::Path;
 
-use till::ledger::{DB_FILE, Ledger, LedgerError, NewPayment, PaymentState, SCHEMA_VERSION};
+use till::ledger::{DB_FILE, Ledger, LedgerError, NewPayment, SCHEMA_VERSION};
+
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 fn user_version(db: &Path) -> i64 {

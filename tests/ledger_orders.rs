@@ -5,10 +5,10 @@
 
 use std::path::Path;
 
-use till::ledger::{
-    DB_FILE, Ledger, LedgerError, NewPayment, OrderRecord, PaymentState, SCHEMA_VERSION,
-};
+use till::ledger::{DB_FILE, Ledger, LedgerError, NewPayment, OrderRecord, SCHEMA_VERSION};
+
 use till::order::{DiscountKind, NewLine, Order, Percent};
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 fn line(name: &str, code: Option<&str>, qty: u32, price: i64, rate: Option<&str>) -> NewLine {
@@ -96,7 +96,7 @@ fn an_order_that_is_not_the_sale_is_refused_and_nothing_is_recorded() {
     );
     // A refund never carries an order.
     let mut refund = sale_for("X2", &record);
-    refund.kind = till::ledger::PaymentKind::Credit;
+    refund.kind = till::payment::PaymentKind::Credit;
     assert!(
         ledger
             .create_payment_with_order(refund, Some(&record))
@@ -248,11 +248,11 @@ fn the_tui_ledger_port_reads_items_order_lines_and_receipts() {
     }
     let receipt = store.receipt("ORD1").unwrap();
     assert_eq!(receipt.order, Some(record));
-    assert!(
-        store
-            .receipt("NOPE")
-            .unwrap_err()
-            .contains("not in the ledger")
+    assert_eq!(
+        store.receipt("NOPE").unwrap_err(),
+        till::ledger::LedgerReadError::NotFound {
+            external_id: "NOPE".into()
+        }
     );
     let mut reader = ReadOnlyLedger(LedgerStore::new(
         Ledger::open_read_only(dir.path()).unwrap(),

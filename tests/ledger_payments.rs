@@ -1,9 +1,9 @@
 //! Payments in a real ledger file: one unfinished payment per device, the lifecycle and its
 //! events, immutable final outcomes (except recorded corrections), history paging.
 
-use till::ledger::{
-    CREATE_CAUSE, Ledger, LedgerError, NewPayment, PaymentKind, PaymentState, PaymentUpdate,
-};
+use till::ledger::{CREATE_CAUSE, Ledger, LedgerError, NewPayment, PaymentUpdate};
+
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::Cents;
 
 use PaymentState::*;

@@ -6,7 +6,7 @@
 mod recovery_common;
 
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Faults};
 

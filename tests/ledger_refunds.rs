@@ -4,7 +4,9 @@
 //! voided sale, no void of a refunded one, nothing while a refund or void is unsettled, one open
 //! transaction per device whatever its kind.
 
-use till::ledger::{Ledger, LedgerError, NewPayment, PaymentKind, PaymentState, PaymentUpdate};
+use till::ledger::{Ledger, LedgerError, NewPayment, PaymentUpdate};
+
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::Cents;
 
 use PaymentState::*;

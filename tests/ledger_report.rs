@@ -2,9 +2,8 @@
 //! outcomes, partial approvals, brands, tips and taxes.
 
 use proptest::prelude::*;
-use till::ledger::{
-    Ledger, NewPayment, Outcome, PaymentFilter, PaymentState, PaymentUpdate, Report,
-};
+use till::ledger::{Ledger, NewPayment, Outcome, PaymentFilter, PaymentUpdate, Report};
+use till::payment::PaymentState;
 use till::protocol::Cents;
 
 #[derive(Debug, Clone)]

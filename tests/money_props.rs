@@ -6,7 +6,7 @@ use proptest::prelude::*;
 use till::app::{
     Action, AppSettings, DeviceInfo, DeviceInput, Effect, Event, LedgerOp, State, update,
 };
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::protocol::{
     CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState, Payment,
     PaymentResult, QueryStatus, Signature, TxStartResponseResult, VoidReason,

@@ -11,7 +11,7 @@ mod recovery_common;
 use std::sync::Arc;
 
 use recovery_common::*;
-use till::ledger::{PaymentKind, PaymentState};
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
 use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;

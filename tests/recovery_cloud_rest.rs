@@ -3,7 +3,9 @@
 
 use std::process::Command;
 
-use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+use till::ledger::{Ledger, NewPayment, PaymentUpdate};
+
+use till::payment::PaymentState;
 use till::protocol::Cents;
 use till::sim::device::{CustomerMode, DeviceConfig};
 use till::sim::{CloudConfig, DEV_ACCESS_TOKEN, SimConfig, Simulator};

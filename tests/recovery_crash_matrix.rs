@@ -12,7 +12,7 @@ mod recovery_common;
 use std::sync::Arc;
 
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Cut, CutDirection, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
 use tokio::sync::Semaphore;
 

@@ -6,7 +6,7 @@
 mod recovery_common;
 
 use recovery_common::*;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::device::{Cut, CutDirection, CutKind, Faults, Profile};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -22,7 +22,7 @@ mod recovery_common;
 use std::sync::Arc;
 
 use recovery_common::*;
-use till::ledger::{PaymentKind, PaymentState};
+use till::payment::{PaymentKind, PaymentState};
 use till::protocol::{Payment, PaymentResult};
 use till::sim::DEFAULT_DEVICE_ID;
 use till::sim::device::{CreditRecord, Cut, CutDirection, CutKind, DeviceConfig, Faults, Profile};

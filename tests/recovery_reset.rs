@@ -10,7 +10,7 @@ use std::time::Instant;
 
 use recovery_common::*;
 use serde_json::Value;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::sim::CustomerAction;
 use till::sim::device::{CustomerMode, Faults};
 

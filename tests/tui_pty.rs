@@ -46,7 +46,8 @@ fn ring_two_sales_quit_and_find_them_in_history() {
 /// `--read-only` does the same without taking the lock.
 #[test]
 fn a_second_till_views_the_ledger_read_only_while_the_first_sells() {
-    use till::ledger::{Ledger, NewPayment, PaymentState, PaymentUpdate};
+    use till::ledger::{Ledger, NewPayment, PaymentUpdate};
+    use till::payment::PaymentState;
     use till::protocol::Cents;
     let home = tempfile::tempdir().unwrap();
     std::fs::write(home.path().join("till.toml"), "[simulator]\ndelay_ms = 0\n").unwrap();

@@ -42,18 +42,18 @@ fn open_a_tab_adjust_its_tip_close_out_and_see_the_batch() {
     let rows = ledger.history(10, None).unwrap().payments;
     let auth = rows
         .iter()
-        .find(|r| r.kind == till::ledger::PaymentKind::Auth)
+        .find(|r| r.kind == till::payment::PaymentKind::Auth)
         .expect("the auth");
-    assert_eq!(auth.state, till::ledger::PaymentState::Approved);
+    assert_eq!(auth.state, till::payment::PaymentState::Approved);
     assert_eq!(auth.charged_tip, Some(till::protocol::Cents(350)));
     assert!(
         rows.iter()
-            .any(|r| r.kind == till::ledger::PaymentKind::TipAdjust)
+            .any(|r| r.kind == till::payment::PaymentKind::TipAdjust)
     );
     let report = ledger.report(None, None).unwrap();
     assert_eq!(report.closeouts.len(), 1, "{report:?}");
     assert_eq!(
         report.closeouts[0].state,
-        till::ledger::CloseoutState::Closed
+        till::payment::CloseoutState::Closed
     );
 }

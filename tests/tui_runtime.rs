@@ -166,12 +166,12 @@ async fn a_full_sale_through_the_real_loop() {
         "no redraws while idle"
     );
     let last = rt.state().last_outcome().clone().expect("an outcome");
-    assert_eq!(last.state, till::ledger::PaymentState::Approved);
+    assert_eq!(last.state, till::payment::PaymentState::Approved);
     let row = ledger
         .get(&last.external_id)
         .unwrap()
         .expect("in the ledger");
-    assert_eq!(row.state, till::ledger::PaymentState::Approved);
+    assert_eq!(row.state, till::payment::PaymentState::Approved);
     assert_eq!(row.last4.as_deref(), Some("4242"));
     rt.device().handle().dispose().await;
     sim.shutdown().await;

@@ -82,7 +82,7 @@ fn the_help_bar_shows_esc_where_it_works() {
 #[test]
 fn while_the_customer_signs_nothing_promises_that_esc_cancels() {
     let mut s = ready();
-    s.set_payment(Some(payment(till::ledger::PaymentState::InProgress)));
+    s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
     s.ui_mut().screen = Screen::InProgress;
     s.set_device_wants_signature(true);
     let out = screen_text(&s, false, 100, 24);

@@ -7,7 +7,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use till::app::screens::Screen;
 use till::app::{Event, Key, State, update};
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::ui::{self, Theme};
 use ui_support::*;
 

@@ -117,12 +117,12 @@ proptest! {
         let mut states = Vec::new();
         let mut s = ready();
         s.ui_mut().screen = Screen::Prompt;
-        s.set_payment(Some(payment(till::ledger::PaymentState::InProgress)));
+        s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
         s.set_prompt(Some(Prompt::Signature { payment: device_payment(1), signature: sig }));
         states.push(s);
         let mut s = ready();
         s.ui_mut().screen = Screen::InProgress;
-        s.set_payment(Some(payment(till::ledger::PaymentState::InProgress)));
+        s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
         s.set_device_text(Some(text.clone()));
         s.set_notice(notice(till::app::Level::Error, till::app::NoticeKind::General, &text));
         states.push(s);

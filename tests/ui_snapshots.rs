@@ -212,7 +212,7 @@ fn history_draws_only_the_visible_window_with_the_selection() {
 fn elapsed_time_comes_from_the_state_clock() {
     let mut s = ready();
     s.ui_mut().screen = till::app::screens::Screen::InProgress;
-    s.set_payment(Some(payment(till::ledger::PaymentState::InProgress)));
+    s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
     assert!(text(&s, None, 80, 24).contains("01:05"));
     s.set_now_ms(s.now_ms() + 60_000);
     assert!(text(&s, None, 80, 24).contains("02:05"));
@@ -229,8 +229,8 @@ fn history_events_wrap_show_the_last_and_scroll() {
             external_id: "E".into(),
             seq: i,
             at_ms: 1_796_119_200_000 + i * 1000,
-            from: Some(till::ledger::PaymentState::InProgress),
-            to: till::ledger::PaymentState::InProgress,
+            from: Some(till::payment::PaymentState::InProgress),
+            to: till::payment::PaymentState::InProgress,
             cause: "UI_STATE".into(),
             detail: format!("event number {i} with a long detail that ends in END{i}"),
             correction: false,

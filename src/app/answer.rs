@@ -8,8 +8,6 @@
 //! (`Runtime::take_answer`). A guarded reset is answered again once it is decided: refused for
 //! want of confirmation, or unconfirmed when the connection drops after BREAK.
 
-use super::state::NoticeKind;
-
 /// Why the app refused (or could not carry out) a request.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Refusal {
@@ -29,20 +27,6 @@ pub enum Refusal {
     ResetNeedsConfirmation,
     /// The reset was sent, but the connection dropped before the device confirmed it.
     ResetUnconfirmed,
-}
-
-impl Refusal {
-    /// The kind of the notice that tells people about it.
-    pub(super) fn notice_kind(self) -> NoticeKind {
-        match self {
-            Refusal::InvalidInput => NoticeKind::Validation,
-            Refusal::NotConnected | Refusal::NotSent => NoticeKind::NotConnected,
-            Refusal::PendingPayment => NoticeKind::PendingPayment,
-            Refusal::PersistFailed => NoticeKind::PersistFailed,
-            Refusal::ResetNeedsConfirmation => NoticeKind::ResetNeedsConfirmation,
-            Refusal::ResetUnconfirmed => NoticeKind::ResetUnconfirmed,
-        }
-    }
 }
 
 /// The app's answer to a request.

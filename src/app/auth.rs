@@ -21,18 +21,22 @@
 //! `closed` with the batch, `refused`, or `unknown` when its answer is lost (it moves no money:
 //! the dashboard shows whether the batch closed).
 
+pub use super::adjust_judge::{judge_payment, judge_response};
 pub use super::linked_txn::Adjust;
 
+use super::adjust_judge::current;
+use super::guards::closeout_running;
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
-use super::refund::Judgement;
+use super::settle::{Judgement, apply};
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use super::{Effect, verdict};
 use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
-use crate::protocol::{Cents, Payment, PaymentResult};
+use crate::protocol::Cents;
 
 /// The discovery flag a kind needs, and whether the device set it; `None` for kinds every
 /// device takes.
@@ -69,20 +73,6 @@ fn supported(state: &mut State, kind: PaymentKind) -> bool {
         }
         _ => true,
     }
-}
-
-/// True (with the refusal on screen) while a closeout waits for its answer: nothing else
-/// starts on the device meanwhile.
-pub(super) fn closeout_running(state: &mut State, what: &str) -> bool {
-    let Some(c) = &state.closeout else {
-        return false;
-    };
-    let text = format!(
-        "Refused: closeout {} is waiting for the device's answer; nothing was sent for the {what}.",
-        c.request_id
-    );
-    state.refuse(super::Refusal::PendingPayment, text);
-    true
 }
 
 /// Refuses a new transaction while a payment or a closeout is open; true when free.
@@ -166,7 +156,7 @@ pub(super) fn start_payment(
     if !free(state, kind.label(), fx) || !supported(state, kind) {
         return;
     }
-    let Some(request) = super::sale::validated_request(state, amount, None, None, external_id)
+    let Some(request) = super::guards::validated_request(state, amount, None, None, external_id)
     else {
         return;
     };
@@ -267,175 +257,6 @@ pub(super) fn start_adjust(
         accepted: false,
     };
     begin(state, txn, id, amount, tip, create, command, cause, fx);
-}
-
-/// The open capture, increment or tip adjust of `kind`: its payment, amount and tip asked.
-fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents, Cents)> {
-    let p = state.pending()?;
-    if state.kind() != kind {
-        return None;
-    }
-    let link = state.txn.as_ref()?.link.clone()?;
-    Some((link, p.amount, p.tip.unwrap_or_default()))
-}
-
-/// Facts to record for an approved adjustment: what the payment now charges.
-fn facts(kind: PaymentKind, link: &SaleLink, amount: Cents, tip: Cents) -> PaymentFacts {
-    let (base, tip) = match kind {
-        PaymentKind::TipAdjust => (link.amount, tip),
-        PaymentKind::Capture => (amount, tip),
-        _ => (amount, Cents::ZERO),
-    };
-    PaymentFacts {
-        device_payment_id: Some(link.device_payment_id.clone()),
-        result: Some("SUCCESS".into()),
-        amount_charged: Some(Cents(base.get().saturating_add(tip.get()))),
-        tip: Some(tip),
-        ..PaymentFacts::default()
-    }
-}
-
-/// Judges a response's amounts for the open `kind` (`success` already true).
-pub fn judge_response(
-    kind: PaymentKind,
-    link: &SaleLink,
-    asked: Cents,
-    asked_tip: Cents,
-    payment_id: Option<&str>,
-    amount: Option<Cents>,
-    tip: Option<Cents>,
-) -> Judgement {
-    if let Some(pid) = payment_id.filter(|p| *p != link.device_payment_id) {
-        return Judgement::Foreign(format!("payment {pid}"));
-    }
-    match kind {
-        PaymentKind::TipAdjust => match tip {
-            Some(t) if t != asked_tip => Judgement::Conflict(format!(
-                "the device reports a tip of {t} set on payment {}, but {asked_tip} was asked",
-                link.external_id
-            )),
-            _ => Judgement::Final(
-                PaymentState::Approved,
-                facts(kind, link, asked, asked_tip),
-                format!("tip set to {asked_tip} on auth {}", link.external_id),
-            ),
-        },
-        PaymentKind::Capture => {
-            if let Some(a) = amount.filter(|a| *a > asked) {
-                return Judgement::Conflict(format!(
-                    "the device reports a capture of {a}, more than the {asked} asked"
-                ));
-            }
-            if let Some(t) = tip.filter(|t| *t != asked_tip) {
-                return Judgement::Conflict(format!(
-                    "the device reports a captured tip of {t}, but {asked_tip} was asked"
-                ));
-            }
-            let taken = amount.unwrap_or(asked);
-            let less = if taken < asked {
-                format!(" (less than the {asked} asked)")
-            } else {
-                String::new()
-            };
-            Judgement::Final(
-                PaymentState::Approved,
-                facts(kind, link, taken, asked_tip),
-                format!(
-                    "pre-auth {} captured for {taken} + tip {asked_tip}{less}",
-                    link.external_id
-                ),
-            )
-        }
-        _ => {
-            // The authorization's amount is the increment or the new hold, as devices differ.
-            let new_hold = Cents(link.amount.get().saturating_add(asked.get()));
-            if let Some(a) = amount.filter(|a| *a != asked && *a != new_hold) {
-                return Judgement::Conflict(format!(
-                    "the device reports an authorization of {a}, but an increment of {asked} (a hold of {new_hold}) was asked"
-                ));
-            }
-            Judgement::Final(
-                PaymentState::Approved,
-                facts(kind, link, asked, Cents::ZERO),
-                format!(
-                    "hold of pre-auth {} raised by {asked} to {new_hold}",
-                    link.external_id
-                ),
-            )
-        }
-    }
-}
-
-/// Judges the auth or pre-auth as the device has it now (RETRIEVE_PAYMENT) for the open
-/// capture, increment or tip adjust: its new amounts decide.
-pub fn judge_payment(
-    kind: PaymentKind,
-    link: &SaleLink,
-    asked: Cents,
-    asked_tip: Cents,
-    payment: &Payment,
-) -> Judgement {
-    if payment.id.as_deref() != Some(link.device_payment_id.as_str()) {
-        return Judgement::Foreign(format!(
-            "payment {}",
-            payment.id.as_deref().unwrap_or("without an id")
-        ));
-    }
-    let amount = Cents(payment.amount.unwrap_or(0));
-    let tip = Cents(payment.tip_amount.unwrap_or(0));
-    let held = payment.result == Some(PaymentResult::Auth);
-    let says = format!(
-        "the device shows payment {} at {amount} + tip {tip} ({})",
-        link.external_id,
-        payment
-            .result
-            .as_ref()
-            .map_or("no result".to_owned(), |r| r.to_string())
-    );
-    let found = |detail: String| {
-        Judgement::Final(
-            PaymentState::Approved,
-            facts(kind, link, asked, asked_tip),
-            detail,
-        )
-    };
-    match kind {
-        PaymentKind::TipAdjust if tip == asked_tip => found(format!("{says}: the tip was set")),
-        PaymentKind::TipAdjust if tip == link.tip => Judgement::NotFinal,
-        PaymentKind::Capture if !held && amount == asked && tip == asked_tip => {
-            found(format!("{says}: captured"))
-        }
-        PaymentKind::Capture if held && amount == link.amount => Judgement::NotFinal,
-        PaymentKind::Increment
-            if held && amount == Cents(link.amount.get().saturating_add(asked.get())) =>
-        {
-            found(format!("{says}: the hold was raised"))
-        }
-        PaymentKind::Increment if held && amount == link.amount => Judgement::NotFinal,
-        _ => Judgement::Conflict(format!(
-            "{says}, which is neither before nor after the {} asked",
-            kind.label()
-        )),
-    }
-}
-
-/// Applies a judgement; true when it reached a final state or a conflict was recorded.
-fn apply(state: &mut State, cause: &str, judgement: Judgement, fx: &mut Vec<Effect>) -> bool {
-    match judgement {
-        Judgement::Final(to, facts, detail) => {
-            transition(state, to, cause, detail, facts, fx);
-            true
-        }
-        Judgement::NotFinal => false,
-        Judgement::Foreign(what) => {
-            note(state, cause, format!("about {what}; ignored"), fx);
-            false
-        }
-        Judgement::Conflict(why) => {
-            super::sale::conflict(state, cause, &why, fx);
-            true
-        }
-    }
 }
 
 fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {
@@ -589,37 +410,6 @@ fn late(
     state.error(
         NoticeKind::General,
         format!("{} reopened as unknown: {why}.", kind.label()),
-    );
-}
-
-/// RETRIEVE_PAYMENT found the payment of the open adjustment: true when that decided it.
-pub(super) fn on_payment_found(state: &mut State, payment: &Payment, fx: &mut Vec<Effect>) -> bool {
-    let kind = state.kind();
-    let Some((link, asked, asked_tip)) = current(state, kind) else {
-        return false;
-    };
-    let j = judge_payment(kind, &link, asked, asked_tip, payment);
-    apply(state, "RETRIEVE_PAYMENT_RESPONSE", j, fx)
-}
-
-/// The idle device shows the payment unchanged: the open adjustment was not done.
-pub(super) fn on_unchanged_idle(state: &mut State, fx: &mut Vec<Effect>) {
-    let kind = state.kind();
-    let what = state
-        .txn
-        .as_ref()
-        .and_then(|t| t.link.as_ref())
-        .map_or(String::new(), |l| format!(" {}", l.external_id));
-    transition(
-        state,
-        PaymentState::NotFound,
-        "RETRIEVE_PAYMENT_RESPONSE",
-        format!(
-            "the idle device shows payment{what} unchanged: the {} was not done",
-            kind.label()
-        ),
-        PaymentFacts::default(),
-        fx,
     );
 }
 

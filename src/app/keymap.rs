@@ -2,8 +2,8 @@
 //! ([`super::screens`]), the help bar and the `?` overlay all read this table, so a key works
 //! exactly where the help says it does.
 
-use super::screens::{Key, Screen};
 use super::state::State;
+use super::ui_state::{Key, Screen};
 
 /// Where a binding applies. Several modes are active at once, most specific first
 /// (see [`active_modes`]); the first binding that matches a key wins.
@@ -463,7 +463,9 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
         return vec![M::Receipt];
     }
     // The item field takes every printable key (a scanner types there): only its own keys.
-    if state.ui.screen == S::Sale && state.ui.field == super::screens::Field::Item && !state.ui.help
+    if state.ui.screen == S::Sale
+        && state.ui.field == super::ui_state::Field::Item
+        && !state.ui.help
     {
         return vec![M::ItemField];
     }

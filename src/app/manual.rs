@@ -5,7 +5,7 @@
 
 pub use super::ui_entries::ResolveInput;
 
-use super::screens::{Key, Screen};
+use super::ui_state::{Key, Screen};
 use super::{Effect, LedgerOp, PaymentFacts, State};
 use crate::ledger::{PaymentState, RESOLVE_CAUSE};
 
@@ -71,7 +71,7 @@ fn resolve(state: &mut State, to: PaymentState, note: String, fx: &mut Vec<Effec
     };
     let detail = format!("resolved by hand as {to}: {note}");
     let mut effects = Vec::new();
-    super::transition(
+    super::steps::transition(
         state,
         to,
         RESOLVE_CAUSE,

@@ -5,13 +5,18 @@
 //! both the TUI and the headless commands. Effects are executed by the runtime **in order**; a
 //! failed `Persist` stops the batch so nothing is sent after it.
 
+mod actions;
+mod adjust_judge;
+mod adjust_recovery;
 pub mod amounts;
 mod answer;
 pub mod auth;
 mod events;
+mod guards;
 pub mod keymap;
 mod ledger_ops;
 mod linked_txn;
+pub mod manual;
 pub mod order_desk;
 mod order_edits;
 pub mod payment_lines;
@@ -21,6 +26,7 @@ pub mod receipt_box;
 mod recovery;
 mod recovery_state;
 pub mod refund;
+mod refund_judge;
 pub mod refund_keys;
 mod refund_late;
 mod refund_recovery;
@@ -28,10 +34,12 @@ mod reset;
 mod reset_state;
 mod sale;
 pub mod screens;
+mod settle;
 mod state;
 #[cfg(feature = "fixtures")]
 mod state_fixtures;
 mod state_read;
+mod steps;
 pub mod tab_keys;
 mod timers;
 mod ui_entries;
@@ -49,7 +57,8 @@ pub use state::*;
 pub use timers::{TimerId, TimerPurpose};
 pub use ui_state::{Key, Screen, Ui};
 
-use crate::ledger::PaymentState;
+use recovery_state::RoundEnd;
+use steps::start_timer;
 
 /// Stamps the time (ms since the Unix epoch, read by the runtime: the app reads no clock), then
 /// applies one event like [`update`].
@@ -66,7 +75,7 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let key = matches!(event, Event::Key(_));
     state.refusal = None;
     match event {
-        Event::Action(action) => on_action(state, action, &mut fx),
+        Event::Action(action) => actions::on_action(state, action, &mut fx),
         Event::Key(key) => screens::on_key(state, key, &mut fx),
         Event::Device(input) => on_device(state, input, &mut fx),
         Event::Timer(id) => on_timer(state, id, &mut fx),
@@ -78,7 +87,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::RestPayments {
             external_id,
             result,
-        } => recovery::on_rest(state, &external_id, result, &mut fx),
+        } => {
+            let end = recovery::on_rest(state, &external_id, result, &mut fx);
+            after_recovery_round(state, end, &mut fx);
+        }
         Event::History {
             rows,
             offset,
@@ -104,102 +116,6 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         _ => {}
     }
     fx
-}
-
-pub(in crate::app) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>) {
-    match action {
-        Action::StartSale {
-            amount,
-            tip,
-            tax,
-            external_id,
-        } => sale::start(state, amount, tip, tax, external_id, fx),
-        Action::Refund {
-            sale,
-            amount,
-            remainder,
-            external_id,
-        } => refund::start_refund(state, sale, amount, remainder, external_id, fx),
-        Action::Void {
-            sale,
-            amount,
-            external_id,
-        } => refund::start_void(state, sale, amount, external_id, fx),
-        Action::Credit {
-            amount,
-            external_id,
-        } => refund::start_credit(state, amount, external_id, fx),
-        Action::StartAuth {
-            kind,
-            amount,
-            external_id,
-        } => auth::start_payment(state, kind, amount, external_id, fx),
-        Action::Adjust {
-            tab,
-            adjust,
-            external_id,
-        } => auth::start_adjust(state, tab, adjust, external_id, fx),
-        Action::Closeout {
-            allow_open_tabs,
-            open_tabs,
-            request_id,
-        } => auth::start_closeout(state, allow_open_tabs, open_tabs, request_id, fx),
-        Action::AnswerChallenge { accept } => sale::answer(state, true, accept, fx),
-        Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
-        Action::CancelSale => sale::cancel(state, fx),
-        Action::QueryStatus => {
-            // Asked anew: the last answer is no longer what the device is doing.
-            state.device_status = None;
-            if require_ready(state) {
-                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
-                    send_last_message: false,
-                }));
-            }
-        }
-        Action::Recover => {
-            if state.pending().is_some() {
-                recovery::start(state, RecoveryReason::OnDemand, fx);
-            } else if require_ready(state) {
-                state.info("No payment is pending; asking the device what it is doing.");
-                fx.push(Effect::Send(DeviceCommand::DeviceStatus {
-                    send_last_message: false,
-                }));
-            }
-        }
-        Action::Reset { confirm } => reset::request(state, confirm, fx),
-        Action::ShowMessage(text) => {
-            if text.trim().is_empty() {
-                state.refuse(Refusal::InvalidInput, "message: the text must not be empty");
-            } else if require_ready(state) {
-                fx.push(Effect::Send(DeviceCommand::ShowMessage(text)));
-            }
-        }
-        Action::Print { lines, job_id } => printing::start(state, lines, job_id, fx),
-        Action::CheckPrintJob => printing::check(state, fx),
-        Action::AddItem(text) => order_edits::edit(state, fx, |d| d.add(&text)),
-        Action::AbandonOrder => fx.extend(state.desk.clear()),
-        Action::Quit => {
-            state.quit = true;
-            fx.push(Effect::Quit);
-        }
-    }
-}
-
-/// True when ready; otherwise sets a notice saying why nothing was sent.
-pub(in crate::app) fn require_ready(state: &mut State) -> bool {
-    if state.is_ready() {
-        return true;
-    }
-    let why = match &state.connection {
-        Connection::Pairing { code } => {
-            format!("the device is waiting for pairing code {code} to be entered on it")
-        }
-        Connection::NotReady(why) => format!("the device is connected but not ready ({why})"),
-        Connection::Disconnected(why) => format!("the device is not connected ({why})"),
-        _ => "the device is not connected yet".to_owned(),
-    };
-    state.refuse(Refusal::NotConnected, format!("Nothing was sent: {why}."));
-    false
 }
 
 fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
@@ -372,7 +288,10 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             query,
             external_id,
             payment,
-        } => recovery::on_retrieve(state, query, external_id, payment, fx),
+        } => {
+            let end = recovery::on_retrieve(state, query, external_id, payment, fx);
+            after_recovery_round(state, end, fx);
+        }
         DeviceInput::DeviceStatus {
             state: dev,
             substate,
@@ -413,7 +332,10 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
     };
     match purpose {
         TimerPurpose::SaleResponse => sale::on_response_timeout(state, fx),
-        TimerPurpose::RecoveryResponse => recovery::on_response_timeout(state, fx),
+        TimerPurpose::RecoveryResponse => {
+            let end = recovery::on_response_timeout(state, fx);
+            after_recovery_round(state, end, fx);
+        }
         TimerPurpose::RecoveryPoll => recovery::on_poll(state, fx),
         TimerPurpose::PrintPoll => printing::on_poll(state, fx),
         TimerPurpose::CloseoutResponse => {
@@ -427,107 +349,21 @@ fn on_timer(state: &mut State, id: TimerId, fx: &mut Vec<Effect>) {
     }
 }
 
-/// Starts a timer, replacing any running timer with the same purpose.
-pub(in crate::app) fn start_timer(
-    state: &mut State,
-    purpose: TimerPurpose,
-    after_ms: u64,
-    fx: &mut Vec<Effect>,
-) {
-    cancel_timer(state, purpose);
-    let id = state.next_timer;
-    state.next_timer += 1;
-    state.timers.insert(id, purpose);
-    fx.push(Effect::StartTimer { id, after_ms });
-}
-
-/// Forgets the running timer with this purpose (when it fires it is stale and ignored).
-pub(in crate::app) fn cancel_timer(state: &mut State, purpose: TimerPurpose) {
-    state.timers.retain(|_, p| *p != purpose);
-}
-
-/// Records a ledger transition of the current payment and applies it to the state.
-pub(in crate::app) fn transition(
-    state: &mut State,
-    to: PaymentState,
-    cause: &str,
-    detail: impl Into<String>,
-    facts: PaymentFacts,
-    fx: &mut Vec<Effect>,
-) {
-    let Some(p) = state.payment.as_mut() else {
-        return;
-    };
-    if p.state == to && !to.is_final() {
-        return;
-    }
-    p.state = to;
-    let detail = detail.into();
-    fx.push(Effect::Persist(LedgerOp::Transition {
-        external_id: p.external_id.clone(),
-        to,
-        cause: cause.to_owned(),
-        detail: detail.clone(),
-        facts: facts.clone(),
-    }));
-    if to.is_final() {
-        let p = state.payment.take().expect("checked above");
-        state.last_txn = state.txn.take();
-        state.prompt = None;
-        state.answering = None;
-        state.recovery = None;
-        reset::on_payment_final(state);
-        if to == PaymentState::Approved {
-            order_edits::on_paid(state, fx);
+/// What runs after a recovery answer: a reset waiting on recovery decides first; otherwise an
+/// unsettled round asks the device again after the backoff delay.
+fn after_recovery_round(state: &mut State, end: RoundEnd, fx: &mut Vec<Effect>) {
+    match end {
+        RoundEnd::Waiting => {}
+        RoundEnd::Resolved => {
+            reset::after_recovery(state, fx);
         }
-        cancel_timer(state, TimerPurpose::SaleResponse);
-        cancel_timer(state, TimerPurpose::RecoveryResponse);
-        cancel_timer(state, TimerPurpose::RecoveryPoll);
-        cancel_timer(state, TimerPurpose::Clock);
-        let outcome = Outcome {
-            external_id: p.external_id,
-            state: to,
-            amount: p.amount,
-            tip: p.tip,
-            tax: p.tax,
-            facts,
-            message: detail,
-        };
-        // What recovery was polling for has ended: its "checking again" notice with it.
-        state.expire(NoticeKind::Progress);
-        if state.from_restart.as_deref() == Some(outcome.external_id.as_str()) {
-            state.from_restart = None;
-            state.recovered.push(outcome.clone());
-            let excess = state.recovered.len().saturating_sub(RECOVERED_SHOWN);
-            state.recovered.drain(..excess);
+        RoundEnd::Unsettled { poll } => {
+            if !reset::after_recovery(state, fx) && poll {
+                recovery::poll_later(state, fx);
+            }
         }
-        state.last_outcome = Some(outcome);
-        if matches!(state.ui.screen, Screen::InProgress | Screen::Prompt) {
-            state.ui.screen = Screen::Result;
-        }
-        fx.push(Effect::LoadHistory);
     }
 }
 
-/// Recovered outcomes kept on screen at most.
-const RECOVERED_SHOWN: usize = 5;
-
-/// Records an event on the current payment without a state change.
-pub(in crate::app) fn note(
-    state: &State,
-    cause: &str,
-    detail: impl Into<String>,
-    fx: &mut Vec<Effect>,
-) {
-    if let Some(p) = &state.payment {
-        fx.push(Effect::Persist(LedgerOp::Note {
-            external_id: p.external_id.clone(),
-            cause: cause.to_owned(),
-            detail: detail.into(),
-        }));
-    }
-}
-
-pub mod manual;
 #[cfg(test)]
 mod tests;

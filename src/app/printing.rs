@@ -7,8 +7,9 @@
 pub use super::print_job::{PrintJob, PrintState};
 
 use super::state::{NoticeKind, State};
+use super::steps::{cancel_timer, require_ready, start_timer};
 use super::timers::TimerPurpose;
-use super::{DeviceCommand, Effect, cancel_timer, require_ready, start_timer};
+use super::{DeviceCommand, Effect};
 
 /// How often the job's status is asked again, ms.
 pub const POLL_MS: u64 = 500;

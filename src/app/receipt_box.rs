@@ -6,8 +6,8 @@
 pub use super::ui_entries::ReceiptView;
 
 use super::Effect;
-use super::screens::{Key, Screen};
 use super::state::State;
+use super::ui_state::{Key, Screen};
 use crate::receipt::{Receipt, WIDTH, receipt_text};
 
 /// Rows one PgUp/PgDn moves.
@@ -83,7 +83,7 @@ fn print(state: &mut State, fx: &mut Vec<Effect>) {
         .as_ref()
         .is_some_and(|j| !j.state.is_final())
     {
-        super::on_action(state, super::Action::CheckPrintJob, fx);
+        super::actions::on_action(state, super::Action::CheckPrintJob, fx);
         return;
     }
     let Some(view) = state.ui.receipt.as_ref() else {
@@ -94,7 +94,7 @@ fn print(state: &mut State, fx: &mut Vec<Effect>) {
     };
     let lines = text.lines().map(str::to_owned).collect();
     let job_id = print_job_id(&view.external_id, state.now_ms);
-    super::on_action(state, super::Action::Print { lines, job_id }, fx);
+    super::actions::on_action(state, super::Action::Print { lines, job_id }, fx);
 }
 
 /// A key while the box is open: scroll, print on the device, or close.

@@ -4,15 +4,29 @@
 //! IN_PROGRESS → poll with backoff and say what the device waits for; NOT_FOUND → final
 //! `not_found` only when the device is IDLE. Every step is recorded in the ledger.
 
+use super::Effect;
 use super::ledger_ops::PaymentFacts;
-use super::recovery_state::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
-use super::sale::resolve_with_payment;
+use super::recovery_state::{Recovery, RecoveryReason, RecoveryStep, RoundEnd, StepRecord};
+use super::settle::resolve_with_payment;
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
-use super::{Effect, cancel_timer, note, require_ready, reset, start_timer, transition};
 use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{ExternalDeviceState, Payment, QueryStatus};
+
+/// The external id RETRIEVE_PAYMENT asks about for the current transaction: the sale's for a
+/// refund or void, its own for a sale or credit.
+fn lookup_id(state: &State) -> Option<String> {
+    let p = state.pending()?;
+    Some(
+        state
+            .txn
+            .as_ref()
+            .and_then(|t| t.link.as_ref())
+            .map_or_else(|| p.external_id.clone(), |l| l.external_id.clone()),
+    )
+}
 
 /// Starts (or restarts) recovery of the pending payment.
 pub(super) fn start(state: &mut State, reason: RecoveryReason, fx: &mut Vec<Effect>) {
@@ -102,7 +116,7 @@ pub(super) fn on_status(state: &mut State, fx: &mut Vec<Effect>) {
         last.answer = answer.clone();
     }
     note(state, "RETRIEVE_DEVICE_STATUS_RESPONSE", answer, fx);
-    let Some(ext) = super::refund::lookup_id(state) else {
+    let Some(ext) = lookup_id(state) else {
         return;
     };
     record(state, format!("retrieve payment {ext}"), "asked");
@@ -118,19 +132,19 @@ pub(super) fn on_retrieve(
     external_id: Option<String>,
     payment: Option<Payment>,
     fx: &mut Vec<Effect>,
-) {
-    let Some(lookup) = super::refund::lookup_id(state) else {
-        return;
+) -> RoundEnd {
+    let Some(lookup) = lookup_id(state) else {
+        return RoundEnd::Waiting;
     };
     if external_id.as_deref().is_some_and(|e| e != lookup) {
-        return; // an answer about another payment
+        return RoundEnd::Waiting; // an answer about another payment
     }
     let awaiting = state
         .recovery
         .as_ref()
         .is_some_and(|r| r.step == RecoveryStep::AwaitPayment);
     if !awaiting {
-        return;
+        return RoundEnd::Waiting;
     }
     cancel_timer(state, TimerPurpose::RecoveryResponse);
     let device_idle = state
@@ -157,10 +171,10 @@ pub(super) fn on_retrieve(
     let kind = state.kind();
     let resolved = match (query, payment) {
         (QueryStatus::Found, Some(p)) if kind.is_adjustment() => {
-            if super::auth::on_payment_found(state, &p, fx) {
+            if super::adjust_recovery::on_payment_found(state, &p, fx) {
                 true
             } else if device_idle {
-                super::auth::on_unchanged_idle(state, fx);
+                super::adjust_recovery::on_unchanged_idle(state, fx);
                 true
             } else {
                 false
@@ -181,7 +195,7 @@ pub(super) fn on_retrieve(
                 true
             } else if device_idle && kind == PaymentKind::Void && state.settings.rest_lookup {
                 ask_rest(state, fx);
-                return;
+                return RoundEnd::Waiting;
             } else if device_idle && kind == PaymentKind::Void {
                 super::refund_recovery::on_void_undecided(state, fx);
                 true
@@ -195,7 +209,7 @@ pub(super) fn on_retrieve(
                 && matches!(kind, PaymentKind::Refund | PaymentKind::Void) =>
         {
             ask_rest(state, fx);
-            return;
+            return RoundEnd::Waiting;
         }
         (QueryStatus::NotFound | QueryStatus::Found, _) if device_idle && !kind.is_payment() => {
             super::refund_recovery::on_not_found_idle(state, fx);
@@ -207,7 +221,7 @@ pub(super) fn on_retrieve(
         (QueryStatus::NotFound, _) if device_idle && authorised => {
             // The device showed an authorisation for this payment and now has no record of it:
             // that is no proof that no money was taken.
-            super::sale::conflict(
+            super::settle::conflict(
                 state,
                 "RETRIEVE_PAYMENT_RESPONSE",
                 &format!(
@@ -220,7 +234,7 @@ pub(super) fn on_retrieve(
         }
         (QueryStatus::NotFound, _) if device_idle && state.settings.rest_lookup => {
             ask_rest(state, fx);
-            return;
+            return RoundEnd::Waiting;
         }
         (QueryStatus::NotFound, _) if device_idle => {
             transition(
@@ -248,8 +262,7 @@ pub(super) fn on_retrieve(
     };
     if resolved {
         state.recovery = None;
-        reset::after_recovery(state, fx);
-        return;
+        return RoundEnd::Resolved;
     }
     // Not final yet: say what the device waits for, and ask again later.
     let waiting = match state.device_status.as_ref() {
@@ -270,14 +283,14 @@ pub(super) fn on_retrieve(
         format!("{waiting} Checking again shortly.")
     });
     // With a prompt open the operator's answer moves things on; no need to ask again.
-    end_round(state, !prompt_open, fx);
+    end_round(state, !prompt_open)
 }
 
 /// Asks Clover's REST payments endpoint (cloud mode) about the payment the current transaction
 /// is about: its own external id for a sale, the sale's for a refund or void (answered with
 /// `Event::RestPayments`).
 fn ask_rest(state: &mut State, fx: &mut Vec<Effect>) {
-    let ext = super::refund::lookup_id(state).unwrap_or_default();
+    let ext = lookup_id(state).unwrap_or_default();
     if let Some(r) = state.recovery.as_mut() {
         r.step = RecoveryStep::AwaitRest;
     }
@@ -285,16 +298,19 @@ fn ask_rest(state: &mut State, fx: &mut Vec<Effect>) {
     fx.push(Effect::RestLookup(ext));
 }
 
-/// Ends a recovery round that did not reach a final state: a waiting reset decides now;
-/// otherwise, when `poll`, the device is asked again after the backoff delay.
-fn end_round(state: &mut State, poll: bool, fx: &mut Vec<Effect>) {
-    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
+/// Ends a recovery round that did not reach a final state: the procedure waits to be asked
+/// again. Reports whether to poll (`poll`); the flow above decides (a waiting reset first).
+fn end_round(state: &mut State, poll: bool) -> RoundEnd {
     if let Some(r) = state.recovery.as_mut() {
         r.step = RecoveryStep::Polling;
     }
-    if reset::after_recovery(state, fx) || !poll {
-        return;
-    }
+    RoundEnd::Unsettled { poll }
+}
+
+/// Asks the device again after the backoff delay (a round ended `Unsettled { poll: true }` and
+/// nothing else took over).
+pub(super) fn poll_later(state: &mut State, fx: &mut Vec<Effect>) {
+    let rounds = state.recovery.as_ref().map_or(1, |r| r.rounds);
     let delay = poll_delay(&state.settings, rounds);
     start_timer(state, TimerPurpose::RecoveryPoll, delay, fx);
 }
@@ -314,9 +330,9 @@ pub(super) fn on_poll(state: &mut State, fx: &mut Vec<Effect>) {
     }
 }
 
-pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) -> RoundEnd {
     if state.recovery.is_none() || state.pending().is_none() {
-        return;
+        return RoundEnd::Waiting;
     }
     record(state, "answer", "none in time");
     if let Some(p) = state.pending()
@@ -331,7 +347,7 @@ pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
             fx,
         );
     }
-    end_round(state, true, fx);
+    end_round(state, true)
 }
 
 /// Clover's REST API answered (cloud mode, the idle device had no such payment).
@@ -340,13 +356,13 @@ pub(super) fn on_rest(
     external_id: &str,
     result: Result<Vec<Payment>, String>,
     fx: &mut Vec<Effect>,
-) {
+) -> RoundEnd {
     let awaiting = state
         .recovery
         .as_ref()
         .is_some_and(|r| r.step == RecoveryStep::AwaitRest);
-    if !awaiting || super::refund::lookup_id(state).as_deref() != Some(external_id) {
-        return;
+    if !awaiting || lookup_id(state).as_deref() != Some(external_id) {
+        return RoundEnd::Waiting;
     }
     let answer = match &result {
         Ok(list) => format!("{} payment(s)", list.len()),
@@ -362,7 +378,7 @@ pub(super) fn on_rest(
         Ok(list) if kind.is_adjustment() => list
             .iter()
             .find(|p| p.external_payment_id.as_deref() == Some(external_id))
-            .is_some_and(|p| super::auth::on_payment_found(state, p, fx)),
+            .is_some_and(|p| super::adjust_recovery::on_payment_found(state, p, fx)),
         Ok(list) if !kind.is_payment() => {
             super::refund_recovery::on_rest_payments(state, &list, fx)
         }
@@ -408,9 +424,8 @@ pub(super) fn on_rest(
     };
     if resolved {
         state.recovery = None;
-        reset::after_recovery(state, fx);
-        return;
+        return RoundEnd::Resolved;
     }
     state.info("Clover's payment records could not be checked; the payment stays open and will be checked again.");
-    end_round(state, true, fx);
+    end_round(state, true)
 }

@@ -83,3 +83,19 @@ impl Recovery {
         self.step = RecoveryStep::Suspended;
     }
 }
+
+/// How an answer left the recovery procedure: the flow above it decides what runs next (a
+/// reset waiting on recovery, the next poll).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[must_use]
+pub enum RoundEnd {
+    /// Still waiting for an answer (or the answer was not for this round).
+    Waiting,
+    /// The payment reached its outcome: recovery is over.
+    Resolved,
+    /// The round ended without an outcome; with `poll`, the device is to be asked again later.
+    Unsettled {
+        /// Ask again after the backoff delay.
+        poll: bool,
+    },
+}

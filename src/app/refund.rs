@@ -16,52 +16,26 @@
 //! Beside it: `refund_recovery.rs` (what the device's or Clover's record of the sale decides)
 //! and `refund_late.rs` (late and re-delivered answers after one ended).
 
+pub use super::refund_judge::{judge_refund, judge_sale};
+pub use super::settle::Judgement;
+
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment};
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
+use super::refund_judge::current;
+use super::settle::apply;
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use super::{Effect, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo};
 
-/// What a device object says about the current refund, void or credit.
-// Judged one at a time and applied at once; boxing the facts would only add noise.
-#[allow(clippy::large_enum_variant)]
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Judgement {
-    /// Final, with the facts to record.
-    Final(PaymentState, PaymentFacts, String),
-    /// Not decided by this object.
-    NotFinal,
-    /// About another transaction: ignored.
-    Foreign(String),
-    /// The facts conflict: the transaction goes `unknown`, named.
-    Conflict(String),
-}
-
-/// The external id RETRIEVE_PAYMENT asks about for the current transaction: the sale's for a
-/// refund or void, its own for a sale or credit.
-pub(super) fn lookup_id(state: &State) -> Option<String> {
-    let p = state.pending()?;
-    Some(
-        state
-            .txn
-            .as_ref()
-            .and_then(|t| t.link.as_ref())
-            .map_or_else(|| p.external_id.clone(), |l| l.external_id.clone()),
-    )
-}
-
-pub(super) fn link(state: &State) -> Option<&SaleLink> {
-    state.txn.as_ref()?.link.as_ref()
-}
-
 /// Refuses a new transaction while one is open (and starts its recovery); true when free.
 fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool {
-    if super::auth::closeout_running(state, what) {
+    if super::guards::closeout_running(state, what) {
         return false;
     }
     let Some(p) = state.pending() else {
@@ -269,7 +243,7 @@ pub(super) fn start_credit(
     if !free(state, "credit", fx) {
         return;
     }
-    let Some(request) = super::sale::validated_request(state, amount, None, None, external_id)
+    let Some(request) = super::guards::validated_request(state, amount, None, None, external_id)
     else {
         return;
     };
@@ -288,121 +262,6 @@ pub(super) fn start_credit(
         "TX_START",
         fx,
     );
-}
-
-/// Judges a refund object against the current refund: ours when it is about our sale, its id
-/// was not known before, and its amount is within what we asked.
-pub fn judge_refund(link: &SaleLink, asked: Cents, refund: &Refund) -> Judgement {
-    let id = refund.id.clone().unwrap_or_default();
-    if let Some(pid) = refund.payment.as_ref().and_then(|p| p.id.as_deref())
-        && pid != link.device_payment_id
-    {
-        return Judgement::Foreign(format!("a refund of payment {pid}"));
-    }
-    if !id.is_empty() && link.known_refunds.contains(&id) {
-        return Judgement::Foreign(format!("refund {id}, recorded before this one"));
-    }
-    let Some(amount) = refund.amount else {
-        return Judgement::NotFinal;
-    };
-    if amount <= 0 || Cents(amount) > asked {
-        return Judgement::Conflict(format!(
-            "the device reports a refund of {} for this sale, but {asked} was asked",
-            Cents(amount)
-        ));
-    }
-    let card = refund.card_transaction.as_ref();
-    let facts = PaymentFacts {
-        device_payment_id: (!id.is_empty()).then(|| id.clone()),
-        card_brand: card
-            .and_then(|c| c.card_type.as_ref())
-            .map(|b| b.to_string()),
-        last4: card
-            .and_then(|c| c.last4.clone())
-            .filter(|l| l.len() == 4 && l.bytes().all(|b| b.is_ascii_digit())),
-        result: Some("SUCCESS".into()),
-        amount_charged: Some(Cents(amount)),
-        ..PaymentFacts::default()
-    };
-    let partial = if Cents(amount) < asked {
-        format!(" (less than the {asked} asked)")
-    } else {
-        String::new()
-    };
-    Judgement::Final(
-        PaymentState::Approved,
-        facts,
-        format!("refunded {}{partial}", Cents(amount)),
-    )
-}
-
-/// Judges the sale as the device (or Clover) has it now, for the current refund or void.
-pub fn judge_sale(kind: PaymentKind, link: &SaleLink, asked: Cents, sale: &Payment) -> Judgement {
-    if sale.id.as_deref() != Some(link.device_payment_id.as_str()) {
-        return Judgement::Foreign(format!(
-            "payment {}",
-            sale.id.as_deref().unwrap_or("without an id")
-        ));
-    }
-    match kind {
-        PaymentKind::Refund => {
-            let mut found: Vec<Judgement> = sale
-                .refunds()
-                .iter()
-                .map(|r| judge_refund(link, asked, r))
-                .filter(|j| !matches!(j, Judgement::Foreign(_) | Judgement::NotFinal))
-                .collect();
-            match found.len() {
-                0 => Judgement::NotFinal,
-                1 => found.remove(0),
-                n => Judgement::Conflict(format!(
-                    "the sale shows {n} new refunds; which one is ours cannot be told"
-                )),
-            }
-        }
-        PaymentKind::Void => {
-            let voided = sale.result == Some(PaymentResult::Voided) || sale.void_reason.is_some();
-            if voided {
-                let facts = PaymentFacts {
-                    result: Some("VOIDED".into()),
-                    ..PaymentFacts::default()
-                };
-                Judgement::Final(
-                    PaymentState::Approved,
-                    facts,
-                    format!("payment {} voided: no money taken", link.external_id),
-                )
-            } else {
-                Judgement::NotFinal
-            }
-        }
-        _ => Judgement::NotFinal,
-    }
-}
-
-/// Applies a judgement to the current transaction; true when it reached a final state or a
-/// conflict was recorded.
-pub(super) fn apply(
-    state: &mut State,
-    cause: &str,
-    judgement: Judgement,
-    fx: &mut Vec<Effect>,
-) -> bool {
-    match judgement {
-        Judgement::Final(to, facts, detail) => {
-            transition(state, to, cause, detail, facts, fx);
-            true
-        }
-        Judgement::NotFinal => false,
-        Judgement::Foreign(what) => {
-            note(state, cause, format!("about {what}; ignored"), fx);
-            false
-        }
-        Judgement::Conflict(why) => {
-            super::sale::conflict(state, cause, &why, fx);
-            true
-        }
-    }
 }
 
 /// REFUND_RESPONSE.
@@ -518,7 +377,7 @@ pub(super) fn on_credit_finished(state: &mut State, credit: Credit, fx: &mut Vec
         );
         cancel_timer(state, TimerPurpose::SaleResponse);
         cancel_timer(state, TimerPurpose::RecoveryResponse);
-        super::sale::conflict(state, "FINISH_OK", &why, fx);
+        super::settle::conflict(state, "FINISH_OK", &why, fx);
         // Nothing the device can still say decides it: the conflict waits for a person.
         if state.recovery.take().is_some() {
             super::reset::after_recovery(state, fx);
@@ -707,15 +566,6 @@ pub(super) fn on_finish_cancel(
         fx,
     );
     fx.push(Effect::Send(DeviceCommand::ShowWelcome));
-}
-
-/// The open transaction of `kind`: its sale (empty for a credit) and amount.
-pub(super) fn current(state: &State, kind: PaymentKind) -> Option<(SaleLink, Cents)> {
-    let p = state.pending()?;
-    if state.kind() != kind {
-        return None;
-    }
-    Some((link(state).cloned().unwrap_or_default(), p.amount))
 }
 
 pub(super) fn end_recovery(state: &mut State, fx: &mut Vec<Effect>) {

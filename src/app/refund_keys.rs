@@ -6,8 +6,9 @@
 
 pub use super::ui_entries::{RefundInput, RefundOffer};
 
+use super::actions::on_action;
 use super::state::State;
-use super::{Action, Effect, Key, Screen, on_action};
+use super::{Action, Effect, Key, Screen};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
 

@@ -5,7 +5,8 @@
 
 use super::ledger_ops::LedgerOp;
 use super::linked_txn::TxnInfo;
-use super::refund::{Judgement, judge_refund};
+use super::refund_judge::judge_refund;
+use super::settle::Judgement;
 use super::state::*;
 use super::{Effect, verdict};
 use crate::ledger::{PaymentKind, PaymentState};

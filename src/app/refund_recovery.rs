@@ -4,9 +4,11 @@
 //! decided stays `unknown`, named (EVIDENCE.md #1: a voided payment may read SUCCESS).
 
 use super::ledger_ops::PaymentFacts;
-use super::refund::{Judgement, apply, current, judge_sale, link};
+use super::refund_judge::{current, judge_sale, link};
+use super::settle::{Judgement, apply};
 use super::state::*;
-use super::{Effect, transition, verdict};
+use super::steps::transition;
+use super::{Effect, verdict};
 use crate::ledger::{PaymentKind, PaymentState};
 use crate::protocol::Payment;
 
@@ -36,7 +38,7 @@ pub(super) fn on_not_found_idle(state: &mut State, fx: &mut Vec<Effect>) {
             verdict::CHECK_DASHBOARD
         ),
     };
-    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
+    super::settle::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
 }
 
 /// Clover's REST payments with the sale's external id (cloud mode), after the idle device could
@@ -61,7 +63,7 @@ pub(super) fn on_rest_payments(state: &mut State, list: &[Payment], fx: &mut Vec
             link.device_payment_id,
             verdict::CHECK_DASHBOARD
         );
-        super::sale::conflict(state, CAUSE, &why, fx);
+        super::settle::conflict(state, CAUSE, &why, fx);
         return true;
     };
     match judge_sale(kind, &link, asked, sale) {
@@ -87,7 +89,7 @@ pub(super) fn on_rest_payments(state: &mut State, list: &[Payment], fx: &mut Vec
                     .map_or("without a result".to_owned(), |r| r.to_string()),
                 verdict::CHECK_DASHBOARD
             );
-            super::sale::conflict(state, CAUSE, &why, fx);
+            super::settle::conflict(state, CAUSE, &why, fx);
             true
         }
         j => apply(state, CAUSE, j, fx),
@@ -101,5 +103,5 @@ pub(super) fn on_void_undecided(state: &mut State, fx: &mut Vec<Effect>) {
         "the device still shows the payment as SUCCESS, which real devices also show for voided payments: {}",
         verdict::CHECK_DASHBOARD
     );
-    super::sale::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
+    super::settle::conflict(state, "RETRIEVE_PAYMENT_RESPONSE", &why, fx);
 }

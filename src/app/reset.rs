@@ -5,7 +5,8 @@ use super::recovery;
 use super::recovery_state::RecoveryReason;
 use super::reset_state::{ResetFlow, ResetPhase};
 use super::state::*;
-use super::{DeviceCommand, Effect, note, require_ready};
+use super::steps::{note, require_ready};
+use super::{DeviceCommand, Effect};
 use crate::protocol::ExternalDeviceState;
 
 /// The operator asked for a reset.
@@ -140,18 +141,6 @@ pub(super) fn on_disconnected(state: &mut State, fx: &mut Vec<Effect>) {
         "The device did not confirm the reset: the connection dropped after it was sent. A pending \
          payment is checked again on reconnect; if the device is not idle, reset it again.",
     );
-}
-
-/// The payment at risk ended: a reset waiting for the operator's confirmation needs none now
-/// (a new request checks again).
-pub(super) fn on_payment_final(state: &mut State) {
-    if state
-        .reset
-        .as_ref()
-        .is_some_and(|r| r.phase == ResetPhase::NeedsConfirmation)
-    {
-        state.reset = None;
-    }
 }
 
 /// RESET_DEVICE_RESPONSE arrived: check the payment again.

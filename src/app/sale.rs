@@ -1,54 +1,19 @@
 //! The sale lifecycle of the current payment: start, device answers, prompts, the end.
 
+use super::guards::validated_request;
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, PersistError};
 use super::recovery;
 use super::recovery_state::RecoveryReason;
+use super::settle::resolve_with_payment;
 use super::state::*;
+use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
-use super::{Effect, cancel_timer, note, require_ready, start_timer, transition, verdict};
+use super::{Effect, verdict};
 use crate::device::DeviceCommand;
 use crate::ledger::PaymentState;
 use crate::protocol::{
-    Cents, Challenge, ChallengeType, Payment, RequestInfo, SaleRequest, TxStartResponseResult,
-    VoidReason,
+    Cents, Challenge, ChallengeType, Payment, RequestInfo, TxStartResponseResult, VoidReason,
 };
-
-/// The TX_START request for `amount` (and tip, tax, external id) under the configured options
-/// and ceiling, once the device is ready; `None` with the reason on screen otherwise.
-pub(super) fn validated_request(
-    state: &mut State,
-    amount: Cents,
-    tip: Option<Cents>,
-    tax: Option<Cents>,
-    external_id: Option<String>,
-) -> Option<SaleRequest> {
-    let mut builder = SaleRequest::builder()
-        .amount(amount)
-        .options(state.settings.sale_options.clone());
-    if let Some(t) = tip {
-        builder = builder.tip(t);
-    }
-    if let Some(t) = tax {
-        builder = builder.tax(t);
-    }
-    if let Some(id) = external_id {
-        builder = builder.external_id(id);
-    }
-    if let Some(max) = state.settings.max_amount {
-        builder = builder.max_amount(max);
-    }
-    let request = match builder.build() {
-        Ok(r) => r,
-        Err(e) => {
-            state.refuse(
-                super::Refusal::InvalidInput,
-                format!("Nothing was sent: {e}."),
-            );
-            return None;
-        }
-    };
-    require_ready(state).then_some(request)
-}
 
 /// Starts a sale: validate, persist (`created`), send TX_START, record `sent`.
 pub(super) fn start(
@@ -59,7 +24,7 @@ pub(super) fn start(
     external_id: Option<String>,
     fx: &mut Vec<Effect>,
 ) {
-    if super::auth::closeout_running(state, "sale") {
+    if super::guards::closeout_running(state, "sale") {
         return;
     }
     if let Some(p) = state.pending() {
@@ -329,74 +294,6 @@ pub(super) fn cancel(state: &mut State, fx: &mut Vec<Effect>) {
         note(state, "KEY_PRESS", "cancel pressed by the operator", fx);
         fx.push(Effect::Send(DeviceCommand::Cancel));
     }
-}
-
-/// Applies a device payment about the current sale through the verdict rules: a final verdict
-/// is recorded; a conflict makes the sale `unknown` with the conflict named. Returns true when
-/// the payment reached a final state, or a conflict was recorded that asking again cannot settle
-/// (`recheck` false).
-pub(super) fn resolve_with_payment(
-    state: &mut State,
-    payment: &Payment,
-    cause: &str,
-    recheck: bool,
-    fx: &mut Vec<Effect>,
-) -> bool {
-    let Some(cur) = state.pending() else {
-        return false;
-    };
-    let diffs = verdict::differences(cur, payment);
-    match verdict::judge(cur, payment) {
-        verdict::Verdict::Final(to, facts) => {
-            if let Some(d) = diffs {
-                note(state, cause, d, fx);
-            }
-            let detail = verdict::detail(to, &facts);
-            transition(state, to, cause, detail, facts, fx);
-            true
-        }
-        verdict::Verdict::NotFinal => false,
-        verdict::Verdict::Foreign(ext) => {
-            note(
-                state,
-                cause,
-                format!("about another payment ({ext}); ignored"),
-                fx,
-            );
-            false
-        }
-        verdict::Verdict::Conflict(why) => {
-            conflict(state, cause, &why, fx);
-            !recheck
-        }
-    }
-}
-
-/// Records a conflict in the device's facts: the sale goes `unknown`, named.
-pub(super) fn conflict(state: &mut State, cause: &str, why: &str, fx: &mut Vec<Effect>) {
-    let text = format!("conflict: {why}; not recorded as approved");
-    if let Some(p) = state.payment.as_mut() {
-        p.evidence.conflict = Some(why.to_owned());
-        // Unknown → unknown is not a change: say it as an event.
-        if p.state == PaymentState::Unknown {
-            note(state, cause, text.clone(), fx);
-        }
-    }
-    transition(
-        state,
-        PaymentState::Unknown,
-        cause,
-        text,
-        PaymentFacts::default(),
-        fx,
-    );
-    state.error(
-        NoticeKind::General,
-        format!(
-            "Outcome unknown: {why}. The payment stays open: {}.",
-            verdict::CHECK_DASHBOARD
-        ),
-    );
 }
 
 /// The one screen command after a FINISH_* that ended our sale: thank-you after money was

@@ -1,10 +1,11 @@
 //! The TUI's screens and keys: which screen is up, the sale entry fields, and what each key's
 //! intent (from the one table in [`super::keymap`]) does there.
 
+use super::actions::on_action;
 use super::keymap::Intent;
 use super::state::*;
 pub use super::ui_state::{Field, HistoryRow, Key, Screen, Ui};
-use super::{Action, Effect, on_action};
+use super::{Action, Effect};
 
 /// One entry of the help: key label and what it does.
 pub type Binding = (&'static str, &'static str);

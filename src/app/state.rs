@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::answer::Refusal;
 use super::ledger_ops::PaymentFacts;
 use super::linked_txn::TxnInfo;
 use super::recovery_state::Recovery;
@@ -84,9 +85,14 @@ impl CurrentPayment {
         }
     }
 
+    /// Its amount, tip and tax as asked.
+    pub fn amounts(&self) -> crate::payment::Amounts {
+        crate::payment::Amounts::new(self.amount, self.tip, self.tax)
+    }
+
     /// What the customer owes for this sale: amount (tax included) + tip.
     pub fn total(&self) -> Cents {
-        super::amounts::total(self.amount, self.tip)
+        self.amounts().total()
     }
 }
 
@@ -149,6 +155,13 @@ pub struct Outcome {
     pub facts: PaymentFacts,
     /// Human explanation.
     pub message: String,
+}
+
+impl Outcome {
+    /// Its amount, tip and tax as asked.
+    pub fn amounts(&self) -> crate::payment::Amounts {
+        crate::payment::Amounts::new(self.amount, self.tip, self.tax)
+    }
 }
 
 /// How serious a notice is.
@@ -271,78 +284,78 @@ pub struct CloseoutOutcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// The current time, stamped by the runtime before each event (the app reads no clock).
-    pub(in crate::app) now_ms: i64,
+    pub(super) now_ms: i64,
     /// Settings.
-    pub(in crate::app) settings: AppSettings,
+    pub(super) settings: AppSettings,
     /// Connection.
-    pub(in crate::app) connection: Connection,
+    pub(super) connection: Connection,
     /// The device's names once ready.
-    pub(in crate::app) device: Option<DeviceInfo>,
+    pub(super) device: Option<DeviceInfo>,
     /// The device's current screen text.
-    pub(in crate::app) device_text: Option<String>,
+    pub(super) device_text: Option<String>,
     /// The device waits for the customer's signature (and ignores cancel meanwhile).
-    pub(in crate::app) device_wants_signature: bool,
+    pub(super) device_wants_signature: bool,
     /// The device showed its card time-out screen during the running sale.
-    pub(in crate::app) card_timed_out: bool,
+    pub(super) card_timed_out: bool,
     /// The external id of the payment found open at start-up, until its outcome is known.
-    pub(in crate::app) from_restart: Option<String>,
+    pub(super) from_restart: Option<String>,
     /// Outcomes of payments from before the restart that recovery settled, newest last; shown
     /// on the sale and status screens until the operator dismisses them.
-    pub(in crate::app) recovered: Vec<Outcome>,
+    pub(super) recovered: Vec<Outcome>,
     /// The last device status answer.
-    pub(in crate::app) device_status: Option<DeviceStatusView>,
+    pub(super) device_status: Option<DeviceStatusView>,
     /// The payment in flight or pending recovery.
-    pub(in crate::app) payment: Option<CurrentPayment>,
+    pub(super) payment: Option<CurrentPayment>,
     /// A device question waiting for the operator.
-    pub(in crate::app) prompt: Option<Prompt>,
+    pub(super) prompt: Option<Prompt>,
     /// The recovery procedure, while it runs.
-    pub(in crate::app) recovery: Option<Recovery>,
+    pub(super) recovery: Option<Recovery>,
     /// The guarded reset, while it runs.
-    pub(in crate::app) reset: Option<ResetFlow>,
+    pub(super) reset: Option<ResetFlow>,
     /// How the last payment ended.
-    pub(in crate::app) last_outcome: Option<Outcome>,
+    pub(super) last_outcome: Option<Outcome>,
     /// The latest notice.
-    pub(in crate::app) notice: Option<Notice>,
+    pub(super) notice: Option<Notice>,
     /// Recent frames (redacted summaries), newest last.
-    pub(in crate::app) frames: Vec<(crate::device::FrameDirection, String)>,
+    pub(super) frames: Vec<(crate::device::FrameDirection, String)>,
     /// Running timers.
-    pub(in crate::app) timers: BTreeMap<TimerId, TimerPurpose>,
+    pub(super) timers: BTreeMap<TimerId, TimerPurpose>,
     /// Next timer id.
-    pub(in crate::app) next_timer: TimerId,
+    pub(super) next_timer: TimerId,
     /// Set when the operator quit.
-    pub(in crate::app) quit: bool,
+    pub(super) quit: bool,
     /// The TUI's screen state.
-    pub(in crate::app) ui: super::ui_state::Ui,
+    pub(super) ui: super::ui_state::Ui,
     /// The external id of a payment whose final outcome could not be written to the ledger.
-    pub(in crate::app) unrecorded: Option<String>,
+    pub(super) unrecorded: Option<String>,
     /// Open payments in the ledger not (yet) tied to the connected device: those of other
     /// devices, or of this one until discovery names it.
-    pub(in crate::app) open_elsewhere: Vec<super::ledger_ops::PendingPayment>,
+    pub(super) open_elsewhere: Vec<super::ledger_ops::PendingPayment>,
     /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
     /// if the answer cannot be sent the prompt comes back.
-    pub(in crate::app) answering: Option<(Prompt, Option<String>)>,
+    pub(super) answering: Option<(Prompt, Option<String>)>,
     /// The external id of a payment that ended before its FINISH_* arrived (PAYMENT_VOIDED):
     /// that FINISH_* still gets its one screen command.
-    pub(in crate::app) screen_owed: Option<String>,
+    pub(super) screen_owed: Option<String>,
     /// The order on the sale screen and its customer display.
-    pub(in crate::app) desk: super::order_desk::OrderDesk,
+    pub(super) desk: super::order_desk::OrderDesk,
     /// The current transaction's kind and sale when it is a refund, void or credit (`None`
     /// for a sale).
-    pub(in crate::app) txn: Option<TxnInfo>,
+    pub(super) txn: Option<TxnInfo>,
     /// The same for the transaction of `last_outcome`.
-    pub(in crate::app) last_txn: Option<TxnInfo>,
+    pub(super) last_txn: Option<TxnInfo>,
     /// An open refund, void or credit found at start-up under a device identity not known yet:
     /// adopted when the device that has it becomes ready.
-    pub(in crate::app) txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
+    pub(super) txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
     /// The closeout waiting for its answer.
-    pub(in crate::app) closeout: Option<CloseoutFlow>,
+    pub(super) closeout: Option<CloseoutFlow>,
     /// How the last closeout ended.
-    pub(in crate::app) last_closeout: Option<CloseoutOutcome>,
+    pub(super) last_closeout: Option<CloseoutOutcome>,
     /// The print job on the device's printer, if one was started (`app::printing`).
-    pub(in crate::app) print_job: Option<super::print_job::PrintJob>,
+    pub(super) print_job: Option<super::print_job::PrintJob>,
     /// A refusal given while handling the current event, until `update` turns it into
     /// `Effect::Answer`.
-    pub(super) refusal: Option<(super::answer::Refusal, String)>,
+    pub(super) refusal: Option<(Refusal, String)>,
 }
 
 /// Frames kept for the inspector.
@@ -461,12 +474,20 @@ impl State {
 
     /// Refuses the request being handled: the notice tells people, and `update` gives the
     /// typed answer (`Effect::Answer`).
-    pub(super) fn refuse(&mut self, why: super::answer::Refusal, text: impl Into<String>) {
+    pub(super) fn refuse(&mut self, why: Refusal, text: impl Into<String>) {
         let text = text.into();
+        let kind = match why {
+            Refusal::InvalidInput => NoticeKind::Validation,
+            Refusal::NotConnected | Refusal::NotSent => NoticeKind::NotConnected,
+            Refusal::PendingPayment => NoticeKind::PendingPayment,
+            Refusal::PersistFailed => NoticeKind::PersistFailed,
+            Refusal::ResetNeedsConfirmation => NoticeKind::ResetNeedsConfirmation,
+            Refusal::ResetUnconfirmed => NoticeKind::ResetUnconfirmed,
+        };
         self.notice = Some(Notice {
             level: Level::Error,
             text: text.clone(),
-            kind: why.notice_kind(),
+            kind,
         });
         self.refusal = Some((why, text));
     }

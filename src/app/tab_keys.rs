@@ -5,10 +5,11 @@
 
 pub use super::ui_entries::{EntryKind, TabInput, TabRow};
 
+use super::actions::on_action;
 use super::linked_txn::Adjust;
 use super::screens::Screen;
 use super::state::{NoticeKind, State};
-use super::{Action, Effect, on_action};
+use super::{Action, Effect};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
 

@@ -4,12 +4,12 @@
 
 use clap::Args;
 
-use super::GlobalArgs;
 use super::auth_flows::{self, Request};
-use super::composition::Failure;
+use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
+use super::failure::Failure;
 use super::linked_flow;
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Take a tip-adjustable payment (an auth: the tip is added later with `till tip`).

@@ -14,7 +14,7 @@ use super::linked_flow::{
 };
 use crate::app::auth::Adjust;
 use crate::app::{Action, Event};
-use crate::ledger::{CloseoutState, PaymentKind};
+use crate::payment::{CloseoutState, PaymentKind};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerStore, Runtime};
 

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use super::GlobalArgs;
+use super::config::GlobalArgs;
 use super::exit;
+use super::failure::Failure;
 use super::flows::Timeouts;
 use crate::app::{AppSettings, State};
 use crate::config::{DeviceMode, LoadedConfig, Settings, SimCustomer, url};
@@ -18,23 +19,6 @@ use crate::protocol::SaleOptions;
 use crate::runtime::{ConnectorPort, LedgerStore, Runtime};
 use crate::sim::device::{CustomerMode, DeviceConfig, Profile};
 use crate::sim::{SimConfig, Simulator};
-
-/// A command that cannot even start: exit code and what to do.
-pub struct Failure {
-    /// Exit code.
-    pub code: u8,
-    /// The message.
-    pub message: String,
-}
-
-impl Failure {
-    pub(super) fn new(code: u8, message: impl Into<String>) -> Failure {
-        Failure {
-            code,
-            message: message.into(),
-        }
-    }
-}
 
 /// Who the session is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,8 +90,18 @@ fn app_settings(config: &LoadedConfig) -> AppSettings {
             ..SaleOptions::default()
         },
         response_timeout_ms: s.connection.response_timeout_ms,
-        receipt_merchant: super::receipt::merchant_name(config),
+        receipt_merchant: merchant_name(config),
         ..AppSettings::default()
+    }
+}
+
+/// The name a receipt is headed with: `sale.order_title`, else `terminal.name`.
+pub fn merchant_name(config: &LoadedConfig) -> String {
+    let s = &config.settings;
+    if s.sale.order_title.trim().is_empty() {
+        s.terminal.name.clone()
+    } else {
+        s.sale.order_title.clone()
     }
 }
 

@@ -4,12 +4,14 @@
 
 use clap::Args;
 
-use super::composition::{self, Failure, Purpose};
+use super::composition::{self, Purpose};
+use super::config::GlobalArgs;
+use super::exit;
+use super::failure::Failure;
 use super::flows::{self, Finish, SaleInput};
 use super::out;
 use super::policy::{Policies, Policy};
 use super::report::emit;
-use super::{GlobalArgs, exit};
 use crate::protocol::{Cents, check_amounts, validate_external_id};
 
 pub(super) fn parse_amount(text: &str) -> Result<Cents, String> {

@@ -4,9 +4,11 @@
 use clap::Args;
 use serde_json::{Value, json};
 
-use super::composition::{self, Failure};
+use super::composition;
+use super::config::GlobalArgs;
+use super::exit;
+use super::failure::Failure;
 use super::ledger_filters::{FilterArgs, now_ms};
-use super::{GlobalArgs, exit};
 use crate::ledger::{CONFLICT_CAUSE, Lookup, OrderRecord, PaymentEvent, PaymentRecord};
 use crate::runtime::format_time;
 
@@ -69,12 +71,12 @@ pub(super) fn record_line(r: &PaymentRecord) -> String {
         _ => String::new(),
     };
     let kind = match (r.kind, &r.parent) {
-        (crate::ledger::PaymentKind::Sale, _) => String::new(),
-        (k, Some(p)) if k.is_adjustment() && k != crate::ledger::PaymentKind::Increment => {
+        (crate::payment::PaymentKind::Sale, _) => String::new(),
+        (k, Some(p)) if k.is_adjustment() && k != crate::payment::PaymentKind::Increment => {
             format!("  [{k} of {p}, tip {}]", r.charged_tip.unwrap_or(r.tip))
         }
         (k, Some(p)) => format!("  [{k} of {p}]"),
-        (crate::ledger::PaymentKind::Auth, None) => {
+        (crate::payment::PaymentKind::Auth, None) => {
             format!("  [auth, tip {}]", r.charged_tip.unwrap_or(r.tip))
         }
         (k, None) => format!("  [{k}]"),

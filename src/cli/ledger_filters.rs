@@ -5,7 +5,9 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use clap::Args;
 
-use crate::ledger::{PaymentFilter, PaymentKind, PaymentState};
+use crate::ledger::PaymentFilter;
+
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 const DAY_MS: i64 = 24 * 60 * 60 * 1000;

@@ -4,8 +4,8 @@
 
 use std::path::PathBuf;
 
-use super::composition::Failure;
 use super::exit;
+use super::failure::Failure;
 use crate::app::order_desk::OrderDesk;
 use crate::config::LoadedConfig;
 use crate::order::{Catalog, Order};

@@ -3,9 +3,11 @@
 
 use clap::Args;
 
-use super::composition::{self, Failure};
+use super::composition::{self, merchant_name};
+use super::config::GlobalArgs;
+use super::exit;
+use super::failure::Failure;
 use super::ledger_commands::{clean, print_out, record_line};
-use super::{GlobalArgs, exit};
 use crate::config::LoadedConfig;
 use crate::receipt::{MAX_WIDTH, MIN_WIDTH, Receipt, ReceiptLookup, WIDTH};
 
@@ -37,16 +39,6 @@ pub struct ReceiptArgs {
     /// receipt's text).
     #[arg(long)]
     pub json: bool,
-}
-
-/// The name a receipt is headed with: `sale.order_title`, else `terminal.name`.
-pub fn merchant_name(config: &LoadedConfig) -> String {
-    let s = &config.settings;
-    if s.sale.order_title.trim().is_empty() {
-        s.terminal.name.clone()
-    } else {
-        s.sale.order_title.clone()
-    }
 }
 
 /// Loads the receipt of the payment `text` names, or the failure to report (exit 2, saying

@@ -4,7 +4,7 @@
 
 use clap::Args;
 
-use super::GlobalArgs;
+use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
 use super::linked_flow;
 use super::refund_flows::Request;
@@ -65,9 +65,9 @@ pub struct CreditArgs {
     json: bool,
 }
 
-fn positive(amount: Option<crate::protocol::Cents>) -> Result<(), super::composition::Failure> {
+fn positive(amount: Option<crate::protocol::Cents>) -> Result<(), super::failure::Failure> {
     match amount {
-        Some(a) if a.get() <= 0 => Err(super::composition::Failure {
+        Some(a) if a.get() <= 0 => Err(super::failure::Failure {
             code: super::exit::USAGE,
             message: "amount: must be greater than 0.00; nothing was sent".into(),
         }),
@@ -124,7 +124,7 @@ pub fn credit(global: &GlobalArgs, args: CreditArgs) -> u8 {
             positive(Some(amount))?;
             let max = c.settings.sale.max_amount;
             if amount > max {
-                return Err(super::composition::Failure {
+                return Err(super::failure::Failure {
                     code: super::exit::USAGE,
                     message: format!(
                         "amount: {amount} is over the maximum sale amount of {max} (sale.max_amount); nothing was sent"

@@ -6,7 +6,7 @@
 use super::flows::Finish;
 use super::linked_flow::{Naming, Plan, against_the_rules, fresh_id, link, parent_unreadable};
 use crate::app::Action;
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 use crate::runtime::LedgerStore;
 

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::app::{Outcome, State};
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 use super::exit;
 use super::out;
@@ -32,7 +32,7 @@ pub fn outcome_json(o: &Outcome) -> Value {
         "amount": o.amount.to_string(),
         "tip": o.tip.map(|t| t.to_string()),
         "tax": o.tax.map(|t| t.to_string()),
-        "total": crate::app::amounts::total(o.amount, o.tip).to_string(),
+        "total": o.amounts().total().to_string(),
         "charged": o.facts.amount_charged.filter(|_| taken).map(|c| c.to_string()),
         "charged_tip": o.facts.tip.filter(|_| taken).map(|c| c.to_string()),
         "card_brand": o.facts.card_brand,
@@ -62,7 +62,7 @@ pub fn outcome_line(o: &Outcome) -> String {
     if let Some(a) = &o.facts.auth_code {
         line.push_str(&format!(", auth {a}"));
     }
-    let total = crate::app::amounts::total(o.amount, o.tip);
+    let total = o.amounts().total();
     if let Some(c) = o
         .facts
         .amount_charged

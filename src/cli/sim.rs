@@ -14,6 +14,11 @@ use crate::sim::{
     CloudConfig, Controller, DEFAULT_DEVICE_ID, DEV_ACCESS_TOKEN, SimConfig, Simulator,
 };
 
+/// Parses a `--sim-profile` / `--profile` value.
+pub(super) fn parse_profile(text: &str) -> Result<crate::sim::device::Profile, String> {
+    text.parse()
+}
+
 const AFTER_HELP: &str = "\
 Devices: ws://HOST:PORT/remote_pay is the default device; ws://HOST:PORT/remote_pay/<id> is
 another device, created on first use (state kept across connections). wss:// with --tls.
@@ -137,7 +142,7 @@ pub struct SimArgs {
     /// real Clover devices: bare envelopes, explicit nulls, PAYMENT_VOIDED keeping result SUCCESS,
     /// partial approval as a PARTIAL_AUTH_CHALLENGE, a PING every second unless
     /// --ping-interval-ms says otherwise).
-    #[arg(long, default_value = "default", value_name = "default|real", value_parser = super::parse_profile)]
+    #[arg(long, default_value = "default", value_name = "default|real", value_parser = parse_profile)]
     profile: Profile,
 }
 

@@ -7,13 +7,14 @@ use std::io::Write;
 use clap::{Args, ValueEnum};
 use serde_json::{Value, json};
 
-use super::composition::{self, Failure};
+use super::composition;
+use super::config::GlobalArgs;
+use super::exit;
+use super::failure::Failure;
 use super::ledger_commands::{clean, fail, print_out, record_json, record_line};
 use super::ledger_filters::{RangeArgs, day_start, now_ms};
-use super::{GlobalArgs, exit};
-use crate::ledger::{
-    ItemSold, LedgerError, Outcome, PaymentFilter, PaymentRecord, PaymentState, Report, Tally,
-};
+use crate::ledger::{ItemSold, LedgerError, Outcome, PaymentFilter, PaymentRecord, Report, Tally};
+use crate::payment::PaymentState;
 use crate::runtime::format_time;
 
 fn usage(e: LedgerError) -> Failure {

@@ -6,7 +6,8 @@ use crossterm::event::{EventStream, KeyCode, KeyEvent, KeyEventKind};
 use tokio::sync::{Mutex, mpsc, watch};
 
 use super::composition::{self, Purpose};
-use super::{GlobalArgs, exit};
+use super::config::GlobalArgs;
+use super::exit;
 use crate::app::keymap::DEVICE_PANEL_KEYS;
 use crate::config::SimCustomer;
 use crate::ledger::{Ledger, LedgerError};

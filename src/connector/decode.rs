@@ -209,7 +209,7 @@ pub fn inputs(message: Message) -> Vec<DeviceInput> {
         },
         Message::CloseoutResponse(r) => DeviceInput::CloseoutResponse {
             success: r.status.as_ref() == Some(&ResultStatus::Success),
-            batch: r.batch.map(|b| crate::ledger::Batch {
+            batch: r.batch.map(|b| crate::payment::Batch {
                 id: b.id,
                 count: b.tx_count.map(|c| c.max(0) as u64),
                 total: b.total_batch_amount.map(Cents),

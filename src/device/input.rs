@@ -170,7 +170,7 @@ pub enum DeviceInput {
         /// The device says the batch was closed.
         success: bool,
         /// The batch it closed.
-        batch: Option<crate::ledger::Batch>,
+        batch: Option<crate::payment::Batch>,
         /// The reason code of a refusal, and the device's message.
         message: Option<String>,
     },

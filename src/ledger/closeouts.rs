@@ -3,87 +3,14 @@
 //! `created` or `sent`, and never while a payment of its device is open (nor the other way
 //! round): the schema enforces both.
 
-use std::fmt;
-use std::str::FromStr;
-
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use super::error::{LedgerError, Result};
 use super::open::Ledger;
 use super::records::validate_external_id;
 use super::sql::now_ms;
+use crate::payment::{Batch, CloseoutState};
 use crate::protocol::Cents;
-
-/// Where a closeout stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum CloseoutState {
-    /// Recorded; the CLOSEOUT_REQUEST does not exist yet.
-    Created,
-    /// Handed to the transport.
-    Sent,
-    /// Final: the device closed the batch.
-    Closed,
-    /// Final: the device refused (e.g. open tabs).
-    Refused,
-    /// The answer never came: the batch may or may not be closed (the dashboard says).
-    Unknown,
-}
-
-impl CloseoutState {
-    /// Every state.
-    pub const ALL: [CloseoutState; 5] = [
-        CloseoutState::Created,
-        CloseoutState::Sent,
-        CloseoutState::Closed,
-        CloseoutState::Refused,
-        CloseoutState::Unknown,
-    ];
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            CloseoutState::Created => "created",
-            CloseoutState::Sent => "sent",
-            CloseoutState::Closed => "closed",
-            CloseoutState::Refused => "refused",
-            CloseoutState::Unknown => "unknown",
-        }
-    }
-
-    /// True while it blocks the device (created or sent).
-    pub fn is_open(self) -> bool {
-        matches!(self, CloseoutState::Created | CloseoutState::Sent)
-    }
-}
-
-impl fmt::Display for CloseoutState {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for CloseoutState {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        CloseoutState::ALL
-            .into_iter()
-            .find(|c| c.as_str() == s)
-            .ok_or_else(|| format!("unknown closeout state '{s}'"))
-    }
-}
-
-/// The batch a device reported closing.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Batch {
-    /// The device's batch id.
-    pub id: Option<String>,
-    /// Transactions in it.
-    pub count: Option<u64>,
-    /// Its total.
-    pub total: Option<Cents>,
-    /// Its state as the device says (`CLOSED`, `PROCESSING`…).
-    pub state: Option<String>,
-}
 
 /// A closeout as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,8 +38,8 @@ const COLUMNS: &str = "request_id, device, allow_open_tabs, state, batch_id, tx_
 
 fn from_row(row: &Row<'_>) -> rusqlite::Result<CloseoutRecord> {
     let state: String = row.get(3)?;
-    let state = state.parse().map_err(|e: String| {
-        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, e.into())
+    let state = state.parse::<CloseoutState>().map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
     })?;
     Ok(CloseoutRecord {
         request_id: row.get(0)?,

@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::Cents;
 
 /// A ledger failure. Every message names the file or payment concerned and what to do about it.

@@ -2,11 +2,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction, TransactionBehavior, params};
 
-use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::open::Ledger;
 use super::records::PaymentEvent;
 use super::sql::{EVENT_COLUMNS, event_from_row, now_ms};
+use crate::payment::PaymentState;
 
 /// One state change to append.
 pub(super) struct NewEvent<'a> {

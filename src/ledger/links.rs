@@ -3,12 +3,12 @@
 
 use rusqlite::{Connection, params};
 
-use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::open::Ledger;
 use super::payments::find;
-use super::records::{NewPayment, PaymentKind, PaymentRecord};
+use super::records::{NewPayment, PaymentRecord};
 use super::sql::{PAYMENT_COLUMNS, payment_from_row};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// Where a sale stands for refunds and voids.
@@ -98,12 +98,7 @@ pub(super) fn refundable_in(
         return Ok(None);
     };
     let children = children_in(conn, external_id)?;
-    let charged = Cents(
-        sale.charged_amount
-            .unwrap_or(sale.amount)
-            .get()
-            .saturating_add(sale.charged_tip.unwrap_or(sale.tip).get()),
-    );
+    let charged = sale.charged().total();
     let mut refunded = 0i64;
     let mut pending = 0i64;
     for c in children.iter().filter(|c| c.kind == PaymentKind::Refund) {

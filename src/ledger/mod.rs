@@ -21,6 +21,7 @@ mod open;
 mod orders;
 mod payments;
 mod query;
+mod read_error;
 mod read_only;
 mod records;
 mod report;
@@ -28,12 +29,11 @@ mod resolve;
 pub(crate) mod safe_file;
 mod schema;
 mod sql;
-mod state;
 mod tabs;
 mod tokens;
 mod transitions;
 
-pub use closeouts::{Batch, CloseoutRecord, CloseoutState};
+pub use closeouts::CloseoutRecord;
 pub use error::{LedgerError, Result};
 pub use links::Refundable;
 pub use lock::LOCK_FILE;
@@ -41,14 +41,16 @@ pub use open::{DB_FILE, Ledger};
 pub use orders::{DiscountRecord, ItemSold, LineRecord, OrderRecord};
 pub use payments::CREATE_CAUSE;
 pub use query::{Lookup, MAX_CANDIDATES, PaymentFilter};
+pub use read_error::LedgerReadError;
 pub use records::{
-    HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentKind,
-    PaymentRecord, PaymentUpdate, UnknownKind,
+    HistoryCursor, HistoryPage, MAX_EXTERNAL_ID_LEN, NewPayment, PaymentEvent, PaymentRecord,
+    PaymentUpdate,
 };
 pub use report::{Outcome, Report, Tally, is_partial};
 pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
 pub use sql::now_ms;
-pub use state::{PaymentState, UnknownState};
+// The payment vocabulary lives in `crate::payment`; app/ still imports it from here.
+pub use crate::payment::{Batch, CloseoutState, PaymentKind, PaymentState};
 pub use tabs::Tab;
 pub use tokens::LedgerTokenStore;

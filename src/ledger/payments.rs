@@ -2,18 +2,16 @@
 
 use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 
-use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
 use super::links;
 use super::open::Ledger;
 use super::orders::{self, OrderRecord};
-use super::records::{
-    HistoryCursor, HistoryPage, NewPayment, PaymentKind, PaymentRecord, PaymentUpdate,
-};
+use super::records::{HistoryCursor, HistoryPage, NewPayment, PaymentRecord, PaymentUpdate};
 use super::resolve;
 use super::sql::{PAYMENT_COLUMNS, now_ms, payment_from_row};
 use super::transitions::{self, Refusal};
+use crate::payment::{PaymentKind, PaymentState};
 
 /// The unfinished states as an SQL list; the same text as in the schema's partial unique index,
 /// so that queries using it can use that index.

@@ -5,11 +5,11 @@
 use rusqlite::types::ToSql;
 use rusqlite::{Connection, params_from_iter};
 
-use super::PaymentState;
 use super::error::Result;
 use super::open::Ledger;
-use super::records::{HistoryCursor, HistoryPage, PaymentKind, PaymentRecord};
+use super::records::{HistoryCursor, HistoryPage, PaymentRecord};
 use super::sql::{PAYMENT_COLUMNS, payment_from_row};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// Which payments to list. Every field set narrows the list; the default lists everything.

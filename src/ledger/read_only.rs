@@ -97,7 +97,8 @@ fn empty_ledger(path: &Path) -> Result<Connection> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::{LOCK_FILE, NewPayment, PaymentState, PaymentUpdate};
+    use crate::ledger::{LOCK_FILE, NewPayment, PaymentUpdate};
+    use crate::payment::PaymentState;
     use crate::protocol::Cents;
 
     #[test]

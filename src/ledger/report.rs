@@ -8,10 +8,10 @@
 
 use std::collections::BTreeMap;
 
-use super::PaymentState;
 use super::error::Result;
 use super::open::Ledger;
-use super::records::{PaymentKind, PaymentRecord};
+use super::records::PaymentRecord;
+use crate::payment::{Amounts, PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// The outcome a payment counts under in a report.
@@ -194,7 +194,9 @@ impl Report {
                 .add(count, sums.charged);
             self.tips = Cents(self.tips.get().saturating_add(sums.tip));
             self.tax = Cents(self.tax.get().saturating_add(sums.tax));
-            let taken = sums.charged.saturating_add(sums.tip);
+            let taken = Amounts::stored(Cents(sums.charged), Cents(sums.tip), Cents(sums.tax))
+                .total()
+                .get();
             self.net = Cents(self.net.get().saturating_add(taken));
         }
         if outcome == Outcome::Voided {

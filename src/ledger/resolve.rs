@@ -5,11 +5,11 @@
 
 use rusqlite::{Connection, OptionalExtension, Transaction};
 
-use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::events::{self, NewEvent};
 use super::open::Ledger;
 use super::records::{PaymentRecord, PaymentUpdate};
+use crate::payment::PaymentState;
 
 /// Cause of the event recording a resolution by hand.
 pub const RESOLVE_CAUSE: &str = "resolve";

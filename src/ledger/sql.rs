@@ -3,8 +3,8 @@
 use rusqlite::Row;
 use rusqlite::types::{FromSql, FromSqlError, FromSqlResult, ToSql, ToSqlOutput, ValueRef};
 
-use super::PaymentState;
-use super::records::{HistoryCursor, PaymentEvent, PaymentKind, PaymentRecord};
+use super::records::{HistoryCursor, PaymentEvent, PaymentRecord};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 impl ToSql for PaymentState {

@@ -8,13 +8,13 @@
 
 use rusqlite::{Connection, params};
 
-use super::PaymentState;
 use super::error::{LedgerError, Result};
 use super::links::CheckError;
 use super::open::Ledger;
 use super::payments::find;
-use super::records::{NewPayment, PaymentKind, PaymentRecord};
+use super::records::{NewPayment, PaymentRecord};
 use super::sql::{PAYMENT_COLUMNS, payment_from_row};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// Where an auth or pre-auth stands.

@@ -5,7 +5,7 @@
 //! non-final state may be recorded again (e.g. "still in progress" after a status query). A final
 //! state never changes here: only `Ledger::correct` can, with a recorded reason.
 
-use super::PaymentState;
+use crate::payment::PaymentState;
 
 /// Why a change is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

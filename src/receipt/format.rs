@@ -2,7 +2,9 @@
 //! totals, the card (brand, last four, auth code) and the outcome, the refunds and voids, and
 //! the external id; every line at most `width` columns (characters), amounts right-aligned.
 
-use crate::ledger::{OrderRecord, PaymentKind, PaymentRecord, PaymentState};
+use crate::ledger::{OrderRecord, PaymentRecord};
+
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 use crate::protocol::text::device_line;
 
@@ -213,10 +215,10 @@ pub fn receipt_text(
             sheet.row("Tip", &tip.to_string());
         }
         if p.partial && p.state == PaymentState::Approved {
-            sheet.row("Asked", &sum(p.amount, p.tip).to_string());
-            sheet.row("TOTAL CHARGED", &sum(charged, tip).to_string());
+            sheet.row("Asked", &p.amounts().total().to_string());
+            sheet.row("TOTAL CHARGED", &p.charged().total().to_string());
         } else {
-            sheet.row("TOTAL", &sum(charged, tip).to_string());
+            sheet.row("TOTAL", &p.charged().total().to_string());
         }
     } else {
         sheet.rule('-');
@@ -277,10 +279,7 @@ fn children_lines(sheet: &mut Sheet, p: &PaymentRecord, children: &[PaymentRecor
         }
     }
     if refunded > Cents::ZERO && p.state == PaymentState::Approved {
-        let paid = sum(
-            p.charged_amount.unwrap_or(p.amount),
-            p.charged_tip.unwrap_or(p.tip),
-        );
+        let paid = p.charged().total();
         sheet.row("Refunded", &minus(refunded));
         sheet.row(
             "NET",

@@ -3,8 +3,9 @@
 //! and the rules every receipt keeps (width, card data, escapes).
 
 use super::*;
-use crate::ledger::{HistoryCursor, OrderRecord, PaymentKind, PaymentRecord, PaymentState};
+use crate::ledger::{HistoryCursor, OrderRecord, PaymentRecord};
 use crate::order::{DiscountKind, NewLine, Order, Percent};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// 2026-12-01 14:05:00 UTC.

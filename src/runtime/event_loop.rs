@@ -164,11 +164,15 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     }
                 }
                 Effect::LoadTabs => {
-                    let tabs = self.ledger.tabs();
+                    // The app shows a failed read's words; it decides nothing from them.
+                    let tabs = self.ledger.tabs().map_err(|e| e.to_string());
                     self.queue.push_back(Event::Tabs(tabs));
                 }
                 Effect::LoadRefundOffer(external_id) => {
-                    let offer = self.ledger.refund_offer(&external_id);
+                    let offer = self
+                        .ledger
+                        .refund_offer(&external_id)
+                        .map_err(|e| e.to_string());
                     self.queue.push_back(Event::RefundOffer(offer));
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
@@ -178,11 +182,19 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
                 Effect::LoadReport { since_ms, until_ms } => {
-                    let report = self.ledger.report(since_ms, until_ms).map(Box::new);
+                    let report = self
+                        .ledger
+                        .report(since_ms, until_ms)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
                     self.queue.push_back(Event::Report(report));
                 }
                 Effect::LoadReceipt(external_id) => {
-                    let receipt = self.ledger.receipt(&external_id).map(Box::new);
+                    let receipt = self
+                        .ledger
+                        .receipt(&external_id)
+                        .map(Box::new)
+                        .map_err(|e| e.to_string());
                     self.queue.push_back(Event::Receipt(receipt));
                 }
                 Effect::RestLookup(external_id) => {

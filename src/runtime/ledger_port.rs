@@ -6,9 +6,10 @@ use crate::app::{
     LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError, SaleLink, TxnInfo,
 };
 use crate::ledger::{
-    HistoryCursor, Ledger, LedgerError, NewPayment, PaymentFilter, PaymentKind, PaymentRecord,
+    HistoryCursor, Ledger, LedgerError, LedgerReadError, NewPayment, PaymentFilter, PaymentRecord,
     PaymentUpdate,
 };
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Rows loaded around the selection in the history view.
@@ -57,8 +58,8 @@ impl LedgerStore {
 
 /// The sale `parent` as a refund or void names it: its device ids and the device ids of its
 /// refunds other than `except` (known before that one was asked for).
-pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink, String> {
-    let r = ledger.refundable(parent).map_err(|e| e.to_string())?;
+pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink, LedgerReadError> {
+    let r = ledger.refundable(parent)?;
     let known_refunds = r
         .children
         .iter()
@@ -72,7 +73,7 @@ pub fn sale_link(ledger: &Ledger, parent: &str, except: &str) -> Result<SaleLink
     // An auth's tip and a pre-auth's hold as its approved tip adjusts and increments left them.
     let (amount, tip) = match r.sale.kind {
         PaymentKind::Auth | PaymentKind::PreAuth => {
-            let t = ledger.tab(parent).map_err(|e| e.to_string())?;
+            let t = ledger.tab(parent)?;
             (t.amount, t.tip)
         }
         _ => (
@@ -302,21 +303,24 @@ impl LedgerPort for LedgerStore {
         })
     }
 
-    fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
+    fn pending(&mut self) -> Result<Vec<PendingPayment>, LedgerReadError> {
         // Every device's open payments: the app ties them to the device it reaches by the
         // identity the device gives in discovery (or, for older rows, by the configured address).
-        let open = self.ledger.non_final_all().map_err(|e| e.to_string())?;
+        let open = self.ledger.non_final_all()?;
         Ok(open
             .into_iter()
             .filter(|r| r.kind == PaymentKind::Sale)
-            .map(|r| PendingPayment {
-                this_endpoint: r.device == self.device,
-                external_id: r.external_id,
-                amount: r.amount,
-                tip: Some(r.tip).filter(|t| t.get() != 0),
-                tax: Some(r.tax).filter(|t| t.get() != 0),
-                state: r.state,
-                device: r.device,
+            .map(|r| {
+                let asked = r.amounts();
+                PendingPayment {
+                    this_endpoint: r.device == self.device,
+                    external_id: r.external_id,
+                    amount: asked.amount,
+                    tip: asked.tip,
+                    tax: asked.tax,
+                    state: r.state,
+                    device: r.device,
+                }
             })
             .collect())
     }
@@ -324,11 +328,8 @@ impl LedgerPort for LedgerStore {
     fn refund_offer(
         &mut self,
         external_id: &str,
-    ) -> Result<crate::app::refund_keys::RefundOffer, String> {
-        let r = self
-            .ledger
-            .refundable(external_id)
-            .map_err(|e| e.to_string())?;
+    ) -> Result<crate::app::refund_keys::RefundOffer, LedgerReadError> {
+        let r = self.ledger.refundable(external_id)?;
         let sale = sale_link(&self.ledger, external_id, "")?;
         let refusal = r
             .refusal(PaymentKind::Refund, r.remainder.max(Cents(1)))
@@ -345,26 +346,23 @@ impl LedgerPort for LedgerStore {
         })
     }
 
-    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, String> {
+    fn pending_txn(&mut self) -> Result<Option<(PendingPayment, TxnInfo)>, LedgerReadError> {
         // A closeout left open by a till that stopped before its answer: the batch may or may
         // not be closed. It moves no money; it is marked unknown so that the device is free.
-        for k in self.ledger.open_closeouts().map_err(|e| e.to_string())? {
+        for k in self.ledger.open_closeouts()? {
             let why = "till stopped before the device answered: the batch may or may not be \
                        closed; check it on the Clover dashboard";
-            self.ledger
-                .update_closeout(
-                    &k.request_id,
-                    crate::ledger::CloseoutState::Unknown,
-                    &crate::ledger::Batch::default(),
-                    Some(why),
-                )
-                .map_err(|e| e.to_string())?;
+            self.ledger.update_closeout(
+                &k.request_id,
+                crate::payment::CloseoutState::Unknown,
+                &crate::payment::Batch::default(),
+                Some(why),
+            )?;
         }
         // This device's (by address, or under an identity the app checks on discovery).
         let Some(r) = self
             .ledger
-            .non_final_all()
-            .map_err(|e| e.to_string())?
+            .non_final_all()?
             .into_iter()
             .filter(|r| r.kind != PaymentKind::Sale)
             .find(|r| r.device == self.device || r.device.starts_with("device:"))
@@ -375,14 +373,9 @@ impl LedgerPort for LedgerStore {
             Some(parent) => Some(sale_link(&self.ledger, parent, &r.external_id)?),
             None => None,
         };
-        let accepted = self
-            .ledger
-            .events(&r.external_id)
-            .map_err(|e| e.to_string())?
-            .iter()
-            .any(|e| {
-                e.cause == "TX_START_RESPONSE" && e.to == crate::ledger::PaymentState::InProgress
-            });
+        let accepted = self.ledger.events(&r.external_id)?.iter().any(|e| {
+            e.cause == "TX_START_RESPONSE" && e.to == crate::payment::PaymentState::InProgress
+        });
         let pending = PendingPayment {
             this_endpoint: r.device == self.device,
             external_id: r.external_id,
@@ -401,8 +394,8 @@ impl LedgerPort for LedgerStore {
         Ok(Some((pending, txn)))
     }
 
-    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, String> {
-        let tabs = self.ledger.open_tabs().map_err(|e| e.to_string())?;
+    fn tabs(&mut self) -> Result<Vec<crate::app::tab_keys::TabRow>, LedgerReadError> {
+        let tabs = self.ledger.open_tabs()?;
         tabs.iter()
             .map(|t| {
                 Ok(crate::app::tab_keys::TabRow {
@@ -413,24 +406,22 @@ impl LedgerPort for LedgerStore {
             .collect()
     }
 
-    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
+    fn external_id_used(&mut self, external_id: &str) -> Result<bool, LedgerReadError> {
         self.ledger
             .get(external_id)
             .map(|r| r.is_some())
-            .map_err(|e| e.to_string())
+            .map_err(LedgerReadError::from)
     }
 
     fn history_window(
         &mut self,
         selected: usize,
         query: &str,
-    ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
-        let rows = self
-            .load_window(selected, query)
-            .map_err(|e| e.to_string())?;
+    ) -> Result<(Vec<HistoryRow>, usize, usize), LedgerReadError> {
+        let rows = self.load_window(selected, query)?;
         let (offset, total) = self.window.as_ref().map_or((0, 0), |w| (w.offset, w.total));
         let ids: Vec<&str> = rows.iter().map(|r| r.external_id.as_str()).collect();
-        let items = self.ledger.item_counts(&ids).map_err(|e| e.to_string())?;
+        let items = self.ledger.item_counts(&ids)?;
         let rows = rows
             .into_iter()
             .map(|r| HistoryRow {
@@ -448,23 +439,27 @@ impl LedgerPort for LedgerStore {
         Ok((rows, offset, total))
     }
 
-    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, LedgerReadError> {
         use crate::receipt::{Receipt, ReceiptLookup};
-        match Receipt::load(&self.ledger, external_id).map_err(|e| e.to_string())? {
+        match Receipt::load(&self.ledger, external_id)? {
             ReceiptLookup::Found(r) => Ok(*r),
-            ReceiptLookup::None | ReceiptLookup::Ambiguous(_) => {
-                Err(format!("payment {external_id} is not in the ledger"))
-            }
+            ReceiptLookup::None | ReceiptLookup::Ambiguous(_) => Err(LedgerReadError::NotFound {
+                external_id: external_id.to_owned(),
+            }),
         }
     }
 
-    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
+    fn report(
+        &mut self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<crate::ledger::Report, LedgerReadError> {
         self.ledger
             .report(Some(since_ms), Some(until_ms))
-            .map_err(|e| e.to_string())
+            .map_err(LedgerReadError::from)
     }
 
-    fn events_at(&mut self, index: usize) -> Result<PaymentHistory, String> {
+    fn events_at(&mut self, index: usize) -> Result<PaymentHistory, LedgerReadError> {
         let in_window = |w: &Option<Window>| {
             w.as_ref().and_then(|w| {
                 index
@@ -481,18 +476,15 @@ impl LedgerPort for LedgerStore {
                     .as_ref()
                     .map(|w| w.query.clone())
                     .unwrap_or_default();
-                self.load_window(index, &query).map_err(|e| e.to_string())?;
+                self.load_window(index, &query)?;
                 match in_window(&self.window) {
                     Some(id) => id,
                     None => return Ok(PaymentHistory::default()),
                 }
             }
         };
-        let events = self
-            .ledger
-            .events(&external_id)
-            .map_err(|e| e.to_string())?;
-        let order = self.ledger.order(&external_id).map_err(|e| e.to_string())?;
+        let events = self.ledger.events(&external_id)?;
+        let order = self.ledger.order(&external_id)?;
         Ok(PaymentHistory { events, order })
     }
 }
@@ -573,7 +565,7 @@ mod tests {
                 ..Default::default()
             };
             ledger
-                .transition(&id, crate::ledger::PaymentState::Approved, "T", "", update)
+                .transition(&id, crate::payment::PaymentState::Approved, "T", "", update)
                 .unwrap();
         }
         let mut store = LedgerStore::new(ledger.clone(), "d");
@@ -648,7 +640,7 @@ mod tests {
                     order: None,
                 })
                 .unwrap_or_else(|e| panic!("{e}"));
-            let to = crate::ledger::PaymentState::NotFound;
+            let to = crate::payment::PaymentState::NotFound;
             let resolve = LedgerOp::Resolve {
                 external_id: id.into(),
                 to,

@@ -20,11 +20,14 @@ impl LedgerPort for ReadOnlyLedger {
         Err(PersistError::Failed(READ_ONLY.to_owned()))
     }
 
-    fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
+    fn pending(&mut self) -> Result<Vec<PendingPayment>, crate::ledger::LedgerReadError> {
         Ok(Vec::new())
     }
 
-    fn external_id_used(&mut self, external_id: &str) -> Result<bool, String> {
+    fn external_id_used(
+        &mut self,
+        external_id: &str,
+    ) -> Result<bool, crate::ledger::LedgerReadError> {
         self.0.external_id_used(external_id)
     }
 
@@ -32,19 +35,29 @@ impl LedgerPort for ReadOnlyLedger {
         &mut self,
         selected: usize,
         query: &str,
-    ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
+    ) -> Result<(Vec<HistoryRow>, usize, usize), crate::ledger::LedgerReadError> {
         self.0.history_window(selected, query)
     }
 
-    fn events_at(&mut self, index: usize) -> Result<crate::app::PaymentHistory, String> {
+    fn events_at(
+        &mut self,
+        index: usize,
+    ) -> Result<crate::app::PaymentHistory, crate::ledger::LedgerReadError> {
         self.0.events_at(index)
     }
 
-    fn report(&mut self, since_ms: i64, until_ms: i64) -> Result<crate::ledger::Report, String> {
+    fn report(
+        &mut self,
+        since_ms: i64,
+        until_ms: i64,
+    ) -> Result<crate::ledger::Report, crate::ledger::LedgerReadError> {
         self.0.report(since_ms, until_ms)
     }
 
-    fn receipt(&mut self, external_id: &str) -> Result<crate::receipt::Receipt, String> {
+    fn receipt(
+        &mut self,
+        external_id: &str,
+    ) -> Result<crate::receipt::Receipt, crate::ledger::LedgerReadError> {
         self.0.receipt(external_id)
     }
 }

@@ -12,7 +12,7 @@ use crate::app::{
     screens::HistoryRow,
 };
 use crate::device::DeviceInput;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::Cents;
 
 #[derive(Clone, Default)]
@@ -56,24 +56,36 @@ impl LedgerPort for FailOn {
             Ok(())
         }
     }
-    fn pending(&mut self) -> Result<Vec<PendingPayment>, String> {
+    fn pending(&mut self) -> Result<Vec<PendingPayment>, crate::ledger::LedgerReadError> {
         Ok(Vec::new())
     }
-    fn external_id_used(&mut self, _external_id: &str) -> Result<bool, String> {
+    fn external_id_used(
+        &mut self,
+        _external_id: &str,
+    ) -> Result<bool, crate::ledger::LedgerReadError> {
         Ok(false)
     }
     fn history_window(
         &mut self,
         _selected: usize,
         _query: &str,
-    ) -> Result<(Vec<HistoryRow>, usize, usize), String> {
+    ) -> Result<(Vec<HistoryRow>, usize, usize), crate::ledger::LedgerReadError> {
         Ok((Vec::new(), 0, 0))
     }
-    fn events_at(&mut self, _index: usize) -> Result<crate::app::PaymentHistory, String> {
+    fn events_at(
+        &mut self,
+        _index: usize,
+    ) -> Result<crate::app::PaymentHistory, crate::ledger::LedgerReadError> {
         Ok(crate::app::PaymentHistory::default())
     }
-    fn report(&mut self, _since_ms: i64, _until_ms: i64) -> Result<crate::ledger::Report, String> {
-        Err("no report in this test".into())
+    fn report(
+        &mut self,
+        _since_ms: i64,
+        _until_ms: i64,
+    ) -> Result<crate::ledger::Report, crate::ledger::LedgerReadError> {
+        Err(crate::ledger::LedgerReadError::Failed {
+            detail: "no report in this test".into(),
+        })
     }
 }
 

@@ -9,7 +9,7 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 use super::text;
 use super::theme::Theme;
 use crate::app::{CurrentPayment, State};
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 /// The in-progress view.
 #[derive(Debug, Clone, Copy)]

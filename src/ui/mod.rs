@@ -282,7 +282,7 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
                 let kind = state
                     .last_txn()
                     .as_ref()
-                    .map_or(crate::ledger::PaymentKind::Sale, |t| t.kind);
+                    .map_or(crate::payment::PaymentKind::Sale, |t| t.kind);
                 (&ResultView {
                     outcome,
                     kind,

@@ -10,7 +10,7 @@ use super::in_progress::amount_with_extras;
 use super::text;
 use super::theme::Theme;
 use crate::app::Outcome;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 
 /// The result view.
 #[derive(Debug, Clone, Copy)]
@@ -90,7 +90,7 @@ impl Widget for &ResultView<'_> {
             theme.strong(),
             theme,
         ));
-        let total = crate::app::amounts::total(o.amount, o.tip);
+        let total = o.amounts().total();
         if let Some(charged) = f
             .amount_charged
             .filter(|c| o.state == PaymentState::Approved && *c != total)

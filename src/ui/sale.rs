@@ -11,6 +11,7 @@ use super::text::{self, LABEL_WIDTH};
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::screens::Field;
+use crate::payment::Amounts;
 use crate::protocol::Cents;
 
 /// Width of an entry field.
@@ -63,8 +64,8 @@ impl SaleView<'_> {
             }
         };
         let tip = field(&ui.tip)?;
-        field(&ui.tax)?;
-        Some(crate::app::amounts::total(amount, tip))
+        let tax = field(&ui.tax)?;
+        Some(Amounts::new(amount, tip, tax).total())
     }
 }
 
@@ -94,7 +95,9 @@ impl Widget for &SaleView<'_> {
             let room = usize::from(area.height).saturating_sub(13).max(1);
             lines.extend(order_lines(state, room, theme));
             let t = order.totals();
-            crate::app::amounts::total(t.total, Cents::parse(&ui.tip).ok()).to_string()
+            Amounts::new(t.total, Cents::parse(&ui.tip).ok(), None)
+                .total()
+                .to_string()
         };
         lines.push(text::kv("  Total", total, theme.strong(), theme));
         let ext = if ui.next_external_id.is_empty() {

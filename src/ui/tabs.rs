@@ -11,7 +11,7 @@ use super::text;
 use super::theme::Theme;
 use crate::app::State;
 use crate::app::tab_keys::TabInput;
-use crate::ledger::{CloseoutState, PaymentKind};
+use crate::payment::{CloseoutState, PaymentKind};
 
 /// The open tabs view.
 #[derive(Debug, Clone, Copy)]

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 
 use super::theme::Theme;
 use crate::app::Connection;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 /// Width of the label column in key/value lines.
 pub const LABEL_WIDTH: usize = 13;

@@ -10,7 +10,8 @@ use std::process::Stdio;
 use std::time::Duration;
 
 use serde_json::Value;
-use till::ledger::{Ledger, PaymentEvent, PaymentRecord, PaymentState};
+use till::ledger::{Ledger, PaymentEvent, PaymentRecord};
+use till::payment::PaymentState;
 use till::protocol::{Frame, Payment, PaymentResult};
 use till::sim::device::{CustomerMode, DeviceConfig, Faults, Profile};
 use till::sim::{CustomerAction, DEFAULT_DEVICE_ID, SimConfig, Simulator};

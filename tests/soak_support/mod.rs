@@ -11,7 +11,8 @@ use std::time::{Duration, Instant};
 
 use till::app::{Action, AppSettings, Event, Prompt, State};
 use till::connector::{self, ConnectorSettings};
-use till::ledger::{Ledger, PaymentState};
+use till::ledger::Ledger;
+use till::payment::PaymentState;
 use till::protocol::{Cents, PaymentResult};
 use till::runtime::{ConnectorPort, LedgerStore, Runtime};
 use till::sim::device::{CustomerMode, DeviceConfig, Faults};

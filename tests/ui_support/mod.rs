@@ -11,7 +11,7 @@ use till::app::{
     ResetPhase, State, StepRecord,
 };
 use till::device::FrameDirection;
-use till::ledger::PaymentState;
+use till::payment::PaymentState;
 use till::protocol::{
     CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState,
     ExternalDeviceSubState, Payment, Point, Signature, Stroke, VoidReason,
@@ -502,7 +502,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             cursor: Default::default(),
             external_id: format!("{:032x}", 0xfeed_0000_u64 + i as u64),
             device: "sim".into(),
-            kind: till::ledger::PaymentKind::Sale,
+            kind: till::payment::PaymentKind::Sale,
             amount: till::protocol::Cents(amount),
             tip: till::protocol::Cents(100),
             tax: till::protocol::Cents(0),
@@ -630,7 +630,7 @@ pub fn order_receipt(scroll: u16) -> till::app::receipt_box::ReceiptView {
         cursor: Default::default(),
         external_id: ext.clone(),
         device: "dev".into(),
-        kind: till::ledger::PaymentKind::Sale,
+        kind: till::payment::PaymentKind::Sale,
         parent: None,
         amount: order.total,
         tip: Cents::ZERO,

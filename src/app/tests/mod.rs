@@ -2,6 +2,7 @@
 //! out. No I/O. The helpers here are shared by the flow files.
 
 use super::*;
+use crate::ledger::PaymentState;
 use crate::protocol::*;
 
 fn ready_state() -> State {

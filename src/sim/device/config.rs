@@ -1,6 +1,8 @@
 //! How a simulated device behaves: identity, protocol switches marked [INFERRED] in
 //! PROTOCOL.md, the customer, and faults.
 
+use super::profile::{Profile, REAL_PING_INTERVAL_MS};
+
 /// Who acts as the customer.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum CustomerMode {
@@ -69,9 +71,9 @@ pub struct Faults {
 /// Everything that shapes a simulated device.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DeviceConfig {
-    /// Which device the simulator imitates (wire shapes and habits); see [`super::Profile`].
+    /// Which device the simulator imitates (wire shapes and habits); see [`Profile`].
     /// Set it with [`DeviceConfig::with_profile`] to get the profile's habits too.
-    pub profile: super::Profile,
+    pub profile: Profile,
     /// DISCOVERY_RESPONSE `name`.
     pub name: String,
     /// DISCOVERY_RESPONSE `serial`.
@@ -129,7 +131,7 @@ pub struct DeviceConfig {
 impl Default for DeviceConfig {
     fn default() -> Self {
         DeviceConfig {
-            profile: super::Profile::Default,
+            profile: Profile::Default,
             name: "Till Simulator".into(),
             serial: "SIM0000000001".into(),
             model: "Clover_C300".into(),
@@ -156,5 +158,24 @@ impl Default for DeviceConfig {
             seed: 0,
             known_tokens: Vec::new(),
         }
+    }
+}
+
+impl DeviceConfig {
+    /// This configuration switched to `profile`, with the profile's habits: the real profile
+    /// writes envelope version 1, answers VOID_PAYMENT with the ACK only (its discovery does not
+    /// advertise `supportsVoidPaymentResponse`) and PINGs about once a second (a PING interval
+    /// set explicitly beforehand is kept). Switching to the default profile changes nothing else.
+    pub fn with_profile(mut self, profile: Profile) -> DeviceConfig {
+        self.profile = profile;
+        if profile.is_real() {
+            self.envelope_version = 1;
+            // Real devices' discovery has no supportsVoidPaymentResponse: a void is ACKed only.
+            self.supports_void_payment_response = false;
+            if self.ping_interval_ms == 0 {
+                self.ping_interval_ms = REAL_PING_INTERVAL_MS;
+            }
+        }
+        self
     }
 }

@@ -18,7 +18,8 @@
 //! - `timers.rs`: every timer the device asks for and what it does when it fires;
 //! - `order_screen.rs`, `printer.rs`, `receipt_options.rs`: the customer display's order, the
 //!   printer and receipt options on demand (§7.1, §7.2);
-//! - `screen.rs`: what the device screen shows and which customer actions apply.
+//! - `screen.rs`: what the device screen shows and which customer actions apply;
+//! - `text.rs`: device text made safe to show (no control characters).
 
 mod auths;
 mod closeout;
@@ -43,6 +44,7 @@ mod sale;
 mod screen;
 mod signature;
 mod status;
+mod text;
 mod timers;
 mod tx;
 
@@ -132,8 +134,10 @@ pub struct Device {
     cut_done: bool,
     /// Frames matching the cut fault that went through (its `skip`).
     cut_skipped: u32,
-    /// The customer display's order and the printer (`order_screen.rs`).
+    /// The customer display's order (`order_screen.rs`).
     orders: order_screen::OrderDisplay,
+    /// What the printer printed (`printer.rs`).
+    printer: printer::PrintLog,
     /// Tip adjusts and closed batches (`auths.rs`, `closeout.rs`).
     tabs: auths::Tabs,
     /// Credits (manual refunds) made, oldest first (`memory.rs`).
@@ -177,6 +181,7 @@ impl Device {
             cut_done: false,
             cut_skipped: 0,
             orders: order_screen::OrderDisplay::default(),
+            printer: printer::PrintLog::default(),
             tabs: auths::Tabs::default(),
             credits: Vec::new(),
             memory_version: 0,

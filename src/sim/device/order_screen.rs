@@ -1,37 +1,27 @@
 //! The customer display's order (PROTOCOL.md §7.1): SHOW_ORDER_SCREEN applied to the simulated
-//! screen. The printer's state lives here too (`printer.rs` handles its messages).
+//! screen.
 //!
 //! A SHOW_ORDER_SCREEN is refused with REMOTE_ERROR 422 (and the screen left as it was) when the
 //! device's message classes could not apply it: no order, more than one operation, an operation
 //! for another order, an empty id list, added ids missing from the order, deleted ids still in
 //! it, or an order too large to show.
 
-use std::collections::{BTreeMap, VecDeque};
-
 use crate::protocol::display::{DisplayOrder, IdsOperation, OrderUpdate};
 use crate::protocol::{UiDirection, UiState};
 
 use super::io::ConnId;
 use super::outbox::{ERROR_BAD_REQUEST, ui_state};
-use super::printer::PrintedJob;
+use super::text::clean;
 use super::{Device, Display, Fx};
 
 /// Most lines a simulated display order may hold.
 pub const MAX_DISPLAY_LINES: usize = 500;
 
-/// The display order and printer state of the simulated device.
+/// The customer display's order on the simulated device.
 #[derive(Debug, Default)]
 pub(super) struct OrderDisplay {
     /// The order on the customer display, if any.
     pub order: Option<DisplayOrder>,
-    /// Printed jobs, oldest first.
-    pub printed: VecDeque<PrintedJob>,
-    /// Job id → status, for PRINT_JOB_STATUS_REQUEST (bounded with `printed`).
-    pub statuses: BTreeMap<String, &'static str>,
-}
-
-pub(super) fn clean(text: &str) -> String {
-    text.chars().filter(|c| !c.is_control()).collect()
 }
 
 fn check_ids(

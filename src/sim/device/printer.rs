@@ -8,6 +8,8 @@
 //! printer does not know is `NOT_FOUND`; a printed job is `DONE` (the simulated paper never runs
 //! out).
 
+use std::collections::{BTreeMap, VecDeque};
+
 use crate::protocol::Message;
 use crate::protocol::display::{
     GetPrintersRequest, GetPrintersResponse, PrintJobStatusRequest, PrintJobStatusResponse,
@@ -15,8 +17,8 @@ use crate::protocol::display::{
 };
 
 use super::io::ConnId;
-use super::order_screen::clean;
 use super::outbox::ERROR_BAD_REQUEST;
+use super::text::clean;
 use super::{Device, Fx};
 
 /// Print jobs remembered (oldest dropped first).
@@ -39,6 +41,15 @@ pub struct PrintedJob {
     pub lines: Vec<String>,
 }
 
+/// What the simulated printer printed.
+#[derive(Debug, Default)]
+pub(super) struct PrintLog {
+    /// Printed jobs, oldest first.
+    pub printed: VecDeque<PrintedJob>,
+    /// Job id → status, for PRINT_JOB_STATUS_REQUEST (bounded with `printed`).
+    pub statuses: BTreeMap<String, &'static str>,
+}
+
 /// A printed line as the paper shows it: no control characters, at most
 /// [`MAX_PRINT_LINE_CHARS`] characters.
 fn paper(line: &str) -> String {
@@ -48,13 +59,13 @@ fn paper(line: &str) -> String {
 impl Device {
     /// The jobs the simulated printer printed, oldest first (at most [`MAX_PRINT_JOBS`]).
     pub fn printed_jobs(&self) -> impl Iterator<Item = &PrintedJob> {
-        self.orders.printed.iter()
+        self.printer.printed.iter()
     }
 
     /// The last printed job as the screen shows it: a heading, then its first
     /// [`SCREEN_PRINT_LINES`] lines. Empty when nothing was printed.
     pub(super) fn printer_lines(&self) -> Vec<String> {
-        let Some(job) = self.orders.printed.back() else {
+        let Some(job) = self.printer.printed.back() else {
             return Vec::new();
         };
         let id = if job.job_id.is_empty() {
@@ -66,8 +77,8 @@ impl Device {
             "printed job {id}, {} line{} ({} job{} so far)",
             job.lines.len(),
             if job.lines.len() == 1 { "" } else { "s" },
-            self.orders.printed.len(),
-            if self.orders.printed.len() == 1 {
+            self.printer.printed.len(),
+            if self.printer.printed.len() == 1 {
                 ""
             } else {
                 "s"
@@ -102,15 +113,15 @@ impl Device {
         for line in &lines {
             fx.note(format!("  | {line}"));
         }
-        if self.orders.printed.len() >= MAX_PRINT_JOBS
-            && let Some(old) = self.orders.printed.pop_front()
+        if self.printer.printed.len() >= MAX_PRINT_JOBS
+            && let Some(old) = self.printer.printed.pop_front()
         {
-            self.orders.statuses.remove(&old.job_id);
+            self.printer.statuses.remove(&old.job_id);
         }
         if !job_id.is_empty() {
-            self.orders.statuses.insert(job_id.clone(), "DONE");
+            self.printer.statuses.insert(job_id.clone(), "DONE");
         }
-        self.orders.printed.push_back(PrintedJob { job_id, lines });
+        self.printer.printed.push_back(PrintedJob { job_id, lines });
     }
 
     /// PRINT_JOB_STATUS_REQUEST → PRINT_JOB_STATUS_RESPONSE (DONE or NOT_FOUND); a request
@@ -126,7 +137,7 @@ impl Device {
             return self.remote_error(fx, conn, ERROR_BAD_REQUEST, why);
         };
         let status = self
-            .orders
+            .printer
             .statuses
             .get(&id)
             .copied()

@@ -15,8 +15,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use super::config::DeviceConfig;
-
 /// How often a real device PINGs its POS, ms (EVIDENCE.md row 9: "about every second").
 pub const REAL_PING_INTERVAL_MS: u64 = 1_000;
 
@@ -69,28 +67,10 @@ impl FromStr for Profile {
     }
 }
 
-impl DeviceConfig {
-    /// This configuration switched to `profile`, with the profile's habits: the real profile
-    /// writes envelope version 1, answers VOID_PAYMENT with the ACK only (its discovery does not
-    /// advertise `supportsVoidPaymentResponse`) and PINGs about once a second (a PING interval
-    /// set explicitly beforehand is kept). Switching to the default profile changes nothing else.
-    pub fn with_profile(mut self, profile: Profile) -> DeviceConfig {
-        self.profile = profile;
-        if profile.is_real() {
-            self.envelope_version = 1;
-            // Real devices' discovery has no supportsVoidPaymentResponse: a void is ACKed only.
-            self.supports_void_payment_response = false;
-            if self.ping_interval_ms == 0 {
-                self.ping_interval_ms = REAL_PING_INTERVAL_MS;
-            }
-        }
-        self
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::device::DeviceConfig;
 
     #[test]
     fn names_round_trip_and_unknown_names_say_what_to_use() {

@@ -1,4 +1,4 @@
-//! The lifecycle of a payment in the ledger.
+//! Where a payment stands: its lifecycle, from `created` to a final state.
 
 use std::fmt;
 use std::str::FromStr;
