@@ -25,7 +25,7 @@ fn screen_text(state: &State, sim: bool, w: u16, h: u16) -> String {
 fn the_help_overlay_lists_every_key_of_every_screen_and_the_device_panel() {
     let mut s = ready();
     update(&mut s, Event::Key(Key::Char('?')));
-    assert!(s.ui().help);
+    assert!(s.ui().help());
     let out = screen_text(&s, true, 120, 60);
     for b in KEYMAP {
         assert!(
@@ -57,13 +57,13 @@ fn at_60x20_the_device_panel_keys_are_one_scroll_away_in_the_help() {
     for _ in 0..120 {
         seen.push_str(&screen_text(&s, true, 60, 20));
         update(&mut s, Event::Key(Key::Down));
-        assert!(s.ui().help, "scrolling keeps the list open");
+        assert!(s.ui().help(), "scrolling keeps the list open");
     }
     for (_, key, what) in DEVICE_PANEL_KEYS {
         assert!(seen.contains(&format!("{key} {what}")), "{key} never shown");
     }
     update(&mut s, Event::Key(Key::Esc));
-    assert!(!s.ui().help);
+    assert!(!s.ui().help());
 }
 
 #[test]

@@ -55,7 +55,7 @@ pub use recovery_state::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset_state::{ResetFlow, ResetPhase};
 pub use state::*;
 pub use timers::{TimerId, TimerPurpose};
-pub use ui_state::{Key, Screen, Ui};
+pub use ui_state::{Key, Modal, Screen, Ui};
 
 use recovery_state::RoundEnd;
 use steps::start_timer;

@@ -86,7 +86,7 @@ impl Widget for &HistoryView<'_> {
             .chars()
             .map(|c| if c.is_control() { '\u{fffd}' } else { c })
             .collect();
-        let title = match &ui.history_typing {
+        let title = match ui.history_typing() {
             Some(line) => {
                 let line: String = line.chars().filter(|c| !c.is_control()).collect();
                 format!("Search: {line}▏ (Enter to search, Esc to cancel)")

@@ -208,18 +208,18 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
 
     draw_body(state, view, theme, body, buf);
 
-    if let Some(input) = &state.ui().refund_input {
+    if let Some(input) = state.ui().refund_input() {
         let h = RefundBox::HEIGHT.min(body.height);
         let r = Rect::new(body.x, body.bottom() - h, body.width, h);
         (&RefundBox { input, theme }).render(r, buf);
     }
 
-    if let Some(view) = &state.ui().receipt {
+    if let Some(view) = state.ui().receipt() {
         let print = state.print_job().as_ref();
         (&receipt_box::ReceiptBox { view, theme, print }).render(body, buf);
     }
 
-    if state.ui().help {
+    if state.ui().help() {
         (&HelpOverlay {
             state,
             simulator: sim.is_some(),
@@ -227,7 +227,7 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         })
             .render(body, buf);
     }
-    if state.ui().quit_confirm {
+    if state.ui().quit_confirm() {
         (&QuitOverlay { state, theme }).render(body, buf);
     }
 }

@@ -213,7 +213,7 @@ impl Widget for &StatusView<'_> {
         let theme = &self.theme;
         let state = self.state;
         let mut main = area;
-        if let Some(typed) = &state.ui().reset_input {
+        if let Some(typed) = state.ui().reset_input() {
             let reset = ResetBox {
                 state,
                 typed,
@@ -224,7 +224,7 @@ impl Widget for &StatusView<'_> {
             main.height -= h;
             (&reset).render(boxed, buf);
         }
-        if let Some(input) = &state.ui().resolve_input {
+        if let Some(input) = state.ui().resolve_input() {
             let h = super::ResolveBox::HEIGHT.min(main.height);
             let boxed = Rect::new(main.x, main.bottom() - h, main.width, h);
             main.height -= h;
@@ -246,7 +246,7 @@ impl Widget for &StatusView<'_> {
         }
         // While the reset box is up it says what the reset-confirmation notice says.
         let notice = state.notice().as_ref().filter(|n| {
-            !(state.ui().reset_input.is_some() && n.kind == NoticeKind::ResetNeedsConfirmation)
+            !(state.ui().reset_input().is_some() && n.kind == NoticeKind::ResetNeedsConfirmation)
         });
         let notice_h = notice.map_or(0, |n| {
             notice::height(n, inner.width, 4).min(inner.height / 2)

@@ -140,7 +140,7 @@ impl Widget for &TabsView<'_> {
             ]));
         }
         lines.push(Line::raw(""));
-        if let Some(input) = &ui.tab_input {
+        if let Some(input) = ui.tab_input() {
             lines.extend(box_lines(input, state, theme));
         }
         lines.extend(closeout_lines(state, theme));

@@ -431,7 +431,7 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
         phase: ResetPhase::NeedsConfirmation,
         confirm: None,
     }));
-    s.ui_mut().reset_input = Some("0f8b1c".into());
+    s.ui_mut().modal = Some(till::app::Modal::ResetInput("0f8b1c".into()));
     s.set_notice(notice(
         Level::Error,
         NoticeKind::ResetNeedsConfirmation,
@@ -469,20 +469,20 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     push("history_empty", s, None);
     // The receipt box (p) over the history, for the order of the sale screen's scenario.
     let mut s = history(100_000, 0);
-    s.ui_mut().receipt = Some(order_receipt(0));
+    s.ui_mut().modal = Some(till::app::Modal::Receipt(order_receipt(0)));
     push("history_receipt", s, None);
     let mut s = history(100_000, 0);
-    s.ui_mut().receipt = Some(order_receipt(12));
+    s.ui_mut().modal = Some(till::app::Modal::Receipt(order_receipt(12)));
     push("history_receipt_scrolled", s, None);
 
     // Check Payment Status: resolving the pending payment by hand, at the confirmation.
     let mut s = recovering();
     s.ui_mut().screen = Screen::Status;
-    s.ui_mut().resolve_input = Some(till::app::manual::ResolveInput {
+    s.ui_mut().modal = Some(till::app::Modal::Resolve(till::app::manual::ResolveInput {
         to: Some(PaymentState::NotFound),
         note: "not on the Clover dashboard (Sam)".into(),
         confirming: true,
-    });
+    }));
     push("status_resolve_by_hand", s, None);
 
     // Today's totals, with an action item first.
@@ -539,13 +539,13 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
 
     // Overlays and the simulator panel.
     let mut s = ready();
-    s.ui_mut().help = true;
+    s.ui_mut().modal = Some(till::app::Modal::Help);
     push("overlay_help", s, None);
     let mut s = ready();
     s.ui_mut().screen = Screen::InProgress;
     s.set_payment(Some(payment(PaymentState::InProgress)));
     s.set_device_text(Some("Tap, insert or swipe card".into()));
-    s.ui_mut().quit_confirm = true;
+    s.ui_mut().modal = Some(till::app::Modal::QuitConfirm);
     push("overlay_quit", s, None);
     let mut s = ready();
     s.ui_mut().screen = Screen::InProgress;

@@ -949,7 +949,7 @@ fn a_closeout_from_the_tabs_screen_asks_first_and_names_the_open_tabs() {
     assert!(key(&mut s, Key::Char('X')).is_empty());
     // n keeps everything as it was.
     assert!(key(&mut s, Key::Char('n')).is_empty());
-    assert!(s.ui.tab_input.is_none());
+    assert!(s.ui.tab_input().is_none());
     key(&mut s, Key::Char('X'));
     let fx = key(&mut s, Key::Char('y'));
     assert!(

@@ -157,14 +157,14 @@ fn the_receipt_box_prints_its_receipt_on_the_device() {
     use crate::app::receipt_box::ReceiptView;
     let mut s = ready_state();
     s.now_ms = 1_764_600_000_000;
-    s.ui.receipt = Some(ReceiptView {
+    s.ui.modal = Some(crate::app::Modal::Receipt(ReceiptView {
         external_id: "EXT1".into(),
         text: None,
         scroll: 0,
-    });
+    }));
     // Not read yet: nothing is sent.
     assert!(update(&mut s, Event::Key(Key::Char('P'))).is_empty());
-    s.ui.receipt.as_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
+    s.ui.receipt_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
     let fx = update(&mut s, Event::Key(Key::Char('P')));
     assert_eq!(sends(&fx), ["print", "print job status"]);
     let printed = |fx: &[Effect]| {
