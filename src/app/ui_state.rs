@@ -180,20 +180,7 @@ macro_rules! modal_access {
         }
     };
     ($(#[$doc:meta])* $get:ident, $get_mut:ident, $take:ident, $variant:ident, $ty:ty) => {
-        $(#[$doc])*
-        pub fn $get(&self) -> Option<&$ty> {
-            match &self.modal {
-                Some(Modal::$variant(x)) => Some(x),
-                _ => None,
-            }
-        }
-
-        pub(super) fn $get_mut(&mut self) -> Option<&mut $ty> {
-            match &mut self.modal {
-                Some(Modal::$variant(x)) => Some(x),
-                _ => None,
-            }
-        }
+        modal_access!($(#[$doc])* $get, $get_mut, $variant, $ty);
 
         pub(super) fn $take(&mut self) -> Option<$ty> {
             match self.modal.take() {
