@@ -155,13 +155,13 @@ async fn big_frames(frames: usize) {
     }
     let elapsed = started.elapsed();
     let (after, peak) = rss_mib();
-    let kept: usize = state.frames.iter().map(|(_, s)| s.len()).sum();
+    let kept: usize = state.frames().iter().map(|(_, s)| s.len()).sum();
     println!(
         "big frames: {received} frames of {MAX_FRAME_BYTES} bytes in {:.1} s; RSS {before:.1} MiB before, {after:.1} MiB after, peak {peak:.1} MiB; inspector keeps {} frames, {} bytes of summaries; device text {} bytes",
         elapsed.as_secs_f64(),
-        state.frames.len(),
+        state.frames().len(),
         kept,
-        state.device_text.as_ref().map_or(0, String::len),
+        state.device_text().as_ref().map_or(0, String::len),
     );
     handle.dispose().await;
 }

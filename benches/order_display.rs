@@ -59,12 +59,12 @@ async fn run() {
         }
     }
     let mut state = State::new(AppSettings::default());
-    state.desk.catalog = Catalog::from_toml(
+    state.desk_mut().catalog = Catalog::from_toml(
         include_str!("../assets/catalog.toml"),
         "assets/catalog.toml",
     )
     .expect("example catalog");
-    state.ui.field = Field::Item;
+    state.ui_mut().field = Field::Item;
     let lines = std::env::var("TILL_BENCH_LINES")
         .ok()
         .and_then(|v| v.parse().ok())
@@ -72,7 +72,7 @@ async fn run() {
     let mut samples = Vec::with_capacity(lines);
     for i in 0..lines {
         if i % 100 == 0
-            && let Some(Effect::Send(DeviceCommand::ShowOrder(u))) = state.desk.clear()
+            && let Some(Effect::Send(DeviceCommand::ShowOrder(u))) = state.desk_mut().clear()
         {
             handle
                 .send(DeviceCommand::ShowOrder(u.clone()))
@@ -83,8 +83,8 @@ async fn run() {
                 .expect("display cleared")
                 .expect("simulator running");
         }
-        state.ui.item = "1001".into();
-        let want = state.desk.order.lines().len() + 1;
+        state.ui_mut().item = "1001".into();
+        let want = state.desk().order.lines().len() + 1;
         let start = Instant::now();
         for effect in update(&mut state, Event::Key(Key::Enter)) {
             if let Effect::Send(DeviceCommand::ShowOrder(u)) = effect {

@@ -104,17 +104,17 @@ fn main() {
             size,
             &|s, i| {
                 let sel = 50_000 + i;
-                s.ui.history_selected = sel;
-                if sel >= s.ui.history_offset + s.ui.history.len() {
+                s.ui_mut().history_selected = sel;
+                if sel >= s.ui().history_offset + s.ui().history.len() {
                     // What Effect::LoadHistory would bring: the next window.
                     let offset = sel.saturating_sub(50);
-                    s.ui.history = history_rows(offset, 100, s.ui.history_total);
-                    s.ui.history_offset = offset;
+                    s.ui_mut().history = history_rows(offset, 100, s.ui().history_total);
+                    s.ui_mut().history_offset = offset;
                 }
             },
         );
         let mut s = history(100_000, 99_999);
-        s.ui.history_detail = Some((0..40).map(|i| format!("event line {i}")).collect());
+        s.ui_mut().history_detail = Some((0..40).map(|i| format!("event line {i}")).collect());
         all_ok &= bench(
             "history 100k rows, last + events",
             &mut s,
@@ -127,35 +127,35 @@ fn main() {
     // Signature: 5 000 points.
     for size in [(80, 24), (200, 60)] {
         let mut s = ready();
-        s.ui.screen = Screen::Prompt;
-        s.payment = Some(payment(PaymentState::InProgress));
-        s.prompt = Some(Prompt::Signature {
+        s.ui_mut().screen = Screen::Prompt;
+        s.set_payment(Some(payment(PaymentState::InProgress)));
+        s.set_prompt(Some(Prompt::Signature {
             payment: device_payment(1234),
             signature: signature(5_000),
-        });
+        }));
         all_ok &= bench("signature 5000 points", &mut s, None, size, &|s, i| {
-            s.now_ms = NOW + i as i64;
+            s.set_now_ms(NOW + i as i64);
         });
     }
 
     // Frames inspector full of frames (2 000 kept), scrolling back.
     let mut s = ready();
-    s.ui.screen = Screen::Frames;
-    s.frames = frames(2_000);
+    s.ui_mut().screen = Screen::Frames;
+    s.set_frames(frames(2_000));
     all_ok &= bench(
         "frames 2000, scrolling back",
         &mut s,
         None,
         (200, 60),
         &|s, i| {
-            s.ui.frames_back = i % 1_500;
+            s.ui_mut().frames_back = i % 1_500;
         },
     );
 
     // Every other screen, for reference.
     for (name, mut state, sim) in scenarios() {
         all_ok &= bench(name, &mut state, sim.as_ref(), (80, 24), &|s, i| {
-            s.now_ms = NOW + i as i64 * 1_000;
+            s.set_now_ms(NOW + i as i64 * 1_000);
         });
     }
 

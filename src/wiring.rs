@@ -79,8 +79,7 @@ pub async fn wire(parts: Parts) -> Result<Wired, WireError> {
         port = port.with_rest(rest);
         app.rest_lookup = true;
     }
-    let mut state = State::new(app);
-    state.desk = desk;
+    let state = State::with_desk(app, desk);
     Ok(Wired {
         rt: Runtime::new(state, port, ledger, inputs),
         sim,

@@ -138,8 +138,8 @@ async fn oversized_frames_are_refused_the_connection_recovers_and_kept_bytes_are
         }
         let _ = till::app::update(&mut state, Event::Device(input));
     }
-    let kept_frames: usize = state.frames.iter().map(|(_, s)| s.len()).sum();
-    let kept_text = state.device_text.as_ref().map_or(0, String::len);
+    let kept_frames: usize = state.frames().iter().map(|(_, s)| s.len()).sum();
+    let kept_text = state.device_text().as_ref().map_or(0, String::len);
     let per_frame_bound = MAX_SUMMARY_BYTES + 64;
     assert!(
         kept_frames <= frames_seen * per_frame_bound,

@@ -139,13 +139,13 @@ async fn a_full_sale_through_the_real_loop() {
         .expect("the loop ends")
         .unwrap();
 
-    assert!(rt.state.quit);
+    assert!(rt.state().quit());
     assert_eq!(
         *idle_draws.lock().unwrap(),
         vec![0],
         "no redraws while idle"
     );
-    let last = rt.state.last_outcome.clone().expect("an outcome");
+    let last = rt.state().last_outcome().clone().expect("an outcome");
     assert_eq!(last.state, till::payment::PaymentState::Approved);
     let row = pos
         .ledger

@@ -25,7 +25,7 @@ fn screen_text(state: &State, sim: bool, w: u16, h: u16) -> String {
 fn the_help_overlay_lists_every_key_of_every_screen_and_the_device_panel() {
     let mut s = ready();
     update(&mut s, Event::Key(Key::Char('?')));
-    assert!(s.ui.help);
+    assert!(s.ui().help());
     let out = screen_text(&s, true, 120, 60);
     for b in KEYMAP {
         assert!(
@@ -57,13 +57,13 @@ fn at_60x20_the_device_panel_keys_are_one_scroll_away_in_the_help() {
     for _ in 0..120 {
         seen.push_str(&screen_text(&s, true, 60, 20));
         update(&mut s, Event::Key(Key::Down));
-        assert!(s.ui.help, "scrolling keeps the list open");
+        assert!(s.ui().help(), "scrolling keeps the list open");
     }
     for (_, key, what) in DEVICE_PANEL_KEYS {
         assert!(seen.contains(&format!("{key} {what}")), "{key} never shown");
     }
     update(&mut s, Event::Key(Key::Esc));
-    assert!(!s.ui.help);
+    assert!(!s.ui().help());
 }
 
 #[test]
@@ -73,7 +73,7 @@ fn the_help_bar_shows_esc_where_it_works() {
     let bar = out.lines().last().unwrap_or_default();
     assert!(bar.contains("Esc clear"), "{bar:?}");
     let mut h = history(40, 3);
-    h.ui.screen = Screen::History;
+    h.ui_mut().screen = Screen::History;
     let out = screen_text(&h, false, 100, 24);
     let bar = out.lines().last().unwrap_or_default();
     assert!(bar.contains("Esc back"), "{bar:?}");
@@ -82,9 +82,9 @@ fn the_help_bar_shows_esc_where_it_works() {
 #[test]
 fn while_the_customer_signs_nothing_promises_that_esc_cancels() {
     let mut s = ready();
-    s.payment = Some(payment(till::payment::PaymentState::InProgress));
-    s.ui.screen = Screen::InProgress;
-    s.device_wants_signature = true;
+    s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
+    s.ui_mut().screen = Screen::InProgress;
+    s.set_device_wants_signature(true);
     let out = screen_text(&s, false, 100, 24);
     assert!(!out.contains("Esc cancel"), "{out}");
     assert!(out.contains("ignores cancel"), "{out}");

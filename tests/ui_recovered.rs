@@ -22,11 +22,11 @@ fn screen_text(state: &State, w: u16, h: u16) -> String {
 #[test]
 fn the_recovered_outcome_shows_on_the_sale_and_status_screens_until_dismissed() {
     let mut s = ready();
-    s.recovered = vec![outcome(
+    s.set_recovered(vec![outcome(
         PaymentState::Approved,
         approved_facts(),
         "approved",
-    )];
+    )]);
     let line = "Payment 12.34 from before the restart: APPROVED (VISA 4242)";
     for (w, h) in [(80, 24), (60, 20)] {
         let out = screen_text(&s, w, h);
@@ -34,7 +34,7 @@ fn the_recovered_outcome_shows_on_the_sale_and_status_screens_until_dismissed() 
         assert!(out.contains("x dismisses"), "{w}x{h}:\n{out}");
     }
     let mut status = s.clone();
-    status.ui.screen = Screen::Status;
+    status.ui_mut().screen = Screen::Status;
     let out = screen_text(&status, 100, 24);
     assert!(out.contains("Recovered"), "{out}");
     assert!(out.contains(line), "{out}");

@@ -76,9 +76,9 @@ fn each_scenario_shows_the_view_it_is_named_after() {
 #[test]
 fn the_pairing_code_is_large_and_centred() {
     let mut s = ready();
-    s.connection = till::app::Connection::Pairing {
+    s.set_connection(till::app::Connection::Pairing {
         code: "492815".into(),
-    };
+    });
     let full = text(&s, None, 80, 24);
     // The status bar and the sale entry name the code; the device panel draws it with blocks
     // over five rows.
@@ -128,12 +128,12 @@ fn the_help_bar_keeps_the_help_key_when_narrow() {
 #[test]
 fn errors_are_red_with_colours_and_plain_with_no_color() {
     let mut s = ready();
-    s.ui.screen = till::app::screens::Screen::History;
-    s.notice = notice(
+    s.ui_mut().screen = till::app::screens::Screen::History;
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::General,
         "Could not send cancel: not connected.",
-    );
+    ));
     let colored = render(&s, None, Theme::new(true), 80, 24);
     let buf = colored.backend().buffer();
     let red = buf
@@ -211,10 +211,10 @@ fn history_draws_only_the_visible_window_with_the_selection() {
 #[test]
 fn elapsed_time_comes_from_the_state_clock() {
     let mut s = ready();
-    s.ui.screen = till::app::screens::Screen::InProgress;
-    s.payment = Some(payment(till::payment::PaymentState::InProgress));
+    s.ui_mut().screen = till::app::screens::Screen::InProgress;
+    s.set_payment(Some(payment(till::payment::PaymentState::InProgress)));
     assert!(text(&s, None, 80, 24).contains("01:05"));
-    s.now_ms += 60_000;
+    s.set_now_ms(s.now_ms() + 60_000);
     assert!(text(&s, None, 80, 24).contains("02:05"));
 }
 
@@ -261,6 +261,6 @@ fn history_events_wrap_show_the_last_and_scroll() {
     }
     assert!(text(&s, None, 60, 20).contains("END30"));
     update(&mut s, Event::Key(Key::Esc));
-    assert!(s.ui.history_detail.is_none());
-    assert_eq!(s.ui.screen, till::app::Screen::History);
+    assert!(s.ui().history_detail.is_none());
+    assert_eq!(s.ui().screen, till::app::Screen::History);
 }

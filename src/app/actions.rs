@@ -2,7 +2,7 @@
 
 use super::events::{Action, Effect};
 use super::recovery_state::RecoveryReason;
-use super::state::{NoticeKind, State};
+use super::state::State;
 use super::steps::require_ready;
 use super::{auth, order_edits, printing, recovery, refund, reset, sale};
 use crate::device::DeviceCommand;
@@ -49,6 +49,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::AnswerSignature { accept } => sale::answer(state, false, accept, fx),
         Action::CancelSale => sale::cancel(state, fx),
         Action::QueryStatus => {
+            // Asked anew: the last answer is no longer what the device is doing.
+            state.device_status = None;
             if require_ready(state) {
                 fx.push(Effect::Send(DeviceCommand::DeviceStatus {
                     send_last_message: false,
@@ -68,8 +70,8 @@ pub(crate) fn on_action(state: &mut State, action: Action, fx: &mut Vec<Effect>)
         Action::Reset { confirm } => reset::request(state, confirm, fx),
         Action::ShowMessage(text) => {
             if text.trim().is_empty() {
-                state.error(
-                    NoticeKind::Validation,
+                state.refuse(
+                    super::Refusal::InvalidInput,
                     "message: the text must not be empty",
                 );
             } else if require_ready(state) {

@@ -63,8 +63,7 @@ fn supported(state: &mut State, kind: PaymentKind) -> bool {
     }
     match support_flag(state.device.as_ref(), kind) {
         Some((flag, false)) => {
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(super::Refusal::InvalidInput,
                 format!(
                     "Nothing was sent: the device does not support {}s ({flag} is false in its \
                      discovery answer). Enable them for the merchant, or use a device that has them.",
@@ -332,8 +331,8 @@ pub(super) fn start_closeout(
         } else {
             format!("{open_tabs} tabs are")
         };
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!(
                 "Nothing was sent: {tabs} still open (auths awaiting a tip, pre-auths awaiting \
                  capture). Settle them, or close out anyway with --allow-open-tabs."
@@ -344,7 +343,10 @@ pub(super) fn start_closeout(
     let request_id = match id_or_fresh(request_id) {
         Ok(id) => id,
         Err(why) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
     };

@@ -1,6 +1,7 @@
 //! The messages of the POS state machine: what happened ([`Event`], with the operator's
 //! [`Action`]s) and what the runtime must do ([`Effect`]). Pure data, below every flow.
 
+use super::answer::Answer;
 use super::ledger_ops::{LedgerOp, PaymentHistory, PendingPayment, PersistError};
 use super::linked_txn::{Adjust, SaleLink, TxnInfo};
 use super::timers::TimerId;
@@ -162,7 +163,7 @@ pub enum Action {
     },
     /// Press Cancel on the device for the running sale.
     CancelSale,
-    /// Ask the device what it is doing (no recovery).
+    /// Ask the device what it is doing (no recovery); the last status answer is forgotten.
     QueryStatus,
     /// Run recovery for the pending payment (or just query the status when none).
     Recover,
@@ -224,6 +225,9 @@ pub enum Effect {
     RestLookup(String),
     /// Put a fresh external id in `ui.next_external_id` (answered with `Event::FreshExternalId`).
     FreshExternalId,
+    /// The answer to the request just handled (`app::answer`): kept by the runtime for the
+    /// headless command that asked.
+    Answer(Answer),
     /// Stop.
     Quit,
 }

@@ -2,7 +2,7 @@
 //! a closeout waiting for its answer holds everything else; a request must validate and the
 //! device be ready.
 
-use super::state::{NoticeKind, State};
+use super::state::State;
 use super::steps::require_ready;
 use crate::protocol::{Cents, SaleRequest};
 
@@ -16,7 +16,7 @@ pub(super) fn closeout_running(state: &mut State, what: &str) -> bool {
         "Refused: closeout {} is waiting for the device's answer; nothing was sent for the {what}.",
         c.request_id
     );
-    state.error(NoticeKind::PendingPayment, text);
+    state.refuse(super::Refusal::PendingPayment, text);
     true
 }
 
@@ -47,7 +47,10 @@ pub(super) fn validated_request(
     let request = match builder.build() {
         Ok(r) => r,
         Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {e}."),
+            );
             return None;
         }
     };

@@ -431,20 +431,20 @@ pub const MODES: &[Mode] = &[
 
 /// The modes active in this state, most specific first.
 pub fn active_modes(state: &State) -> Vec<Mode> {
-    if state.ui.quit_confirm {
+    if state.ui.quit_confirm() {
         return vec![M::QuitConfirm];
     }
-    if state.ui.reset_input.is_some() {
+    if state.ui.reset_input().is_some() {
         return vec![M::ResetConfirm];
     }
-    if let Some(input) = &state.ui.resolve_input {
+    if let Some(input) = state.ui.resolve_input() {
         return vec![match (input.to, input.confirming) {
             (None, _) => M::ResolveChoose,
             (Some(_), false) => M::ResolveNote,
             (Some(_), true) => M::ResolveConfirm,
         }];
     }
-    if let Some(input) = &state.ui.refund_input {
+    if let Some(input) = state.ui.refund_input() {
         let usable = input.kind == crate::ledger::PaymentKind::Credit
             || matches!(&input.offer, Some(Ok(o)) if o.refusal.is_none());
         return vec![match (usable, input.confirming) {
@@ -453,24 +453,24 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
             (true, true) => M::RefundConfirm,
         }];
     }
-    if state.ui.history_typing.is_some() {
+    if state.ui.history_typing().is_some() {
         return vec![M::HistorySearch];
     }
-    if state.ui.tab_input.is_some() && state.ui.screen == S::Tabs {
+    if state.ui.tab_input().is_some() && state.ui.screen == S::Tabs {
         return vec![M::TabBox];
     }
-    if state.ui.receipt.is_some() {
+    if state.ui.receipt().is_some() {
         return vec![M::Receipt];
     }
     // The item field takes every printable key (a scanner types there): only its own keys.
     if state.ui.screen == S::Sale
         && state.ui.field == super::ui_state::Field::Item
-        && !state.ui.help
+        && !state.ui.help()
     {
         return vec![M::ItemField];
     }
     let mut modes = Vec::with_capacity(4);
-    if state.ui.help {
+    if state.ui.help() {
         modes.push(M::Help);
     }
     if state.ui.screen == S::InProgress && state.device_wants_signature {
@@ -586,7 +586,7 @@ mod tests {
             s.ui.screen = screen;
             out.push((format!("{screen:?}"), s.clone()));
             let mut help = s.clone();
-            help.ui.help = true;
+            help.ui.modal = Some(crate::app::Modal::Help);
             help.ui.help_scroll = 1;
             out.push((format!("{screen:?} with help"), help));
         }
@@ -596,10 +596,10 @@ mod tests {
         out.push(("signing".into(), signing));
         let mut reset = base.clone();
         reset.ui.screen = Screen::Status;
-        reset.ui.reset_input = Some("AB".into());
+        reset.ui.modal = Some(crate::app::Modal::ResetInput("AB".into()));
         out.push(("reset confirmation".into(), reset));
         let mut quit = base.clone();
-        quit.ui.quit_confirm = true;
+        quit.ui.modal = Some(crate::app::Modal::QuitConfirm);
         out.push(("quit question".into(), quit));
         let mut item = base.clone();
         item.ui.field = crate::app::screens::Field::Item;
@@ -611,11 +611,13 @@ mod tests {
         for screen in [Screen::Result, Screen::History] {
             let mut receipt = base.clone();
             receipt.ui.screen = screen;
-            receipt.ui.receipt = Some(crate::app::receipt_box::ReceiptView {
-                external_id: "EXT1".into(),
-                text: Some(Ok("a\nb\nc".into())),
-                scroll: 1,
-            });
+            receipt.ui.modal = Some(crate::app::Modal::Receipt(
+                crate::app::receipt_box::ReceiptView {
+                    external_id: "EXT1".into(),
+                    text: Some(Ok("a\nb\nc".into())),
+                    scroll: 1,
+                },
+            ));
             out.push((format!("receipt over {screen:?}"), receipt));
         }
         out
@@ -629,7 +631,7 @@ mod tests {
                 let fx = crate::app::update(&mut after, Event::Key(key));
                 // Closing the `?` overlay is what any key does there ("any key closes").
                 let mut closed = state.clone();
-                closed.ui.help = false;
+                closed.ui.modal = None;
                 let changed = !fx.is_empty() || (after != state && after != closed);
                 if changed {
                     let listed = lookup(&state, key);

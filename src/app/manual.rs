@@ -5,7 +5,7 @@
 
 pub use super::ui_entries::ResolveInput;
 
-use super::ui_state::{Key, Screen};
+use super::ui_state::{Key, Modal, Screen};
 use super::{Effect, LedgerOp, PaymentFacts, State};
 use crate::ledger::{PaymentState, RESOLVE_CAUSE};
 
@@ -18,9 +18,9 @@ pub fn offered(state: &State) -> bool {
 }
 
 /// Opens the resolution box (Check Payment Status, `M`), or says why not.
-pub(crate) fn open(state: &mut State) {
+pub(super) fn open(state: &mut State) {
     if offered(state) {
-        state.ui.resolve_input = Some(ResolveInput::default());
+        state.ui.modal = Some(Modal::Resolve(ResolveInput::default()));
     } else if state.pending().is_some() {
         state.info(
             "Resolve by hand only after recovery has tried: press c to check the payment first.",
@@ -31,12 +31,12 @@ pub(crate) fn open(state: &mut State) {
 }
 
 /// A key while the resolution box is up.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
-    let Some(input) = state.ui.resolve_input.as_mut() else {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+    let Some(input) = state.ui.resolve_input_mut() else {
         return;
     };
     match (input.to, input.confirming, key) {
-        (_, _, Key::Esc) => state.ui.resolve_input = None,
+        (_, _, Key::Esc) => state.ui.close(|m| matches!(m, Modal::Resolve(_))),
         (None, _, Key::Char(c)) => {
             input.to = match c {
                 'a' => Some(PaymentState::Approved),
@@ -56,7 +56,7 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         (Some(_), true, Key::Char('n')) => input.confirming = false,
         (Some(to), true, Key::Char('y')) => {
             let note = input.note.trim().to_owned();
-            state.ui.resolve_input = None;
+            state.ui.close(|m| matches!(m, Modal::Resolve(_)));
             resolve(state, to, note, fx);
         }
         _ => {}

@@ -17,6 +17,7 @@ mod actions;
 mod adjust_judge;
 mod adjust_recovery;
 pub mod amounts;
+mod answer;
 pub mod auth;
 mod events;
 mod guards;
@@ -45,6 +46,9 @@ mod sale_interrupts;
 pub mod screens;
 mod settle;
 mod state;
+#[cfg(feature = "fixtures")]
+mod state_fixtures;
+mod state_read;
 mod steps;
 pub mod tab_keys;
 mod timers;
@@ -54,6 +58,7 @@ mod ui_state;
 pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
+pub use answer::{Answer, Refusal};
 pub use events::{Action, Effect, Event};
 pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use linked_txn::{SaleLink, TxnInfo};
@@ -61,14 +66,25 @@ pub use recovery_state::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
 pub use reset_state::{ResetFlow, ResetPhase};
 pub use state::*;
 pub use timers::{TimerId, TimerPurpose};
-pub use ui_state::{Key, Screen, Ui};
+pub use ui_state::{Key, Modal, Screen, Ui};
 
 use recovery_state::RoundEnd;
 use steps::start_timer;
 
+/// Stamps the time (ms since the Unix epoch, read by the runtime: the app reads no clock), then
+/// applies one event like [`update`].
+pub fn update_at(state: &mut State, now_ms: i64, event: Event) -> Vec<Effect> {
+    state.now_ms = now_ms;
+    update(state, event)
+}
+
 /// Applies one event and returns the effects to run, in order.
 pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
     let mut fx = Vec::new();
+    // Requests are answered; a key press is the TUI's, which shows the notice instead.
+    let request = matches!(event, Event::Action(_));
+    let key = matches!(event, Event::Key(_));
+    state.refusal = None;
     match event {
         Event::Action(action) => actions::on_action(state, action, &mut fx),
         Event::Key(key) => screens::on_key(state, key, &mut fx),
@@ -106,6 +122,11 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
+    }
+    match state.refusal.take() {
+        Some((why, text)) if !key => fx.push(Effect::Answer(Answer::Refused { why, text })),
+        None if request => fx.push(Effect::Answer(Answer::Accepted)),
+        _ => {}
     }
     fx
 }

@@ -26,8 +26,8 @@ pub const MAX_PRINT_JOB_ID: usize = 32;
 /// `Action::Print`: sends the lines and asks for the job's status.
 pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &mut Vec<Effect>) {
     if lines.is_empty() || lines.len() > MAX_PRINT_LINES {
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!("print: 1 to {MAX_PRINT_LINES} lines can be printed; nothing was sent"),
         );
         return;
@@ -36,8 +36,7 @@ pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &
         .iter()
         .position(|l| l.chars().count() > MAX_PRINT_LINE_CHARS || l.chars().any(char::is_control))
     {
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(super::Refusal::InvalidInput,
             format!(
                 "print: line {} is longer than {MAX_PRINT_LINE_CHARS} characters or holds control                  characters; nothing was sent",
                 bad + 1
@@ -49,8 +48,8 @@ pub(super) fn start(state: &mut State, lines: Vec<String>, job_id: String, fx: &
         || job_id.len() > MAX_PRINT_JOB_ID
         || !job_id.bytes().all(|b| b.is_ascii_graphic())
     {
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!("print: the job id must be 1 to {MAX_PRINT_JOB_ID} printable ASCII characters"),
         );
         return;

@@ -7,7 +7,7 @@ pub use super::ui_entries::ReceiptView;
 
 use super::Effect;
 use super::state::State;
-use super::ui_state::{Key, Screen};
+use super::ui_state::{Key, Modal, Screen};
 use crate::receipt::{Receipt, WIDTH, receipt_text};
 
 /// Rows one PgUp/PgDn moves.
@@ -29,22 +29,22 @@ pub fn target(state: &State) -> Option<String> {
 }
 
 /// Opens the box for the payment [`target`] names and asks the ledger for its receipt.
-pub(crate) fn open(state: &mut State, fx: &mut Vec<Effect>) {
+pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     let Some(external_id) = target(state) else {
         return;
     };
-    state.ui.receipt = Some(ReceiptView {
+    state.ui.modal = Some(Modal::Receipt(ReceiptView {
         external_id: external_id.clone(),
         text: None,
         scroll: 0,
-    });
+    }));
     fx.push(Effect::LoadReceipt(external_id));
 }
 
 /// The ledger's answer: formatted for the configured merchant, if the box still waits for it.
-pub(crate) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>) {
+pub(super) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>) {
     let merchant = state.settings.receipt_merchant.clone();
-    let Some(view) = state.ui.receipt.as_mut() else {
+    let Some(view) = state.ui.receipt_mut() else {
         return;
     };
     let text = loaded.and_then(|r| {
@@ -86,7 +86,7 @@ fn print(state: &mut State, fx: &mut Vec<Effect>) {
         super::actions::on_action(state, super::Action::CheckPrintJob, fx);
         return;
     }
-    let Some(view) = state.ui.receipt.as_ref() else {
+    let Some(view) = state.ui.receipt() else {
         return;
     };
     let Some(Ok(text)) = &view.text else {
@@ -98,12 +98,12 @@ fn print(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// A key while the box is open: scroll, print on the device, or close.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if key == Key::Char('P') {
         print(state, fx);
         return;
     }
-    let Some(view) = state.ui.receipt.as_mut() else {
+    let Some(view) = state.ui.receipt_mut() else {
         return;
     };
     let last = u16::try_from(view.lines().len().saturating_sub(1)).unwrap_or(u16::MAX);
@@ -112,7 +112,7 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         Key::Down => view.scroll = view.scroll.saturating_add(1).min(last),
         Key::PageUp => view.scroll = view.scroll.saturating_sub(PAGE),
         Key::PageDown => view.scroll = view.scroll.saturating_add(PAGE).min(last),
-        Key::Esc | Key::Enter => state.ui.receipt = None,
+        Key::Esc | Key::Enter => state.ui.close(|m| matches!(m, Modal::Receipt(_))),
         _ => {}
     }
 }

@@ -116,8 +116,8 @@ pub(super) fn start_void(
     let id = match id_or_fresh(external_id) {
         Ok(id) if !sale.device_payment_id.trim().is_empty() => id,
         Ok(_) => {
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(
+                super::Refusal::InvalidInput,
                 format!(
                     "Nothing was sent: payment {} has no device payment id to void.",
                     sale.external_id
@@ -126,7 +126,10 @@ pub(super) fn start_void(
             return;
         }
         Err(why) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return;
         }
     };

@@ -7,7 +7,8 @@
 pub use super::ui_entries::{RefundInput, RefundOffer};
 
 use super::actions::on_action;
-use super::state::{NoticeKind, State};
+use super::state::State;
+use super::ui_state::Modal;
 use super::{Action, Effect, Key, Screen};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
@@ -20,36 +21,36 @@ pub(super) fn open(
     fx: &mut Vec<Effect>,
 ) {
     if state.pending().is_some() {
-        state.error(
-            NoticeKind::PendingPayment,
+        state.refuse(
+            super::Refusal::PendingPayment,
             "Another transaction is open: settle it first (s, Check Payment Status).",
         );
         return;
     }
     fx.push(Effect::LoadRefundOffer(external_id.clone()));
-    state.ui.refund_input = Some(RefundInput {
+    state.ui.modal = Some(Modal::Refund(RefundInput {
         kind,
         sale: external_id,
         offer: None,
         amount: String::new(),
         confirming: false,
-    });
+    }));
 }
 
 /// Opens the credit confirmation for the amount typed on the sale screen.
 pub(super) fn open_credit(state: &mut State) {
     match Cents::parse(state.ui.amount.trim()) {
         Ok(a) if a.get() > 0 => {
-            state.ui.refund_input = Some(RefundInput {
+            state.ui.modal = Some(Modal::Refund(RefundInput {
                 kind: PaymentKind::Credit,
                 sale: String::new(),
                 offer: None,
                 amount: a.to_string(),
                 confirming: true,
-            });
+            }));
         }
-        _ => state.error(
-            NoticeKind::Validation,
+        _ => state.refuse(
+            super::Refusal::InvalidInput,
             "Type the amount to give back first, then press C for a credit.",
         ),
     }
@@ -57,7 +58,7 @@ pub(super) fn open_credit(state: &mut State) {
 
 /// The ledger answered `Effect::LoadRefundOffer`.
 pub(super) fn on_offer(state: &mut State, result: Result<RefundOffer, String>) {
-    let Some(input) = state.ui.refund_input.as_mut() else {
+    let Some(input) = state.ui.refund_input_mut() else {
         return;
     };
     if let Ok(o) = &result {
@@ -76,11 +77,11 @@ pub(super) fn on_offer(state: &mut State, result: Result<RefundOffer, String>) {
 
 /// A key while the entry is open.
 pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
-    let Some(input) = state.ui.refund_input.as_mut() else {
+    let Some(input) = state.ui.refund_input_mut() else {
         return;
     };
     if key == Key::Esc {
-        state.ui.refund_input = None;
+        state.ui.close(|m| matches!(m, Modal::Refund(_)));
         return;
     }
     let usable = input.kind == PaymentKind::Credit
@@ -97,12 +98,15 @@ pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
         }
         (false, Key::Enter) => match input.amount() {
             Ok(a) if a.get() > 0 => input.confirming = true,
-            Ok(_) => state.error(NoticeKind::Validation, "amount: must be greater than 0.00"),
-            Err(e) => state.error(NoticeKind::Validation, e),
+            Ok(_) => state.refuse(
+                super::Refusal::InvalidInput,
+                "amount: must be greater than 0.00",
+            ),
+            Err(e) => state.refuse(super::Refusal::InvalidInput, e),
         },
         (true, Key::Char('n')) if input.kind == PaymentKind::Refund => input.confirming = false,
         (true, Key::Char('y')) => {
-            let input = state.ui.refund_input.take().expect("checked above");
+            let input = state.ui.take_refund_input().expect("checked above");
             let Ok(amount) = input.amount() else { return };
             let action = match (input.kind, input.offer) {
                 (PaymentKind::Credit, _) => Action::Credit {

@@ -91,7 +91,7 @@ fn decide(state: &mut State, fx: &mut Vec<Effect>) {
             p.external_id, p.amount, p.state
         ),
     };
-    state.error(NoticeKind::ResetNeedsConfirmation, text);
+    state.refuse(super::Refusal::ResetNeedsConfirmation, text);
 }
 
 /// An operator-typed id as it can be shown: printable ASCII only, at most 40 characters.
@@ -136,8 +136,8 @@ pub(super) fn on_disconnected(state: &mut State, fx: &mut Vec<Effect>) {
          is checked again on reconnect",
         fx,
     );
-    state.error(
-        NoticeKind::ResetUnconfirmed,
+    state.refuse(
+        super::Refusal::ResetUnconfirmed,
         "The device did not confirm the reset: the connection dropped after it was sent. A pending \
          payment is checked again on reconnect; if the device is not idle, reset it again.",
     );

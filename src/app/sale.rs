@@ -32,7 +32,7 @@ pub(super) fn start(
              (Check Payment Status).",
             p.external_id, p.amount, p.state
         );
-        state.error(NoticeKind::PendingPayment, text);
+        state.refuse(super::Refusal::PendingPayment, text);
         if state.recovery.is_none() && state.is_ready() {
             recovery::start(state, RecoveryReason::BeforeSale, fx);
         }
@@ -259,8 +259,8 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
         ),
         _ => {
             let what = if challenge { "challenge" } else { "signature" };
-            state.error(
-                NoticeKind::Validation,
+            state.refuse(
+                super::Refusal::InvalidInput,
                 format!("No {what} is waiting for an answer."),
             );
             return;
@@ -286,7 +286,7 @@ pub(super) fn answer(state: &mut State, challenge: bool, accept: bool, fx: &mut 
 
 pub(super) fn cancel(state: &mut State, fx: &mut Vec<Effect>) {
     if state.pending().is_none() {
-        state.error(NoticeKind::Validation, "No sale is running.");
+        state.refuse(super::Refusal::InvalidInput, "No sale is running.");
         return;
     }
     if require_ready(state) {

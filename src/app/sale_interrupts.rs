@@ -56,8 +56,8 @@ pub(super) fn on_command_failed(
             PaymentFacts::default(),
             fx,
         );
-        state.error(
-            NoticeKind::NotConnected,
+        state.refuse(
+            super::Refusal::NotSent,
             format!("Nothing was charged: the sale could not be sent ({error})."),
         );
         return;
@@ -89,10 +89,13 @@ pub(super) fn on_command_failed(
         );
         return;
     }
-    state.error(
-        NoticeKind::General,
-        format!("Could not send {command}: {error}."),
-    );
+    let text = format!("Could not send {command}: {error}.");
+    if command == crate::device::CommandKind::ShowMessage {
+        // A message is sent as its request is handled: the request was not carried out.
+        state.refuse(super::Refusal::NotSent, text);
+    } else {
+        state.error(NoticeKind::General, text);
+    }
 }
 
 pub(super) fn on_response_timeout(state: &mut State, fx: &mut Vec<Effect>) {
@@ -131,8 +134,8 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &Persis
         }
         // The ledger's own one-open-payment-per-device rule: another payment is pending.
         if let PersistError::PendingPayment(error) = error {
-            state.error(
-                NoticeKind::PendingPayment,
+            state.refuse(
+                super::Refusal::PendingPayment,
                 format!("Refused, nothing was sent: {error}."),
             );
             return;
@@ -142,8 +145,8 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &Persis
         } else {
             kind.to_string()
         };
-        state.error(
-            NoticeKind::PersistFailed,
+        state.refuse(
+            super::Refusal::PersistFailed,
             format!("The {what} was not recorded ({error}), so nothing was sent. Check the disk and the data directory."),
         );
         return;

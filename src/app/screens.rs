@@ -4,7 +4,7 @@
 use super::actions::on_action;
 use super::keymap::Intent;
 use super::state::*;
-pub use super::ui_state::{Field, HistoryRow, Key, Screen, Ui};
+pub use super::ui_state::{Field, HistoryRow, Key, Modal, Screen, Ui};
 use super::{Action, Effect};
 
 /// One entry of the help: key label and what it does.
@@ -26,8 +26,7 @@ pub fn keymap(state: &State) -> Vec<Binding> {
     // Printing the receipt on the device: not read-only, and once the receipt is there.
     let receipt_ready = state
         .ui
-        .receipt
-        .as_ref()
+        .receipt()
         .is_some_and(|r| matches!(r.text, Some(Ok(_))));
     if state.ui.read_only.is_some() || !receipt_ready {
         keys.retain(|(_, what)| *what != "print on device");
@@ -104,27 +103,28 @@ pub fn entry_action(ui: &Ui) -> Result<Action, String> {
 }
 
 /// Handles a key press: the keymap table says what it means here, this does it.
-pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
+pub(super) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
     if read_only_guard(state, key, fx) {
         return;
     }
     // The order's keys (item field, line selection and edits) come first.
     if state.ui.screen == Screen::Sale
-        && !state.ui.help
-        && !state.ui.quit_confirm
-        && state.ui.reset_input.is_none()
+        && !matches!(
+            state.ui.modal,
+            Some(Modal::Help | Modal::QuitConfirm | Modal::ResetInput(_))
+        )
         && order_key(state, key, fx)
     {
         return;
     }
     let Some(intent) = super::keymap::lookup(state, key) else {
         // Any other key closes the `?` overlay (and does nothing else).
-        state.ui.help = false;
+        state.ui.close(|m| *m == Modal::Help);
         return;
     };
-    if state.ui.help && !matches!(intent, Intent::HelpUp | Intent::HelpDown) {
+    if state.ui.help() && !matches!(intent, Intent::HelpUp | Intent::HelpDown) {
         // A key of the screen below closes the overlay and does its job.
-        state.ui.help = false;
+        state.ui.modal = None;
     }
     on_intent(state, intent, key, fx);
 }
@@ -133,10 +133,10 @@ pub(crate) fn on_key(state: &mut State, key: Key, fx: &mut Vec<Effect>) {
 /// Esc never leaves them. True when the key was used up here.
 fn read_only_guard(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
     if state.ui.read_only.is_none()
-        || state.ui.receipt.is_some()
-        || state.ui.help
-        || state.ui.history_typing.is_some()
-        || state.ui.quit_confirm
+        || matches!(
+            state.ui.modal,
+            Some(Modal::Receipt(_) | Modal::Help | Modal::HistorySearch(_) | Modal::QuitConfirm)
+        )
     {
         return false;
     }
@@ -161,20 +161,20 @@ fn read_only_guard(state: &mut State, key: Key, fx: &mut Vec<Effect>) -> bool {
 fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) {
     match intent {
         Intent::QuitAnyway => on_action(state, Action::Quit, fx),
-        Intent::Stay => state.ui.quit_confirm = false,
+        Intent::Stay => state.ui.close(|m| *m == Modal::QuitConfirm),
         Intent::ConfirmType => {
-            if let (Some(input), Key::Char(c)) = (state.ui.reset_input.as_mut(), key) {
+            if let (Some(input), Key::Char(c)) = (state.ui.reset_input_mut(), key) {
                 input.push(c);
             }
         }
         Intent::ConfirmErase => {
-            if let Some(input) = state.ui.reset_input.as_mut() {
+            if let Some(input) = state.ui.reset_input_mut() {
                 input.pop();
             }
         }
-        Intent::ConfirmBack => state.ui.reset_input = None,
+        Intent::ConfirmBack => state.ui.close(|m| matches!(m, Modal::ResetInput(_))),
         Intent::ConfirmReset => {
-            let typed = state.ui.reset_input.take().unwrap_or_default();
+            let typed = state.ui.take_reset_input().unwrap_or_default();
             on_action(
                 state,
                 Action::Reset {
@@ -227,7 +227,10 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                         fx.push(Effect::FreshExternalId);
                     }
                 }
-                Err(e) => state.error(NoticeKind::Validation, format!("Nothing was sent: {e}")),
+                Err(e) => state.refuse(
+                    super::Refusal::InvalidInput,
+                    format!("Nothing was sent: {e}"),
+                ),
             }
         }
         Intent::ClearEntry => {
@@ -281,23 +284,23 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
         }
         Intent::ResolveOpen => super::manual::open(state),
         Intent::SearchOpen => {
-            state.ui.history_typing = Some(state.ui.history_query.clone());
+            state.ui.modal = Some(Modal::HistorySearch(state.ui.history_query.clone()));
         }
         Intent::SearchType => {
-            if let (Some(line), Key::Char(c)) = (state.ui.history_typing.as_mut(), key)
+            if let (Some(line), Key::Char(c)) = (state.ui.history_typing_mut(), key)
                 && line.chars().count() < 80
             {
                 line.push(c);
             }
         }
         Intent::SearchErase => {
-            if let Some(line) = state.ui.history_typing.as_mut() {
+            if let Some(line) = state.ui.history_typing_mut() {
                 line.pop();
             }
         }
-        Intent::SearchCancel => state.ui.history_typing = None,
+        Intent::SearchCancel => state.ui.close(|m| matches!(m, Modal::HistorySearch(_))),
         Intent::SearchRun => {
-            let line = state.ui.history_typing.take().unwrap_or_default();
+            let line = state.ui.take_history_typing().unwrap_or_default();
             set_history_query(state, line.trim().to_owned(), fx);
         }
         Intent::ShowAll => set_history_query(state, String::new(), fx),
@@ -329,7 +332,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
         }
         Intent::ResetDevice => {
             if state.pending().is_some() {
-                state.ui.reset_input = Some(String::new());
+                state.ui.modal = Some(Modal::ResetInput(String::new()));
             } else {
                 on_action(state, Action::Reset { confirm: None }, fx);
             }
@@ -387,15 +390,15 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
             state.ui.frames_back = 0;
         }
         Intent::Help => {
-            state.ui.help = true;
+            state.ui.modal = Some(Modal::Help);
             state.ui.help_scroll = 0;
         }
         Intent::HelpUp => state.ui.help_scroll = state.ui.help_scroll.saturating_sub(1),
         Intent::HelpDown => state.ui.help_scroll = (state.ui.help_scroll + 1).min(100),
-        Intent::HelpClose => state.ui.help = false,
+        Intent::HelpClose => state.ui.close(|m| *m == Modal::Help),
         Intent::Quit => {
             if state.pending().is_some() {
-                state.ui.quit_confirm = true;
+                state.ui.modal = Some(Modal::QuitConfirm);
             } else {
                 on_action(state, Action::Quit, fx);
             }

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::answer::Refusal;
 use super::ledger_ops::PaymentFacts;
 use super::linked_txn::TxnInfo;
 use super::recovery_state::Recovery;
@@ -283,75 +284,78 @@ pub struct CloseoutOutcome {
 #[derive(Debug, Clone, PartialEq)]
 pub struct State {
     /// The current time, stamped by the runtime before each event (the app reads no clock).
-    pub now_ms: i64,
+    pub(super) now_ms: i64,
     /// Settings.
-    pub settings: AppSettings,
+    pub(super) settings: AppSettings,
     /// Connection.
-    pub connection: Connection,
+    pub(super) connection: Connection,
     /// The device's names once ready.
-    pub device: Option<DeviceInfo>,
+    pub(super) device: Option<DeviceInfo>,
     /// The device's current screen text.
-    pub device_text: Option<String>,
+    pub(super) device_text: Option<String>,
     /// The device waits for the customer's signature (and ignores cancel meanwhile).
-    pub device_wants_signature: bool,
+    pub(super) device_wants_signature: bool,
     /// The device showed its card time-out screen during the running sale.
-    pub card_timed_out: bool,
+    pub(super) card_timed_out: bool,
     /// The external id of the payment found open at start-up, until its outcome is known.
-    pub from_restart: Option<String>,
+    pub(super) from_restart: Option<String>,
     /// Outcomes of payments from before the restart that recovery settled, newest last; shown
     /// on the sale and status screens until the operator dismisses them.
-    pub recovered: Vec<Outcome>,
+    pub(super) recovered: Vec<Outcome>,
     /// The last device status answer.
-    pub device_status: Option<DeviceStatusView>,
+    pub(super) device_status: Option<DeviceStatusView>,
     /// The payment in flight or pending recovery.
-    pub payment: Option<CurrentPayment>,
+    pub(super) payment: Option<CurrentPayment>,
     /// A device question waiting for the operator.
-    pub prompt: Option<Prompt>,
+    pub(super) prompt: Option<Prompt>,
     /// The recovery procedure, while it runs.
-    pub recovery: Option<Recovery>,
+    pub(super) recovery: Option<Recovery>,
     /// The guarded reset, while it runs.
-    pub reset: Option<ResetFlow>,
+    pub(super) reset: Option<ResetFlow>,
     /// How the last payment ended.
-    pub last_outcome: Option<Outcome>,
+    pub(super) last_outcome: Option<Outcome>,
     /// The latest notice.
-    pub notice: Option<Notice>,
+    pub(super) notice: Option<Notice>,
     /// Recent frames (redacted summaries), newest last.
-    pub frames: Vec<(crate::device::FrameDirection, String)>,
+    pub(super) frames: Vec<(crate::device::FrameDirection, String)>,
     /// Running timers.
-    pub timers: BTreeMap<TimerId, TimerPurpose>,
+    pub(super) timers: BTreeMap<TimerId, TimerPurpose>,
     /// Next timer id.
-    pub next_timer: TimerId,
+    pub(super) next_timer: TimerId,
     /// Set when the operator quit.
-    pub quit: bool,
+    pub(super) quit: bool,
     /// The TUI's screen state.
-    pub ui: super::ui_state::Ui,
+    pub(super) ui: super::ui_state::Ui,
     /// The external id of a payment whose final outcome could not be written to the ledger.
-    pub unrecorded: Option<String>,
+    pub(super) unrecorded: Option<String>,
     /// Open payments in the ledger not (yet) tied to the connected device: those of other
     /// devices, or of this one until discovery names it.
-    pub open_elsewhere: Vec<super::ledger_ops::PendingPayment>,
+    pub(super) open_elsewhere: Vec<super::ledger_ops::PendingPayment>,
     /// A prompt whose answer was handed to the runtime, with the void proof before the answer:
     /// if the answer cannot be sent the prompt comes back.
-    pub answering: Option<(Prompt, Option<String>)>,
+    pub(super) answering: Option<(Prompt, Option<String>)>,
     /// The external id of a payment that ended before its FINISH_* arrived (PAYMENT_VOIDED):
     /// that FINISH_* still gets its one screen command.
-    pub screen_owed: Option<String>,
+    pub(super) screen_owed: Option<String>,
     /// The order on the sale screen and its customer display.
-    pub desk: super::order_desk::OrderDesk,
+    pub(super) desk: super::order_desk::OrderDesk,
     /// The current transaction's kind and sale when it is a refund, void or credit (`None`
     /// for a sale).
-    pub txn: Option<TxnInfo>,
+    pub(super) txn: Option<TxnInfo>,
     /// The same for the transaction of `last_outcome`.
-    pub last_txn: Option<TxnInfo>,
+    pub(super) last_txn: Option<TxnInfo>,
     /// An open refund, void or credit found at start-up under a device identity not known yet:
     /// adopted when the device that has it becomes ready.
-    pub txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
+    pub(super) txn_elsewhere: Option<(super::ledger_ops::PendingPayment, TxnInfo)>,
     /// The closeout waiting for its answer.
-    pub closeout: Option<CloseoutFlow>,
+    pub(super) closeout: Option<CloseoutFlow>,
     /// How the last closeout ended.
-    pub last_closeout: Option<CloseoutOutcome>,
+    pub(super) last_closeout: Option<CloseoutOutcome>,
     /// The print job on the device's printer, if one was started (`app::printing`).
-    pub print_job: Option<super::print_job::PrintJob>,
+    pub(super) print_job: Option<super::print_job::PrintJob>,
+    /// A refusal given while handling the current event, until `update` turns it into
+    /// `Effect::Answer`.
+    pub(super) refusal: Option<(Refusal, String)>,
 }
 
 /// Frames kept for the inspector.
@@ -408,7 +412,25 @@ impl State {
             closeout: None,
             last_closeout: None,
             print_job: None,
+            refusal: None,
         }
+    }
+
+    /// A fresh state with these settings and this order desk (its catalog and tax rate).
+    pub fn with_desk(settings: AppSettings, desk: super::order_desk::OrderDesk) -> State {
+        State {
+            desk,
+            ..State::new(settings)
+        }
+    }
+
+    /// A fresh state for the read-only TUI (another till holds the ledger, or `--read-only`):
+    /// the history up, and `why` on its banner.
+    pub fn read_only(settings: AppSettings, why: String) -> State {
+        let mut state = State::new(settings);
+        state.ui.read_only = Some(why);
+        state.ui.screen = super::ui_state::Screen::History;
+        state
     }
 
     /// What kind of transaction the current one is (a sale when none is running).
@@ -426,7 +448,7 @@ impl State {
         self.payment.as_ref().filter(|p| !p.state.is_final())
     }
 
-    pub(crate) fn info(&mut self, text: impl Into<String>) {
+    pub(super) fn info(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice {
             level: Level::Info,
             text: text.into(),
@@ -435,7 +457,7 @@ impl State {
     }
 
     /// A notice about something still going on; it is cleared when that ends.
-    pub(crate) fn progress(&mut self, text: impl Into<String>) {
+    pub(super) fn progress(&mut self, text: impl Into<String>) {
         self.notice = Some(Notice {
             level: Level::Info,
             text: text.into(),
@@ -444,13 +466,33 @@ impl State {
     }
 
     /// Clears the notice when it is of `kind` (the state it described has ended).
-    pub(crate) fn expire(&mut self, kind: NoticeKind) {
+    pub(super) fn expire(&mut self, kind: NoticeKind) {
         if self.notice.as_ref().is_some_and(|n| n.kind == kind) {
             self.notice = None;
         }
     }
 
-    pub(crate) fn error(&mut self, kind: NoticeKind, text: impl Into<String>) {
+    /// Refuses the request being handled: the notice tells people, and `update` gives the
+    /// typed answer (`Effect::Answer`).
+    pub(super) fn refuse(&mut self, why: Refusal, text: impl Into<String>) {
+        let text = text.into();
+        let kind = match why {
+            Refusal::InvalidInput => NoticeKind::Validation,
+            Refusal::NotConnected | Refusal::NotSent => NoticeKind::NotConnected,
+            Refusal::PendingPayment => NoticeKind::PendingPayment,
+            Refusal::PersistFailed => NoticeKind::PersistFailed,
+            Refusal::ResetNeedsConfirmation => NoticeKind::ResetNeedsConfirmation,
+            Refusal::ResetUnconfirmed => NoticeKind::ResetUnconfirmed,
+        };
+        self.notice = Some(Notice {
+            level: Level::Error,
+            text: text.clone(),
+            kind,
+        });
+        self.refusal = Some((why, text));
+    }
+
+    pub(super) fn error(&mut self, kind: NoticeKind, text: impl Into<String>) {
         self.notice = Some(Notice {
             level: Level::Error,
             text: text.into(),

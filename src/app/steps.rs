@@ -22,8 +22,8 @@ pub(crate) fn require_ready(state: &mut State) -> bool {
         Connection::Disconnected(why) => format!("the device is not connected ({why})"),
         _ => "the device is not connected yet".to_owned(),
     };
-    state.error(
-        NoticeKind::NotConnected,
+    state.refuse(
+        super::Refusal::NotConnected,
         format!("Nothing was sent: {why}."),
     );
     false

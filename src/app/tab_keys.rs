@@ -9,6 +9,7 @@ use super::actions::on_action;
 use super::linked_txn::Adjust;
 use super::screens::Screen;
 use super::state::{NoticeKind, State};
+use super::ui_state::Modal;
 use super::{Action, Effect};
 use crate::ledger::PaymentKind;
 use crate::protocol::Cents;
@@ -51,7 +52,7 @@ pub(super) fn next_kind(state: &mut State) {
 /// Opens the tabs screen and loads the open tabs.
 pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
     state.ui.screen = Screen::Tabs;
-    state.ui.tab_input = None;
+    state.ui.close(|m| matches!(m, Modal::Tab(_)));
     fx.push(Effect::LoadTabs);
 }
 
@@ -88,7 +89,7 @@ fn selected(state: &State) -> Option<&TabRow> {
 /// when it is of the right kind.
 pub(super) fn open_box(state: &mut State, capture: bool) {
     let Some(row) = selected(state).cloned() else {
-        state.error(NoticeKind::Validation, "No open tab is selected.");
+        state.refuse(super::Refusal::InvalidInput, "No open tab is selected.");
         return;
     };
     let want = if capture {
@@ -102,8 +103,8 @@ pub(super) fn open_box(state: &mut State, capture: bool) {
         } else {
             "only an auth's tip is adjusted; a pre-auth is captured (c)"
         };
-        state.error(
-            NoticeKind::Validation,
+        state.refuse(
+            super::Refusal::InvalidInput,
             format!(
                 "{} is a {}: {what}.",
                 row.link.external_id,
@@ -112,7 +113,7 @@ pub(super) fn open_box(state: &mut State, capture: bool) {
         );
         return;
     }
-    state.ui.tab_input = Some(if capture {
+    state.ui.modal = Some(Modal::Tab(if capture {
         TabInput::Capture {
             amount: row.link.amount.to_string(),
             tip: String::new(),
@@ -120,24 +121,26 @@ pub(super) fn open_box(state: &mut State, capture: bool) {
         }
     } else {
         TabInput::Tip { tip: String::new() }
-    });
+    }));
 }
 
 /// `X` on the tabs screen: asks to confirm the closeout.
 pub(super) fn ask_closeout(state: &mut State) {
-    state.ui.tab_input = Some(TabInput::Closeout);
+    state.ui.modal = Some(Modal::Tab(TabInput::Closeout));
 }
 
 /// A key of an open box (digits, Backspace, Tab, Enter, Esc; `y`/`n` for the closeout).
 pub(super) fn on_box_key(state: &mut State, key: super::Key, fx: &mut Vec<Effect>) {
     use super::Key as K;
-    let Some(input) = state.ui.tab_input.as_mut() else {
+    let Some(input) = state.ui.tab_input_mut() else {
         return;
     };
     match (input, key) {
-        (_, K::Esc) | (TabInput::Closeout, K::Char('n')) => state.ui.tab_input = None,
+        (_, K::Esc) | (TabInput::Closeout, K::Char('n')) => {
+            state.ui.close(|m| matches!(m, Modal::Tab(_)))
+        }
         (TabInput::Closeout, K::Char('y') | K::Enter) => {
-            state.ui.tab_input = None;
+            state.ui.close(|m| matches!(m, Modal::Tab(_)));
             let open_tabs = state.ui.tabs.len();
             on_action(
                 state,
@@ -184,7 +187,7 @@ fn parse(label: &str, text: &str, empty: Cents) -> Result<Cents, String> {
 }
 
 fn submit(state: &mut State, fx: &mut Vec<Effect>) {
-    let (Some(input), Some(row)) = (state.ui.tab_input.clone(), selected(state).cloned()) else {
+    let (Some(input), Some(row)) = (state.ui.tab_input().cloned(), selected(state).cloned()) else {
         return;
     };
     let adjust = match &input {
@@ -199,11 +202,14 @@ fn submit(state: &mut State, fx: &mut Vec<Effect>) {
     let adjust = match adjust {
         Ok(a) => a,
         Err(e) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {e}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {e}."),
+            );
             return;
         }
     };
-    state.ui.tab_input = None;
+    state.ui.close(|m| matches!(m, Modal::Tab(_)));
     on_action(
         state,
         Action::Adjust {

@@ -35,7 +35,7 @@ pub(super) fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool 
         p.amount,
         p.state
     );
-    state.error(NoticeKind::PendingPayment, text);
+    state.refuse(super::Refusal::PendingPayment, text);
     if state.recovery.is_none() && state.is_ready() {
         recovery::start(state, RecoveryReason::BeforeSale, fx);
     }
@@ -62,7 +62,10 @@ pub(super) fn id_to_send(
 ) -> Option<String> {
     let id = match (invalid, id_or_fresh(given)) {
         (Some(why), _) | (None, Err(why)) => {
-            state.error(NoticeKind::Validation, format!("Nothing was sent: {why}."));
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
             return None;
         }
         (None, Ok(id)) => id,

@@ -8,6 +8,7 @@ use super::auth_flows::{self, Request};
 use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
 use super::failure::Failure;
+use super::linked_flow;
 use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
@@ -188,7 +189,7 @@ fn start(
                 amount,
                 external_id: id,
             };
-            auth_flows::run(&mut s.rt, request, p, t).await
+            linked_flow::run(&mut s.rt, &request, p, t).await
         },
     )
 }
@@ -230,7 +231,7 @@ fn adjust(
         async |s| {
             let p = policies(s);
             let t = s.timeouts;
-            auth_flows::run(&mut s.rt, request, p, t).await
+            linked_flow::run(&mut s.rt, &request, p, t).await
         },
     )
 }

@@ -7,15 +7,16 @@
 use serde_json::json;
 
 use super::exit;
-use super::flows::{Finish, LATE_FRAMES, Timeouts, finished, settle, unresolved, wait_ready};
-use super::policy::Policies;
-use super::report::pending_json;
+use super::flows::{Finish, Timeouts, wait_ready};
+use super::linked_flow::{
+    Naming, Plan, against_the_rules, fresh_id, link, parent_unreadable, settle_first, started,
+    unreadable,
+};
 use crate::app::auth::Adjust;
-use crate::app::{Action, Event, NoticeKind};
-use crate::ledger::LedgerError;
+use crate::app::{Action, Event};
 use crate::payment::{CloseoutState, PaymentKind};
 use crate::protocol::Cents;
-use crate::runtime::{DevicePort, LedgerStore, Runtime, sale_link};
+use crate::runtime::{DevicePort, LedgerStore, Runtime};
 
 /// What to do.
 pub enum Request {
@@ -53,7 +54,7 @@ pub enum Request {
     },
 }
 
-impl Request {
+impl Plan for Request {
     fn command(&self) -> &'static str {
         match self {
             Request::Start {
@@ -66,227 +67,71 @@ impl Request {
             Request::Tip { .. } => "tip",
         }
     }
-}
 
-fn unreadable(command: &str, e: &LedgerError) -> Finish {
-    Finish::error(
-        command,
-        exit::USAGE,
-        format!(
-            "the ledger could not be read ({e}); nothing was sent. Check the disk and the data directory."
-        ),
-    )
-}
+    fn naming(&self) -> Naming {
+        Naming::Kind
+    }
 
-/// The action for `request` as the ledger allows it now, or why not (exit code and message).
-fn plan(store: &LedgerStore, request: &Request) -> Result<Action, Finish> {
-    let command = request.command();
-    let (parent, adjust) = match request {
-        Request::Start {
-            kind,
-            amount,
-            external_id,
-        } => {
-            if let Some(ext) = external_id {
-                match store.ledger().get(ext) {
-                    Ok(None) => {}
-                    Ok(Some(_)) => {
-                        return Err(Finish::error(
-                            command,
-                            exit::USAGE,
-                            format!(
-                                "external id {ext} is already used in the ledger: give a new one (or none for a fresh one); nothing was sent"
-                            ),
-                        ));
-                    }
-                    Err(e) => return Err(unreadable(command, &e)),
-                }
+    fn plan(&self, store: &LedgerStore) -> Result<Action, Finish> {
+        let command = self.command();
+        let (parent, mut adjust) = match self {
+            Request::Start {
+                kind,
+                amount,
+                external_id,
+            } => {
+                fresh_id(store, command, external_id.as_deref())?;
+                return Ok(Action::StartAuth {
+                    kind: *kind,
+                    amount: *amount,
+                    external_id: external_id.clone(),
+                });
             }
-            return Ok(Action::StartAuth {
-                kind: *kind,
-                amount: *amount,
-                external_id: external_id.clone(),
-            });
+            Request::Capture {
+                preauth,
+                amount,
+                tip,
+            } => (
+                preauth,
+                Adjust::Capture {
+                    amount: amount.unwrap_or(Cents::ZERO),
+                    tip: tip.unwrap_or(Cents::ZERO),
+                },
+            ),
+            Request::Increment { preauth, amount } => {
+                (preauth, Adjust::Increment { amount: *amount })
+            }
+            Request::Tip { auth, tip } => (auth, Adjust::TipAdjust { tip: *tip }),
+        };
+        let tab = store
+            .ledger()
+            .tab(parent)
+            .map_err(|e| parent_unreadable(command, parent, &e))?;
+        // A capture without --amount takes the whole hold.
+        if let (Adjust::Capture { amount, .. }, Request::Capture { amount: None, .. }) =
+            (&mut adjust, self)
+        {
+            *amount = tab.amount;
         }
-        Request::Capture {
-            preauth,
-            amount,
-            tip,
-        } => (
-            preauth,
-            Adjust::Capture {
-                amount: amount.unwrap_or(Cents::ZERO),
-                tip: tip.unwrap_or(Cents::ZERO),
-            },
-        ),
-        Request::Increment { preauth, amount } => (preauth, Adjust::Increment { amount: *amount }),
-        Request::Tip { auth, tip } => (auth, Adjust::TipAdjust { tip: *tip }),
-    };
-    let mut adjust = adjust;
-    let tab = match store.ledger().tab(parent) {
-        Ok(t) => t,
-        Err(LedgerError::NoSuchPayment { .. }) => {
-            return Err(Finish::error(
+        let (amount, tip) = match adjust {
+            Adjust::Capture { amount, tip } => (amount, tip),
+            Adjust::Increment { amount } => (amount, Cents::ZERO),
+            Adjust::TipAdjust { tip } => (tab.amount, tip),
+        };
+        let verb = adjust.kind().label();
+        if let Some(why) = tab.refusal(adjust.kind(), amount, tip) {
+            return Err(against_the_rules(
                 command,
-                exit::USAGE,
-                format!(
-                    "no payment with external id {parent} in the ledger; check the id (`till history` lists them). Nothing was sent."
-                ),
+                tab.open_child().is_some(),
+                format!("cannot {verb} payment {parent}: {why}. Nothing was sent."),
             ));
         }
-        Err(e) => return Err(unreadable(command, &e)),
-    };
-    // A capture without --amount takes the whole hold.
-    if let (Adjust::Capture { amount, .. }, Request::Capture { amount: None, .. }) =
-        (&mut adjust, request)
-    {
-        *amount = tab.amount;
+        Ok(Action::Adjust {
+            tab: link(store, command, parent, verb)?,
+            adjust,
+            external_id: None,
+        })
     }
-    let (amount, tip) = match adjust {
-        Adjust::Capture { amount, tip } => (amount, tip),
-        Adjust::Increment { amount } => (amount, Cents::ZERO),
-        Adjust::TipAdjust { tip } => (tab.amount, tip),
-    };
-    if let Some(why) = tab.refusal(adjust.kind(), amount, tip) {
-        let code = if tab.open_child().is_some() {
-            exit::REFUSED
-        } else {
-            exit::USAGE
-        };
-        return Err(Finish::error(
-            command,
-            code,
-            format!(
-                "cannot {} payment {parent}: {why}. Nothing was sent.",
-                adjust.kind().label()
-            ),
-        ));
-    }
-    let link = sale_link(store.ledger(), parent, "").map_err(|e| {
-        Finish::error(
-            command,
-            exit::USAGE,
-            format!("the ledger could not be read ({e}); nothing was sent"),
-        )
-    })?;
-    if link.device_payment_id.is_empty() {
-        return Err(Finish::error(
-            command,
-            exit::USAGE,
-            format!(
-                "payment {parent} has no device payment id in the ledger, so the device cannot be asked to {} it; use the Clover dashboard. Nothing was sent.",
-                adjust.kind().label()
-            ),
-        ));
-    }
-    Ok(Action::Adjust {
-        tab: link,
-        adjust,
-        external_id: None,
-    })
-}
-
-/// The exit code for a notice that stopped a request before anything was recorded.
-fn not_started(command: &str, rt_notice: Option<&crate::app::Notice>) -> Finish {
-    let code = match rt_notice.map(|n| n.kind) {
-        Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
-        Some(NoticeKind::PendingPayment) => exit::REFUSED,
-        Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-        _ => exit::UNKNOWN,
-    };
-    let text = rt_notice.map(|n| n.text.clone());
-    Finish::error(
-        command,
-        code,
-        text.unwrap_or_else(|| format!("The {command} was not started.")),
-    )
-}
-
-/// Settles what was left open before a new request: exit 5 when it stays open.
-async fn settle_first<D: DevicePort>(
-    rt: &mut Runtime<D, LedgerStore>,
-    command: &str,
-    t: Timeouts,
-) -> Result<(), Finish> {
-    if rt.state.pending().is_none() {
-        return Ok(());
-    }
-    settle(rt, Policies::ASK, t.recovery).await;
-    let Some(p) = rt.state.pending() else {
-        return Ok(());
-    };
-    let message = format!(
-        "Refused: {} {} of {} is still {}; nothing was sent. Resolve it first with `till recover`.",
-        rt.state.kind().label(),
-        p.external_id,
-        p.amount,
-        p.state
-    );
-    Err(Finish {
-        code: exit::REFUSED,
-        json: json!({"command": command, "pending": pending_json(&rt.state), "error": message}),
-        human: vec![message],
-    })
-}
-
-/// Runs `request` to its end: exit 0 done, 1 refused or declined by the device, 2 invalid
-/// (nothing sent), 3 unreachable, 4 unknown (pending recovery), 5 another transaction open.
-pub async fn run<D: DevicePort>(
-    rt: &mut Runtime<D, LedgerStore>,
-    request: Request,
-    policies: Policies,
-    t: Timeouts,
-) -> Finish {
-    let command = request.command();
-    if let Err(f) = plan(rt.ledger(), &request) {
-        return f;
-    }
-    if let Err(f) = wait_ready(rt, command, t).await {
-        return f;
-    }
-    if let Err(f) = settle_first(rt, command, t).await {
-        return f;
-    }
-    // Recovery may have changed the payment: plan again from the ledger as it is now.
-    let action = match plan(rt.ledger(), &request) {
-        Ok(a) => a,
-        Err(f) => return f,
-    };
-    let parent = match &action {
-        Action::Adjust { tab, .. } => Some(tab.external_id.clone()),
-        _ => None,
-    };
-    rt.dispatch(Event::Action(action)).await;
-    if rt.state.payment.is_none() && rt.state.last_outcome.is_none() {
-        return not_started(command, rt.state.notice.as_ref());
-    }
-    let mut f = if !settle(rt, policies, t.sale).await {
-        unresolved(command, &rt.state)
-    } else {
-        rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
-        if rt.state.pending().is_some() {
-            unresolved(command, &rt.state)
-        } else {
-            finished(command, &rt.state)
-        }
-    };
-    let kind = rt
-        .state
-        .last_txn
-        .as_ref()
-        .or(rt.state.txn.as_ref())
-        .map_or(PaymentKind::Sale, |t| t.kind);
-    f.json["kind"] = json!(kind.as_str());
-    let label = kind.label();
-    f.human = f
-        .human
-        .into_iter()
-        .map(|l| format!("{label} {l}"))
-        .collect();
-    if let Some(p) = parent {
-        f.json["payment"] = json!(p);
-    }
-    f
 }
 
 /// `till closeout`: closes the batch (refused while auths wait for their tips unless
@@ -363,11 +208,11 @@ pub async fn closeout<D: DevicePort>(
         request_id: None,
     }))
     .await;
-    if rt.state.closeout.is_none() && rt.state.last_closeout.is_none() {
-        return not_started(command, rt.state.notice.as_ref());
+    if let Err(f) = started(rt, command) {
+        return f;
     }
-    rt.run_until(t.sale, |s| s.closeout.is_none()).await;
-    if rt.state.closeout.is_some() {
+    rt.run_until(t.sale, |s| s.closeout().is_none()).await;
+    if rt.state().closeout().is_some() {
         // Still no answer: the time-out of the state machine did not run yet. Say so.
         return Finish::error(
             command,
@@ -375,7 +220,7 @@ pub async fn closeout<D: DevicePort>(
             "No answer to the closeout in time: the batch may or may not be closed; check it on the Clover dashboard.".into(),
         );
     }
-    let Some(o) = rt.state.last_closeout.clone() else {
+    let Some(o) = rt.state().last_closeout().clone() else {
         return Finish::error(
             command,
             exit::UNKNOWN,

@@ -10,7 +10,7 @@ use super::policy::{Policies, decide};
 use super::report::{
     elsewhere_json, elsewhere_lines, exit_for, outcome_json, outcome_line, pending_json,
 };
-use crate::app::{Action, Connection, Event, NoticeKind, State};
+use crate::app::{Action, Answer, Connection, Event, Refusal, State};
 use crate::protocol::Cents;
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
 
@@ -55,10 +55,10 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
     t: Timeouts,
 ) -> Result<(), Finish> {
     let ready = rt.run_until(t.ready, |s| s.is_ready()).await;
-    if ready && rt.state.is_ready() {
+    if ready && rt.state().is_ready() {
         return Ok(());
     }
-    let why = match &rt.state.connection {
+    let why = match rt.state().connection() {
         Connection::Pairing { code } => format!(
             "Pairing required: the device shows a pairing request. Run `till pair` and enter the code on the device (code {code})."
         ),
@@ -72,7 +72,7 @@ pub async fn wait_ready<D: DevicePort, L: LedgerPort>(
     };
     // The device error often repeats the reason with its code appended ("… (Tls)"): add it only
     // when it says something new.
-    let why = match rt.state.notice.as_ref() {
+    let why = match rt.state().notice().as_ref() {
         Some(n) if n.level == crate::app::Level::Error && !why.contains(error_core(&n.text)) => {
             format!("{why} ({})", n.text)
         }
@@ -104,13 +104,13 @@ pub(super) async fn settle<D: DevicePort, L: LedgerPort>(
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         rt.run_until(left, |s| {
-            s.pending().is_none() || s.prompt.is_some() || stuck(s)
+            s.pending().is_none() || s.prompt().is_some() || stuck(s)
         })
         .await;
-        if rt.state.pending().is_none() {
+        if rt.state().pending().is_none() {
             return true;
         }
-        let Some(prompt) = rt.state.prompt.clone() else {
+        let Some(prompt) = rt.state().prompt().clone() else {
             return false;
         };
         let action = match (&prompt, decide(&prompt, policies)) {
@@ -124,7 +124,7 @@ pub(super) async fn settle<D: DevicePort, L: LedgerPort>(
         };
         rt.dispatch(Event::Action(action)).await;
         if tokio::time::Instant::now() >= deadline {
-            return rt.state.pending().is_none();
+            return rt.state().pending().is_none();
         }
     }
 }
@@ -132,8 +132,8 @@ pub(super) async fn settle<D: DevicePort, L: LedgerPort>(
 /// True when the open payment waits for a person, not for the device: its facts conflict (or its
 /// outcome could not be recorded) and no recovery round is running.
 fn stuck(s: &State) -> bool {
-    s.recovery.is_none()
-        && s.prompt.is_none()
+    s.recovery().is_none()
+        && s.prompt().is_none()
         && s.pending().is_some_and(|p| p.evidence.conflict.is_some())
 }
 
@@ -143,7 +143,7 @@ pub(super) fn unresolved(command: &str, state: &State) -> Finish {
     }
     let p = state.pending();
     let conflict = p.and_then(|p| p.evidence.conflict.clone());
-    let message = match (p, &state.prompt) {
+    let message = match (p, &state.prompt()) {
         (Some(p), None) if conflict.is_some() => format!(
             "Outcome unknown: payment {} of {} — {}. It stays open; run `till recover` once it is checked.",
             p.external_id,
@@ -169,9 +169,9 @@ pub(super) fn unresolved(command: &str, state: &State) -> Finish {
 
 /// The device's outcome could not be written: exit 4, said on stderr too.
 fn not_recorded(command: &str, state: &State) -> Option<Finish> {
-    let ext = state.unrecorded.as_ref()?;
+    let ext = state.unrecorded().as_ref()?;
     let o = state
-        .last_outcome
+        .last_outcome()
         .as_ref()
         .filter(|o| &o.external_id == ext)?;
     // On stderr in every output mode (the JSON object carries it too).
@@ -190,7 +190,7 @@ pub(super) fn finished(command: &str, state: &State) -> Finish {
     if let Some(f) = not_recorded(command, state) {
         return f;
     }
-    match &state.last_outcome {
+    match &state.last_outcome() {
         Some(o) => {
             let mut json = outcome_json(o);
             json["command"] = json!(command);
@@ -201,6 +201,17 @@ pub(super) fn finished(command: &str, state: &State) -> Finish {
             }
         }
         None => unresolved(command, state),
+    }
+}
+
+/// The exit code of a request the app refused (`app::Answer::Refused`): nothing was charged.
+pub(super) fn not_started_code(why: Refusal) -> u8 {
+    match why {
+        // Not recorded (a reused external id, a full disk): nothing was sent.
+        Refusal::InvalidInput | Refusal::PersistFailed => exit::USAGE,
+        Refusal::PendingPayment => exit::REFUSED,
+        Refusal::NotConnected | Refusal::NotSent => exit::UNREACHABLE,
+        Refusal::ResetNeedsConfirmation | Refusal::ResetUnconfirmed => exit::UNKNOWN,
     }
 }
 
@@ -252,16 +263,16 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
         return f;
     }
     // Anything left open is recovered first (it started on ready).
-    if rt.state.pending().is_some() {
+    if rt.state().pending().is_some() {
         settle(rt, Policies::ASK, t.recovery).await;
-        if let Some(p) = rt.state.pending() {
+        if let Some(p) = rt.state().pending() {
             let message = format!(
                 "Refused: payment {} of {} is still {}. Resolve it first with `till recover`.",
                 p.external_id, p.amount, p.state
             );
             return Finish {
                 code: exit::REFUSED,
-                json: json!({"command": "sale", "pending": pending_json(&rt.state), "error": message}),
+                json: json!({"command": "sale", "pending": pending_json(rt.state()), "error": message}),
                 human: vec![message],
             };
         }
@@ -277,49 +288,33 @@ pub async fn sale<D: DevicePort, L: LedgerPort>(
         external_id: input.external_id,
     };
     rt.dispatch(Event::Action(action)).await;
-    let notice_kind = rt.state.notice.as_ref().map(|n| n.kind);
-    if rt.state.payment.is_none() {
-        let not_started = rt.state.last_outcome.is_none();
-        let unsent = rt
-            .state
-            .last_outcome
-            .as_ref()
-            .is_some_and(|o| o.state == crate::payment::PaymentState::NotFound)
-            && notice_kind == Some(NoticeKind::NotConnected);
-        if not_started || unsent {
-            let code = match notice_kind {
-                // Not recorded (a reused external id, a full disk): nothing was sent.
-                Some(NoticeKind::Validation | NoticeKind::PersistFailed) => exit::USAGE,
-                Some(NoticeKind::PendingPayment) => exit::REFUSED,
-                Some(NoticeKind::NotConnected) => exit::UNREACHABLE,
-                _ => exit::UNKNOWN,
-            };
-            let text = rt.state.notice.as_ref().map(|n| n.text.clone());
-            return Finish::error(
-                "sale",
-                code,
-                text.unwrap_or_else(|| "The sale was not started.".into()),
-            );
+    match rt.take_answer() {
+        Some(Answer::Refused { why, text }) => {
+            return Finish::error("sale", not_started_code(why), text);
+        }
+        Some(Answer::Accepted) => {}
+        None => {
+            return Finish::error("sale", exit::UNKNOWN, "The sale was not started.".into());
         }
     }
     let started = tokio::time::Instant::now();
     if !settle(rt, policies, t.sale).await {
-        if started.elapsed() >= t.sale && rt.state.prompt.is_none() {
+        if started.elapsed() >= t.sale && rt.state().prompt().is_none() {
             return timed_out(rt, t).await;
         }
-        return unresolved("sale", &rt.state);
+        return unresolved("sale", rt.state());
     }
     // A device may say more about the sale right after it ended (a second FINISH_OK with
     // another result): hear it out briefly, so that what is printed is what the ledger holds.
     rt.run_until(LATE_FRAMES, |s| s.pending().is_some()).await;
-    if !rt.state.desk.order.is_empty() && rt.state.pending().is_none() {
+    if !rt.state().desk().order.is_empty() && rt.state().pending().is_none() {
         // Not paid (declined, canceled…): the order leaves the customer display.
         rt.dispatch(Event::Action(Action::AbandonOrder)).await;
     }
-    if rt.state.pending().is_some() {
-        unresolved("sale", &rt.state)
+    if rt.state().pending().is_some() {
+        unresolved("sale", rt.state())
     } else {
-        finished("sale", &rt.state)
+        finished("sale", rt.state())
     }
 }
 
@@ -331,20 +326,20 @@ async fn timed_out<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Time
     rt.dispatch(Event::Action(Action::Recover)).await;
     rt.run_until(t.recovery, |s| {
         s.pending().is_none()
-            || s.prompt.is_some()
-            || s.recovery
+            || s.prompt().is_some()
+            || s.recovery()
                 .as_ref()
                 .is_none_or(|r| r.step == crate::app::RecoveryStep::Polling)
     })
     .await;
-    if rt.state.pending().is_none() {
-        return finished("sale", &rt.state);
+    if rt.state().pending().is_none() {
+        return finished("sale", rt.state());
     }
-    let Some(p) = rt.state.pending() else {
-        return unresolved("sale", &rt.state);
+    let Some(p) = rt.state().pending() else {
+        return unresolved("sale", rt.state());
     };
-    if rt.state.prompt.is_some() {
-        return unresolved("sale", &rt.state);
+    if rt.state().prompt().is_some() {
+        return unresolved("sale", rt.state());
     }
     let message = format!(
         "Time limit of {limit} s passed: payment {} of {} is still {} on the device and stays \
@@ -356,7 +351,7 @@ async fn timed_out<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Time
         json: json!({
             "command": "sale",
             "timed_out": true,
-            "pending": pending_json(&rt.state),
+            "pending": pending_json(rt.state()),
             "error": message,
             "next": "till recover",
         }),
@@ -377,12 +372,12 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
     }
     // The payment left open is loaded from the ledger by the first events the runtime handles
     // (inside `wait_ready`), so only now does the state know about it.
-    if rt.state.pending().is_none() && rt.state.last_outcome.is_none() {
-        let elsewhere = elsewhere_lines(&rt.state);
+    if rt.state().pending().is_none() && rt.state().last_outcome().is_none() {
+        let elsewhere = elsewhere_lines(rt.state());
         if !elsewhere.is_empty() {
             return Finish {
                 code: exit::UNKNOWN,
-                json: json!({"command": "recover", "recovered": [], "open_elsewhere": elsewhere_json(&rt.state)}),
+                json: json!({"command": "recover", "recovered": [], "open_elsewhere": elsewhere_json(rt.state())}),
                 human: elsewhere,
             };
         }
@@ -392,27 +387,27 @@ pub async fn recover<D: DevicePort, L: LedgerPort>(
             human: vec!["Nothing to recover: no payment is pending.".into()],
         };
     }
-    if rt.state.recovery.is_none() && rt.state.pending().is_some() {
+    if rt.state().recovery().is_none() && rt.state().pending().is_some() {
         rt.dispatch(Event::Action(Action::Recover)).await;
     }
     if !settle(rt, policies, t.recovery).await {
-        return unresolved("recover", &rt.state);
+        return unresolved("recover", rt.state());
     }
-    let mut f = finished("recover", &rt.state);
+    let mut f = finished("recover", rt.state());
     f.json = json!({"command": "recover", "recovered": [f.json]});
     // Every final outcome, also declined, voided or not found, is resolved: `recover` did its
     // job.
     if rt
-        .state
-        .last_outcome
+        .state()
+        .last_outcome()
         .as_ref()
         .is_some_and(|o| o.state.is_final())
     {
         f.code = exit::OK;
     }
-    if !rt.state.open_elsewhere.is_empty() {
-        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
-        f.human.extend(elsewhere_lines(&rt.state));
+    if !rt.state().open_elsewhere().is_empty() {
+        f.json["open_elsewhere"] = elsewhere_json(rt.state());
+        f.human.extend(elsewhere_lines(rt.state()));
     }
     f
 }
@@ -466,12 +461,12 @@ fn progress_line(op: &crate::app::LedgerOp) -> String {
 /// `till status`.
 pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeouts) -> Finish {
     let ready = wait_ready(rt, "status", t).await;
-    let pending = pending_json(&rt.state);
+    let pending = pending_json(rt.state());
     if let Err(mut f) = ready {
         f.json["pending"] = pending;
-        f.json["open_elsewhere"] = elsewhere_json(&rt.state);
-        f.human.extend(elsewhere_lines(&rt.state));
-        if let Some(p) = rt.state.pending() {
+        f.json["open_elsewhere"] = elsewhere_json(rt.state());
+        f.human.extend(elsewhere_lines(rt.state()));
+        if let Some(p) = rt.state().pending() {
             f.human.push(format!(
                 "Pending payment: {} of {} ({}).",
                 p.external_id, p.amount, p.state
@@ -479,11 +474,11 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         }
         return f;
     }
-    rt.state.device_status = None;
+    // The app forgets the last status answer as it asks again.
     rt.dispatch(Event::Action(Action::QueryStatus)).await;
-    rt.run_until(t.ready, |s| s.device_status.is_some()).await;
-    let device = rt.state.device.clone().unwrap_or_default();
-    let status = rt.state.device_status.clone();
+    rt.run_until(t.ready, |s| s.device_status().is_some()).await;
+    let device = rt.state().device().clone().unwrap_or_default();
+    let status = rt.state().device_status().clone();
     let mut human = vec![format!(
         "connected: ready, device {} ({}), merchant {}",
         device.device_name, device.serial, device.merchant_name
@@ -503,14 +498,14 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
         )),
         None => human.push("device state: no answer".into()),
     }
-    match rt.state.pending() {
+    match rt.state().pending() {
         Some(p) => human.push(format!(
             "pending payment: {} of {} ({})",
             p.external_id, p.amount, p.state
         )),
         None => human.push("pending payment: none".into()),
     }
-    human.extend(elsewhere_lines(&rt.state));
+    human.extend(elsewhere_lines(rt.state()));
     Finish {
         code: exit::OK,
         json: json!({
@@ -521,7 +516,7 @@ pub async fn status<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Tim
             "device_substate": status.as_ref().and_then(|s| s.substate.as_ref().map(|x| x.to_string())),
             "device_external_id": status.as_ref().and_then(|s| s.external_id.clone()),
             "pending": pending,
-            "open_elsewhere": elsewhere_json(&rt.state),
+            "open_elsewhere": elsewhere_json(rt.state()),
         }),
         human,
     }
@@ -539,44 +534,56 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
     // Let recovery of an open payment (started on ready) finish its round first.
     rt.run_until(t.recovery.min(Duration::from_secs(5)), |s| {
         s.pending().is_none()
-            || s.recovery
+            || s.recovery()
                 .as_ref()
                 .is_some_and(|r| r.step == crate::app::RecoveryStep::Polling)
     })
     .await;
     rt.dispatch(Event::Action(Action::Reset { confirm })).await;
-    let notice_is = |s: &State, kind: NoticeKind| s.notice.as_ref().is_some_and(|n| n.kind == kind);
+    if let Some(Answer::Refused {
+        why: Refusal::NotConnected,
+        text,
+    }) = rt.take_answer()
+    {
+        return Finish::error("reset", exit::UNREACHABLE, text);
+    }
     // First the reset itself: refused for want of confirmation, answered, or lost with the
     // connection (then the device never confirmed it).
     let decided = rt
         .run_until(t.recovery, |s| {
-            notice_is(s, NoticeKind::ResetNeedsConfirmation) || s.reset.is_none()
+            s.reset()
+                .as_ref()
+                .is_none_or(|r| r.phase == crate::app::ResetPhase::NeedsConfirmation)
         })
         .await;
-    if notice_is(&rt.state, NoticeKind::ResetNeedsConfirmation) {
-        let text = rt
-            .state
-            .notice
-            .as_ref()
-            .map(|n| n.text.clone())
-            .unwrap_or_default();
-        return Finish {
-            code: exit::REFUSED,
-            json: json!({"command": "reset", "pending": pending_json(&rt.state), "error": text}),
-            human: vec![text],
-        };
+    let mut unconfirmed = None;
+    match rt.take_answer() {
+        Some(Answer::Refused {
+            why: Refusal::ResetNeedsConfirmation,
+            text,
+        }) => {
+            return Finish {
+                code: exit::REFUSED,
+                json: json!({"command": "reset", "pending": pending_json(rt.state()), "error": text}),
+                human: vec![text],
+            };
+        }
+        Some(Answer::Refused {
+            why: Refusal::ResetUnconfirmed,
+            text,
+        }) => unconfirmed = Some(text),
+        _ => {}
     }
-    let unconfirmed = notice_is(&rt.state, NoticeKind::ResetUnconfirmed)
-        .then(|| rt.state.notice.as_ref().map(|n| n.text.clone()))
-        .flatten();
     // Then the payment's re-check (after the answer, or after the reconnect), unless it waits
     // for the operator's answer to a re-delivered question.
     let done = decided
         && rt
-            .run_until(t.recovery, |s| s.recovery.is_none() || s.prompt.is_some())
+            .run_until(t.recovery, |s| {
+                s.recovery().is_none() || s.prompt().is_some()
+            })
             .await;
     if !done && unconfirmed.is_none() {
-        return unresolved("reset", &rt.state);
+        return unresolved("reset", rt.state());
     }
     let mut human = Vec::new();
     let mut json = json!({"command": "reset", "reset": unconfirmed.is_none()});
@@ -587,16 +594,16 @@ pub async fn reset<D: DevicePort, L: LedgerPort>(
         }
         None => human.push("The device was reset.".to_owned()),
     }
-    if let Some(o) = &rt.state.last_outcome {
+    if let Some(o) = rt.state().last_outcome() {
         human.push(format!("Checked afterwards: {}", outcome_line(o)));
         json["payment"] = outcome_json(o);
     }
-    if rt.state.pending().is_some() {
-        let f = unresolved("reset", &rt.state);
+    if rt.state().pending().is_some() {
+        let f = unresolved("reset", rt.state());
         human.extend(f.human);
-        json["pending"] = pending_json(&rt.state);
+        json["pending"] = pending_json(rt.state());
     }
-    let code = if unconfirmed.is_some() || rt.state.pending().is_some() {
+    let code = if unconfirmed.is_some() || rt.state().pending().is_some() {
         exit::UNKNOWN
     } else {
         exit::OK
@@ -613,21 +620,15 @@ pub async fn message<D: DevicePort, L: LedgerPort>(
     if let Err(f) = wait_ready(rt, "message", t).await {
         return f;
     }
-    rt.state.notice = None;
     rt.dispatch(Event::Action(Action::ShowMessage(text.clone())))
         .await;
-    if let Some(n) = rt
-        .state
-        .notice
-        .as_ref()
-        .filter(|n| n.level == crate::app::Level::Error)
-    {
-        let code = if n.kind == NoticeKind::Validation {
+    if let Some(Answer::Refused { why, text }) = rt.take_answer() {
+        let code = if why == Refusal::InvalidInput {
             exit::USAGE
         } else {
             exit::UNREACHABLE
         };
-        return Finish::error("message", code, n.text.clone());
+        return Finish::error("message", code, text);
     }
     Finish {
         code: exit::OK,
@@ -644,11 +645,11 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         let got = rt
             .run_until(left, |s| {
-                s.is_ready() || matches!(&s.connection, Connection::Pairing { code } if Some(code) != shown.as_ref())
+                s.is_ready() || matches!(&s.connection(), Connection::Pairing { code } if Some(code) != shown.as_ref())
             })
             .await;
-        if rt.state.is_ready() {
-            let d = rt.state.device.clone().unwrap_or_default();
+        if rt.state().is_ready() {
+            let d = rt.state().device().clone().unwrap_or_default();
             let line = format!(
                 "Paired with {} ({}); the token is saved.",
                 d.device_name, d.serial
@@ -662,7 +663,7 @@ pub async fn pair<D: DevicePort, L: LedgerPort>(rt: &mut Runtime<D, L>, t: Timeo
         if !got {
             return Finish::error("pair", exit::UNREACHABLE, "Pairing did not complete in time: enter the code on the device, then run `till pair` again.".into());
         }
-        if let Connection::Pairing { code } = &rt.state.connection {
+        if let Connection::Pairing { code } = rt.state().connection() {
             out::line!("pairing code: {}", crate::protocol::text::device_line(code));
             out::line!("Enter this code on the device.");
             shown = Some(code.clone());
@@ -683,7 +684,7 @@ async fn ring_items<D: DevicePort, L: LedgerPort>(
             .map(|a| (a, input.tax))
             .ok_or_else(|| "give an AMOUNT or at least one --item; nothing was sent".to_owned());
     }
-    let mut trial = rt.state.desk.clone();
+    let mut trial = rt.state().desk().clone();
     for item in &input.items {
         trial
             .add(item)

@@ -22,6 +22,7 @@ mod failure;
 mod flows;
 mod ledger_commands;
 mod ledger_filters;
+mod linked_flow;
 mod order_setup;
 mod out;
 mod policy;

@@ -7,7 +7,7 @@ use serde_json::json;
 use super::exit;
 use super::flows::{Finish, Timeouts, wait_ready};
 use crate::app::printing::PrintState;
-use crate::app::{Action, Event};
+use crate::app::{Action, Answer, Event, Refusal};
 use crate::runtime::{DevicePort, LedgerPort, Runtime};
 
 /// A fresh print job id: `TILL` and 28 hex characters (32 in all, the protocol's limit).
@@ -33,36 +33,40 @@ pub async fn print<D: DevicePort, L: LedgerPort>(
         return f;
     }
     let count = lines.len();
-    rt.state.notice = None;
     rt.dispatch(Event::Action(Action::Print {
         lines,
         job_id: job_id.clone(),
     }))
     .await;
-    if rt.state.print_job.is_none() {
-        let why = rt
-            .state
-            .notice
-            .as_ref()
-            .map_or_else(|| "the device is not ready".to_owned(), |n| n.text.clone());
-        let code = match rt.state.notice.as_ref().map(|n| n.kind) {
-            Some(crate::app::NoticeKind::Validation) => exit::USAGE,
-            _ => exit::UNREACHABLE,
-        };
-        return Finish::error(command, code, format!("{what} not printed: {why}"));
+    match rt.take_answer() {
+        Some(Answer::Accepted) => {}
+        Some(Answer::Refused { why, text }) => {
+            let code = match why {
+                Refusal::InvalidInput => exit::USAGE,
+                _ => exit::UNREACHABLE,
+            };
+            return Finish::error(command, code, format!("{what} not printed: {text}"));
+        }
+        None => {
+            return Finish::error(
+                command,
+                exit::UNREACHABLE,
+                format!("{what} not printed: the device is not ready"),
+            );
+        }
     }
     // The app asks for the job's status until DONE or ERROR (and gives up itself after
     // `app::printing::MAX_POLLS`); this waits for that, or for the connection to go.
     let final_now = |s: &crate::app::State| {
-        s.print_job.as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
+        s.print_job().as_ref().is_some_and(|j| j.state.is_final()) || !s.is_ready()
     };
     rt.run_until(t.recovery, final_now).await;
-    let job = rt.state.print_job.clone().expect("a job was started");
+    let job = rt.state().print_job().clone().expect("a job was started");
     // Ok: printed; Err: why not.
     let outcome: Result<(), String> = match job.state {
         PrintState::Done => Ok(()),
         PrintState::Failed(why) => Err(why),
-        PrintState::Sent | PrintState::Reported(_) if !rt.state.is_ready() => {
+        PrintState::Sent | PrintState::Reported(_) if !rt.state().is_ready() => {
             let why = format!(
                 "{what}: the connection to the device was lost before it said whether job \
                  {job_id} printed; check the printer"

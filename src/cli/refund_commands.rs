@@ -6,7 +6,8 @@ use clap::Args;
 
 use super::config::GlobalArgs;
 use super::device_commands::{parse_amount, parse_external_id, policies, with_session};
-use super::refund_flows::{self, Request};
+use super::linked_flow;
+use super::refund_flows::Request;
 
 /// Refund an approved sale, in full or in part.
 ///
@@ -89,7 +90,7 @@ pub fn refund(global: &GlobalArgs, args: RefundArgs) -> u8 {
                 sale: args.external_id,
                 amount,
             };
-            refund_flows::run(&mut s.rt, request, p, t).await
+            linked_flow::run(&mut s.rt, &request, p, t).await
         },
     )
 }
@@ -107,7 +108,7 @@ pub fn void(global: &GlobalArgs, args: VoidArgs) -> u8 {
             let request = Request::Void {
                 sale: args.external_id,
             };
-            refund_flows::run(&mut s.rt, request, p, t).await
+            linked_flow::run(&mut s.rt, &request, p, t).await
         },
     )
 }
@@ -139,7 +140,7 @@ pub fn credit(global: &GlobalArgs, args: CreditArgs) -> u8 {
                 amount,
                 external_id: args.external_id,
             };
-            refund_flows::run(&mut s.rt, request, p, t).await
+            linked_flow::run(&mut s.rt, &request, p, t).await
         },
     )
 }

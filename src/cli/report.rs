@@ -92,7 +92,7 @@ pub fn pending_json(state: &State) -> Value {
 pub fn elsewhere_json(state: &State) -> Value {
     Value::Array(
         state
-            .open_elsewhere
+            .open_elsewhere()
             .iter()
             .map(|p| {
                 json!({
@@ -109,7 +109,7 @@ pub fn elsewhere_json(state: &State) -> Value {
 /// Open payments of other devices, one human line each.
 pub fn elsewhere_lines(state: &State) -> Vec<String> {
     state
-        .open_elsewhere
+        .open_elsewhere()
         .iter()
         .map(|p| {
             format!(

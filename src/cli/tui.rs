@@ -161,7 +161,7 @@ pub fn run(
         let mut terminal = ratatui::init();
         let result = s.rt.run_tui(&mut terminal, EventStream::new(), render, &mut panel, changed).await;
         ratatui::restore();
-        let pending = s.rt.state.pending().cloned();
+        let pending = s.rt.state().pending().cloned();
         s.close().await;
         if let Some(p) = pending {
             eprintln!(

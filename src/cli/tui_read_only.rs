@@ -7,7 +7,7 @@ use crossterm::event::EventStream;
 use tokio::sync::mpsc;
 
 use super::exit;
-use crate::app::{AppSettings, Screen, State};
+use crate::app::{AppSettings, State};
 use crate::config::LoadedConfig;
 use crate::ledger::Ledger;
 use crate::runtime::{LedgerStore, NoDevice, ReadOnlyLedger, Runtime};
@@ -33,9 +33,7 @@ pub fn run(config: &LoadedConfig, why: String) -> u8 {
         }
     };
     runtime.block_on(async {
-        let mut state = State::new(AppSettings::default());
-        state.ui.read_only = Some(why);
-        state.ui.screen = Screen::History;
+        let state = State::read_only(AppSettings::default(), why);
         // The device channel stays open and silent: there is no device.
         let (_device_tx, device_rx) = mpsc::channel(1);
         let store = ReadOnlyLedger(LedgerStore::new(ledger, "read-only"));

@@ -14,8 +14,7 @@ use super::ports::{DevicePort, LedgerPort};
 
 /// The loop's state: the app state, the two ports, and the queues feeding events back in.
 pub struct Runtime<D, L> {
-    /// The app state (read it to render or to decide when a headless command is done).
-    pub state: State,
+    pub(super) state: State,
     device: D,
     ledger: L,
     pub(super) device_rx: mpsc::Receiver<DeviceInput>,
@@ -25,6 +24,7 @@ pub struct Runtime<D, L> {
     /// Set once the state changed since the last draw.
     pub dirty: bool,
     journal: Option<Journal>,
+    answer: Option<app::Answer>,
 }
 
 /// Told of every ledger write that succeeded (e.g. `till recover`'s progress lines).
@@ -45,6 +45,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
             queue: VecDeque::new(),
             dirty: true,
             journal: None,
+            answer: None,
         };
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
@@ -71,6 +72,18 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         self.journal = Some(journal);
     }
 
+    /// The app state (read it to render or to decide when a headless command is done; only
+    /// the app changes it, through the events dispatched).
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
+    /// The app's answer to the last request dispatched (`app::Answer`), or to what followed
+    /// from it since, taken once: a headless command decides its exit code from it.
+    pub fn take_answer(&mut self) -> Option<app::Answer> {
+        self.answer.take()
+    }
+
     /// The device port.
     pub fn device(&mut self) -> &mut D {
         &mut self.device
@@ -91,12 +104,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         while let Some(event) = self.queue.pop_front() {
             // A stale timer changes nothing: no update, no redraw.
             if let Event::Timer(id) = &event
-                && !self.state.timers.contains_key(id)
+                && !self.state.timers().contains_key(id)
             {
                 continue;
             }
-            self.state.now_ms = now_ms();
-            let effects = app::update(&mut self.state, event);
+            let effects = app::update_at(&mut self.state, now_ms(), event);
             self.dirty = true;
             self.execute(effects).await;
         }
@@ -138,8 +150,8 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     });
                 }
                 Effect::LoadHistory => {
-                    let selected = self.state.ui.history_selected;
-                    let query = self.state.ui.history_query.clone();
+                    let selected = self.state.ui().history_selected;
+                    let query = self.state.ui().history_query.clone();
                     match self.ledger.history_window(selected, &query) {
                         Ok((rows, offset, total)) => self.queue.push_back(Event::History {
                             rows,
@@ -195,7 +207,9 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 Effect::FreshExternalId => self
                     .queue
                     .push_back(Event::FreshExternalId(crate::protocol::new_external_id())),
-                Effect::Quit => self.state.quit = true,
+                Effect::Answer(answer) => self.answer = Some(answer),
+                // The app marked itself quitting (`State::quit`); the loops stop on that.
+                Effect::Quit => {}
             }
         }
     }

@@ -31,17 +31,29 @@ impl DevicePort for Wire {
     }
 }
 
-/// A ledger whose write of the `sent` state fails (a full disk at that moment).
-struct FailSent;
+/// A ledger whose writes matching the rule fail (a full disk at that moment).
+struct FailOn(fn(&LedgerOp) -> bool);
 
-impl LedgerPort for FailSent {
+/// The write of the `sent` state fails.
+const FAIL_SENT: FailOn = FailOn(|op| {
+    matches!(
+        op,
+        LedgerOp::Transition {
+            to: PaymentState::Sent,
+            ..
+        }
+    )
+});
+
+/// The first write of a sale (`created`) fails.
+const FAIL_CREATE: FailOn = FailOn(|op| matches!(op, LedgerOp::Create { .. }));
+
+impl LedgerPort for FailOn {
     fn apply(&mut self, op: &LedgerOp) -> Result<(), crate::app::PersistError> {
-        match op {
-            LedgerOp::Transition {
-                to: PaymentState::Sent,
-                ..
-            } => Err("disk full".into()),
-            _ => Ok(()),
+        if (self.0)(op) {
+            Err("disk full".into())
+        } else {
+            Ok(())
         }
     }
     fn pending(&mut self) -> Result<Vec<PendingPayment>, crate::ledger::LedgerReadError> {
@@ -85,7 +97,7 @@ async fn a_failed_sent_persist_still_fires_the_response_timeout() {
     };
     let wire = Wire::default();
     let (_tx, rx) = mpsc::channel(8);
-    let mut rt = Runtime::new(State::new(settings), wire.clone(), FailSent, rx);
+    let mut rt = Runtime::new(State::new(settings), wire.clone(), FAIL_SENT, rx);
     rt.dispatch(Event::Device(DeviceInput::Ready(DeviceInfo::default())))
         .await;
     rt.dispatch(Event::Action(Action::StartSale {
@@ -98,9 +110,71 @@ async fn a_failed_sent_persist_still_fires_the_response_timeout() {
     assert_eq!(*wire.0.lock().unwrap(), vec!["sale"]);
     // No TX_START_RESPONSE: the response timeout of that batch fires and recovery asks.
     let asked = rt
-        .run_until(Duration::from_secs(5), |s| s.recovery.is_some())
+        .run_until(Duration::from_secs(5), |s| s.recovery().is_some())
         .await;
     assert!(asked, "the response timeout never fired");
     assert_eq!(rt.state.pending().unwrap().state, PaymentState::Unknown);
     assert!(wire.0.lock().unwrap().contains(&"device status"));
+}
+
+fn sale_of(cents: i64, ext: &str) -> Event {
+    Event::Action(Action::StartSale {
+        amount: Cents(cents),
+        tip: None,
+        tax: None,
+        external_id: Some(ext.into()),
+    })
+}
+
+#[tokio::test]
+async fn a_refused_headless_request_gets_its_typed_answer() {
+    use crate::app::{Answer, Refusal};
+    let wire = Wire::default();
+    let (_tx, rx) = mpsc::channel(8);
+    let mut rt = Runtime::new(
+        State::new(AppSettings::default()),
+        wire.clone(),
+        FAIL_SENT,
+        rx,
+    );
+    // Not connected yet: refused, nothing sent.
+    rt.dispatch(sale_of(1234, "EXT1")).await;
+    let answer = rt.take_answer().expect("every request is answered");
+    assert_eq!(answer.refusal(), Some(Refusal::NotConnected), "{answer:?}");
+    assert!(matches!(&answer, Answer::Refused { text, .. } if text.contains("not connected")));
+    assert_eq!(rt.take_answer(), None, "an answer is taken once");
+    assert!(wire.0.lock().unwrap().is_empty());
+    // Invalid input once ready.
+    rt.dispatch(Event::Device(DeviceInput::Ready(DeviceInfo::default())))
+        .await;
+    assert_eq!(rt.take_answer(), None, "device events are not requests");
+    rt.dispatch(sale_of(0, "EXT1")).await;
+    assert_eq!(
+        rt.take_answer().and_then(|a| a.refusal()),
+        Some(Refusal::InvalidInput)
+    );
+    // Accepted.
+    rt.dispatch(sale_of(1234, "EXT1")).await;
+    assert_eq!(rt.take_answer(), Some(Answer::Accepted));
+}
+
+#[tokio::test]
+async fn a_sale_whose_first_write_fails_is_answered_refused_and_nothing_is_sent() {
+    let wire = Wire::default();
+    let (_tx, rx) = mpsc::channel(8);
+    let mut rt = Runtime::new(
+        State::new(AppSettings::default()),
+        wire.clone(),
+        FAIL_CREATE,
+        rx,
+    );
+    rt.dispatch(Event::Device(DeviceInput::Ready(DeviceInfo::default())))
+        .await;
+    rt.dispatch(sale_of(1234, "EXT1")).await;
+    assert_eq!(
+        rt.take_answer().and_then(|a| a.refusal()),
+        Some(crate::app::Refusal::PersistFailed)
+    );
+    assert!(wire.0.lock().unwrap().is_empty(), "nothing sent");
+    assert!(rt.state.payment().is_none());
 }

@@ -76,7 +76,7 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     .map_err(io::Error::other)?;
                 self.dirty = false;
             }
-            if self.state.quit {
+            if self.state.quit() {
                 return Ok(());
             }
             tokio::select! {

@@ -26,7 +26,7 @@ pub struct ConnectView<'a> {
 impl ConnectView<'_> {
     /// Rows this view wants at `width` columns (the sale entry may use the rest).
     pub fn wanted_height(&self, width: u16) -> u16 {
-        match &self.state.connection {
+        match &self.state.connection() {
             Connection::Pairing { code } => {
                 let big = BigText {
                     text: code,
@@ -40,7 +40,7 @@ impl ConnectView<'_> {
     }
 
     fn advice(&self) -> &'static str {
-        match &self.state.connection {
+        match &self.state.connection() {
             Connection::Idle => "till connects to the device when it starts.",
             Connection::Connecting { .. } => {
                 "Check that the device is on and reachable; till keeps trying."
@@ -72,7 +72,7 @@ impl Widget for &ConnectView<'_> {
         if inner.is_empty() {
             return;
         }
-        if let Connection::Pairing { code } = &self.state.connection {
+        if let Connection::Pairing { code } = &self.state.connection() {
             let big = BigText {
                 text: code,
                 style: theme.strong(),
@@ -104,7 +104,7 @@ impl Widget for &ConnectView<'_> {
             }
             return;
         }
-        let (conn, style) = text::connection(&self.state.connection, theme);
+        let (conn, style) = text::connection(self.state.connection(), theme);
         let mut lines = vec![
             Line::styled(conn, style),
             Line::styled(self.advice(), theme.dim()),

@@ -39,8 +39,8 @@ impl Widget for &FramesView<'_> {
             return;
         }
         let theme = &self.theme;
-        let frames = &self.state.frames;
-        let back = self.state.ui.frames_back;
+        let frames = &self.state.frames();
+        let back = self.state.ui().frames_back;
         let title = if back > 0 {
             format!(
                 "Frames · {} kept · scrolled back {back} (↓ returns to the newest)",

@@ -149,7 +149,7 @@ impl Widget for &HelpOverlay<'_> {
         let visible = h.saturating_sub(2);
         let scroll = self
             .state
-            .ui
+            .ui()
             .help_scroll
             .min(wanted.saturating_sub(visible));
         let para = Paragraph::new(lines);

@@ -78,7 +78,7 @@ impl Widget for &HistoryView<'_> {
             return;
         }
         let theme = &self.theme;
-        let ui = &self.state.ui;
+        let ui = &self.state.ui();
         let total = ui.history_total;
         let selected = ui.history_selected.min(total.saturating_sub(1));
         let query: String = ui
@@ -86,7 +86,7 @@ impl Widget for &HistoryView<'_> {
             .chars()
             .map(|c| if c.is_control() { '\u{fffd}' } else { c })
             .collect();
-        let title = match &ui.history_typing {
+        let title = match ui.history_typing() {
             Some(line) => {
                 let line: String = line.chars().filter(|c| !c.is_control()).collect();
                 format!("Search: {line}▏ (Enter to search, Esc to cancel)")

@@ -49,7 +49,7 @@ impl Widget for &InProgressView<'_> {
         let p = self.payment;
         let state = self.state;
         let device_says = state
-            .device_text
+            .device_text()
             .clone()
             .unwrap_or_else(|| "(nothing yet)".to_owned());
         let (st, st_style) = text::payment_state(p.state, theme);
@@ -66,13 +66,13 @@ impl Widget for &InProgressView<'_> {
             text::kv("State", st, st_style, theme),
             text::kv(
                 "Elapsed",
-                text::elapsed(state.now_ms - p.started_ms),
+                text::elapsed(state.now_ms() - p.started_ms),
                 theme.text(),
                 theme,
             ),
         ];
         if !state.is_ready() {
-            let (conn, style) = text::connection(&state.connection, theme);
+            let (conn, style) = text::connection(state.connection(), theme);
             lines.push(text::kv("Connection", conn, style, theme));
         }
         lines.push(Line::raw(""));
@@ -81,7 +81,7 @@ impl Widget for &InProgressView<'_> {
                 "The outcome is not known yet: till is checking with the device. Press s for the details.",
                 theme.warn(),
             ));
-        } else if state.device_wants_signature {
+        } else if state.device_wants_signature() {
             lines.push(Line::styled(
                 "The customer is signing: the device ignores cancel now. After the signature, r rejects it (the payment is voided).",
                 theme.dim(),

@@ -103,13 +103,13 @@ pub fn view_for(state: &State) -> View {
     } else {
         View::Connect
     };
-    match state.ui.screen {
+    match state.ui().screen {
         Screen::Sale => entry,
-        Screen::Prompt if state.prompt.is_some() => View::Prompt,
+        Screen::Prompt if state.prompt().is_some() => View::Prompt,
         Screen::InProgress | Screen::Prompt => {
             if state.pending().is_some() {
                 View::InProgress
-            } else if state.last_outcome.is_some() {
+            } else if state.last_outcome().is_some() {
                 View::Result
             } else {
                 entry
@@ -146,7 +146,7 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         simulator: sim.is_some(),
     })
         .render(Rect { height: 1, ..area }, buf);
-    if let Some(why) = &state.ui.read_only {
+    if let Some(why) = &state.ui().read_only {
         let top = Rect { height: 1, ..area };
         ratatui::widgets::Clear.render(top, buf);
         buf.set_style(top, theme.warn());
@@ -162,7 +162,7 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         return;
     }
 
-    if let Some(n) = state.notice.as_ref().filter(|_| !view.shows_notice())
+    if let Some(n) = state.notice().as_ref().filter(|_| !view.shows_notice())
         && body.height >= 4
     {
         let h = notice::height(n, body.width, 3.min(body.height / 4).max(1));
@@ -171,9 +171,9 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         body.height -= h;
     }
 
-    if view == View::Sale && !state.recovered.is_empty() && body.height >= 6 {
+    if view == View::Sale && !state.recovered().is_empty() && body.height >= 6 {
         let mut lines: Vec<Line> = state
-            .recovered
+            .recovered()
             .iter()
             .map(|o| {
                 let (_, style) = text::payment_state(o.state, &theme);
@@ -208,18 +208,18 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
 
     draw_body(state, view, theme, body, buf);
 
-    if let Some(input) = &state.ui.refund_input {
+    if let Some(input) = state.ui().refund_input() {
         let h = RefundBox::HEIGHT.min(body.height);
         let r = Rect::new(body.x, body.bottom() - h, body.width, h);
         (&RefundBox { input, theme }).render(r, buf);
     }
 
-    if let Some(view) = &state.ui.receipt {
-        let print = state.print_job.as_ref();
+    if let Some(view) = state.ui().receipt() {
+        let print = state.print_job().as_ref();
         (&receipt_box::ReceiptBox { view, theme, print }).render(body, buf);
     }
 
-    if state.ui.help {
+    if state.ui().help() {
         (&HelpOverlay {
             state,
             simulator: sim.is_some(),
@@ -227,7 +227,7 @@ pub fn draw(state: &State, sim: Option<&SimScreen>, theme: &Theme, area: Rect, b
         })
             .render(body, buf);
     }
-    if state.ui.quit_confirm {
+    if state.ui().quit_confirm() {
         (&QuitOverlay { state, theme }).render(body, buf);
     }
 }
@@ -268,7 +268,7 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
                 .render(body, buf),
             None => nothing(body, buf, &theme, "No sale is running."),
         },
-        View::Prompt => match &state.prompt {
+        View::Prompt => match &state.prompt() {
             Some(prompt) => (&PromptView {
                 state,
                 prompt,
@@ -277,10 +277,10 @@ fn draw_body(state: &State, view: View, theme: Theme, body: Rect, buf: &mut Buff
                 .render(body, buf),
             None => nothing(body, buf, &theme, "The device asks nothing right now."),
         },
-        View::Result => match &state.last_outcome {
+        View::Result => match &state.last_outcome() {
             Some(outcome) => {
                 let kind = state
-                    .last_txn
+                    .last_txn()
                     .as_ref()
                     .map_or(crate::payment::PaymentKind::Sale, |t| t.kind);
                 (&ResultView {

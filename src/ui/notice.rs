@@ -11,7 +11,7 @@ use crate::app::{Level, Notice, State};
 /// The notice as lines (empty when there is none). Errors start with `!`.
 pub fn lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
     state
-        .notice
+        .notice()
         .as_ref()
         .map(|n| vec![line(n, theme)])
         .unwrap_or_default()

@@ -100,12 +100,12 @@ impl Widget for &ReportView<'_> {
             return;
         }
         let theme = &self.theme;
-        let day = crate::timefmt::date(self.state.now_ms);
+        let day = crate::timefmt::date(self.state.now_ms());
         let title = format!(" Today's totals · {day} (UTC) ");
         let block = text::panel(&title, theme);
         let inner = block.inner(area);
         block.render(area, buf);
-        let report = match &self.state.ui.report {
+        let report = match &self.state.ui().report {
             None => {
                 Line::styled("Loading…", theme.dim()).render(inner, buf);
                 return;

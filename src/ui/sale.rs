@@ -29,7 +29,7 @@ pub struct SaleView<'a> {
 impl SaleView<'_> {
     fn field(&self, label: &str, field: Field, value: &str, hint: &str) -> Line<'static> {
         let theme = &self.theme;
-        let focused = self.state.ui.field == field;
+        let focused = self.state.ui().field == field;
         let marker = if focused { "▸ " } else { "  " };
         let shown = if focused {
             format!(" {value}_")
@@ -54,7 +54,7 @@ impl SaleView<'_> {
 
     /// Amount + tip (the tax is part of the amount) when every filled field parses.
     fn total(&self) -> Option<Cents> {
-        let ui = &self.state.ui;
+        let ui = &self.state.ui();
         let amount = Cents::parse(&ui.amount).ok()?;
         let field = |text: &String| {
             if text.trim().is_empty() {
@@ -77,13 +77,13 @@ impl Widget for &SaleView<'_> {
         }
         let theme = &self.theme;
         let state = self.state;
-        let ui = &state.ui;
+        let ui = &state.ui();
         let mut lines = vec![
             self.field("Amount", Field::Amount, &ui.amount, ""),
             self.field("Tip", Field::Tip, &ui.tip, "optional"),
             self.field("Tax", Field::Tax, &ui.tax, "optional"),
         ];
-        let order = &state.desk.order;
+        let order = &state.desk().order;
         // The item field appears once used (`i` or Tab), so the quick amount path stays as it was.
         if ui.field == Field::Item || !order.is_empty() {
             lines.push(self.field("Item", Field::Item, &ui.item, "code, NAME=PRICE, %N, $A"));
@@ -115,7 +115,7 @@ impl Widget for &SaleView<'_> {
                 theme,
             ));
         }
-        let (conn, conn_style) = text::connection(&state.connection, theme);
+        let (conn, conn_style) = text::connection(state.connection(), theme);
         lines.push(text::kv("  Device", conn, conn_style, theme));
         if let Some(p) = state.pending() {
             lines.push(Line::styled(
@@ -126,7 +126,7 @@ impl Widget for &SaleView<'_> {
                 theme.warn(),
             ));
         }
-        if state.notice.is_some() {
+        if state.notice().is_some() {
             lines.push(Line::raw(""));
             lines.extend(notice::lines(state, theme));
         }
@@ -140,7 +140,7 @@ impl Widget for &SaleView<'_> {
 /// The order block: a window of lines around the selected one, discounts, then the subtotal,
 /// discount and tax (the total is the view's Total row). Names are stripped of control characters.
 fn order_lines(state: &State, room: usize, theme: &Theme) -> Vec<Line<'static>> {
-    let desk = &state.desk;
+    let desk = &state.desk();
     let order = &desk.order;
     let n = order.lines().len();
     let start = desk

@@ -48,11 +48,11 @@ impl StatusView<'_> {
             }
             None => lines.push(text::kv("Pending", "none", theme.good(), theme)),
         }
-        for o in &state.recovered {
+        for o in state.recovered() {
             let (_, style) = text::payment_state(o.state, theme);
             lines.push(text::kv("Recovered", text::recovered_line(o), style, theme));
         }
-        let device = match &state.device_status {
+        let device = match &state.device_status() {
             Some(s) => {
                 let mut t = s.state.to_string();
                 if let Some(sub) = &s.substate {
@@ -66,9 +66,9 @@ impl StatusView<'_> {
             None => "not asked yet".to_owned(),
         };
         lines.push(text::kv("Device", device, theme.text(), theme));
-        let (conn, conn_style) = text::connection(&state.connection, theme);
+        let (conn, conn_style) = text::connection(state.connection(), theme);
         lines.push(text::kv("Connection", conn, conn_style, theme));
-        if let Some(r) = &state.recovery {
+        if let Some(r) = &state.recovery() {
             lines.push(text::kv(
                 "Recovery",
                 format!(
@@ -81,7 +81,7 @@ impl StatusView<'_> {
                 theme,
             ));
         }
-        if let Some(reset) = &state.reset {
+        if let Some(reset) = &state.reset() {
             let phase = match reset.phase {
                 ResetPhase::Recovering => "checking the payment first",
                 ResetPhase::NeedsConfirmation => "needs your confirmation (R)",
@@ -94,7 +94,7 @@ impl StatusView<'_> {
 
     fn steps(&self, room: usize) -> Vec<Line<'static>> {
         let theme = &self.theme;
-        let Some(r) = &self.state.recovery else {
+        let Some(r) = &self.state.recovery() else {
             return Vec::new();
         };
         if r.steps.is_empty() || room < 2 {
@@ -213,7 +213,7 @@ impl Widget for &StatusView<'_> {
         let theme = &self.theme;
         let state = self.state;
         let mut main = area;
-        if let Some(typed) = &state.ui.reset_input {
+        if let Some(typed) = state.ui().reset_input() {
             let reset = ResetBox {
                 state,
                 typed,
@@ -224,7 +224,7 @@ impl Widget for &StatusView<'_> {
             main.height -= h;
             (&reset).render(boxed, buf);
         }
-        if let Some(input) = &state.ui.resolve_input {
+        if let Some(input) = state.ui().resolve_input() {
             let h = super::ResolveBox::HEIGHT.min(main.height);
             let boxed = Rect::new(main.x, main.bottom() - h, main.width, h);
             main.height -= h;
@@ -245,8 +245,8 @@ impl Widget for &StatusView<'_> {
             return;
         }
         // While the reset box is up it says what the reset-confirmation notice says.
-        let notice = state.notice.as_ref().filter(|n| {
-            !(state.ui.reset_input.is_some() && n.kind == NoticeKind::ResetNeedsConfirmation)
+        let notice = state.notice().as_ref().filter(|n| {
+            !(state.ui().reset_input().is_some() && n.kind == NoticeKind::ResetNeedsConfirmation)
         });
         let notice_h = notice.map_or(0, |n| {
             notice::height(n, inner.width, 4).min(inner.height / 2)

@@ -45,13 +45,13 @@ impl Widget for &StatusBar<'_> {
         }
         let theme = &self.theme;
         buf.set_style(area, theme.bar());
-        let (conn, conn_style) = text::connection(&self.state.connection, theme);
+        let (conn, conn_style) = text::connection(self.state.connection(), theme);
         let mut left = vec![
             Span::styled(" till ", theme.strong()),
             Span::raw("│ "),
             Span::styled(conn, conn_style),
         ];
-        if let Some(dev) = &self.state.device {
+        if let Some(dev) = &self.state.device() {
             let names: Vec<&str> = [dev.merchant_name.as_str(), dev.device_name.as_str()]
                 .into_iter()
                 .filter(|s| !s.is_empty())

@@ -28,7 +28,7 @@ fn clean(s: &str) -> String {
 }
 
 fn box_lines(input: &TabInput, state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    let row = state.ui.tabs.get(state.ui.tabs_selected);
+    let row = state.ui().tabs.get(state.ui().tabs_selected);
     let id = row.map_or(String::new(), |r| clean(&r.link.external_id));
     match input {
         TabInput::Tip { tip } => vec![Line::from(vec![
@@ -62,7 +62,7 @@ fn box_lines(input: &TabInput, state: &State, theme: &Theme) -> Vec<Line<'static
             ])]
         }
         TabInput::Closeout => {
-            let n = state.ui.tabs.len();
+            let n = state.ui().tabs.len();
             let open = if n == 0 {
                 "no tab is open".to_owned()
             } else {
@@ -77,7 +77,7 @@ fn box_lines(input: &TabInput, state: &State, theme: &Theme) -> Vec<Line<'static
 }
 
 fn closeout_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
-    if let Some(c) = &state.closeout {
+    if let Some(c) = &state.closeout() {
         return vec![Line::styled(
             format!(
                 " Closeout {} sent; waiting for the device…",
@@ -86,7 +86,7 @@ fn closeout_lines(state: &State, theme: &Theme) -> Vec<Line<'static>> {
             theme.info(),
         )];
     }
-    let Some(o) = &state.last_closeout else {
+    let Some(o) = &state.last_closeout() else {
         return Vec::new();
     };
     let b = &o.batch;
@@ -115,7 +115,7 @@ impl Widget for &TabsView<'_> {
         }
         let theme = &self.theme;
         let state = self.state;
-        let ui = &state.ui;
+        let ui = &state.ui();
         let mut lines = Vec::new();
         if ui.tabs.is_empty() {
             lines.push(Line::styled(
@@ -140,11 +140,11 @@ impl Widget for &TabsView<'_> {
             ]));
         }
         lines.push(Line::raw(""));
-        if let Some(input) = &ui.tab_input {
+        if let Some(input) = ui.tab_input() {
             lines.extend(box_lines(input, state, theme));
         }
         lines.extend(closeout_lines(state, theme));
-        if state.notice.is_some() {
+        if state.notice().is_some() {
             lines.push(Line::raw(""));
             lines.extend(super::notice::lines(state, theme));
         }

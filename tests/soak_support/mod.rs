@@ -82,12 +82,12 @@ async fn settle(rt: &mut Rt, timeout: Duration) -> bool {
     loop {
         let left = deadline.saturating_duration_since(tokio::time::Instant::now());
         if left.is_zero() {
-            return rt.state.pending().is_none();
+            return rt.state().pending().is_none();
         }
-        rt.run_until(left, |s| s.pending().is_none() || s.prompt.is_some())
+        rt.run_until(left, |s| s.pending().is_none() || s.prompt().is_some())
             .await;
-        match rt.state.prompt.clone() {
-            _ if rt.state.pending().is_none() => return true,
+        match rt.state().prompt().clone() {
+            _ if rt.state().pending().is_none() => return true,
             Some(Prompt::Challenge { .. }) => {
                 rt.dispatch(Event::Action(Action::AnswerChallenge { accept: true }))
                     .await
@@ -132,7 +132,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     for i in 0..config.sales {
         rt.run_until(Duration::from_secs(10), |s| s.is_ready())
             .await;
-        if rt.state.pending().is_some() {
+        if rt.state().pending().is_some() {
             settle(rt, Duration::from_secs(20)).await;
         }
         let amount = Cents(1_000 + (i as i64 % 50) * 100 + CENTS[i % CENTS.len()]);
@@ -147,7 +147,7 @@ pub async fn run(config: SoakConfig) -> SoakReport {
     }
     // Whatever is still open: recover until final.
     for _ in 0..5 {
-        if rt.state.pending().is_none() {
+        if rt.state().pending().is_none() {
             break;
         }
         rt.run_until(Duration::from_secs(10), |s| s.is_ready())

@@ -28,16 +28,16 @@ pub const NEXT: &str = "9a8b7c6d5e4f3a2b1c0d9e8f7a6b5c4d";
 /// A ready device with names and a fresh external id.
 pub fn ready() -> State {
     let mut s = State::new(AppSettings::default());
-    s.now_ms = NOW;
-    s.connection = Connection::Ready;
-    s.device = Some(DeviceInfo {
+    s.set_now_ms(NOW);
+    s.set_connection(Connection::Ready);
+    s.set_device(Some(DeviceInfo {
         merchant_name: "Corner Bakery".into(),
         device_name: "Counter 1".into(),
         serial: "C043UQ03350123".into(),
         merchant_id: "MERCHANT1".into(),
         ..DeviceInfo::default()
-    });
-    s.ui.next_external_id = NEXT.into();
+    }));
+    s.ui_mut().next_external_id = NEXT.into();
     s
 }
 
@@ -137,12 +137,12 @@ pub fn history_rows(offset: usize, count: usize, total: usize) -> Vec<HistoryRow
 /// A history screen over `total` ledger rows with a window around `selected`.
 pub fn history(total: usize, selected: usize) -> State {
     let mut s = ready();
-    s.ui.screen = Screen::History;
+    s.ui_mut().screen = Screen::History;
     let offset = selected.saturating_sub(50);
-    s.ui.history = history_rows(offset, 100, total);
-    s.ui.history_offset = offset;
-    s.ui.history_total = total;
-    s.ui.history_selected = selected;
+    s.ui_mut().history = history_rows(offset, 100, total);
+    s.ui_mut().history_offset = offset;
+    s.ui_mut().history_total = total;
+    s.ui_mut().history_selected = selected;
     s
 }
 
@@ -203,14 +203,14 @@ pub fn approved_facts() -> PaymentFacts {
 
 pub fn recovering() -> State {
     let mut s = ready();
-    s.ui.screen = Screen::Status;
-    s.payment = Some(payment(PaymentState::Unknown));
-    s.device_status = Some(DeviceStatusView {
+    s.ui_mut().screen = Screen::Status;
+    s.set_payment(Some(payment(PaymentState::Unknown)));
+    s.set_device_status(Some(DeviceStatusView {
         state: ExternalDeviceState::WaitingForCustomer,
         substate: Some(ExternalDeviceSubState::ProcessingPayment),
         external_id: Some(EXT.into()),
-    });
-    s.recovery = Some(Recovery {
+    }));
+    s.set_recovery(Some(Recovery {
         reason: RecoveryReason::Ready,
         step: RecoveryStep::Polling,
         steps: vec![
@@ -230,12 +230,12 @@ pub fn recovering() -> State {
         rounds: 2,
         device_state: Some(ExternalDeviceState::WaitingForCustomer),
         device_external_id: Some(EXT.into()),
-    });
-    s.notice = notice(
+    }));
+    s.set_notice(notice(
         Level::Info,
         NoticeKind::General,
         "The device is WAITING_FOR_CUSTOMER (PROCESSING_PAYMENT). Checking again shortly.",
-    );
+    ));
     s
 }
 
@@ -262,80 +262,80 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
 
     // 1. Connect / pairing.
     let mut s = ready();
-    s.connection = Connection::Idle;
-    s.device = None;
+    s.set_connection(Connection::Idle);
+    s.set_device(None);
     push("connect_idle", s, None);
     let mut s = ready();
-    s.connection = Connection::Connecting { attempt: 3 };
-    s.device = None;
+    s.set_connection(Connection::Connecting { attempt: 3 });
+    s.set_device(None);
     push("connect_connecting", s, None);
     let mut s = ready();
-    s.connection = Connection::Pairing {
+    s.set_connection(Connection::Pairing {
         code: "492815".into(),
-    };
-    s.device = None;
+    });
+    s.set_device(None);
     push("connect_pairing", s, None);
     let mut s = ready();
-    s.connection = Connection::NotReady("the device shows another app".into());
+    s.set_connection(Connection::NotReady("the device shows another app".into()));
     push("connect_not_ready", s, None);
     let mut s = ready();
-    s.connection = Connection::Disconnected("connection reset by peer".into());
-    s.notice = notice(
+    s.set_connection(Connection::Disconnected("connection reset by peer".into()));
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::NotConnected,
         "Nothing was sent: the device is not connected (connection reset by peer).",
-    );
+    ));
     push("connect_disconnected", s, None);
 
     // 2. Sale entry.
     push("sale_empty", ready(), None);
     let mut s = ready();
-    s.ui.amount = "12.34".into();
-    s.ui.tip = "2".into();
-    s.ui.field = Field::Tip;
+    s.ui_mut().amount = "12.34".into();
+    s.ui_mut().tip = "2".into();
+    s.ui_mut().field = Field::Tip;
     push("sale_typing_tip", s, None);
     push("sale_order", order_state(), None);
     let mut s = ready();
-    s.ui.amount = "12.345".into();
-    s.notice = notice(
+    s.ui_mut().amount = "12.345".into();
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::Validation,
         "Nothing was sent: amount: more than two decimal places in '12.345'; type at most 2 digits after the point",
-    );
+    ));
     push("sale_validation", s, None);
     let mut s = ready();
-    s.payment = Some(payment(PaymentState::Unknown));
-    s.notice = notice(
+    s.set_payment(Some(payment(PaymentState::Unknown)));
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::PendingPayment,
         &format!(
             "Refused: payment {EXT} of 12.34 is still unknown. Resolve it first: run `till recover`, or press s (Check Payment Status)."
         ),
-    );
+    ));
     push("sale_refused_pending", s, None);
 
     // 3. In progress.
     let mut s = ready();
-    s.ui.screen = Screen::InProgress;
-    s.payment = Some(payment(PaymentState::InProgress));
-    s.device_text = Some("Tap, insert or swipe card".into());
+    s.ui_mut().screen = Screen::InProgress;
+    s.set_payment(Some(payment(PaymentState::InProgress)));
+    s.set_device_text(Some("Tap, insert or swipe card".into()));
     push("in_progress", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::InProgress;
-    s.payment = Some(payment(PaymentState::Unknown));
-    s.connection = Connection::Disconnected("connection reset by peer".into());
-    s.notice = notice(
+    s.ui_mut().screen = Screen::InProgress;
+    s.set_payment(Some(payment(PaymentState::Unknown)));
+    s.set_connection(Connection::Disconnected("connection reset by peer".into()));
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::General,
         "Could not send cancel: not connected.",
-    );
+    ));
     push("in_progress_unknown_disconnected", s, None);
 
     // 4. Prompts.
     let mut s = ready();
-    s.ui.screen = Screen::Prompt;
-    s.payment = Some(payment(PaymentState::InProgress));
-    s.prompt = Some(Prompt::Challenge {
+    s.ui_mut().screen = Screen::Prompt;
+    s.set_payment(Some(payment(PaymentState::InProgress)));
+    s.set_prompt(Some(Prompt::Challenge {
         payment: device_payment(1234),
         challenges: vec![Challenge {
             kind: Some(ChallengeType::DuplicateChallenge),
@@ -345,15 +345,15 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             ),
             reason: Some(VoidReason::RejectDuplicate),
         }],
-    });
+    }));
     push("prompt_challenge", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::Prompt;
-    s.payment = Some(payment(PaymentState::InProgress));
-    s.prompt = Some(Prompt::Signature {
+    s.ui_mut().screen = Screen::Prompt;
+    s.set_payment(Some(payment(PaymentState::InProgress)));
+    s.set_prompt(Some(Prompt::Signature {
         payment: device_payment(1234),
         signature: signature(400),
-    });
+    }));
     push("prompt_signature", s, None);
 
     // 5. Results (the app leaves the screen on InProgress when the sale ends).
@@ -410,52 +410,54 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     ];
     for (name, st, facts, msg) in results {
         let mut s = ready();
-        s.ui.screen = if name == "result_approved" {
+        s.ui_mut().screen = if name == "result_approved" {
             Screen::InProgress
         } else {
             Screen::Result
         };
-        s.last_outcome = Some(outcome(st, facts, msg));
+        s.set_last_outcome(Some(outcome(st, facts, msg)));
         push(name, s, None);
     }
 
     // 6. Check payment status, reset.
     push("status_recovering", recovering(), None);
     let mut s = recovering();
-    if let Some(r) = s.recovery.as_mut() {
+    let mut suspended = s.recovery().clone();
+    if let Some(r) = suspended.as_mut() {
         r.step = RecoveryStep::Suspended;
     }
-    s.reset = Some(ResetFlow {
+    s.set_recovery(suspended);
+    s.set_reset(Some(ResetFlow {
         phase: ResetPhase::NeedsConfirmation,
         confirm: None,
-    });
-    s.ui.reset_input = Some("0f8b1c".into());
-    s.notice = notice(
+    }));
+    s.ui_mut().modal = Some(till::app::Modal::ResetInput("0f8b1c".into()));
+    s.set_notice(notice(
         Level::Error,
         NoticeKind::ResetNeedsConfirmation,
         &format!(
             "Payment {EXT} of 12.34 is still unknown on the device; a reset may void it. To reset anyway, confirm with its external id (till reset --yes-void-pending {EXT})."
         ),
-    );
+    ));
     push("status_reset_confirm", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::Status;
-    s.device_status = Some(DeviceStatusView {
+    s.ui_mut().screen = Screen::Status;
+    s.set_device_status(Some(DeviceStatusView {
         state: ExternalDeviceState::Idle,
         substate: None,
         external_id: None,
-    });
-    s.notice = notice(
+    }));
+    s.set_notice(notice(
         Level::Info,
         NoticeKind::General,
         "No payment is pending; asking the device what it is doing.",
-    );
+    ));
     push("status_nothing_pending", s, None);
 
     // 7. History.
     push("history_top", history(100_000, 0), None);
     let mut s = history(100_000, 54_321);
-    s.ui.history_detail = Some(vec![
+    s.ui_mut().history_detail = Some(vec![
         "2024-02-29 12:30:01 created (amount 12.34)".into(),
         "2024-02-29 12:30:01 sent TX_START".into(),
         "2024-02-29 12:30:02 in_progress TX_START_RESPONSE: the device accepted the sale".into(),
@@ -463,29 +465,29 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     ]);
     push("history_detail", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::History;
+    s.ui_mut().screen = Screen::History;
     push("history_empty", s, None);
     // The receipt box (p) over the history, for the order of the sale screen's scenario.
     let mut s = history(100_000, 0);
-    s.ui.receipt = Some(order_receipt(0));
+    s.ui_mut().modal = Some(till::app::Modal::Receipt(order_receipt(0)));
     push("history_receipt", s, None);
     let mut s = history(100_000, 0);
-    s.ui.receipt = Some(order_receipt(12));
+    s.ui_mut().modal = Some(till::app::Modal::Receipt(order_receipt(12)));
     push("history_receipt_scrolled", s, None);
 
     // Check Payment Status: resolving the pending payment by hand, at the confirmation.
     let mut s = recovering();
-    s.ui.screen = Screen::Status;
-    s.ui.resolve_input = Some(till::app::manual::ResolveInput {
+    s.ui_mut().screen = Screen::Status;
+    s.ui_mut().modal = Some(till::app::Modal::Resolve(till::app::manual::ResolveInput {
         to: Some(PaymentState::NotFound),
         note: "not on the Clover dashboard (Sam)".into(),
         confirming: true,
-    });
+    }));
     push("status_resolve_by_hand", s, None);
 
     // Today's totals, with an action item first.
     let mut s = ready();
-    s.ui.screen = Screen::Report;
+    s.ui_mut().screen = Screen::Report;
     let mut rows = Vec::new();
     for (i, (state, amount, charged, brand)) in [
         (PaymentState::Approved, 1234, None, Some("VISA")),
@@ -517,38 +519,38 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
             message: None,
             partial: charged.is_some_and(|c| c < amount),
             parent: None,
-            created_ms: s.now_ms,
-            updated_ms: s.now_ms,
+            created_ms: s.now_ms(),
+            updated_ms: s.now_ms(),
         });
     }
-    s.ui.report = Some(Ok(Box::new(till::ledger::Report::from_rows(&rows))));
+    s.ui_mut().report = Some(Ok(Box::new(till::ledger::Report::from_rows(&rows))));
     push("report_today", s, None);
 
     // 8. Frames.
     let mut s = ready();
-    s.ui.screen = Screen::Frames;
-    s.frames = frames(40);
+    s.ui_mut().screen = Screen::Frames;
+    s.set_frames(frames(40));
     push("frames", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::Frames;
-    s.frames = frames(40);
-    s.ui.frames_back = 12;
+    s.ui_mut().screen = Screen::Frames;
+    s.set_frames(frames(40));
+    s.ui_mut().frames_back = 12;
     push("frames_scrolled_back", s, None);
 
     // Overlays and the simulator panel.
     let mut s = ready();
-    s.ui.help = true;
+    s.ui_mut().modal = Some(till::app::Modal::Help);
     push("overlay_help", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::InProgress;
-    s.payment = Some(payment(PaymentState::InProgress));
-    s.device_text = Some("Tap, insert or swipe card".into());
-    s.ui.quit_confirm = true;
+    s.ui_mut().screen = Screen::InProgress;
+    s.set_payment(Some(payment(PaymentState::InProgress)));
+    s.set_device_text(Some("Tap, insert or swipe card".into()));
+    s.ui_mut().modal = Some(till::app::Modal::QuitConfirm);
     push("overlay_quit", s, None);
     let mut s = ready();
-    s.ui.screen = Screen::InProgress;
-    s.payment = Some(payment(PaymentState::InProgress));
-    s.device_text = Some("Tap, insert or swipe card".into());
+    s.ui_mut().screen = Screen::InProgress;
+    s.set_payment(Some(payment(PaymentState::InProgress)));
+    s.set_device_text(Some("Tap, insert or swipe card".into()));
     push("sim_in_progress", s, Some(sim_screen()));
     push("sim_order", order_state(), Some(sim_order_screen()));
     // The device's printer printed a receipt (PRINT_TEXT): the panel shows the job and its
@@ -566,10 +568,10 @@ pub fn scenarios() -> Vec<(&'static str, State, Option<SimScreen>)> {
     ];
     push("sim_printed", ready(), Some(printed));
     let mut s = ready();
-    s.connection = Connection::Pairing {
+    s.set_connection(Connection::Pairing {
         code: "492815".into(),
-    };
-    s.device = None;
+    });
+    s.set_device(None);
     push(
         "sim_pairing",
         s,
@@ -604,25 +606,25 @@ pub fn buffer_text(buf: &Buffer) -> String {
 /// a 10 % discount, the order's tax rate 8.875 %, and a code being typed in the item field.
 pub fn order_state() -> State {
     let mut s = ready();
-    s.desk.catalog = till::order::Catalog::from_toml(
+    s.desk_mut().catalog = till::order::Catalog::from_toml(
         include_str!("../../assets/catalog.toml"),
         "assets/catalog.toml",
     )
     .expect("example catalog");
-    s.desk.tax_rate = till::order::Percent::parse("8.875").expect("rate");
+    s.desk_mut().tax_rate = till::order::Percent::parse("8.875").expect("rate");
     for entry in ["1001", "1002", "Tea=2.00x3", "1005", "%10"] {
-        s.desk.add(entry).expect("entry");
+        s.desk_mut().add(entry).expect("entry");
     }
-    s.desk.selected = 2;
-    s.ui.field = Field::Item;
-    s.ui.item = "100".into();
+    s.desk_mut().selected = 2;
+    s.ui_mut().field = Field::Item;
+    s.ui_mut().item = "100".into();
     s
 }
 
 /// The receipt box showing the receipt of [`order_state`]'s order, approved, scrolled `scroll`
 /// lines down.
 pub fn order_receipt(scroll: u16) -> till::app::receipt_box::ReceiptView {
-    let order = till::ledger::OrderRecord::of(&order_state().desk.order).expect("an order");
+    let order = till::ledger::OrderRecord::of(&order_state().desk().order).expect("an order");
     let ext = format!("{:032x}", 0xabc0_0000_u64);
     let payment = till::ledger::PaymentRecord {
         cursor: Default::default(),

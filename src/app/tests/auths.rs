@@ -271,7 +271,11 @@ fn a_flow_the_device_does_not_support_is_refused_naming_its_flag() {
     ];
     for (what, mut s, start, flag) in cases {
         let fx = start(&mut s);
-        assert!(fx.is_empty(), "{what}: nothing recorded or sent: {fx:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{what}: nothing recorded or sent: {fx:?}"
+        );
         assert!(s.payment.is_none(), "{what}");
         let n = s.notice.clone().unwrap();
         assert_eq!(n.kind, NoticeKind::Validation, "{what}");
@@ -309,7 +313,11 @@ fn bad_amounts_and_tips_are_refused_before_anything_is_recorded() {
             _ => PaymentKind::PreAuth,
         };
         let fx = adjust(&mut s, kind, a);
-        assert!(fx.is_empty(), "{what}: {fx:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{what}: {fx:?}"
+        );
         assert_eq!(
             s.notice.as_ref().map(|n| n.kind),
             Some(NoticeKind::Validation),
@@ -325,7 +333,7 @@ fn bad_amounts_and_tips_are_refused_before_anything_is_recorded() {
             external_id: None,
         }),
     );
-    assert!(fx.is_empty());
+    assert_eq!(only_refused(&fx), Some(Refusal::InvalidInput));
     assert_eq!(
         s.notice.as_ref().map(|n| n.kind),
         Some(NoticeKind::Validation)
@@ -710,7 +718,7 @@ fn closeouts(fx: &[Effect]) -> Vec<CloseoutState> {
 fn a_closeout_is_refused_with_open_tabs_unless_allowed_and_records_its_batch() {
     let mut s = ready();
     let fx = closeout(&mut s, false, 2);
-    assert!(fx.is_empty());
+    assert_eq!(only_refused(&fx), Some(Refusal::InvalidInput), "{fx:?}");
     assert!(
         notice(&s).contains("2 tabs are still open"),
         "{}",
@@ -732,7 +740,7 @@ fn a_closeout_is_refused_with_open_tabs_unless_allowed_and_records_its_batch() {
     assert_eq!(closeouts(&fx), vec![CloseoutState::Sent]);
     // No sale while it runs.
     let fx = sale(&mut s, 100, "S1");
-    assert!(fx.is_empty(), "{fx:?}");
+    assert_eq!(only_refused(&fx), Some(Refusal::PendingPayment), "{fx:?}");
     assert!(notice(&s).contains("CLOSE1"), "{}", notice(&s));
     let batch = Batch {
         id: Some("B1".into()),
@@ -941,7 +949,7 @@ fn a_closeout_from_the_tabs_screen_asks_first_and_names_the_open_tabs() {
     assert!(key(&mut s, Key::Char('X')).is_empty());
     // n keeps everything as it was.
     assert!(key(&mut s, Key::Char('n')).is_empty());
-    assert!(s.ui.tab_input.is_none());
+    assert!(s.ui.tab_input().is_none());
     key(&mut s, Key::Char('X'));
     let fx = key(&mut s, Key::Char('y'));
     assert!(

@@ -47,6 +47,15 @@ fn paid(ext: &str, result: PaymentResult) -> Payment {
     }
 }
 
+/// Why the request was refused, when `fx` is nothing but that answer (nothing recorded or
+/// sent).
+fn only_refused(fx: &[Effect]) -> Option<Refusal> {
+    match fx {
+        [Effect::Answer(Answer::Refused { why, .. })] => Some(*why),
+        _ => None,
+    }
+}
+
 fn transitions(fx: &[Effect]) -> Vec<PaymentState> {
     fx.iter()
         .filter_map(|e| match e {
@@ -95,6 +104,7 @@ fn retrieve(query: QueryStatus, ext: &str, payment: Option<Payment>) -> DeviceIn
     }
 }
 
+mod answers;
 mod auths;
 mod defects;
 mod money;

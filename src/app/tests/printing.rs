@@ -50,7 +50,10 @@ fn a_job_is_sent_then_followed_until_done() {
     assert_eq!(job(&s).state, PrintState::Done);
     assert!(s.notice.as_ref().unwrap().text.contains("Printed"));
     // A done job is not asked about again, and a late ERROR does not undo it.
-    assert!(update(&mut s, Event::Action(Action::CheckPrintJob)).is_empty());
+    assert_eq!(
+        update(&mut s, Event::Action(Action::CheckPrintJob)),
+        [Effect::Answer(Answer::Accepted)]
+    );
     status(&mut s, "J1", "ERROR");
     assert_eq!(job(&s).state, PrintState::Done);
 }
@@ -96,13 +99,20 @@ fn bad_jobs_are_refused_before_anything_is_sent() {
         (vec!["ok"], "has space"),
     ] {
         let fx = print(&mut s, &lines, job_id);
-        assert!(fx.is_empty(), "{lines:?} {job_id:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{lines:?} {job_id:?}"
+        );
         assert!(s.print_job.is_none());
         assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::Validation);
     }
     // Not connected: refused too.
     let mut s = State::new(AppSettings::default());
-    assert!(print(&mut s, &["ok"], "J").is_empty());
+    assert_eq!(
+        only_refused(&print(&mut s, &["ok"], "J")),
+        Some(Refusal::NotConnected)
+    );
     assert!(s.print_job.is_none());
 }
 
@@ -147,14 +157,14 @@ fn the_receipt_box_prints_its_receipt_on_the_device() {
     use crate::app::receipt_box::ReceiptView;
     let mut s = ready_state();
     s.now_ms = 1_764_600_000_000;
-    s.ui.receipt = Some(ReceiptView {
+    s.ui.modal = Some(crate::app::Modal::Receipt(ReceiptView {
         external_id: "EXT1".into(),
         text: None,
         scroll: 0,
-    });
+    }));
     // Not read yet: nothing is sent.
     assert!(update(&mut s, Event::Key(Key::Char('P'))).is_empty());
-    s.ui.receipt.as_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
+    s.ui.receipt_mut().unwrap().text = Some(Ok("Corner Bakery\nTOTAL 12.86\n".into()));
     let fx = update(&mut s, Event::Key(Key::Char('P')));
     assert_eq!(sends(&fx), ["print", "print job status"]);
     let printed = |fx: &[Effect]| {

@@ -129,7 +129,7 @@ fn p_on_the_result_shows_the_receipt_of_the_sale_just_rung() {
     assert!(bar(&s).contains(&("p", "receipt")), "{:?}", bar(&s));
     let fx = key(&mut s, Key::Char('p'));
     assert_eq!(fx, vec![Effect::LoadReceipt("EXTRECEIPT1".into())]);
-    assert!(s.ui.receipt.as_ref().unwrap().lines()[0].contains("Reading"));
+    assert!(s.ui.receipt().unwrap().lines()[0].contains("Reading"));
     assert_eq!(
         bar(&s),
         [("↑↓", "scroll"), ("PgUp/PgDn", "page"), ("Esc", "close")]
@@ -138,7 +138,7 @@ fn p_on_the_result_shows_the_receipt_of_the_sale_just_rung() {
         &mut s,
         Event::Receipt(Ok(Box::new(receipt("EXTRECEIPT1", Some(order))))),
     );
-    let view = s.ui.receipt.clone().unwrap();
+    let view = s.ui.receipt().cloned().unwrap();
     let text = view.lines().join("\n");
     for needle in [
         "Corner Bakery",
@@ -154,13 +154,13 @@ fn p_on_the_result_shows_the_receipt_of_the_sale_just_rung() {
         key(&mut s, Key::Down);
     }
     let last = view.lines().len() as u16 - 1;
-    assert_eq!(s.ui.receipt.as_ref().unwrap().scroll, last);
+    assert_eq!(s.ui.receipt().unwrap().scroll, last);
     key(&mut s, Key::PageUp);
-    assert_eq!(s.ui.receipt.as_ref().unwrap().scroll, last - 10);
+    assert_eq!(s.ui.receipt().unwrap().scroll, last - 10);
     assert!(key(&mut s, Key::Char('r')).is_empty());
     assert_eq!(s.ui.screen, Screen::Result);
     key(&mut s, Key::Esc);
-    assert!(s.ui.receipt.is_none());
+    assert!(s.ui.receipt().is_none());
     assert_eq!(s.ui.screen, Screen::Result, "Esc closed the box only");
 }
 
@@ -188,29 +188,29 @@ fn p_in_the_history_shows_the_selected_payments_receipt_or_why_not() {
         &mut s,
         Event::Receipt(Err("payment OLDER2 is not in the ledger".into())),
     );
-    let lines = s.ui.receipt.as_ref().unwrap().lines();
+    let lines = s.ui.receipt().unwrap().lines();
     assert_eq!(lines, ["No receipt: payment OLDER2 is not in the ledger"]);
     key(&mut s, Key::Enter);
-    assert!(s.ui.receipt.is_none());
+    assert!(s.ui.receipt().is_none());
     // A quick-amount sale's receipt has no lines, only the amount.
     key(&mut s, Key::Char('p'));
     update(
         &mut s,
         Event::Receipt(Ok(Box::new(receipt("OLDER2", None)))),
     );
-    let text = s.ui.receipt.as_ref().unwrap().lines().join("\n");
+    let text = s.ui.receipt().unwrap().lines().join("\n");
     assert!(
         text.contains("Amount                              5.00"),
         "{text}"
     );
     // An answer for another payment is not shown as this one's.
     update(&mut s, Event::Receipt(Ok(Box::new(receipt("OTHER", None)))));
-    let text = s.ui.receipt.as_ref().unwrap().lines().join("\n");
+    let text = s.ui.receipt().unwrap().lines().join("\n");
     assert!(text.starts_with("No receipt"), "{text}");
     // Read-only (another till holds the data directory): the receipt is a read, and Esc closes it.
     s.ui.read_only = Some("another till".into());
     key(&mut s, Key::Esc);
-    assert!(s.ui.receipt.is_none());
+    assert!(s.ui.receipt().is_none());
     assert_eq!(s.ui.screen, Screen::History);
 }
 
@@ -248,7 +248,7 @@ fn p_in_the_receipt_box_prints_it_on_the_device() {
             _ => None,
         })
         .expect("PRINT_TEXT");
-    let shown = s.ui.receipt.as_ref().unwrap().lines();
+    let shown = s.ui.receipt().unwrap().lines();
     assert_eq!(printed.0, shown, "the device prints what the box shows");
     assert!(
         printed.1.len() <= 32 && printed.1.ends_with("-1796133900000"),

@@ -278,7 +278,11 @@ fn refunds_are_refused_before_anything_is_sent() {
     for (what, amount, remainder) in cases {
         let mut s = ready(true);
         let fx = update(&mut s, refund_action(amount, remainder));
-        assert!(fx.is_empty(), "{what}: {fx:?}");
+        assert_eq!(
+            only_refused(&fx),
+            Some(Refusal::InvalidInput),
+            "{what}: {fx:?}"
+        );
         let n = s.notice.clone().unwrap();
         assert_eq!(n.kind, NoticeKind::Validation, "{what}");
         assert!(n.text.starts_with("Nothing was sent"), "{what}: {}", n.text);
@@ -289,6 +293,10 @@ fn refunds_are_refused_before_anything_is_sent() {
     update(&mut s, refund_action(500, 1234));
     let fx = update(&mut s, void_action());
     assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::PendingPayment);
+    assert!(fx.contains(&Effect::Answer(Answer::Refused {
+        why: Refusal::PendingPayment,
+        text: s.notice.clone().unwrap().text,
+    })));
     assert!(
         !fx.iter()
             .any(|e| matches!(e, Effect::Persist(LedgerOp::CreateLinked { .. })))
@@ -296,7 +304,7 @@ fn refunds_are_refused_before_anything_is_sent() {
     // Not ready: nothing sent.
     let mut s = State::new(AppSettings::default());
     let fx = update(&mut s, refund_action(500, 1234));
-    assert!(fx.is_empty());
+    assert_eq!(only_refused(&fx), Some(Refusal::NotConnected));
     assert_eq!(s.notice.clone().unwrap().kind, NoticeKind::NotConnected);
 }
 
@@ -634,7 +642,7 @@ fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
     assert_eq!(screens::keymap(&s), vec![("Esc", "back")], "loading");
     update(&mut s, Event::RefundOffer(Ok(offer(1234))));
     assert_eq!(
-        s.ui.refund_input.as_ref().unwrap().amount,
+        s.ui.refund_input().unwrap().amount,
         "12.34",
         "the remainder is prefilled"
     );
@@ -649,7 +657,7 @@ fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
         key(&mut s, Key::Enter).is_empty(),
         "nothing is sent before the confirmation"
     );
-    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    let text = refund_keys::lines(s.ui.refund_input().unwrap()).join("\n");
     for needle in ["6.17", "VISA …4242", SALE, "y yes"] {
         assert!(text.contains(needle), "{needle} missing from {text}");
     }
@@ -659,7 +667,7 @@ fn the_tui_refunds_the_selected_payment_after_a_confirmation() {
         Effect::Persist(LedgerOp::CreateLinked { kind: PaymentKind::Refund, amount, .. }) if *amount == Cents(617)
     ));
     assert_eq!(s.ui.screen, Screen::InProgress);
-    assert!(s.ui.refund_input.is_none());
+    assert!(s.ui.refund_input().is_none());
 }
 
 #[test]
@@ -684,11 +692,11 @@ fn the_tui_says_why_a_payment_cannot_be_refunded_and_sends_nothing() {
     for k in [Key::Char('y'), Key::Enter, Key::Char('1')] {
         assert!(key(&mut s, k).is_empty());
     }
-    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    let text = refund_keys::lines(s.ui.refund_input().unwrap()).join("\n");
     assert!(text.contains("voided"), "{text}");
     assert_eq!(screens::keymap(&s), vec![("Esc", "back")]);
     key(&mut s, Key::Esc);
-    assert!(s.ui.refund_input.is_none());
+    assert!(s.ui.refund_input().is_none());
 }
 
 #[test]
@@ -699,7 +707,7 @@ fn the_sale_screen_gives_a_typed_amount_back_as_a_credit() {
         key(&mut s, Key::Char(c));
     }
     key(&mut s, Key::Char('C'));
-    let text = refund_keys::lines(s.ui.refund_input.as_ref().unwrap()).join("\n");
+    let text = refund_keys::lines(s.ui.refund_input().unwrap()).join("\n");
     assert!(text.contains("Credit 7.50"), "{text}");
     let fx = key(&mut s, Key::Char('y'));
     assert!(matches!(

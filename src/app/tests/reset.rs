@@ -109,7 +109,7 @@ fn reset_with_nothing_pending_goes_straight_out() {
 fn quitting_with_a_pending_payment_asks_first() {
     let mut s = in_progress("EXT1");
     assert!(update(&mut s, Event::Key(Key::Char('q'))).is_empty());
-    assert!(s.ui.quit_confirm);
+    assert!(s.ui.quit_confirm());
     assert!(update(&mut s, Event::Key(Key::Char('n'))).is_empty());
     update(&mut s, Event::Key(Key::Char('q')));
     let fx = update(&mut s, Event::Key(Key::Char('y')));
@@ -256,4 +256,18 @@ fn when_recovery_gets_no_answer_a_waiting_reset_decides_instead_of_the_next_poll
         s.recovery.as_ref().map(|r| r.step),
         Some(RecoveryStep::Suspended)
     );
+}
+
+#[test]
+fn one_box_at_a_time_the_help_gives_way_to_the_reset_confirmation() {
+    let mut s = in_progress("EXT1");
+    s.ui.screen = Screen::Status;
+    update(&mut s, Event::Key(Key::Char('?')));
+    assert_eq!(s.ui.modal, Some(Modal::Help));
+    // A key of the status screen closes the overlay and opens its own box in its place.
+    update(&mut s, Event::Key(Key::Char('R')));
+    assert_eq!(s.ui.modal, Some(Modal::ResetInput(String::new())));
+    assert!(!s.ui.help());
+    update(&mut s, Event::Key(Key::Esc));
+    assert_eq!(s.ui.modal, None);
 }

@@ -47,15 +47,27 @@ fn a_sale_is_persisted_before_it_is_sent_and_ends_approved() {
 #[test]
 fn nothing_is_sent_when_not_ready_or_invalid() {
     let mut s = State::new(AppSettings::default());
-    assert!(sale(&mut s, 100, "A").is_empty());
+    assert_eq!(
+        only_refused(&sale(&mut s, 100, "A")),
+        Some(Refusal::NotConnected)
+    );
     assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::NotConnected);
     let mut s = ready_state();
-    assert!(sale(&mut s, 0, "A").is_empty());
+    assert_eq!(
+        only_refused(&sale(&mut s, 0, "A")),
+        Some(Refusal::InvalidInput)
+    );
     assert_eq!(s.notice.as_ref().unwrap().kind, NoticeKind::Validation);
     s.settings.max_amount = Some(Cents(1000));
-    assert!(sale(&mut s, 1001, "A").is_empty());
+    assert_eq!(
+        only_refused(&sale(&mut s, 1001, "A")),
+        Some(Refusal::InvalidInput)
+    );
     assert!(s.notice.as_ref().unwrap().text.contains("maximum"));
-    assert!(sale(&mut s, 100, "has space").is_empty());
+    assert_eq!(
+        only_refused(&sale(&mut s, 100, "has space")),
+        Some(Refusal::InvalidInput)
+    );
     assert!(s.payment.is_none());
 }
 

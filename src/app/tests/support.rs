@@ -36,7 +36,7 @@ fn slash_searches_the_history_and_esc_shows_all_again() {
     }
     update(&mut s, Event::Key(Key::Backspace));
     update(&mut s, Event::Key(Key::Backspace));
-    assert_eq!(s.ui.history_typing.as_deref(), Some("4242 "));
+    assert_eq!(s.ui.history_typing().map(String::as_str), Some("4242 "));
     assert_eq!(
         update(&mut s, Event::Key(Key::Enter)),
         vec![Effect::LoadHistory]
@@ -51,7 +51,7 @@ fn slash_searches_the_history_and_esc_shows_all_again() {
     update(&mut s, Event::Key(Key::Char('x')));
     update(&mut s, Event::Key(Key::Esc));
     assert_eq!(
-        (s.ui.history_query.as_str(), s.ui.history_typing.clone()),
+        (s.ui.history_query.as_str(), s.ui.history_typing().cloned()),
         ("4242", None)
     );
     assert_eq!(
@@ -108,7 +108,7 @@ fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
     s.ui.screen = Screen::Status;
     // Recovery has not tried yet: not offered.
     update(&mut s, Event::Key(Key::Char('M')));
-    assert!(s.ui.resolve_input.is_none());
+    assert!(s.ui.resolve_input().is_none());
     assert!(!keymap(&s).iter().any(|(k, _)| *k == "M"));
     // The device becomes ready: recovery starts (its note is the ledger's "recovered" mark).
     let fx = update(
@@ -124,7 +124,7 @@ fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
     assert!(keymap(&s).contains(&("M", "resolve by hand")));
     update(&mut s, Event::Key(Key::Char('M')));
     update(&mut s, Event::Key(Key::Char('x'))); // not an outcome
-    assert_eq!(s.ui.resolve_input.as_ref().unwrap().to, None);
+    assert_eq!(s.ui.resolve_input().unwrap().to, None);
     update(&mut s, Event::Key(Key::Char('n')));
     assert!(
         update(&mut s, Event::Key(Key::Enter)).is_empty(),
@@ -137,7 +137,7 @@ fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
     assert!(keymap(&s).contains(&("y", "resolve")));
     // `n` goes back to the note; Esc would cancel everything.
     update(&mut s, Event::Key(Key::Char('n')));
-    assert!(!s.ui.resolve_input.as_ref().unwrap().confirming);
+    assert!(!s.ui.resolve_input().unwrap().confirming);
     update(&mut s, Event::Key(Key::Enter));
     let fx = update(&mut s, Event::Key(Key::Char('y')));
     assert_eq!(
