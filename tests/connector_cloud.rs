@@ -7,10 +7,11 @@ mod connector_support;
 use connector_support::{Till, auto_sim, fast, sale, sim};
 use till::connector::{
     CloudSettings, CommandError, ConnectorSettings, DeviceErrorCode, DeviceInput, DisconnectReason,
-    FrameDirection, Secret,
+    Secret,
 };
 use till::device::DeviceCommand;
 use till::protocol::CLOUD_PACKAGE;
+use till::protocol::Sender;
 use till::sim::{CloudConfig, DEV_ACCESS_TOKEN, Simulator};
 
 const MERCHANT: &str = "MRCHNT0000001";
@@ -95,7 +96,7 @@ async fn cloud_sale_without_pairing_and_without_leaking_the_token() {
                 method,
                 text,
                 ..
-            } if *direction == FrameDirection::Sent && method.as_deref() == Some("TX_START") => {
+            } if *direction == Sender::Pos && method.as_deref() == Some("TX_START") => {
                 Some(text.clone())
             }
             _ => None,

@@ -5,8 +5,9 @@
 mod connector_support;
 
 use connector_support::{Finish, Till, auto_sim, fast, sale, sim, token_file};
-use till::connector::{CommandError, ConnectorSettings, DeviceInput, FrameDirection};
+use till::connector::{CommandError, ConnectorSettings, DeviceInput};
 use till::device::DeviceCommand;
+use till::protocol::Sender;
 use till::protocol::{
     CardType, Cents, ChallengeType, ExternalDeviceState, Payment, PaymentResult, QueryStatus,
     RequestInfo, TxStartResponseResult, TxState,
@@ -106,7 +107,7 @@ async fn approved_sale_with_acks_and_frames() {
         till.position(|e| matches!(e, DeviceInput::Ack { message_id, .. } if *message_id == id));
     assert!(acked.is_some(), "TX_START acknowledged:\n{}", till.story());
     let sent = till.position(|e| {
-        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent && method.as_deref() == Some("TX_START"))
+        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == Sender::Pos && method.as_deref() == Some("TX_START"))
     });
     assert!(sent.is_some());
     assert!(
@@ -122,7 +123,7 @@ async fn approved_sale_with_acks_and_frames() {
     let log = till.dispose().await;
     assert!(
         !log.iter().any(
-            |e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent
+            |e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == Sender::Pos
             && method.as_deref().is_some_and(|m| m.starts_with("SHOW_")))
         ),
         "no automatic screen command"
@@ -467,7 +468,7 @@ async fn invalid_commands_are_refused_before_the_wire() {
     let sent_before = till
         .log
         .iter()
-        .filter(|e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent))
+        .filter(|e| matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == Sender::Pos))
         .count();
 
     let e = till
@@ -528,7 +529,8 @@ async fn invalid_commands_are_refused_before_the_wire() {
         .await
         .expect("sent");
     till.wait("frame", |e| {
-        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == FrameDirection::Sent).then_some(())
+        matches!(e, DeviceInput::Frame { direction, method, .. } if *direction == Sender::Pos)
+            .then_some(())
     })
     .await;
     let sent: Vec<_> = till
@@ -537,7 +539,7 @@ async fn invalid_commands_are_refused_before_the_wire() {
         .filter_map(|e| match e {
             DeviceInput::Frame {
                 direction, method, ..
-            } if *direction == FrameDirection::Sent => method.clone(),
+            } if *direction == Sender::Pos => method.clone(),
             _ => None,
         })
         .skip(sent_before)

@@ -319,9 +319,7 @@ async fn device_pings_are_answered_so_the_device_keeps_the_connection() {
     till.wait("device PINGs", |e| match e {
         DeviceInput::Frame {
             direction, method, ..
-        } if *direction == till::connector::FrameDirection::Received
-            && method.as_deref() == Some("PING") =>
-        {
+        } if *direction == till::protocol::Sender::Device && method.as_deref() == Some("PING") => {
             pings += 1;
             (pings == 6).then_some(())
         }

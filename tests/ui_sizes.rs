@@ -7,7 +7,7 @@ mod ui_support;
 use proptest::prelude::*;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
-use till::device::FrameDirection;
+use till::protocol::Sender;
 use till::ui::{self, Theme};
 use ui_support::*;
 
@@ -131,7 +131,7 @@ proptest! {
         states.push(s);
         let mut s = ready();
         s.ui_mut().screen = Screen::Frames;
-        s.set_frames(vec![(FrameDirection::Received, text.clone()), (FrameDirection::Received, text)]);
+        s.set_frames(vec![(Sender::Device, text.clone()), (Sender::Device, text)]);
         states.push(s);
         let outer = Rect::new(0, 0, w + 2, h + 2);
         let area = Rect::new(1, 1, w, h);

@@ -6,7 +6,7 @@ use super::ledger_ops::PaymentFacts;
 use super::linked_txn::SaleLink;
 use super::settle::Judgement;
 use super::state::State;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{Amounts, PaymentKind, PaymentState};
 use crate::protocol::{Cents, Payment, PaymentResult};
 
 /// The open capture, increment or tip adjust of `kind`: its payment, amount and tip asked.
@@ -29,7 +29,7 @@ fn facts(kind: PaymentKind, link: &SaleLink, amount: Cents, tip: Cents) -> Payme
     PaymentFacts {
         device_payment_id: Some(link.device_payment_id.clone()),
         result: Some("SUCCESS".into()),
-        amount_charged: Some(Cents(base.get().saturating_add(tip.get()))),
+        amount_charged: Some(Amounts::new(base, Some(tip), None).total()),
         tip: Some(tip),
         ..PaymentFacts::default()
     }

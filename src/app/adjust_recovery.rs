@@ -8,7 +8,7 @@ use super::ledger_ops::PaymentFacts;
 use super::settle::apply;
 use super::state::State;
 use super::steps::transition;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::Payment;
 
 /// RETRIEVE_PAYMENT found the payment of the open adjustment: true when that decided it.

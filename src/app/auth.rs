@@ -36,7 +36,7 @@ use super::txn_lifecycle::{
 };
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
 use super::{Effect, verdict};
-use crate::ledger::{Batch, CloseoutState, PaymentKind, PaymentState};
+use crate::payment::{Batch, CloseoutState, PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// The discovery flag a kind needs, and whether the device set it; `None` for kinds every

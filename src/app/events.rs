@@ -58,15 +58,15 @@ pub enum Event {
         total: usize,
     },
     /// What a sale offers to refund or void (answer to `Effect::LoadRefundOffer`).
-    RefundOffer(Result<RefundOffer, String>),
+    RefundOffer(Result<RefundOffer, crate::ledger::LedgerReadError>),
     /// The open tabs (answer to `Effect::LoadTabs`), or why they could not be read.
-    Tabs(Result<Vec<TabRow>, String>),
+    Tabs(Result<Vec<TabRow>, crate::ledger::LedgerReadError>),
     /// The history of one payment (answer to `Effect::LoadPaymentEvents`).
     PaymentEvents(PaymentHistory),
     /// The totals of a range of payments (answer to `Effect::LoadReport`), or why not.
-    Report(Result<Box<crate::ledger::Report>, String>),
+    Report(Result<Box<crate::ledger::Report>, crate::ledger::LedgerReadError>),
     /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
-    Receipt(Result<Box<crate::receipt::Receipt>, String>),
+    Receipt(Result<Box<crate::receipt::Receipt>, crate::ledger::LedgerReadError>),
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -125,7 +125,7 @@ pub enum Action {
     /// Start an auth (tip-adjustable payment) or a pre-auth (hold) of `amount`.
     StartAuth {
         /// `PaymentKind::Auth` or `PaymentKind::PreAuth`.
-        kind: crate::ledger::PaymentKind,
+        kind: crate::payment::PaymentKind,
         /// Amount.
         amount: Cents,
         /// External id; a fresh one when absent.

@@ -445,7 +445,7 @@ pub fn active_modes(state: &State) -> Vec<Mode> {
         }];
     }
     if let Some(input) = state.ui.refund_input() {
-        let usable = input.kind == crate::ledger::PaymentKind::Credit
+        let usable = input.kind == crate::payment::PaymentKind::Credit
             || matches!(&input.offer, Some(Ok(o)) if o.refusal.is_none());
         return vec![match (usable, input.confirming) {
             (false, _) => M::RefundBlocked,
@@ -539,7 +539,7 @@ pub const DEVICE_PANEL_KEYS: &[(&str, &str, &str)] = &[
 mod tests {
     use super::*;
     use crate::app::{AppSettings, Connection, Event};
-    use crate::device::FrameDirection;
+    use crate::protocol::Sender;
 
     /// Every key the app knows.
     fn all_keys() -> Vec<Key> {
@@ -565,9 +565,9 @@ mod tests {
         base.ui.history_total = 50;
         base.ui.history_selected = 25;
         base.frames = vec![
-            (FrameDirection::Sent, "a".into()),
-            (FrameDirection::Received, "b".into()),
-            (FrameDirection::Sent, "c".into()),
+            (Sender::Pos, "a".into()),
+            (Sender::Device, "b".into()),
+            (Sender::Pos, "c".into()),
         ];
         base.ui.frames_back = 1;
         base.ui.amount = "12".into();

@@ -2,7 +2,7 @@
 //! facts of a payment it records ([`PaymentFacts`]) and the payments left open at start-up
 //! ([`PendingPayment`]). Pure data; the runtime executes the writes.
 
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{Amounts, PaymentKind, PaymentState};
 use crate::protocol::{CardTransaction, Cents, Payment};
 
 /// What a finished or recovered payment looked like on the device (brand and last4 only).
@@ -38,7 +38,7 @@ impl PaymentFacts {
         let charged = p
             .amount
             .filter(|a| *a >= 0)
-            .map(|a| Cents(a.saturating_add(tip.unwrap_or(0))));
+            .map(|a| Amounts::new(Cents(a), tip.map(Cents), None).total());
         PaymentFacts {
             device_payment_id: p.id.as_deref().and_then(|v| clean_id(v, 64)),
             order_id: p
@@ -159,9 +159,9 @@ pub enum LedgerOp {
         /// Our id for the request.
         request_id: String,
         /// Its new state.
-        state: crate::ledger::CloseoutState,
+        state: crate::payment::CloseoutState,
         /// The batch the device reported.
-        batch: crate::ledger::Batch,
+        batch: crate::payment::Batch,
         /// The device's message, or why the outcome is not known.
         message: Option<String>,
     },

@@ -1,7 +1,7 @@
 //! The earlier payment a refund, void, capture, increment or tip adjust acts on, the kind of
 //! the current transaction, and what the cashier asked of an auth. Pure data.
 
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// The sale a refund or void acts on, as the ledger has it.

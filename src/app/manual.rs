@@ -7,7 +7,8 @@ pub use super::ui_entries::ResolveInput;
 
 use super::ui_state::{Key, Modal, Screen};
 use super::{Effect, LedgerOp, PaymentFacts, State};
-use crate::ledger::{PaymentState, RESOLVE_CAUSE};
+use crate::ledger::RESOLVE_CAUSE;
+use crate::payment::PaymentState;
 
 /// Longest note typed in the TUI.
 const MAX_NOTE: usize = 200;

@@ -16,7 +16,6 @@
 mod actions;
 mod adjust_judge;
 mod adjust_recovery;
-pub mod amounts;
 mod answer;
 pub mod auth;
 mod events;
@@ -251,7 +250,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             message,
         } => auth::on_response(
             state,
-            crate::ledger::PaymentKind::Capture,
+            crate::payment::PaymentKind::Capture,
             "CAPTURE_PREAUTH_RESPONSE",
             success,
             payment_id,
@@ -267,7 +266,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             message,
         } => auth::on_response(
             state,
-            crate::ledger::PaymentKind::Increment,
+            crate::payment::PaymentKind::Increment,
             "INCREMENT_PREAUTH_RESPONSE",
             success,
             payment_id,
@@ -283,7 +282,7 @@ fn on_device(state: &mut State, input: DeviceInput, fx: &mut Vec<Effect>) {
             message,
         } => auth::on_response(
             state,
-            crate::ledger::PaymentKind::TipAdjust,
+            crate::payment::PaymentKind::TipAdjust,
             "TIP_ADJUST_RESPONSE",
             success,
             payment_id,

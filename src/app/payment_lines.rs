@@ -72,7 +72,7 @@ fn order_lines(order: Option<&OrderRecord>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ledger::PaymentState;
+    use crate::payment::PaymentState;
 
     #[test]
     fn cards_and_event_lines_read_as_before() {

@@ -42,12 +42,16 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The ledger's answer: formatted for the configured merchant, if the box still waits for it.
-pub(super) fn on_loaded(state: &mut State, loaded: Result<Box<Receipt>, String>) {
+pub(super) fn on_loaded(
+    state: &mut State,
+    loaded: Result<Box<Receipt>, crate::ledger::LedgerReadError>,
+) {
     let merchant = state.settings.receipt_merchant.clone();
     let Some(view) = state.ui.receipt_mut() else {
         return;
     };
-    let text = loaded.and_then(|r| {
+    // The view shows the words of a failed read.
+    let text = loaded.map_err(|e| e.to_string()).and_then(|r| {
         if r.payment.external_id == view.external_id {
             Ok(receipt_text(
                 &merchant,

@@ -12,7 +12,7 @@ use super::state::*;
 use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use crate::device::DeviceCommand;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::{ExternalDeviceState, Payment, QueryStatus};
 
 /// The external id RETRIEVE_PAYMENT asks about for the current transaction: the sale's for a

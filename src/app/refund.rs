@@ -33,7 +33,7 @@ use super::txn_lifecycle::{
 };
 use super::{Effect, verdict};
 use crate::device::DeviceCommand;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Credit, Payment, PaymentResult, Refund, RequestInfo};
 
 /// Starts `txn` (a refund, void or credit) as `external_id`, recorded under its sale.

@@ -5,7 +5,7 @@ use super::ledger_ops::{PaymentFacts, card_facts};
 use super::linked_txn::SaleLink;
 use super::settle::Judgement;
 use super::state::State;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Payment, PaymentResult, Refund};
 
 /// The earlier payment the current transaction acts on, if any.

@@ -10,7 +10,7 @@ use super::actions::on_action;
 use super::state::State;
 use super::ui_state::Modal;
 use super::{Action, Effect, Key, Screen};
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Opens the refund (`r`) or void (`v`) entry for the sale `external_id`.
@@ -57,7 +57,10 @@ pub(super) fn open_credit(state: &mut State) {
 }
 
 /// The ledger answered `Effect::LoadRefundOffer`.
-pub(super) fn on_offer(state: &mut State, result: Result<RefundOffer, String>) {
+pub(super) fn on_offer(
+    state: &mut State,
+    result: Result<RefundOffer, crate::ledger::LedgerReadError>,
+) {
     let Some(input) = state.ui.refund_input_mut() else {
         return;
     };

@@ -9,7 +9,7 @@ use super::settle::Judgement;
 use super::state::State;
 use super::txn_lifecycle::{Reopened, just_ended, noted_again, reopen};
 use super::{Effect, verdict};
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::{Cents, Payment, Refund};
 
 /// A refund object when no refund is open: a re-delivered frame for the refund that just

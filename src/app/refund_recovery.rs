@@ -9,7 +9,7 @@ use super::settle::{Judgement, apply};
 use super::state::*;
 use super::steps::transition;
 use super::{Effect, verdict};
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Payment;
 
 /// RETRIEVE_PAYMENT found the sale of the open refund or void: true when that decided it.

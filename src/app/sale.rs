@@ -11,7 +11,7 @@ use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use super::{Effect, verdict};
 use crate::device::DeviceCommand;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::{Cents, Challenge, ChallengeType, TxStartResponseResult, VoidReason};
 
 /// Starts a sale: validate, persist (`created`), send TX_START, record `sent`.

@@ -10,7 +10,7 @@ use super::state::*;
 use super::steps::{note, transition};
 use super::{Effect, verdict};
 use crate::device::DeviceCommand;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::{Payment, RequestInfo};
 
 /// The one screen command after a FINISH_* that ended our sale: thank-you after money was
@@ -231,7 +231,7 @@ pub(super) fn on_payment_voided(
 /// with none open, of the last one's): SALE for a sale, AUTH for an auth, PREAUTH for a
 /// pre-auth.
 fn request_info_fits(state: &State, request_info: Option<&RequestInfo>) -> bool {
-    use crate::ledger::PaymentKind;
+    use crate::payment::PaymentKind;
     let kind = if state.pending().is_some() {
         state.kind()
     } else {

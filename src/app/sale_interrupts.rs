@@ -9,7 +9,7 @@ use super::recovery_state::RecoveryReason;
 use super::state::*;
 use super::steps::{cancel_timer, transition};
 use super::timers::TimerPurpose;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 pub(super) fn on_disconnected(state: &mut State, why: &str, fx: &mut Vec<Effect>) {
     state.prompt = None;
@@ -140,7 +140,7 @@ pub(super) fn on_persist_failed(state: &mut State, op: &LedgerOp, error: &Persis
             );
             return;
         }
-        let what = if kind == crate::ledger::PaymentKind::Sale {
+        let what = if kind == crate::payment::PaymentKind::Sale {
             "sale".to_owned()
         } else {
             kind.to_string()

@@ -49,11 +49,11 @@ fn refundable_outcome(state: &State) -> Option<String> {
     state
         .last_outcome
         .as_ref()
-        .filter(|o| o.state == crate::ledger::PaymentState::Approved && state.last_txn.is_none())
+        .filter(|o| o.state == crate::payment::PaymentState::Approved && state.last_txn.is_none())
         .map(|o| o.external_id.clone())
 }
 
-fn open_refund(state: &mut State, kind: crate::ledger::PaymentKind, fx: &mut Vec<Effect>) {
+fn open_refund(state: &mut State, kind: crate::payment::PaymentKind, fx: &mut Vec<Effect>) {
     if state.ui.read_only.is_some() {
         return;
     }
@@ -212,7 +212,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                     if state.payment.is_some()
                         && state
                             .pending()
-                            .is_some_and(|p| p.state != crate::ledger::PaymentState::Unknown)
+                            .is_some_and(|p| p.state != crate::payment::PaymentState::Unknown)
                         && state
                             .notice
                             .as_ref()
@@ -275,8 +275,8 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
         }
         Intent::Resolve => super::manual::on_key(state, key, fx),
         Intent::RefundKey => super::refund_keys::on_key(state, key, fx),
-        Intent::RefundOpen => open_refund(state, crate::ledger::PaymentKind::Refund, fx),
-        Intent::VoidOpen => open_refund(state, crate::ledger::PaymentKind::Void, fx),
+        Intent::RefundOpen => open_refund(state, crate::payment::PaymentKind::Refund, fx),
+        Intent::VoidOpen => open_refund(state, crate::payment::PaymentKind::Void, fx),
         Intent::CreditOpen => {
             if state.ui.read_only.is_none() {
                 super::refund_keys::open_credit(state);

@@ -7,7 +7,7 @@ use super::ledger_ops::PaymentFacts;
 use super::state::{NoticeKind, State};
 use super::steps::{note, transition};
 use super::verdict;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::Payment;
 
 /// What a device object says about the current refund, void, credit, capture, increment or

@@ -9,7 +9,7 @@ use super::recovery_state::Recovery;
 use super::reset_state::ResetFlow;
 use super::timers::{TimerId, TimerPurpose};
 use crate::device::DeviceInfo;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::{
     Cents, Challenge, ExternalDeviceState, ExternalDeviceSubState, Payment, SaleOptions, Signature,
 };
@@ -273,9 +273,9 @@ pub struct CloseoutOutcome {
     /// Our id for the request.
     pub request_id: String,
     /// Closed, refused or unknown.
-    pub state: crate::ledger::CloseoutState,
+    pub state: crate::payment::CloseoutState,
     /// The batch the device reported.
-    pub batch: crate::ledger::Batch,
+    pub batch: crate::payment::Batch,
     /// What the device said, or why the outcome is not known.
     pub message: String,
 }
@@ -317,7 +317,7 @@ pub struct State {
     /// The latest notice.
     pub(super) notice: Option<Notice>,
     /// Recent frames (redacted summaries), newest last.
-    pub(super) frames: Vec<(crate::device::FrameDirection, String)>,
+    pub(super) frames: Vec<(crate::protocol::Sender, String)>,
     /// Running timers.
     pub(super) timers: BTreeMap<TimerId, TimerPurpose>,
     /// Next timer id.

@@ -9,7 +9,8 @@ use super::recovery_state::Recovery;
 use super::reset_state::ResetFlow;
 use super::state::*;
 use super::ui_state::Ui;
-use crate::device::{DeviceInfo, FrameDirection};
+use crate::device::DeviceInfo;
+use crate::protocol::Sender;
 
 impl State {
     /// Sets the time.
@@ -65,7 +66,7 @@ impl State {
         self.notice = notice;
     }
     /// Sets the inspector's frames.
-    pub fn set_frames(&mut self, frames: Vec<(FrameDirection, String)>) {
+    pub fn set_frames(&mut self, frames: Vec<(Sender, String)>) {
         self.frames = frames;
     }
     /// Sets the open payments of other devices.

@@ -12,7 +12,8 @@ use super::reset_state::ResetFlow;
 use super::state::*;
 use super::timers::{TimerId, TimerPurpose};
 use super::ui_state::Ui;
-use crate::device::{DeviceInfo, FrameDirection};
+use crate::device::DeviceInfo;
+use crate::protocol::Sender;
 
 impl State {
     /// The current time, stamped by the runtime before each event (the app reads no clock).
@@ -97,7 +98,7 @@ impl State {
     }
 
     /// Recent frames (redacted summaries), newest last.
-    pub fn frames(&self) -> &[(FrameDirection, String)] {
+    pub fn frames(&self) -> &[(Sender, String)] {
         &self.frames
     }
 

@@ -7,7 +7,7 @@ use super::reset_state::ResetPhase;
 use super::state::{Connection, NoticeKind, Outcome, State};
 use super::timers::TimerPurpose;
 use super::ui_state::Screen;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 
 /// True when ready; otherwise sets a notice saying why nothing was sent.
 pub(crate) fn require_ready(state: &mut State) -> bool {

@@ -11,7 +11,7 @@ use super::screens::Screen;
 use super::state::{NoticeKind, State};
 use super::ui_state::Modal;
 use super::{Action, Effect};
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 use crate::protocol::Cents;
 
 /// Turns the sale entry's action into the selected kind's: an auth or a pre-auth takes the
@@ -57,7 +57,10 @@ pub(super) fn open(state: &mut State, fx: &mut Vec<Effect>) {
 }
 
 /// The tabs as the ledger has them now (answer to `Effect::LoadTabs`).
-pub(super) fn on_tabs(state: &mut State, tabs: Result<Vec<TabRow>, String>) {
+pub(super) fn on_tabs(
+    state: &mut State,
+    tabs: Result<Vec<TabRow>, crate::ledger::LedgerReadError>,
+) {
     match tabs {
         Ok(rows) => {
             state.ui.tabs_selected = state.ui.tabs_selected.min(rows.len().saturating_sub(1));

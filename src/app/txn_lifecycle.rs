@@ -15,7 +15,7 @@ use super::state::{CurrentPayment, NoticeKind, Outcome, State};
 use super::steps::{require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use crate::device::DeviceCommand;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// Refuses a new transaction (`what`) while a payment or a closeout is open, and starts the open

@@ -4,7 +4,7 @@
 //! `app::manual`, `app::refund_keys` and `app::tab_keys`.
 
 use super::linked_txn::SaleLink;
-use crate::ledger::{PaymentKind, PaymentState};
+use crate::payment::{PaymentKind, PaymentState};
 use crate::protocol::Cents;
 
 /// The open receipt box.
@@ -61,7 +61,7 @@ pub struct RefundInput {
     /// The sale's external id (empty for a credit).
     pub sale: String,
     /// The ledger's answer, once loaded (`None` while loading; always `None` for a credit).
-    pub offer: Option<Result<RefundOffer, String>>,
+    pub offer: Option<Result<RefundOffer, crate::ledger::LedgerReadError>>,
     /// The amount typed (prefilled with the remainder).
     pub amount: String,
     /// The confirmation is showing.

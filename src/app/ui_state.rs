@@ -77,7 +77,7 @@ pub struct HistoryRow {
     /// Amount.
     pub amount: crate::protocol::Cents,
     /// State.
-    pub state: crate::ledger::PaymentState,
+    pub state: crate::payment::PaymentState,
     /// Brand and last4, e.g. "VISA 4242".
     pub card: String,
     /// How many items its order held (Σ quantities); `None` when rung without an order.
@@ -148,7 +148,7 @@ pub struct Ui {
     /// banner. Only the history and today's totals are reachable; nothing is sold or sent.
     pub read_only: Option<String>,
     /// Today's totals as last loaded (or why they could not be).
-    pub report: Option<Result<Box<crate::ledger::Report>, String>>,
+    pub report: Option<Result<Box<crate::ledger::Report>, crate::ledger::LedgerReadError>>,
     /// Frames scrolled back from the newest.
     pub frames_back: usize,
     /// What the sale screen's Enter starts: a sale, an auth or a pre-auth (`k`).

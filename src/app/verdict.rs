@@ -7,10 +7,9 @@
 //! rejection of a challenge or signature): a later SUCCESS is a conflict, never `approved`.
 //! The connector decides nothing about money; it only hands the device's facts over.
 
-use super::amounts;
 use super::ledger_ops::PaymentFacts;
 use super::state::CurrentPayment;
-use crate::ledger::PaymentState;
+use crate::payment::{Amounts, PaymentState};
 use crate::protocol::{Cents, Payment, PaymentResult};
 
 /// Text that tells the operator where the truth can be checked.
@@ -60,8 +59,8 @@ pub fn bind(cur: &CurrentPayment, payment: &Payment) -> Binding {
     if tip < 0 {
         return Binding::Conflict("the device's payment has a negative tip".to_owned());
     }
-    let taken = Cents(amount.saturating_add(tip));
-    let ceiling = amounts::ceiling(cur.amount, cur.tip, cur.tax, cur.evidence.tip_added);
+    let taken = Amounts::new(Cents(amount), Some(Cents(tip)), None).total();
+    let ceiling = cur.amounts().ceiling(cur.evidence.tip_added);
     if taken > ceiling {
         return Binding::Conflict(format!(
             "the device reports {taken} taken, more than the {ceiling} asked for"

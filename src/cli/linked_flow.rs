@@ -98,12 +98,12 @@ pub(super) async fn run<D: DevicePort>(
 }
 
 /// The kind of the transaction that just ran (or still runs).
-fn ran_kind(state: &State) -> crate::ledger::PaymentKind {
+fn ran_kind(state: &State) -> crate::payment::PaymentKind {
     state
         .last_txn()
         .as_ref()
         .or(state.txn().as_ref())
-        .map_or(crate::ledger::PaymentKind::Sale, |t| t.kind)
+        .map_or(crate::payment::PaymentKind::Sale, |t| t.kind)
 }
 
 /// Whether the request just dispatched was taken: the app's answer, as an exit code and message

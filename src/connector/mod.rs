@@ -47,9 +47,7 @@ use std::sync::Arc;
 
 use tokio::sync::mpsc;
 
-pub use crate::device::{
-    DeviceCommand, DeviceErrorCode, DeviceInput, DisconnectReason, FrameDirection,
-};
+pub use crate::device::{DeviceCommand, DeviceErrorCode, DeviceInput, DisconnectReason};
 pub use handle::ConnectorHandle;
 pub use requests::CommandError;
 pub use settings::{CloudSettings, ConnectorSettings, Secret, SettingsError, TransportSettings};

@@ -20,7 +20,8 @@ use super::link::{Interrupt, Link};
 use super::requests::{self, CommandError};
 use super::settings::TransportSettings;
 use super::transport::Ws;
-use crate::device::{DeviceErrorCode, DeviceInput, DisconnectReason, FrameDirection};
+use crate::device::{DeviceErrorCode, DeviceInput, DisconnectReason};
+use crate::protocol::Sender;
 
 /// How a session ended.
 #[derive(Debug)]
@@ -176,7 +177,7 @@ impl<'r> Session<'r> {
         summary: String,
     ) -> Result<(), String> {
         let tap = DeviceInput::Frame {
-            direction: FrameDirection::Sent,
+            direction: Sender::Pos,
             method: Some(method.to_owned()),
             summary,
             text: kept_frame_text(&text),
@@ -369,7 +370,7 @@ impl<'r> Session<'r> {
             Err(_) => "?".to_owned(),
         };
         self.emit(DeviceInput::Frame {
-            direction: FrameDirection::Received,
+            direction: Sender::Device,
             method,
             summary,
             text: kept_frame_text(text),

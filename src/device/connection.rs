@@ -4,15 +4,6 @@
 use std::fmt;
 use std::time::Duration;
 
-/// Which way a frame went.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum FrameDirection {
-    /// POS → device.
-    Sent,
-    /// Device → POS.
-    Received,
-}
-
 /// Typed device error codes (PROTOCOL.md §8.4, plus the transport problems `till` can name).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DeviceErrorCode {

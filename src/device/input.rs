@@ -2,7 +2,8 @@
 
 use std::fmt;
 
-use super::{CommandKind, DeviceErrorCode, DeviceInfo, Disconnect, FrameDirection};
+use super::{CommandKind, DeviceErrorCode, DeviceInfo, Disconnect};
+use crate::protocol::Sender;
 use crate::protocol::{
     Cents, Challenge, Credit, ExternalDeviceState, ExternalDeviceSubState, Payment, QueryStatus,
     Refund, RequestInfo, Signature, TxStartResponseResult, TxState, UiDirection,
@@ -220,8 +221,8 @@ pub enum DeviceInput {
     },
     /// A frame crossed the wire, for the frames screen and the logs.
     Frame {
-        /// Sent or received.
-        direction: FrameDirection,
+        /// Who sent it: `Pos` for a frame we sent, `Device` for one we received.
+        direction: Sender,
         /// The envelope method; `PING`/`PONG` for heartbeat envelopes; `None` if undecodable.
         method: Option<String>,
         /// One-line summary (method and the fields worth showing), capped.
@@ -387,8 +388,8 @@ impl fmt::Display for DeviceInput {
                 f,
                 "{} {}",
                 match direction {
-                    FrameDirection::Sent => "->",
-                    FrameDirection::Received => "<-",
+                    Sender::Pos => "->",
+                    Sender::Device => "<-",
                 },
                 method.as_deref().unwrap_or("?")
             ),

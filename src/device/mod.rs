@@ -11,6 +11,6 @@ mod info;
 mod input;
 
 pub use command::{CommandKind, DeviceCommand};
-pub use connection::{DeviceErrorCode, Disconnect, DisconnectReason, FrameDirection};
+pub use connection::{DeviceErrorCode, Disconnect, DisconnectReason};
 pub use info::DeviceInfo;
 pub use input::DeviceInput;

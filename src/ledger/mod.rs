@@ -52,7 +52,5 @@ pub use report::{Outcome, Report, Tally, is_partial};
 pub use resolve::{CONFLICT_CAUSE, RECOVERY_CAUSE, RESOLVE_CAUSE};
 pub use schema::SCHEMA_VERSION;
 pub use sql::now_ms;
-// The payment vocabulary lives in `crate::payment`; app/ still imports it from here.
-pub use crate::payment::{Batch, CloseoutState, PaymentKind, PaymentState};
 pub use tabs::Tab;
 pub use tokens::LedgerTokenStore;

@@ -164,15 +164,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                     }
                 }
                 Effect::LoadTabs => {
-                    // The app shows a failed read's words; it decides nothing from them.
-                    let tabs = self.ledger.tabs().map_err(|e| e.to_string());
+                    let tabs = self.ledger.tabs();
                     self.queue.push_back(Event::Tabs(tabs));
                 }
                 Effect::LoadRefundOffer(external_id) => {
-                    let offer = self
-                        .ledger
-                        .refund_offer(&external_id)
-                        .map_err(|e| e.to_string());
+                    let offer = self.ledger.refund_offer(&external_id);
                     self.queue.push_back(Event::RefundOffer(offer));
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
@@ -182,19 +178,11 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                         .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
                 },
                 Effect::LoadReport { since_ms, until_ms } => {
-                    let report = self
-                        .ledger
-                        .report(since_ms, until_ms)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
+                    let report = self.ledger.report(since_ms, until_ms).map(Box::new);
                     self.queue.push_back(Event::Report(report));
                 }
                 Effect::LoadReceipt(external_id) => {
-                    let receipt = self
-                        .ledger
-                        .receipt(&external_id)
-                        .map(Box::new)
-                        .map_err(|e| e.to_string());
+                    let receipt = self.ledger.receipt(&external_id).map(Box::new);
                     self.queue.push_back(Event::Receipt(receipt));
                 }
                 Effect::RestLookup(external_id) => {

@@ -8,7 +8,7 @@ use ratatui::widgets::Widget;
 
 use super::theme::Theme;
 use crate::app::State;
-use crate::device::FrameDirection;
+use crate::protocol::Sender;
 
 /// The frames view.
 #[derive(Debug, Clone, Copy)]
@@ -25,10 +25,10 @@ pub fn visible_range(len: usize, back: usize, rows: usize) -> std::ops::Range<us
     end.saturating_sub(rows)..end
 }
 
-fn direction(d: FrameDirection) -> (&'static str, bool) {
+fn direction(d: Sender) -> (&'static str, bool) {
     match d {
-        FrameDirection::Sent => ("POS → dev", true),
-        FrameDirection::Received => ("dev → POS", false),
+        Sender::Pos => ("POS → dev", true),
+        Sender::Device => ("dev → POS", false),
     }
 }
 

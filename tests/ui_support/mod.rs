@@ -10,8 +10,8 @@ use till::app::{
     NoticeKind, Outcome, PaymentFacts, Prompt, Recovery, RecoveryReason, RecoveryStep, ResetFlow,
     ResetPhase, State, StepRecord,
 };
-use till::device::FrameDirection;
 use till::payment::PaymentState;
+use till::protocol::Sender;
 use till::protocol::{
     CardTransaction, CardType, Cents, Challenge, ChallengeType, ExternalDeviceState,
     ExternalDeviceSubState, Payment, Point, Signature, Stroke, VoidReason,
@@ -146,26 +146,20 @@ pub fn history(total: usize, selected: usize) -> State {
     s
 }
 
-pub fn frames(n: usize) -> Vec<(FrameDirection, String)> {
+pub fn frames(n: usize) -> Vec<(Sender, String)> {
     let lines = [
         (
-            FrameDirection::Sent,
+            Sender::Pos,
             "→ COMMAND TX_START payIntent.amount=1234 externalPaymentId=0f8b…",
         ),
-        (FrameDirection::Received, "← COMMAND ACK sourceMessageId=17"),
+        (Sender::Device, "← COMMAND ACK sourceMessageId=17"),
+        (Sender::Device, "← COMMAND TX_START_RESPONSE result=SUCCESS"),
         (
-            FrameDirection::Received,
-            "← COMMAND TX_START_RESPONSE result=SUCCESS",
-        ),
-        (
-            FrameDirection::Received,
+            Sender::Device,
             "← COMMAND UI_STATE uiState=START_TAP_CARD uiText=\"Tap, insert or swipe\"",
         ),
-        (
-            FrameDirection::Received,
-            "← COMMAND TX_STATE txState=IN_PROGRESS",
-        ),
-        (FrameDirection::Sent, "→ COMMAND ACK sourceMessageId=d42"),
+        (Sender::Device, "← COMMAND TX_STATE txState=IN_PROGRESS"),
+        (Sender::Pos, "→ COMMAND ACK sourceMessageId=d42"),
     ];
     (0..n)
         .map(|i| {

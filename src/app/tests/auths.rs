@@ -5,7 +5,7 @@
 
 use super::*;
 use crate::app::auth::Adjust;
-use crate::ledger::{Batch, CloseoutState, PaymentKind};
+use crate::payment::{Batch, CloseoutState, PaymentKind};
 
 const TAB: &str = "TAB1";
 const DEVPAY: &str = "PAY123";

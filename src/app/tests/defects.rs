@@ -43,7 +43,7 @@ fn a_payment_recovered_after_a_restart_is_shown_until_dismissed() {
             amount: Cents(3100),
             tip: None,
             tax: None,
-            state: crate::ledger::PaymentState::InProgress,
+            state: crate::payment::PaymentState::InProgress,
             device: "sim".into(),
             this_endpoint: true,
         }]),
@@ -144,7 +144,7 @@ fn a_walk_away_ends_as_a_card_timeout() {
         },
     );
     let o = s.last_outcome.as_ref().expect("an outcome");
-    assert_eq!(o.state, crate::ledger::PaymentState::Canceled);
+    assert_eq!(o.state, crate::payment::PaymentState::Canceled);
     assert!(o.message.starts_with("card timeout"), "{}", o.message);
     assert!(
         !o.message.contains("canceled on the device"),

@@ -2,7 +2,7 @@
 //! out. No I/O. The helpers here are shared by the flow files.
 
 use super::*;
-use crate::ledger::PaymentState;
+use crate::payment::PaymentState;
 use crate::protocol::*;
 
 fn ready_state() -> State {

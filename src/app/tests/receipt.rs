@@ -3,8 +3,9 @@
 
 use super::*;
 use crate::app::screens::{self, Field, Key, Screen};
-use crate::ledger::{HistoryCursor, OrderRecord, PaymentKind, PaymentRecord};
+use crate::ledger::{HistoryCursor, OrderRecord, PaymentRecord};
 use crate::order::{Catalog, Percent};
+use crate::payment::PaymentKind;
 use crate::receipt::Receipt;
 
 fn ready() -> State {
@@ -47,7 +48,7 @@ fn receipt(external_id: &str, order: Option<OrderRecord>) -> Receipt {
             amount,
             tip: Cents::ZERO,
             tax: order.as_ref().map_or(Cents::ZERO, |o| o.tax),
-            state: crate::ledger::PaymentState::Approved,
+            state: crate::payment::PaymentState::Approved,
             device_payment_id: None,
             order_id: None,
             card_brand: Some("VISA".into()),
@@ -174,7 +175,7 @@ fn p_in_the_history_shows_the_selected_payments_receipt_or_why_not() {
             external_id: (*id).into(),
             created_ms: 0,
             amount: Cents(500),
-            state: crate::ledger::PaymentState::Approved,
+            state: crate::payment::PaymentState::Approved,
             card: String::new(),
             items: None,
         })
@@ -186,7 +187,9 @@ fn p_in_the_history_shows_the_selected_payments_receipt_or_why_not() {
     assert_eq!(fx, vec![Effect::LoadReceipt("OLDER2".into())]);
     update(
         &mut s,
-        Event::Receipt(Err("payment OLDER2 is not in the ledger".into())),
+        Event::Receipt(Err(crate::ledger::LedgerReadError::NotFound {
+            external_id: "OLDER2".into(),
+        })),
     );
     let lines = s.ui.receipt().unwrap().lines();
     assert_eq!(lines, ["No receipt: payment OLDER2 is not in the ledger"]);
@@ -221,7 +224,7 @@ fn p_in_the_receipt_box_prints_it_on_the_device() {
     s.ui.screen = Screen::Result;
     s.last_outcome = Some(Outcome {
         external_id: "EXTRECEIPT1".into(),
-        state: crate::ledger::PaymentState::Approved,
+        state: crate::payment::PaymentState::Approved,
         amount: Cents(500),
         tip: None,
         tax: None,

@@ -2,7 +2,7 @@
 //! including late and re-delivered frames, and recovery through the sale's RETRIEVE_PAYMENT.
 
 use super::*;
-use crate::ledger::PaymentKind;
+use crate::payment::PaymentKind;
 
 const SALE: &str = "SALE1";
 const DEVPAY: &str = "PAY123";

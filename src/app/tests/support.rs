@@ -92,7 +92,8 @@ fn read_only_keeps_to_history_and_totals() {
 #[test]
 fn check_payment_status_resolves_by_hand_behind_a_confirmation() {
     use crate::app::{DeviceInfo, DeviceInput, PendingPayment};
-    use crate::ledger::{PaymentState, RESOLVE_CAUSE};
+    use crate::ledger::RESOLVE_CAUSE;
+    use crate::payment::PaymentState;
     use crate::protocol::Cents;
     let mut s = State::new(AppSettings::default());
     let pending = PendingPayment {
