@@ -25,14 +25,15 @@ pub use super::adjust_judge::{judge_payment, judge_response};
 pub use super::linked_txn::Adjust;
 
 use super::adjust_judge::current;
+use super::guards::given_or_fresh;
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::settle::{Judgement, apply};
 use super::state::*;
 use super::steps::{cancel_timer, note, require_ready, start_timer, transition};
 use super::timers::TimerPurpose;
 use super::txn_lifecycle::{
-    Reopened, Start, begin, create_linked, end_recovery, free, id_or_fresh, id_to_send, just_ended,
-    noted_again, reopen,
+    Reopened, Start, begin, create_linked, end_recovery, free, id_to_send, just_ended, noted_again,
+    reopen,
 };
 use super::{DeviceCommand, LedgerOp, PaymentFacts};
 use super::{Effect, verdict};
@@ -340,7 +341,7 @@ pub(super) fn start_closeout(
         );
         return;
     }
-    let request_id = match id_or_fresh(request_id) {
+    let request_id = match given_or_fresh(state, request_id) {
         Ok(id) => id,
         Err(why) => {
             state.refuse(

@@ -92,7 +92,7 @@ pub enum Action {
         tip: Option<Cents>,
         /// Tax.
         tax: Option<Cents>,
-        /// External id; a fresh one when absent.
+        /// External id; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Refund `amount` of an approved sale (the caller read it from the ledger).
@@ -103,7 +103,7 @@ pub enum Action {
         amount: Cents,
         /// What is left to refund on the sale.
         remainder: Cents,
-        /// External id of the refund; a fresh one when absent.
+        /// External id of the refund; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Void an approved sale (the caller read it from the ledger).
@@ -112,14 +112,14 @@ pub enum Action {
         sale: SaleLink,
         /// What the sale charged.
         amount: Cents,
-        /// External id of the void; a fresh one when absent.
+        /// External id of the void; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Give `amount` back to a card without a sale (manual refund).
     Credit {
         /// The amount.
         amount: Cents,
-        /// External id; a fresh one when absent.
+        /// External id; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Start an auth (tip-adjustable payment) or a pre-auth (hold) of `amount`.
@@ -128,7 +128,7 @@ pub enum Action {
         kind: crate::payment::PaymentKind,
         /// Amount.
         amount: Cents,
-        /// External id; a fresh one when absent.
+        /// External id; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Capture, increment or tip-adjust an approved auth or pre-auth (the caller read it from
@@ -138,7 +138,7 @@ pub enum Action {
         tab: SaleLink,
         /// What to do.
         adjust: Adjust,
-        /// External id of the adjustment; a fresh one when absent.
+        /// External id of the adjustment; when absent, the fresh one the runtime handed in.
         external_id: Option<String>,
     },
     /// Close the batch on the device.
@@ -148,7 +148,7 @@ pub enum Action {
         /// Open tabs in the ledger: auths awaiting their tip, pre-auths awaiting capture (the
         /// caller counted them).
         open_tabs: usize,
-        /// Our id for the request; a fresh one when absent.
+        /// Our id for the request; when absent, the fresh one the runtime handed in.
         request_id: Option<String>,
     },
     /// Answer the pending challenge.

@@ -20,6 +20,21 @@ pub(super) fn closeout_running(state: &mut State, what: &str) -> bool {
     true
 }
 
+/// The external id of a new transaction: the one given (checked), else the fresh one the runtime
+/// handed in (`Event::FreshExternalId`). The app makes no ids itself; `update` asks for the next
+/// fresh id once a record is created with this one.
+pub(super) fn given_or_fresh(state: &State, given: Option<String>) -> Result<String, String> {
+    if let Some(id) = given {
+        return crate::protocol::validate_external_id(&id)
+            .map(|()| id)
+            .map_err(|e| e.to_string());
+    }
+    if state.ui.next_external_id.is_empty() {
+        return Err("no fresh external id is ready yet; try again in a moment".into());
+    }
+    Ok(state.ui.next_external_id.clone())
+}
+
 /// The TX_START request for `amount` (and tip, tax, external id) under the configured options
 /// and ceiling, once the device is ready; `None` with the reason on screen otherwise.
 pub(super) fn validated_request(
@@ -29,6 +44,16 @@ pub(super) fn validated_request(
     tax: Option<Cents>,
     external_id: Option<String>,
 ) -> Option<SaleRequest> {
+    let external_id = match given_or_fresh(state, external_id) {
+        Ok(id) => id,
+        Err(why) => {
+            state.refuse(
+                super::Refusal::InvalidInput,
+                format!("Nothing was sent: {why}."),
+            );
+            return None;
+        }
+    };
     let mut builder = SaleRequest::builder()
         .amount(amount)
         .options(state.settings.sale_options.clone());
@@ -38,9 +63,7 @@ pub(super) fn validated_request(
     if let Some(t) = tax {
         builder = builder.tax(t);
     }
-    if let Some(id) = external_id {
-        builder = builder.external_id(id);
-    }
+    builder = builder.external_id(external_id);
     if let Some(max) = state.settings.max_amount {
         builder = builder.max_amount(max);
     }

@@ -209,6 +209,20 @@ pub enum LedgerOp {
     },
 }
 
+impl LedgerOp {
+    /// The id of the record this op creates (a transaction's external id, a closeout's request
+    /// id); `None` for an op that changes an existing record.
+    pub fn creates(&self) -> Option<&str> {
+        match self {
+            LedgerOp::Create { external_id, .. }
+            | LedgerOp::CreateLinked { external_id, .. }
+            | LedgerOp::CreateAdjustment { external_id, .. } => Some(external_id),
+            LedgerOp::CreateCloseout { request_id, .. } => Some(request_id),
+            _ => None,
+        }
+    }
+}
+
 /// A non-final payment loaded from the ledger at start-up.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingPayment {

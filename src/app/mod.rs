@@ -122,6 +122,18 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
     }
+    // A record was created under the fresh external id the runtime handed in: ask for the next
+    // one (the app makes no ids).
+    let fresh = &state.ui.next_external_id;
+    if !fresh.is_empty()
+        && fx.iter().any(|e| match e {
+            Effect::Persist(op) => op.creates().is_some_and(|id| id == fresh),
+            _ => false,
+        })
+    {
+        state.ui.next_external_id.clear();
+        fx.push(Effect::FreshExternalId);
+    }
     match state.refusal.take() {
         Some((why, text)) if !key => fx.push(Effect::Answer(Answer::Refused { why, text })),
         None if request => fx.push(Effect::Answer(Answer::Accepted)),

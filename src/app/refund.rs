@@ -19,6 +19,7 @@
 pub use super::refund_judge::{judge_refund, judge_sale};
 pub use super::settle::Judgement;
 
+use super::guards::given_or_fresh;
 use super::ledger_ops::{LedgerOp, PaymentFacts, PendingPayment, card_facts};
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::recovery;
@@ -28,9 +29,7 @@ use super::settle::{apply, cancel_left_to_lookup};
 use super::state::*;
 use super::steps::{cancel_timer, note, require_ready, transition};
 use super::timers::TimerPurpose;
-use super::txn_lifecycle::{
-    self, Start, create_linked, end_recovery, free, id_or_fresh, id_to_send,
-};
+use super::txn_lifecycle::{self, Start, create_linked, end_recovery, free, id_to_send};
 use super::{Effect, verdict};
 use crate::device::DeviceCommand;
 use crate::payment::{PaymentKind, PaymentState};
@@ -113,7 +112,7 @@ pub(super) fn start_void(
     if !free(state, "void", fx) {
         return;
     }
-    let id = match id_or_fresh(external_id) {
+    let id = match given_or_fresh(state, external_id) {
         Ok(id) if !sale.device_payment_id.trim().is_empty() => id,
         Ok(_) => {
             state.refuse(

@@ -222,9 +222,7 @@ fn on_intent(state: &mut State, intent: Intent, key: Key, fx: &mut Vec<Effect>) 
                         state.ui.tip.clear();
                         state.ui.tax.clear();
                         state.ui.field = Field::Amount;
-                        state.ui.next_external_id.clear();
                         state.ui.screen = Screen::InProgress;
-                        fx.push(Effect::FreshExternalId);
                     }
                 }
                 Err(e) => state.refuse(

@@ -5,7 +5,7 @@
 //! it as `unknown`, named). The kind-specific rules stay in `app::auth` and `app::refund`.
 
 use super::events::Effect;
-use super::guards::closeout_running;
+use super::guards::{closeout_running, given_or_fresh};
 use super::ledger_ops::{LedgerOp, PaymentFacts};
 use super::linked_txn::{SaleLink, TxnInfo};
 use super::recovery;
@@ -42,16 +42,6 @@ pub(super) fn free(state: &mut State, what: &str, fx: &mut Vec<Effect>) -> bool 
     false
 }
 
-/// The external id given (when it is a valid one), or a fresh one.
-pub(super) fn id_or_fresh(given: Option<String>) -> Result<String, String> {
-    match given {
-        Some(id) => crate::protocol::validate_external_id(&id)
-            .map(|()| id)
-            .map_err(|e| e.to_string()),
-        None => Ok(crate::protocol::new_external_id()),
-    }
-}
-
 /// The external id for a new transaction (the one given, or a fresh one) when nothing in
 /// `invalid` refuses it and the device is ready; otherwise `None`, with why nothing was sent on
 /// screen.
@@ -60,15 +50,22 @@ pub(super) fn id_to_send(
     invalid: Option<String>,
     given: Option<String>,
 ) -> Option<String> {
-    let id = match (invalid, id_or_fresh(given)) {
-        (Some(why), _) | (None, Err(why)) => {
+    if let Some(why) = invalid {
+        state.refuse(
+            super::Refusal::InvalidInput,
+            format!("Nothing was sent: {why}."),
+        );
+        return None;
+    }
+    let id = match given_or_fresh(state, given) {
+        Ok(id) => id,
+        Err(why) => {
             state.refuse(
                 super::Refusal::InvalidInput,
                 format!("Nothing was sent: {why}."),
             );
             return None;
         }
-        (None, Ok(id)) => id,
     };
     require_ready(state).then_some(id)
 }

@@ -21,6 +21,8 @@ fn device(auth: bool, pre_auth: bool, tip_adjust: bool) -> State {
             ..DeviceInfo::default()
         })),
     );
+    // The runtime hands in a fresh external id at start (the app makes none).
+    update(&mut s, Event::FreshExternalId("FRESH-ID-1".into()));
     s
 }
 
@@ -922,11 +924,20 @@ fn the_tabs_screen_adjusts_a_tip_and_captures_from_the_selected_tab() {
         fx.iter().any(|e| matches!(e, Effect::Send(DeviceCommand::TipAdjust { tip, .. }) if *tip == Cents(350))),
         "{fx:?}"
     );
+    // It is recorded under the fresh id the runtime handed in, and the next one is asked for.
+    assert!(
+        fx.iter()
+            .any(|e| matches!(e, Effect::Persist(op) if op.creates() == Some("FRESH-ID-1"))),
+        "{fx:?}"
+    );
+    assert_eq!(fx.last(), Some(&Effect::FreshExternalId), "{fx:?}");
     assert_eq!(s.ui.screen, Screen::InProgress);
     dev(&mut s, tip_response(true, Some(350)));
     assert!(s.pending().is_none());
 
-    // The pre-auth: the capture box is prefilled with the hold; Tab moves to the tip.
+    // The pre-auth: the capture box is prefilled with the hold; Tab moves to the tip. The tip
+    // adjust used the fresh external id; the runtime answers with the next one.
+    update(&mut s, Event::FreshExternalId("FRESH-ID-2".into()));
     with_tabs(&mut s);
     key(&mut s, Key::Down);
     key(&mut s, Key::Char('c'));

@@ -11,6 +11,8 @@ fn ready_state() -> State {
         &mut s,
         Event::Device(DeviceInput::Ready(DeviceInfo::default())),
     );
+    // The runtime hands in a fresh external id at start (the app makes none).
+    update(&mut s, Event::FreshExternalId("FRESH-ID-1".into()));
     s
 }
 
@@ -107,6 +109,7 @@ fn retrieve(query: QueryStatus, ext: &str, payment: Option<Payment>) -> DeviceIn
 mod answers;
 mod auths;
 mod defects;
+mod ids;
 mod money;
 mod order;
 mod printing;

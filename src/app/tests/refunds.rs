@@ -16,6 +16,8 @@ fn ready(void_response: bool) -> State {
             ..DeviceInfo::default()
         })),
     );
+    // The runtime hands in a fresh external id at start (the app makes none).
+    update(&mut s, Event::FreshExternalId("FRESH-ID-1".into()));
     s
 }
 
