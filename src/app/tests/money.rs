@@ -594,6 +594,13 @@ fn update_run_twice_on_the_same_events_gives_the_same_effects() {
                 1234,
                 PaymentResult::Success,
             ))),
+            // Requests without an external id take the one the runtime hands in: the app makes
+            // none (a uuid made inside `update` differs from run to run).
+            Event::FreshExternalId("FRESH-1".into()),
+            Event::Action(Action::Credit {
+                amount: Cents(500),
+                external_id: None,
+            }),
         ]
     };
     let run = || {
