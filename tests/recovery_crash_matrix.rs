@@ -290,6 +290,8 @@ async fn run_case(spec: Spec, profile: Profile) -> Outcome {
         "recover",
         "--on-challenge",
         answer,
+        "--on-partial",
+        answer,
         "--on-signature",
         answer,
         "--json",
