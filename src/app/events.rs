@@ -67,6 +67,14 @@ pub enum Event {
     Report(Result<Box<crate::ledger::Report>, crate::ledger::LedgerReadError>),
     /// A payment's receipt as the ledger holds it (answer to `Effect::LoadReceipt`), or why not.
     Receipt(Result<Box<crate::receipt::Receipt>, crate::ledger::LedgerReadError>),
+    /// A ledger read the runtime made for the app failed (the open payments at start, the
+    /// history window, a payment's events): the operator is told; nothing else changes.
+    LedgerReadFailed {
+        /// What was being read.
+        read: LedgerRead,
+        /// Why it failed.
+        error: crate::ledger::LedgerReadError,
+    },
     /// The terminal was resized.
     Resize {
         /// Columns.
@@ -230,4 +238,29 @@ pub enum Effect {
     Answer(Answer),
     /// Stop.
     Quit,
+}
+
+/// A ledger read the runtime makes for the app without being asked by one effect's answer type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LedgerRead {
+    /// The payments left open (at start).
+    OpenPayments,
+    /// The refund, void or credit left open (at start).
+    OpenTransaction,
+    /// A window of the history.
+    History,
+    /// One payment's events.
+    PaymentEvents,
+}
+
+impl LedgerRead {
+    /// What was being read, for people.
+    pub fn label(self) -> &'static str {
+        match self {
+            LedgerRead::OpenPayments => "the open payments",
+            LedgerRead::OpenTransaction => "the open refund, void or credit",
+            LedgerRead::History => "the history",
+            LedgerRead::PaymentEvents => "the payment's events",
+        }
+    }
 }

@@ -58,7 +58,7 @@ pub mod verdict;
 
 pub use crate::device::{DeviceCommand, DeviceInfo, DeviceInput};
 pub use answer::{Answer, Refusal};
-pub use events::{Action, Effect, Event};
+pub use events::{Action, Effect, Event, LedgerRead};
 pub use ledger_ops::{LedgerOp, PaymentFacts, PaymentHistory, PendingPayment, PersistError};
 pub use linked_txn::{SaleLink, TxnInfo};
 pub use recovery_state::{Recovery, RecoveryReason, RecoveryStep, StepRecord};
@@ -121,6 +121,10 @@ pub fn update(state: &mut State, event: Event) -> Vec<Effect> {
         }
         Event::Report(report) => state.ui.report = Some(report),
         Event::Receipt(receipt) => receipt_box::on_loaded(state, receipt),
+        Event::LedgerReadFailed { read, error } => state.error(
+            NoticeKind::General,
+            format!("The ledger could not be read ({}): {error}", read.label()),
+        ),
     }
     // A record was created under the fresh external id the runtime handed in: ask for the next
     // one (the app makes no ids).

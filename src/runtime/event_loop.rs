@@ -50,16 +50,18 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
         match rt.ledger.pending() {
             Ok(list) if !list.is_empty() => rt.queue.push_back(Event::Pending(list)),
             Ok(_) => {}
-            Err(e) => rt
-                .queue
-                .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+            Err(error) => rt.queue.push_back(Event::LedgerReadFailed {
+                read: app::LedgerRead::OpenPayments,
+                error,
+            }),
         }
         match rt.ledger.pending_txn() {
             Ok(Some((payment, txn))) => rt.queue.push_back(Event::PendingTxn { payment, txn }),
             Ok(None) => {}
-            Err(e) => rt
-                .queue
-                .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+            Err(error) => rt.queue.push_back(Event::LedgerReadFailed {
+                read: app::LedgerRead::OpenTransaction,
+                error,
+            }),
         }
         rt.queue
             .push_back(Event::FreshExternalId(crate::protocol::new_external_id()));
@@ -158,9 +160,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                             offset,
                             total,
                         }),
-                        Err(e) => self
-                            .queue
-                            .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                        Err(error) => self.queue.push_back(Event::LedgerReadFailed {
+                            read: app::LedgerRead::History,
+                            error,
+                        }),
                     }
                 }
                 Effect::LoadTabs => {
@@ -173,9 +176,10 @@ impl<D: DevicePort, L: LedgerPort> Runtime<D, L> {
                 }
                 Effect::LoadPaymentEvents(index) => match self.ledger.events_at(index) {
                     Ok(history) => self.queue.push_back(Event::PaymentEvents(history)),
-                    Err(e) => self
-                        .queue
-                        .push_back(Event::Device(DeviceInput::Error(format!("ledger: {e}")))),
+                    Err(error) => self.queue.push_back(Event::LedgerReadFailed {
+                        read: app::LedgerRead::PaymentEvents,
+                        error,
+                    }),
                 },
                 Effect::LoadReport { since_ms, until_ms } => {
                     let report = self.ledger.report(since_ms, until_ms).map(Box::new);

@@ -178,3 +178,76 @@ async fn a_sale_whose_first_write_fails_is_answered_refused_and_nothing_is_sent(
     assert!(wire.0.lock().unwrap().is_empty(), "nothing sent");
     assert!(rt.state.payment().is_none());
 }
+
+/// A ledger every read of which fails as busy (another process holds it).
+struct Unreadable;
+
+fn busy() -> crate::ledger::LedgerReadError {
+    crate::ledger::LedgerReadError::Busy {
+        detail: "database is locked".into(),
+    }
+}
+
+impl LedgerPort for Unreadable {
+    fn apply(&mut self, _op: &LedgerOp) -> Result<(), crate::app::PersistError> {
+        Ok(())
+    }
+    fn pending(&mut self) -> Result<Vec<PendingPayment>, crate::ledger::LedgerReadError> {
+        Err(busy())
+    }
+    fn external_id_used(
+        &mut self,
+        _external_id: &str,
+    ) -> Result<bool, crate::ledger::LedgerReadError> {
+        Err(busy())
+    }
+    fn history_window(
+        &mut self,
+        _selected: usize,
+        _query: &str,
+    ) -> Result<(Vec<HistoryRow>, usize, usize), crate::ledger::LedgerReadError> {
+        Err(busy())
+    }
+    fn events_at(
+        &mut self,
+        _index: usize,
+    ) -> Result<crate::app::PaymentHistory, crate::ledger::LedgerReadError> {
+        Err(busy())
+    }
+    fn report(
+        &mut self,
+        _since_ms: i64,
+        _until_ms: i64,
+    ) -> Result<crate::ledger::Report, crate::ledger::LedgerReadError> {
+        Err(busy())
+    }
+}
+
+#[tokio::test]
+async fn a_failed_ledger_read_is_told_as_the_ledgers_not_as_the_devices() {
+    let (_tx, rx) = mpsc::channel(8);
+    let mut rt = Runtime::new(
+        State::new(AppSettings::default()),
+        Wire::default(),
+        Unreadable,
+        rx,
+    );
+    rt.dispatch(Event::Resize {
+        width: 80,
+        height: 24,
+    })
+    .await;
+    let notice = rt.state().notice().as_ref().expect("a notice").text.clone();
+    assert!(
+        notice.starts_with("The ledger could not be read (the open payments"),
+        "{notice}"
+    );
+    assert!(notice.contains("the ledger is busy: try again"), "{notice}");
+    // The history's read: named too (it used to come as a device error, "ledger: …").
+    rt.dispatch(Event::Key(crate::app::Key::Char('h'))).await;
+    let notice = rt.state().notice().as_ref().expect("a notice").text.clone();
+    assert!(
+        notice.starts_with("The ledger could not be read (the history)"),
+        "{notice}"
+    );
+}
