@@ -186,3 +186,27 @@ fn the_receipt_box_prints_its_receipt_on_the_device() {
     assert!(printed(&fx).is_none(), "{fx:?}");
     assert_eq!(sends(&fx), ["print job status"]);
 }
+
+#[test]
+fn a_failed_ledger_read_does_not_fail_the_open_print_job() {
+    let mut s = ready_state();
+    print(&mut s, &["Till Cafe", "TOTAL 2.48"], "J1");
+    update(
+        &mut s,
+        Event::LedgerReadFailed {
+            read: LedgerRead::History,
+            error: crate::ledger::LedgerReadError::Busy {
+                detail: "database is locked".into(),
+            },
+        },
+    );
+    assert_eq!(job(&s).state, PrintState::Sent, "the printer said nothing");
+    let notice = &s.notice.as_ref().expect("a notice").text;
+    assert!(
+        notice.starts_with("The ledger could not be read (the history)"),
+        "{notice}"
+    );
+    // The device's own error still fails it.
+    dev(&mut s, DeviceInput::Error("printer jammed".into()));
+    assert_eq!(job(&s).state, PrintState::Failed("printer jammed".into()));
+}
